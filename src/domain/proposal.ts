@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { PolicySpec } from './policy-spec.js';
+
+export const ProposalStatus = z.enum(['pending', 'approved', 'rejected', 'promoted', 'no_change']);
+export type ProposalStatus = z.infer<typeof ProposalStatus>;
+
+export const SplitMetrics = z.object({
+  quality: z.number(),
+  quality_ci: z.tuple([z.number(), z.number()]),
+  cost_per_1k: z.number(),
+  p95_ms: z.number(),
+});
+export type SplitMetrics = z.infer<typeof SplitMetrics>;
+
+export const ProposalOptions = z.object({
+  max_cost_ratio: z.number().positive().optional(),
+  max_cost_per_1k: z.number().positive().optional(),
+  max_p95_ms: z.number().positive().optional(),
+  min_quality: z.number().min(0).max(1).optional(),
+  segment_by: z.string().optional(),
+  max_change: z.number().positive().max(1).optional(),
+});
+export type ProposalOptions = z.infer<typeof ProposalOptions>;
+
+/** `routelab propose --json` (issue 5 is the contract). */
+export const Proposal = z.object({
+  proposal_id: z.string(),
+  run_id: z.string(),
+  policy_name: z.string(),
+  base_version: z.number().int(),
+  status: ProposalStatus,
+  options: ProposalOptions,
+  policy: PolicySpec,
+  train: SplitMetrics,
+  holdout: SplitMetrics,
+  baseline: SplitMetrics,
+  /** Paired difference proposal − baseline on the holdout. */
+  holdout_diff: z.object({ mean: z.number(), ci: z.tuple([z.number(), z.number()]), p_value: z.number() }),
+  rationale: z.array(z.string()),
+});
+export type Proposal = z.infer<typeof Proposal>;

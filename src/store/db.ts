@@ -1,0 +1,110 @@
+import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema/index.js';
+
+/** Both drivers give a drizzle PgDatabase over the same schema; repositories take this. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Store {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Rows of a raw statement, the same shape on both drivers. */
+  rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** postgres:// URL; when absent the embedded PGlite store is used. */
+  url?: string;
+  /** PGlite data directory, or `memory://` for an in-memory store. */
+  dataDir?: string;
+  /** Apply migrations on open (default true). */
+  migrate?: boolean;
+  /** Max pool size for postgres.js (default 10). */
+  max?: number;
+}
+
+const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
+/** Arbitrary constant: every routelab process takes this advisory lock while it migrates. */
+const MIGRATION_LOCK = 7_314_002;
+
+export const DEFAULT_DATA_DIR = '.routelab/db';
+
+/** Open the store named by the environment: DATABASE_URL → Postgres, else PGlite under .routelab/. */
+export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreOptions {
+  return env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: env.ROUTELAB_DATA_DIR ?? DEFAULT_DATA_DIR };
+}
+
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const store = options.url ? await openPostgres(options.url, options.max ?? 10) : await openPglite(options.dataDir ?? DEFAULT_DATA_DIR);
+  if (options.migrate !== false) {
+    try {
+      await migrateStore(store, options);
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+  }
+  return store;
+}
+
+async function openPglite(dataDir: string): Promise<Store> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const client = dataDir.startsWith('memory://') ? new PGlite() : new PGlite(dataDir);
+  await client.waitReady;
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    rows: async <T>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
+    close: async () => {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, max: number): Promise<Store> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    rows: async <T>(query: SQL) => [...((await db.execute(query)) as unknown as T[])],
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/**
+ * Apply pending migrations. Two processes starting together cannot race: each takes a session
+ * advisory lock on a dedicated single connection (drizzle's advice: migrate on a `max: 1` client).
+ */
+export async function migrateStore(store: Store, options: StoreOptions): Promise<void> {
+  if (store.kind === 'pglite') {
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    // PGlite is one connection in one process; the lock documents intent and costs nothing.
+    await store.db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK})`);
+    try {
+      await migrate(store.db as never, { migrationsFolder: MIGRATIONS });
+    } finally {
+      await store.db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK})`);
+    }
+    return;
+  }
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+  const client = postgres(options.url as string, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    await client`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migrate(drizzle(client), { migrationsFolder: MIGRATIONS });
+    await client`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}

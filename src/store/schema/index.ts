@@ -1,0 +1,7 @@
+export * from './policy.js';
+export * from './catalog.js';
+export * from './traffic.js';
+export * from './golden.js';
+export * from './outcomes.js';
+export * from './runs.js';
+export * from './proposals.js';

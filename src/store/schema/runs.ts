@@ -1,0 +1,108 @@
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { PolicySpec } from '../../domain/policy-spec.js';
+import type { Attempt } from '../../domain/run.js';
+import { policies, policyVersions } from './policy.js';
+
+export const runs = pgTable(
+  'runs',
+  {
+    id: text('id').primaryKey(),
+    policyId: integer('policy_id').notNull().references(() => policies.id),
+    /** The baseline: the policy's active version when the run was planned. */
+    baseVersionId: integer('base_version_id').notNull().references(() => policyVersions.id),
+    sourceKind: text('source_kind').notNull(),
+    sourceName: text('source_name').notNull(),
+    status: text('status').notNull(),
+    seed: text('seed').notNull(),
+    holdout: doublePrecision('holdout').notNull(),
+    costCapUsd: doublePrecision('cost_cap_usd'),
+    /** Sample rate (1 for golden / recorded sets): budgets are simulated at 1/rate scale. */
+    rate: doublePrecision('rate').notNull().default(1),
+    pairs: integer('pairs').notNull().default(0),
+    modelCalls: integer('model_calls').notNull().default(0),
+    cacheHits: integer('cache_hits').notNull().default(0),
+    recorded: integer('recorded').notNull().default(0),
+    costUsd: doublePrecision('cost_usd').notNull().default(0),
+    /** Set by the nightly scheduler: one run per policy per scheduled slot. */
+    scheduleSlot: text('schedule_slot'),
+    error: text('error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('runs_schedule_slot').on(t.policyId, t.scheduleSlot), index('runs_created').on(t.createdAt)],
+);
+
+export const runVariants = pgTable(
+  'run_variants',
+  {
+    runId: text('run_id').notNull().references(() => runs.id),
+    idx: integer('idx').notNull(),
+    name: text('name').notNull(),
+    /** Null for a variant loaded from a file that is not in the registry. */
+    versionId: integer('version_id').references(() => policyVersions.id),
+    version: integer('version'),
+    spec: jsonb('spec').$type<PolicySpec>().notNull(),
+    isBaseline: boolean('is_baseline').notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.idx] })],
+);
+
+export const runCases = pgTable(
+  'run_cases',
+  {
+    runId: text('run_id').notNull().references(() => runs.id),
+    caseId: text('case_id').notNull(),
+    split: text('split').notNull(),
+    ts: timestamp('ts', { withTimezone: true }),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull(),
+    params: jsonb('params').$type<Record<string, unknown>>().notNull(),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    /** Which chunk job owns the case. */
+    chunk: integer('chunk').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.caseId] })],
+);
+
+/** One row per unique (case, model) of a run, shared by every variant. */
+export const runOutcomes = pgTable(
+  'run_outcomes',
+  {
+    runId: text('run_id').notNull().references(() => runs.id),
+    caseId: text('case_id').notNull(),
+    model: text('model').notNull(),
+    answeredBy: text('answered_by'),
+    status: integer('status').notNull(),
+    output: text('output'),
+    score: doublePrecision('score'),
+    pass: boolean('pass'),
+    reason: text('reason'),
+    costUsd: doublePrecision('cost_usd'),
+    latencyMs: doublePrecision('latency_ms'),
+    inputTokens: integer('input_tokens'),
+    outputTokens: integer('output_tokens'),
+    source: text('source').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.caseId, t.model] })],
+);
+
+/** One row per (run, variant, case): the variant's expected result, or a recorded failure. */
+export const variantResults = pgTable(
+  'variant_results',
+  {
+    runId: text('run_id').notNull().references(() => runs.id),
+    variantIdx: integer('variant_idx').notNull(),
+    caseId: text('case_id').notNull(),
+    quality: doublePrecision('quality'),
+    costUsd: doublePrecision('cost_usd'),
+    latencyMs: doublePrecision('latency_ms'),
+    pError: doublePrecision('p_error'),
+    pGuardrailBlock: doublePrecision('p_guardrail_block'),
+    pBudgetBlock: doublePrecision('p_budget_block'),
+    served: jsonb('served').$type<Record<string, number>>(),
+    path: jsonb('path').$type<Attempt[]>(),
+    flagged: boolean('flagged').notNull().default(false),
+    /** Set when the chunk owning this case failed after its attempts: the case is a recorded failure. */
+    failure: text('failure'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.variantIdx, t.caseId] })],
+);

@@ -1,0 +1,61 @@
+import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, doublePrecision } from 'drizzle-orm/pg-core';
+import type { TrafficMetadata, TrafficRequest, TrafficResponse } from '../../domain/traffic-record.js';
+
+export const trafficImports = pgTable('traffic_imports', {
+  id: serial('id').primaryKey(),
+  file: text('file').notNull(),
+  format: text('format').notNull(),
+  imported: integer('imported').notNull().default(0),
+  duplicates: integer('duplicates').notNull().default(0),
+  quarantined: integer('quarantined').notNull().default(0),
+  redacted: integer('redacted').notNull().default(0),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const traffic = pgTable(
+  'traffic',
+  {
+    id: text('id').primaryKey(),
+    ts: timestamp('ts', { withTimezone: true }).notNull(),
+    request: jsonb('request').$type<TrafficRequest>().notNull(),
+    metadata: jsonb('metadata').$type<TrafficMetadata>().notNull(),
+    response: jsonb('response').$type<TrafficResponse>().notNull(),
+    replayable: boolean('replayable').notNull(),
+    format: text('format').notNull(),
+    importId: integer('import_id').references(() => trafficImports.id),
+  },
+  (t) => [index('traffic_ts').on(t.ts)],
+);
+
+export const quarantine = pgTable(
+  'quarantine',
+  {
+    importId: integer('import_id').notNull().references(() => trafficImports.id),
+    line: integer('line').notNull(),
+    reason: text('reason').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.line] })],
+);
+
+export const samples = pgTable('samples', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  seed: text('seed').notNull(),
+  /** Sampled share of the population: one sampled request stands for 1/rate real ones. */
+  rate: doublePrecision('rate').notNull(),
+  size: integer('size').notNull(),
+  /** How it was drawn: `{stratify_by, min_per_stratum, since, until}`. */
+  method: jsonb('method').$type<Record<string, unknown>>().notNull(),
+  strata: jsonb('strata').$type<Record<string, number>>().notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const sampleItems = pgTable(
+  'sample_items',
+  {
+    sampleId: integer('sample_id').notNull().references(() => samples.id),
+    trafficId: text('traffic_id').notNull().references(() => traffic.id),
+    stratum: text('stratum'),
+  },
+  (t) => [primaryKey({ columns: [t.sampleId, t.trafficId] })],
+);
