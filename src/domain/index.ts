@@ -7,3 +7,4 @@ export * from './golden-case.js';
 export * from './outcome.js';
 export * from './run.js';
 export * from './proposal.js';
+export * from './input-key.js';
