@@ -13,6 +13,8 @@ export interface Store {
   /** Rows of a raw statement, the same shape on both drivers. */
   rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
   close(): Promise<void>;
+  /** PGlite only: the data directory as a tarball (test templates). */
+  dumpDataDir?: () => Promise<Blob | File>;
 }
 
 export interface StoreOptions {
@@ -24,6 +26,8 @@ export interface StoreOptions {
   migrate?: boolean;
   /** Max pool size for postgres.js (default 10). */
   max?: number;
+  /** A PGlite data dir dump to start from (tests clone one migrated template instead of migrating). */
+  pgliteTemplate?: Blob;
 }
 
 const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -38,7 +42,9 @@ export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Store
 }
 
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
-  const store = options.url ? await openPostgres(options.url, options.max ?? 10) : await openPglite(options.dataDir ?? DEFAULT_DATA_DIR);
+  const store = options.url
+    ? await openPostgres(options.url, options.max ?? 10)
+    : await openPglite(options.dataDir ?? DEFAULT_DATA_DIR, options.pgliteTemplate);
   if (options.migrate !== false) {
     try {
       await migrateStore(store, options);
@@ -50,16 +56,18 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   return store;
 }
 
-async function openPglite(dataDir: string): Promise<Store> {
+async function openPglite(dataDir: string, template?: Blob): Promise<Store> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = dataDir.startsWith('memory://') ? new PGlite() : new PGlite(dataDir);
+  const memory = dataDir.startsWith('memory://');
+  if (!memory) mkdirSync(dataDir, { recursive: true });
+  const client = new PGlite({ ...(memory ? {} : { dataDir }), ...(template ? { loadDataDir: template } : {}) });
   await client.waitReady;
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
+    dumpDataDir: () => client.dumpDataDir('none'),
     rows: async <T>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
     close: async () => {
       if (!client.closed) await client.close();

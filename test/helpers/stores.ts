@@ -41,9 +41,24 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   };
 }
 
+let pgliteTemplate: Promise<Blob> | undefined;
+
+/** One migrated in-memory PGlite per test process, cloned for each test (about 8x faster than migrating). */
+function migratedTemplate(): Promise<Blob> {
+  pgliteTemplate ??= (async () => {
+    const store = await openStore({ dataDir: 'memory://' });
+    try {
+      return await (store.dumpDataDir as () => Promise<Blob>)();
+    } finally {
+      await store.close();
+    }
+  })();
+  return pgliteTemplate;
+}
+
 export async function openTestStore(kind: StoreKind): Promise<TestStore> {
   if (kind === 'pglite') {
-    const store = await openStore({ dataDir: 'memory://' });
+    const store = await openStore({ dataDir: 'memory://', pgliteTemplate: await migratedTemplate() });
     return { ...store, cleanup: () => store.close() };
   }
   const dbase = await createTestDatabase();
