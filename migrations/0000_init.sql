@@ -20,22 +20,24 @@ CREATE TABLE "policy_versions" (
 --> statement-breakpoint
 CREATE TABLE "models" (
 	"name" text PRIMARY KEY NOT NULL,
-	"base_url" text NOT NULL,
+	"base_url" text,
 	"api_key_env" text,
 	"input_price_per_m" double precision DEFAULT 0 NOT NULL,
 	"output_price_per_m" double precision DEFAULT 0 NOT NULL,
 	"context_window" integer,
 	"concurrency" integer DEFAULT 4 NOT NULL,
 	"rate_limit_rpm" integer,
-	"simulated" boolean DEFAULT false NOT NULL,
+	"fleet_file" text,
+	"answers_file" text,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "quarantine" (
 	"import_id" integer NOT NULL,
+	"file" text DEFAULT '' NOT NULL,
 	"line" integer NOT NULL,
 	"reason" text NOT NULL,
-	CONSTRAINT "quarantine_import_id_line_pk" PRIMARY KEY("import_id","line")
+	CONSTRAINT "quarantine_import_id_file_line_pk" PRIMARY KEY("import_id","file","line")
 );
 --> statement-breakpoint
 CREATE TABLE "sample_items" (
@@ -76,6 +78,7 @@ CREATE TABLE "traffic_imports" (
 	"duplicates" integer DEFAULT 0 NOT NULL,
 	"quarantined" integer DEFAULT 0 NOT NULL,
 	"redacted" integer DEFAULT 0 NOT NULL,
+	"not_replayable" integer DEFAULT 0 NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -84,6 +87,7 @@ CREATE TABLE "golden_cases" (
 	"case_id" text NOT NULL,
 	"body" jsonb NOT NULL,
 	"reviewed" boolean DEFAULT true NOT NULL,
+	"position" integer DEFAULT 0 NOT NULL,
 	CONSTRAINT "golden_cases_set_id_case_id_pk" PRIMARY KEY("set_id","case_id")
 );
 --> statement-breakpoint
@@ -92,6 +96,7 @@ CREATE TABLE "golden_sets" (
 	"name" text NOT NULL,
 	"source" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "golden_sets_name_unique" UNIQUE("name")
 );
 --> statement-breakpoint
@@ -99,6 +104,13 @@ CREATE TABLE "judge_cache" (
 	"key" text PRIMARY KEY NOT NULL,
 	"score" jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "outcome_quarantine" (
+	"set_id" integer NOT NULL,
+	"line" integer NOT NULL,
+	"reason" text NOT NULL,
+	CONSTRAINT "outcome_quarantine_set_id_line_pk" PRIMARY KEY("set_id","line")
 );
 --> statement-breakpoint
 CREATE TABLE "outcome_sets" (
@@ -114,6 +126,7 @@ CREATE TABLE "recorded_outcomes" (
 	"set_id" integer NOT NULL,
 	"case_id" text NOT NULL,
 	"model" text NOT NULL,
+	"ord" integer DEFAULT 0 NOT NULL,
 	"input" text,
 	"output" text,
 	"score" double precision,
@@ -126,7 +139,7 @@ CREATE TABLE "recorded_outcomes" (
 --> statement-breakpoint
 CREATE TABLE "response_cache" (
 	"key" text PRIMARY KEY NOT NULL,
-	"model" text NOT NULL,
+	"model" text,
 	"status" integer NOT NULL,
 	"output" text,
 	"answered_by" text,
@@ -134,6 +147,8 @@ CREATE TABLE "response_cache" (
 	"input_tokens" integer,
 	"output_tokens" integer,
 	"cost_usd" double precision,
+	"error" jsonb,
+	"simulated" boolean DEFAULT false NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -146,7 +161,17 @@ CREATE TABLE "run_cases" (
 	"params" jsonb NOT NULL,
 	"input_tokens" integer DEFAULT 0 NOT NULL,
 	"chunk" integer DEFAULT 0 NOT NULL,
+	"golden_case_id" text,
 	CONSTRAINT "run_cases_run_id_case_id_pk" PRIMARY KEY("run_id","case_id")
+);
+--> statement-breakpoint
+CREATE TABLE "run_chunks" (
+	"run_id" text NOT NULL,
+	"chunk" integer NOT NULL,
+	"status" text NOT NULL,
+	"error" text,
+	"finished_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "run_chunks_run_id_chunk_pk" PRIMARY KEY("run_id","chunk")
 );
 --> statement-breakpoint
 CREATE TABLE "run_outcomes" (
@@ -194,6 +219,14 @@ CREATE TABLE "runs" (
 	"cache_hits" integer DEFAULT 0 NOT NULL,
 	"recorded" integer DEFAULT 0 NOT NULL,
 	"cost_usd" double precision DEFAULT 0 NOT NULL,
+	"golden_set_id" integer,
+	"source_id" integer,
+	"chunks" integer DEFAULT 0 NOT NULL,
+	"reserved_usd" double precision DEFAULT 0 NOT NULL,
+	"calls_attempted" integer DEFAULT 0 NOT NULL,
+	"cap_reached" boolean DEFAULT false NOT NULL,
+	"coverage" double precision,
+	"notes" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"schedule_slot" text,
 	"error" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -257,8 +290,10 @@ ALTER TABLE "sample_items" ADD CONSTRAINT "sample_items_sample_id_samples_id_fk"
 ALTER TABLE "sample_items" ADD CONSTRAINT "sample_items_traffic_id_traffic_id_fk" FOREIGN KEY ("traffic_id") REFERENCES "public"."traffic"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "traffic" ADD CONSTRAINT "traffic_import_id_traffic_imports_id_fk" FOREIGN KEY ("import_id") REFERENCES "public"."traffic_imports"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "golden_cases" ADD CONSTRAINT "golden_cases_set_id_golden_sets_id_fk" FOREIGN KEY ("set_id") REFERENCES "public"."golden_sets"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "outcome_quarantine" ADD CONSTRAINT "outcome_quarantine_set_id_outcome_sets_id_fk" FOREIGN KEY ("set_id") REFERENCES "public"."outcome_sets"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "recorded_outcomes" ADD CONSTRAINT "recorded_outcomes_set_id_outcome_sets_id_fk" FOREIGN KEY ("set_id") REFERENCES "public"."outcome_sets"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_cases" ADD CONSTRAINT "run_cases_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "run_chunks" ADD CONSTRAINT "run_chunks_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_outcomes" ADD CONSTRAINT "run_outcomes_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_variants" ADD CONSTRAINT "run_variants_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_variants" ADD CONSTRAINT "run_variants_version_id_policy_versions_id_fk" FOREIGN KEY ("version_id") REFERENCES "public"."policy_versions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -276,6 +311,7 @@ ALTER TABLE "proposals" ADD CONSTRAINT "proposals_promoted_version_id_policy_ver
 CREATE UNIQUE INDEX "policy_versions_policy_version" ON "policy_versions" USING btree ("policy_id","version");--> statement-breakpoint
 CREATE UNIQUE INDEX "policy_versions_one_active" ON "policy_versions" USING btree ("policy_id") WHERE "policy_versions"."is_active";--> statement-breakpoint
 CREATE INDEX "traffic_ts" ON "traffic" USING btree ("ts");--> statement-breakpoint
+CREATE INDEX "run_cases_chunk" ON "run_cases" USING btree ("run_id","chunk");--> statement-breakpoint
 CREATE UNIQUE INDEX "runs_schedule_slot" ON "runs" USING btree ("policy_id","schedule_slot");--> statement-breakpoint
 CREATE INDEX "runs_created" ON "runs" USING btree ("created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "proposals_run_options" ON "proposals" USING btree ("run_id","options_key");

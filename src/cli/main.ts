@@ -17,6 +17,8 @@ export function buildProgram(ctx: CliContext): Command {
     .description('Evidence-driven LLM routing policies: replay traffic across policy variants,\nscore outcomes, propose better weights, approve and promote.')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
+    // Program options only before a subcommand, so `policy export --version 2` is the subcommand's.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),

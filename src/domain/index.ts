@@ -8,3 +8,5 @@ export * from './outcome.js';
 export * from './run.js';
 export * from './proposal.js';
 export * from './input-key.js';
+export * from './catalog-entry.js';
+export * from './call-result.js';

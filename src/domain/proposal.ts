@@ -19,6 +19,8 @@ export const ProposalOptions = z.object({
   min_quality: z.number().min(0).max(1).optional(),
   segment_by: z.string().optional(),
   max_change: z.number().positive().max(1).optional(),
+  /** Fewest train cases a segment needs for its own rule (`--min-segment-n`, default 30). */
+  min_segment_n: z.number().int().positive().optional(),
 });
 export type ProposalOptions = z.infer<typeof ProposalOptions>;
 

@@ -1,4 +1,121 @@
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
+import { InputError } from '../../domain/errors.js';
+import type { Assertion, GoldenCase } from '../../domain/golden-case.js';
+import { sanitizeInline } from '../../domain/sanitize.js';
+import type { TrafficRecord } from '../../domain/traffic-record.js';
+import { parseGoldenText } from '../../scoring/index.js';
+import { importGoldenSet, listGoldenSets } from '../../store/repos/golden-repo.js';
+import { loadSampleRecords } from '../../store/repos/sample-repo.js';
 import type { CliContext } from '../context.js';
+import { note, printJson, println, table } from '../output.js';
 
-export function registerGolden(_program: Command, _ctx: CliContext): void {}
+/** The env variable naming the default judge model for bootstrapped sets. */
+export const JUDGE_MODEL_ENV = 'ROUTELAB_JUDGE_MODEL';
+
+/** `routelab golden import --file G | list | from-sample --sample S --name G`. */
+export function registerGolden(program: Command, ctx: CliContext): void {
+  const golden = program.command('golden').description('Golden sets: cases with references and assertions to score answers against');
+
+  golden
+    .command('import')
+    .description('Add or update a golden set from a YAML or JSONL file (same name: cases upserted by id)')
+    .requiredOption('--file <file>', 'golden set file (.yaml, .yml, .json or .jsonl)')
+    .option('--name <name>', 'set name (default: `name` in the file, else the file name)')
+    .option('--json', 'print JSON only')
+    .action(async (opts: { file: string; name?: string; json?: boolean }) => {
+      const text = await readText(opts.file);
+      const parsed = parseGoldenText(text, opts.file);
+      if (!parsed.ok) throw new InputError(`${opts.file} is not a valid golden set`, parsed.error);
+      const name = opts.name ?? parsed.value.name ?? basename(opts.file, extname(opts.file));
+      const store = await ctx.store();
+      const counts = await importGoldenSet(store.db, name, parsed.value.cases, `file:${opts.file}`);
+      const result = { name, id: counts.id, cases: parsed.value.cases.length, imported: counts.imported, updated: counts.updated };
+      if (opts.json) return printJson(ctx, result);
+      println(ctx, `golden set "${sanitizeInline(name)}": ${result.cases} case${plural(result.cases)} (${counts.imported} new, ${counts.updated} updated)`);
+    });
+
+  golden
+    .command('list')
+    .description('List golden sets with their case and unreviewed counts')
+    .option('--json', 'print JSON only')
+    .action(async (opts: { json?: boolean }) => {
+      const store = await ctx.store();
+      const sets = await listGoldenSets(store.db);
+      if (opts.json) return printJson(ctx, sets);
+      if (sets.length === 0) return println(ctx, 'no golden sets yet: routelab golden import --file G');
+      println(
+        ctx,
+        table(
+          ['name', 'cases', 'unreviewed', 'source', 'updated'],
+          sets.map((s) => [sanitizeInline(s.name), s.cases, s.unreviewed, sanitizeInline(s.source), s.updated_at.slice(0, 16).replace('T', ' ')]),
+        ),
+      );
+    });
+
+  golden
+    .command('from-sample')
+    .description('Bootstrap an unreviewed golden set from a traffic sample (original answers as references)')
+    .requiredOption('--sample <sample>', 'sample name (routelab traffic sample)')
+    .requiredOption('--name <name>', 'golden set name')
+    .option('--judge-model <model>', `add a pairwise judge assertion with this model (default: $${JUDGE_MODEL_ENV})`)
+    .option('--json', 'print JSON only')
+    .action(async (opts: { sample: string; name: string; judgeModel?: string; json?: boolean }) => {
+      const store = await ctx.store();
+      const { sample, records } = await loadSampleRecords(store.db, opts.sample);
+      const judgeModel = opts.judgeModel ?? (ctx.env[JUDGE_MODEL_ENV] || undefined);
+      const { cases, skipped } = casesFromRecords(records, judgeModel);
+      if (cases.length === 0) {
+        throw new InputError(`sample "${opts.sample}" has no record with a request and a successful answer to use as a reference (${records.length} record${plural(records.length)})`);
+      }
+      const counts = await importGoldenSet(store.db, opts.name, cases, `sample:${sample.name}`);
+      const result = { name: opts.name, id: counts.id, sample: sample.name, cases: cases.length, imported: counts.imported, updated: counts.updated, skipped, judge_model: judgeModel ?? null };
+      if (opts.json) return printJson(ctx, result);
+      println(ctx, `golden set "${sanitizeInline(opts.name)}" from sample "${sanitizeInline(sample.name)}": ${cases.length} unreviewed case${plural(cases.length)} (${counts.imported} new, ${counts.updated} updated)`);
+      if (skipped > 0) note(ctx, `note: ${skipped} record${plural(skipped)} skipped (no request content, or no successful answer to use as reference)`);
+      note(ctx, judgeModel ? `assertions: token_f1 against the reference + pairwise judge (${judgeModel})` : `assertions: token_f1 against the reference (set --judge-model or ${JUDGE_MODEL_ENV} to add a judge)`);
+    });
+}
+
+/**
+ * One case per usable record: its request as the input, its original answer as the candidate
+ * reference, unreviewed. Default assertions: token F1 against the reference (cheap, always there)
+ * and, when a judge model is configured, a pairwise judge (is the new answer at least as good as
+ * what production answered?), which catches paraphrases token overlap misses.
+ */
+export function casesFromRecords(records: readonly TrafficRecord[], judgeModel: string | undefined): { cases: GoldenCase[]; skipped: number } {
+  const cases: GoldenCase[] = [];
+  let skipped = 0;
+  for (const r of records) {
+    const status = r.response.status;
+    const answered = r.response.output !== null && r.response.output.trim() !== '' && (status === null || (status >= 200 && status < 300));
+    if (!r.replayable || r.request.messages.length === 0 || !answered) {
+      skipped++;
+      continue;
+    }
+    const assertions: Assertion[] = [{ type: 'token_f1', weight: 1 }];
+    if (judgeModel) assertions.push({ type: 'judge', mode: 'pairwise', model: judgeModel, weight: 1 });
+    cases.push({
+      id: r.id,
+      input: { messages: r.request.messages },
+      metadata: { ...r.metadata, source_model: r.response.model },
+      reference: r.response.output ?? undefined,
+      assertions,
+      reviewed: false,
+      timestamp: r.timestamp,
+    });
+  }
+  return { cases, skipped };
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    const code = e && typeof e === 'object' && 'code' in e ? String((e as { code: unknown }).code) : '';
+    throw new InputError(`cannot read ${file}${code === 'ENOENT' ? ': no such file' : code ? `: ${code}` : ''}`);
+  }
+}
+
+const plural = (n: number) => (n === 1 ? '' : 's');

@@ -1,4 +1,4 @@
-import { doublePrecision, integer, jsonb, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, doublePrecision, integer, jsonb, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** A recorded-outcomes dataset (`routelab outcomes import`). */
 export const outcomeSets = pgTable('outcome_sets', {
@@ -15,6 +15,8 @@ export const recordedOutcomes = pgTable(
     setId: integer('set_id').notNull().references(() => outcomeSets.id),
     caseId: text('case_id').notNull(),
     model: text('model').notNull(),
+    /** Position in the source file: cases load back in the order they were recorded. */
+    ord: integer('ord').notNull().default(0),
     input: text('input'),
     output: text('output'),
     score: doublePrecision('score'),
@@ -26,10 +28,21 @@ export const recordedOutcomes = pgTable(
   (t) => [primaryKey({ columns: [t.setId, t.caseId, t.model] })],
 );
 
+/** Rows an outcomes import refused, with their row/line number and why. */
+export const outcomeQuarantine = pgTable(
+  'outcome_quarantine',
+  {
+    setId: integer('set_id').notNull().references(() => outcomeSets.id),
+    line: integer('line').notNull(),
+    reason: text('reason').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.setId, t.line] })],
+);
+
 /** Provider responses keyed by hash(request + model + params): a second run calls nothing. */
 export const responseCache = pgTable('response_cache', {
   key: text('key').primaryKey(),
-  model: text('model').notNull(),
+  model: text('model'),
   status: integer('status').notNull(),
   output: text('output'),
   answeredBy: text('answered_by'),
@@ -37,5 +50,7 @@ export const responseCache = pgTable('response_cache', {
   inputTokens: integer('input_tokens'),
   outputTokens: integer('output_tokens'),
   costUsd: doublePrecision('cost_usd'),
+  error: jsonb('error').$type<{ kind: string; message: string; retry_after_ms?: number }>(),
+  simulated: boolean('simulated').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -23,6 +23,25 @@ export const runs = pgTable(
     cacheHits: integer('cache_hits').notNull().default(0),
     recorded: integer('recorded').notNull().default(0),
     costUsd: doublePrecision('cost_usd').notNull().default(0),
+    /** Golden set whose assertions score the outcomes (golden runs, and samples with `--golden`). */
+    goldenSetId: integer('golden_set_id'),
+    /** Id of the source row (sample, golden set or outcome set) named by source_name. */
+    sourceId: integer('source_id'),
+    /** Number of chunk jobs the cases were split into. */
+    chunks: integer('chunks').notNull().default(0),
+    /**
+     * Hard cost cap bookkeeping: every provider call reserves its estimated cost here first (and the
+     * reservation is corrected to the real cost once it returns), atomically, so concurrent workers
+     * can never together overspend the cap.
+     */
+    reservedUsd: doublePrecision('reserved_usd').notNull().default(0),
+    /** Provider calls started, duplicates after a crash included (model_calls counts stored pairs). */
+    callsAttempted: integer('calls_attempted').notNull().default(0),
+    capReached: boolean('cap_reached').notNull().default(false),
+    /** Share of (variant, case) results that are not recorded failures (set by aggregate). */
+    coverage: doublePrecision('coverage'),
+    /** Lines the summary must say (how unmatched sampled cases were scored, cap reached, …). */
+    notes: jsonb('notes').$type<string[]>().notNull().default([]),
     /** Set by the nightly scheduler: one run per policy per scheduled slot. */
     scheduleSlot: text('schedule_slot'),
     error: text('error'),
@@ -59,8 +78,23 @@ export const runCases = pgTable(
     inputTokens: integer('input_tokens').notNull().default(0),
     /** Which chunk job owns the case. */
     chunk: integer('chunk').notNull().default(0),
+    /** Golden case whose assertions score this case; null: scored against the original response. */
+    goldenCaseId: text('golden_case_id'),
   },
-  (t) => [primaryKey({ columns: [t.runId, t.caseId] })],
+  (t) => [primaryKey({ columns: [t.runId, t.caseId] }), index('run_cases_chunk').on(t.runId, t.chunk)],
+);
+
+/** One row per chunk job that finished (done) or failed after its attempts (failed). */
+export const runChunks = pgTable(
+  'run_chunks',
+  {
+    runId: text('run_id').notNull().references(() => runs.id),
+    chunk: integer('chunk').notNull(),
+    status: text('status').notNull(),
+    error: text('error'),
+    finishedAt: timestamp('finished_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.chunk] })],
 );
 
 /** One row per unique (case, model) of a run, shared by every variant. */

@@ -3,12 +3,14 @@ import type { TrafficMetadata, TrafficRequest, TrafficResponse } from '../../dom
 
 export const trafficImports = pgTable('traffic_imports', {
   id: serial('id').primaryKey(),
+  /** The files of one `traffic import` call, joined with ", " (batch input + output is one import). */
   file: text('file').notNull(),
   format: text('format').notNull(),
   imported: integer('imported').notNull().default(0),
   duplicates: integer('duplicates').notNull().default(0),
   quarantined: integer('quarantined').notNull().default(0),
   redacted: integer('redacted').notNull().default(0),
+  notReplayable: integer('not_replayable').notNull().default(0),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -27,15 +29,23 @@ export const traffic = pgTable(
   (t) => [index('traffic_ts').on(t.ts)],
 );
 
+/** Bad lines of an import: where and why, never their content (it may hold the secrets we redact). */
 export const quarantine = pgTable(
   'quarantine',
   {
     importId: integer('import_id').notNull().references(() => trafficImports.id),
+    file: text('file').notNull().default(''),
     line: integer('line').notNull(),
     reason: text('reason').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.importId, t.line] })],
+  (t) => [primaryKey({ columns: [t.importId, t.file, t.line] })],
 );
+
+/** One stratum of a sample: how many records the window held and how many were drawn. */
+export interface StratumCount {
+  population: number;
+  sampled: number;
+}
 
 export const samples = pgTable('samples', {
   id: serial('id').primaryKey(),
@@ -44,9 +54,9 @@ export const samples = pgTable('samples', {
   /** Sampled share of the population: one sampled request stands for 1/rate real ones. */
   rate: doublePrecision('rate').notNull(),
   size: integer('size').notNull(),
-  /** How it was drawn: `{stratify_by, min_per_stratum, since, until}`. */
+  /** How it was drawn: `{stratify_by, min_per_stratum, since, until, requested_size, requested_rate}`. */
   method: jsonb('method').$type<Record<string, unknown>>().notNull(),
-  strata: jsonb('strata').$type<Record<string, number>>().notNull(),
+  strata: jsonb('strata').$type<Record<string, StratumCount>>().notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -1,0 +1,87 @@
+import { reachableModels } from '../policy/index.js';
+import { evaluateVariant } from '../replay/evaluate-variant.js';
+import { buildOutcomeMatrix, missingModels } from '../replay/outcome-matrix.js';
+import type { Db } from '../store/db.js';
+import {
+  chunkStatuses,
+  finishRun,
+  getRun,
+  getVariants,
+  insertVariantFailures,
+  insertVariantResults,
+  loadCases,
+  loadOutcomes,
+  markChunk,
+  outcomeCounts,
+  type CaseFailure,
+  type PlannedCase,
+} from '../store/repos/run-repo.js';
+
+/**
+ * The run's last step, once every chunk has finished or failed for good: evaluate every variant over
+ * the whole outcome matrix (one pure pass each, timestamp order for stateful parts), store one result
+ * or one recorded failure per (variant, case), and count calls, cache hits and cost from the stored
+ * outcomes. Safe to run twice: the second run inserts nothing and writes the same totals.
+ */
+export async function aggregateRun(db: Db, runId: string): Promise<void> {
+  const run = await getRun(db, runId);
+  if (!run) throw new Error(`run ${runId} does not exist`);
+  const statuses = await chunkStatuses(db, runId);
+  for (let chunk = 0; chunk < run.chunks; chunk++) {
+    // A chunk that never reported is treated as failed (its job was lost): its cases are failures.
+    if (!statuses.has(chunk)) {
+      await markChunk(db, runId, chunk, 'failed', 'chunk did not finish');
+      statuses.set(chunk, { status: 'failed', error: 'chunk did not finish' });
+    }
+  }
+  const [variants, cases, outcomes] = await Promise.all([getVariants(db, runId), loadCases(db, runId), loadOutcomes(db, runId)]);
+  const matrix = buildOutcomeMatrix(outcomes);
+  let evaluated = 0;
+  for (const v of variants) {
+    const needed = reachableModels(v.spec);
+    const ok: PlannedCase[] = [];
+    const failures: CaseFailure[] = [];
+    for (const c of cases) {
+      const chunk = statuses.get(c.chunk);
+      if (chunk?.status === 'failed') {
+        failures.push({ case_id: c.case_id, failure: `chunk ${c.chunk} failed: ${chunk.error ?? 'unknown error'}` });
+        continue;
+      }
+      const missing = missingModels(matrix, c.case_id, needed);
+      if (missing.length === 0) ok.push(c);
+      else failures.push({ case_id: c.case_id, failure: missingReason(run.capReached, run.sourceKind, missing) });
+    }
+    const results = evaluateVariant(v.spec, ok, matrix, { rate: run.rate, seed: run.seed });
+    await insertVariantResults(db, runId, v.idx, results);
+    await insertVariantFailures(db, runId, v.idx, failures);
+    evaluated += results.length;
+  }
+
+  const counts = await outcomeCounts(db, runId);
+  const total = variants.length * cases.length;
+  const coverage = total === 0 ? 1 : evaluated / total;
+  const notes = [...run.notes.filter((n) => !n.startsWith('cost cap') && !n.startsWith('coverage') && !n.includes('answered by'))];
+  if (run.capReached) notes.push(`cost cap of $${run.costCapUsd} reached: fetching stopped before exceeding it; unfetched cases are recorded failures`);
+  const failedChunks = [...statuses.values()].filter((s) => s.status === 'failed').length;
+  if (coverage < 1) notes.push(`coverage ${(coverage * 100).toFixed(1)}%: ${total - evaluated} of ${total} (variant, case) results are recorded failures${failedChunks ? ` (${failedChunks} chunk(s) failed)` : ''}`);
+  const swapped = outcomes.filter((o) => o.answered_by !== null && o.answered_by !== o.model).length;
+  if (swapped > 0) notes.push(`${swapped} outcome(s) were answered by a different model than the one asked (see answered_by)`);
+  const duplicates = Math.max(0, run.callsAttempted - counts.calls);
+  if (duplicates > 0) notes.push(`${duplicates} provider call(s) were repeated after a worker was lost (not stored twice)`);
+
+  await finishRun(db, runId, {
+    modelCalls: counts.calls,
+    cacheHits: counts.cacheHits,
+    recorded: counts.recorded,
+    costUsd: counts.callCostUsd,
+    coverage,
+    status: run.capReached ? 'capped' : cases.length > 0 && evaluated === 0 ? 'failed' : 'completed',
+    notes,
+  });
+}
+
+function missingReason(capped: boolean, sourceKind: string, missing: string[]): string {
+  if (capped) return `not fetched (cost cap reached): ${missing.join(', ')}`;
+  if (sourceKind === 'outcomes') return `no recorded outcome for ${missing.join(', ')}`;
+  return `no outcome for ${missing.join(', ')}`;
+}

@@ -1,0 +1,33 @@
+import type { Clock } from '../domain/rng.js';
+import { AggregatePayload, ChunkPayload, NightlyPayload } from '../queue/payloads.js';
+import type { Processors } from '../queue/processors.js';
+import type { Db } from '../store/db.js';
+import { markChunk, setRunStatus } from '../store/repos/run-repo.js';
+import { aggregateRun } from './aggregate-run.js';
+import { nightlyRun } from './nightly.js';
+import { processChunk, type ChunkDeps } from './process-chunk.js';
+
+/**
+ * The processors both runners execute, bound to one store and one provider client. Each parses its
+ * payload first: a malformed job fails loudly instead of writing garbage.
+ */
+export function createProcessors(db: Db, deps: Omit<ChunkDeps, 'goldenCache'> & { clock: Clock }): Processors {
+  const chunkDeps: ChunkDeps = { ...deps, goldenCache: new Map() };
+  return {
+    chunk: async (payload) => {
+      const p = ChunkPayload.parse(payload);
+      await processChunk(db, chunkDeps, p.run_id, p.chunk);
+    },
+    chunkFailed: async (payload, reason) => {
+      const p = ChunkPayload.parse(payload);
+      await markChunk(db, p.run_id, p.chunk, 'failed', reason.slice(0, 500));
+    },
+    aggregate: async (payload) => {
+      await aggregateRun(db, AggregatePayload.parse(payload).run_id);
+    },
+    runFailed: async (payload, reason) => {
+      await setRunStatus(db, AggregatePayload.parse(payload).run_id, 'failed', reason.slice(0, 500));
+    },
+    nightly: (payload, slot) => nightlyRun(db, NightlyPayload.parse(payload), slot, { clock: deps.clock }),
+  };
+}

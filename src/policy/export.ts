@@ -1,0 +1,37 @@
+import { checkExhaustive, type Issue } from '../domain/errors.js';
+import type { PolicySpec } from '../domain/policy-spec.js';
+import { err, ok, type Result } from '../domain/result.js';
+import type { ExportFormat } from './formats/format.js';
+import { writeLitellm } from './formats/litellm.js';
+import { writeOrq } from './formats/orq.js';
+import { writePortkey } from './formats/portkey.js';
+import { writeWatsonxJson, writeWatsonxYaml } from './formats/watsonx.js';
+import { formatPath } from './parse.js';
+import type { PathIssue } from './request-context.js';
+
+/**
+ * A spec → text in a target format. Whatever the target cannot express is refused by field name
+ * (never dropped silently); the caller decides whether to drop it from the spec and try again.
+ */
+export function exportPolicy(spec: PolicySpec, format: ExportFormat): Result<string, Issue[]> {
+  const written = write(spec, format);
+  if (written.issues.length) return err(written.issues.map((i) => ({ path: formatPath(i.path), field: formatPath(i.path), message: i.message })));
+  return ok(written.text);
+}
+
+function write(spec: PolicySpec, format: ExportFormat): { issues: PathIssue[]; text: string } {
+  switch (format) {
+    case 'watsonx':
+      return { issues: [], text: writeWatsonxYaml(spec) };
+    case 'watsonx-json':
+      return { issues: [], text: writeWatsonxJson(spec) };
+    case 'portkey':
+      return writePortkey(spec);
+    case 'litellm':
+      return writeLitellm(spec);
+    case 'orq':
+      return writeOrq(spec);
+    default:
+      return checkExhaustive(format);
+  }
+}

@@ -1,0 +1,65 @@
+import type { Rule } from '../domain/policy-spec.js';
+import { fieldReader } from './condition.js';
+import type { RequestContext } from './request-context.js';
+
+/**
+ * Rules usually key on one field (`metadata.intent: code`, as the router-policy seed writes them).
+ * This index reads that field once and hands back, in priority order, only the rules that can
+ * match its value plus the rules that do not constrain it — so a 10-rule policy tests one or two
+ * conditions instead of ten. Each candidate's full condition is still tested; the index only skips.
+ */
+export interface RuleIndex<R> {
+  candidates(request: RequestContext): readonly R[];
+}
+
+type Primitive = string | number | boolean;
+
+/** `field: v`, `field: {$eq: v}` or `field: {$in: [...]}` at the top of `when`: the values it allows. */
+function allowedValues(when: Rule['when'], field: string): Primitive[] | null {
+  if (!(field in when)) return null;
+  const spec = when[field];
+  if (isPrimitive(spec)) return [spec];
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return null;
+  const ops = Object.keys(spec);
+  if (ops.length !== 1) return null;
+  const arg = (spec as Record<string, unknown>)[ops[0] as string];
+  if (ops[0] === '$eq' && isPrimitive(arg)) return [arg];
+  if (ops[0] === '$in' && Array.isArray(arg) && arg.every(isPrimitive)) return arg as Primitive[];
+  return null;
+}
+
+export function buildRuleIndex<R>(rules: ReadonlyArray<{ when: Rule['when']; compiled: R }>): RuleIndex<R> {
+  const all = rules.map((r) => r.compiled);
+  // The field constrained by the most rules is the one worth indexing.
+  const counts = new Map<string, number>();
+  for (const r of rules) for (const key of Object.keys(r.when)) if (allowedValues(r.when, key)) counts.set(key, (counts.get(key) ?? 0) + 1);
+  const best = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
+  const read = best ? fieldReader(best[0]) : undefined;
+  if (!best || best[1] < 2 || !read) return { candidates: () => all };
+
+  const allowed = rules.map((r) => allowedValues(r.when, best[0]));
+  const byValue = new Map<Primitive, R[]>();
+  for (const values of allowed) for (const v of values ?? []) byValue.set(v, []);
+  const unconstrained: R[] = [];
+  rules.forEach((r, i) => {
+    const values = allowed[i];
+    if (!values) {
+      unconstrained.push(r.compiled);
+      for (const list of byValue.values()) list.push(r.compiled);
+    } else {
+      for (const v of new Set(values)) byValue.get(v)?.push(r.compiled);
+    }
+  });
+  return {
+    candidates: (request) => {
+      const v = read(request);
+      // An array field (tags) can match several keys: keep it simple and test every rule.
+      if (Array.isArray(v)) return all;
+      return (isPrimitive(v) ? byValue.get(v) : undefined) ?? unconstrained;
+    },
+  };
+}
+
+function isPrimitive(v: unknown): v is Primitive {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}

@@ -1,0 +1,54 @@
+import { loadFleet } from './fleet-load.js';
+import { startFleetServer, type FleetServer } from './fleet-server.js';
+
+interface Shared {
+  server: Promise<FleetServer>;
+  refs: number;
+}
+
+/**
+ * One loopback fleet server per (fleet, answers) pair per process, started on first use and
+ * shared by every client; it stops when the last client holding it closes.
+ */
+const servers = new Map<string, Shared>();
+
+export interface FleetLease {
+  baseUrl: string;
+  release(): Promise<void>;
+}
+
+export async function acquireFleet(fleetPath: string, answersPath: string): Promise<FleetLease> {
+  const id = `${fleetPath}\u0000${answersPath}`;
+  let shared = servers.get(id);
+  if (!shared) {
+    const server = loadFleet(fleetPath, answersPath).then((loaded) => startFleetServer(loaded));
+    shared = { server, refs: 0 };
+    servers.set(id, shared);
+    // A fleet that failed to load is forgotten so a corrected file is picked up next time.
+    server.catch(() => {
+      if (servers.get(id) === shared) servers.delete(id);
+    });
+  }
+  shared.refs++;
+  const held = shared;
+  let server: FleetServer;
+  try {
+    server = await held.server;
+  } catch (e) {
+    held.refs--;
+    throw e;
+  }
+  let released = false;
+  return {
+    baseUrl: server.baseUrl,
+    release: async () => {
+      if (released) return;
+      released = true;
+      held.refs--;
+      if (held.refs === 0 && servers.get(id) === held) {
+        servers.delete(id);
+        await server.close();
+      }
+    },
+  };
+}

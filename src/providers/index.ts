@@ -1,0 +1,16 @@
+export { CatalogEntry, ModelPrice } from '../domain/catalog-entry.js';
+export { CallResult, CallError, CallErrorKind } from '../domain/call-result.js';
+export { parseCatalogText } from './catalog-parse.js';
+export { loadCatalogFile } from './catalog-file.js';
+export { createChatClient, DEFAULT_DEADLINE_MS, type ChatClient, type ChatClientOptions, type ChatRequest } from './chat-client.js';
+export { classifyReply, type HttpReply } from './classify-response.js';
+export { parseRetryAfter, RETRY_AFTER_CAP_MS } from './retry-after.js';
+export { redactSecrets } from './redact.js';
+export { FleetSpec, FleetModel, AnswerEntry, parseFleetText, parseAnswersText } from './fleet-spec.js';
+export { loadFleet, type LoadedFleet } from './fleet-load.js';
+export { startFleetServer, type FleetServer, type FleetServerOptions } from './fleet-server.js';
+export { simulateReply, type SimulatedReply } from './simulate-reply.js';
+export { parsePythonStringList, decodeListText } from './python-literal.js';
+export { readRouterbenchCsv } from './routerbench-csv.js';
+export { readOutcomesJsonl } from './outcomes-jsonl.js';
+export { RecordedFormat, type RecordedItem } from './recorded-item.js';

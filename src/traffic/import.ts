@@ -1,0 +1,291 @@
+import { stat } from 'node:fs/promises';
+import { InputError } from '../domain/errors.js';
+import type { TrafficFormat, TrafficRecord } from '../domain/traffic-record.js';
+import type { Db, Store } from '../store/db.js';
+import { createImport, finishImport, insertQuarantine, insertTraffic } from '../store/repos/traffic-repo.js';
+import { QUARANTINE_LIST_LIMIT, type ImportSummary, type QuarantinedLine } from './import-summary.js';
+import { batchRole, detectFormat, type BatchRole } from './readers/detect.js';
+import { readLangfuse } from './readers/langfuse.js';
+import { readValues, type SourceProgress } from './readers/line-source.js';
+import { readLiteLlm } from './readers/litellm.js';
+import { joinBatch, readBatchInput, readBatchOutput, type BatchOutput } from './readers/openai-batch.js';
+import { readOpenAiChat } from './readers/openai-chat.js';
+import { readOtel } from './readers/otel.js';
+import type { NormalisedRecord, Reader, ReaderContext } from './readers/reader.js';
+import { recordId } from './record-id.js';
+import { compileUserPatterns, createRedactor, type UserPattern } from './redact.js';
+import { createScrubber } from './scrub.js';
+
+export interface ImportProgress {
+  lines: number;
+  bytes: number;
+  totalBytes: number;
+}
+
+export interface ImportOptions {
+  format?: 'auto' | TrafficFormat;
+  /** Share of bad lines above which the import is abandoned and nothing of it kept (default 0.5). */
+  maxBadShare?: number;
+  redactPatterns?: UserPattern[];
+  onProgress?: (p: ImportProgress) => void;
+  /** Rows per INSERT (default 500). */
+  batchSize?: number;
+}
+
+const READERS: Record<Exclude<TrafficFormat, 'openai-batch'>, Reader> = {
+  'openai-chat': readOpenAiChat,
+  litellm: readLiteLlm,
+  langfuse: readLangfuse,
+  otel: readOtel,
+};
+
+/** How many leading values of a file are looked at to tell its format. */
+const SNIFF_VALUES = 50;
+const PROGRESS_EVERY = 5000;
+
+/** Thrown inside the transaction so that it rolls back; turned into an InputError outside. */
+class TooManyBadLines extends Error {}
+
+/**
+ * Import traffic files into the store in one transaction: read (streaming), normalise, redact,
+ * write in batches with ON CONFLICT DO NOTHING. Bad lines are quarantined with their line number;
+ * when their share exceeds `maxBadShare` the transaction rolls back and an InputError says why.
+ */
+export async function importTraffic(store: Store, files: string[], opts: ImportOptions = {}): Promise<ImportSummary> {
+  if (files.length === 0) throw new InputError('traffic import: give at least one --file');
+  const maxBadShare = opts.maxBadShare ?? 0.5;
+  if (!(maxBadShare >= 0 && maxBadShare <= 1)) throw new InputError(`--max-bad-share: ${maxBadShare} is not between 0 and 1`);
+  const patterns = opts.redactPatterns ?? [];
+  const { errors } = compileUserPatterns(patterns);
+  if (errors.length) throw new InputError('bad redaction pattern', errors.map((message) => ({ field: 'redact-pattern', message })));
+  const redact = createRedactor(patterns);
+
+  const inputs = await Promise.all(files.map((file) => describeFile(file, opts.format ?? 'auto')));
+  const formats = [...new Set(inputs.map((i) => i.format))];
+  if (formats.length > 1) {
+    throw new InputError(
+      'these files hold different formats; import them one at a time',
+      inputs.map((i) => ({ file: i.file, message: `looks like ${i.format}` })),
+    );
+  }
+  const format = formats[0] as TrafficFormat;
+  const totalBytes = inputs.reduce((s, i) => s + i.size, 0);
+  const batchSize = opts.batchSize ?? 500;
+
+  try {
+    return await store.db.transaction(async (tx) => {
+      const db = tx as unknown as Db;
+      const importId = await createImport(db, files, format);
+      const state = new ImportState(db, importId, format, batchSize, redact);
+      const progress: SourceProgress = { bytes: 0 };
+      let lines = 0;
+      const tick = () => {
+        if (opts.onProgress && ++lines % PROGRESS_EVERY === 0) opts.onProgress({ lines, bytes: progress.bytes, totalBytes });
+      };
+      if (format === 'openai-batch') await importBatch(inputs, state, progress, tick);
+      else {
+        const reader = READERS[format];
+        for (const input of inputs) {
+          for await (const item of readValues(input.file, progress)) {
+            tick();
+            if ('reason' in item) {
+              await state.quarantine(input.file, item.line, item.reason);
+              continue;
+            }
+            const out = reader(item.value, input.ctx);
+            state.skipped += out.skipped;
+            for (const reason of out.bad) await state.quarantine(input.file, item.line, reason);
+            // The raw line identifies a record only when the line is that one record.
+            const raw = out.records.length === 1 ? item.raw : undefined;
+            for (const record of out.records) await state.add(record, raw);
+          }
+        }
+      }
+      await state.flush();
+      opts.onProgress?.({ lines, bytes: progress.bytes, totalBytes });
+      const seen = state.read + state.quarantinedCount;
+      if (seen > 0 && state.quarantinedCount / seen > maxBadShare) throw new TooManyBadLines(describeBadShare(state, seen, maxBadShare));
+      await finishImport(db, importId, {
+        imported: state.imported,
+        duplicates: state.read - state.imported,
+        quarantined: state.quarantinedCount,
+        redacted: state.redacted,
+        notReplayable: state.notReplayable,
+      });
+      return {
+        import_id: importId,
+        format,
+        detected: (opts.format ?? 'auto') === 'auto',
+        files,
+        imported: state.imported,
+        duplicates: state.read - state.imported,
+        quarantined: state.quarantinedList,
+        quarantined_count: state.quarantinedCount,
+        skipped: state.skipped,
+        redacted: state.redacted,
+        redacted_kinds: state.redactedKinds,
+        not_replayable: state.notReplayable,
+      };
+    });
+  } catch (e) {
+    if (e instanceof TooManyBadLines) throw new InputError(e.message);
+    throw e;
+  }
+}
+
+function describeBadShare(state: ImportState, seen: number, max: number): string {
+  const first = state.quarantinedList.slice(0, 5).map((q) => ({ file: q.file, line: q.line, message: q.reason }));
+  const share = ((100 * state.quarantinedCount) / seen).toFixed(1);
+  return new InputError(
+    `import abandoned, nothing kept: ${state.quarantinedCount} of ${seen} lines are bad (${share}% > --max-bad-share ${max})`,
+    first,
+  ).message;
+}
+
+interface FileInput {
+  file: string;
+  size: number;
+  format: TrafficFormat;
+  role: BatchRole | null;
+  ctx: ReaderContext;
+}
+
+/** Check the file can be read and tell its format (and, for Batch, whether it is input or output). */
+async function describeFile(file: string, requested: 'auto' | TrafficFormat): Promise<FileInput> {
+  let info;
+  try {
+    info = await stat(file);
+  } catch {
+    throw new InputError(`${file}: cannot read the file (does it exist?)`);
+  }
+  if (!info.isFile()) throw new InputError(`${file}: not a file`);
+  const ctx: ReaderContext = { fallbackTimestamp: info.mtime.toISOString() };
+  let seen = 0;
+  for await (const item of readValues(file)) {
+    if (++seen > SNIFF_VALUES) break;
+    if (!('value' in item)) continue;
+    if (requested !== 'auto') {
+      const role = requested === 'openai-batch' ? batchRole(item.value) : null;
+      if (requested === 'openai-batch' && !role) continue;
+      return { file, size: info.size, format: requested, role, ctx };
+    }
+    const detected = detectFormat(item.value);
+    if (detected) return { file, size: info.size, format: detected.format, role: detected.role ?? null, ctx };
+  }
+  if (requested !== 'auto' && requested !== 'openai-batch') return { file, size: info.size, format: requested, role: null, ctx };
+  throw new InputError(
+    requested === 'openai-batch'
+      ? `${file}: no OpenAI Batch input or output line among the first ${SNIFF_VALUES} values`
+      : `${file}: cannot tell the format from the first ${SNIFF_VALUES} values; pass --format openai-chat|openai-batch|litellm|langfuse|otel`,
+  );
+}
+
+/** Outputs first (held slim, by custom_id), then inputs streamed past them; unmatched outputs last. */
+async function importBatch(inputs: FileInput[], state: ImportState, progress: SourceProgress, tick: () => void): Promise<void> {
+  const outputs = new Map<string, BatchOutput>();
+  const ctx = inputs[0]?.ctx as ReaderContext;
+  for (const input of inputs.filter((i) => i.role === 'batch-output')) {
+    for await (const item of readValues(input.file, progress)) {
+      tick();
+      if ('reason' in item) {
+        await state.quarantine(input.file, item.line, item.reason);
+        continue;
+      }
+      const out = readBatchOutput(item.value);
+      if (typeof out === 'string') await state.quarantine(input.file, item.line, out);
+      else outputs.set(out.customId, out);
+    }
+  }
+  for (const input of inputs.filter((i) => i.role !== 'batch-output')) {
+    for await (const item of readValues(input.file, progress)) {
+      tick();
+      if ('reason' in item) {
+        await state.quarantine(input.file, item.line, item.reason);
+        continue;
+      }
+      const parsed = readBatchInput(item.value);
+      if (typeof parsed === 'string') {
+        await state.quarantine(input.file, item.line, parsed);
+        continue;
+      }
+      const output = outputs.get(parsed.customId) ?? null;
+      outputs.delete(parsed.customId);
+      const record = joinBatch(parsed, output, input.ctx);
+      if (typeof record === 'string') await state.quarantine(input.file, item.line, record);
+      else await state.add(record);
+    }
+  }
+  for (const output of outputs.values()) {
+    const record = joinBatch(null, output, ctx);
+    if (typeof record !== 'string') await state.add(record);
+  }
+}
+
+/** Counters and the pending batch of one import. Writes overlap with reading the next batch. */
+class ImportState {
+  imported = 0;
+  read = 0;
+  notReplayable = 0;
+  skipped = 0;
+  redacted = 0;
+  redactedKinds: Record<string, number> = {};
+  quarantinedCount = 0;
+  quarantinedList: QuarantinedLine[] = [];
+  private batch: TrafficRecord[] = [];
+  private bad: QuarantinedLine[] = [];
+  private pending: Promise<void> = Promise.resolve();
+  private readonly scrub: ReturnType<typeof createScrubber>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly importId: number,
+    private readonly format: TrafficFormat,
+    private readonly batchSize: number,
+    redact: ReturnType<typeof createRedactor>,
+  ) {
+    this.scrub = createScrubber(redact);
+  }
+
+  async add(record: NormalisedRecord, raw?: Buffer): Promise<void> {
+    const id = recordId(this.format, record, raw);
+    const scrubbed = this.scrub(record);
+    this.redacted += scrubbed.count;
+    for (const [k, n] of Object.entries(scrubbed.kinds)) this.redactedKinds[k] = (this.redactedKinds[k] ?? 0) + n;
+    const r = scrubbed.record;
+    this.read++;
+    this.batch.push({ id, timestamp: r.timestamp, request: r.request, metadata: r.metadata, response: r.response, replayable: r.replayable, format: this.format });
+    if (this.batch.length >= this.batchSize) await this.write();
+  }
+
+  async quarantine(file: string, line: number, reason: string): Promise<void> {
+    const entry = { file, line, reason };
+    this.quarantinedCount++;
+    if (this.quarantinedList.length < QUARANTINE_LIST_LIMIT) this.quarantinedList.push(entry);
+    this.bad.push(entry);
+    if (this.bad.length >= this.batchSize) await this.write();
+  }
+
+  async flush(): Promise<void> {
+    await this.write();
+    await this.pending;
+  }
+
+  /** Start writing the current batch; wait only for the previous write, so parsing overlaps the database. */
+  private async write(): Promise<void> {
+    const records = this.batch;
+    const bad = this.bad;
+    this.batch = [];
+    this.bad = [];
+    await this.pending;
+    this.pending = (async () => {
+      if (records.length) {
+        const { inserted, notReplayable } = await insertTraffic(this.db, this.importId, records);
+        this.imported += inserted;
+        this.notReplayable += notReplayable;
+      }
+      if (bad.length) await insertQuarantine(this.db, this.importId, bad);
+    })();
+    // Surface a failed write at the next await rather than as an unhandled rejection.
+    this.pending.catch(() => {});
+  }
+}

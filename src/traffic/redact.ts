@@ -1,0 +1,96 @@
+import { BUILT_IN_RULES, type RedactRule } from './redact-rules.js';
+
+/** A user-configured pattern (`--redact-pattern`, `.routelab/redact.yaml`); `name` types the placeholder. */
+export type UserPattern = string | { name?: string; pattern: string };
+
+export interface RedactResult {
+  text: string;
+  /** How many spans were replaced. */
+  count: number;
+  /** The kinds replaced, once each, in rule order. */
+  kinds: string[];
+  /** Spans replaced, by kind. */
+  byKind: Record<string, number>;
+}
+
+export type Redactor = (text: string) => RedactResult;
+
+export const placeholder = (kind: string) => `[REDACTED:${kind}]`;
+
+/**
+ * Compile user patterns once. A pattern that is not a valid regular expression is returned as an
+ * issue naming it, so the CLI can refuse it before anything is read.
+ */
+export function compileUserPatterns(patterns: readonly UserPattern[]): { rules: RedactRule[]; errors: string[] } {
+  const rules: RedactRule[] = [];
+  const errors: string[] = [];
+  for (const p of patterns) {
+    const source = typeof p === 'string' ? p : p.pattern;
+    const kind = typeof p === 'string' ? 'custom' : sanitiseKind(p.name ?? 'custom');
+    try {
+      const regex = new RegExp(source, 'g');
+      if (regex.test('')) {
+        errors.push(`redact pattern /${source}/ matches the empty string`);
+        continue;
+      }
+      rules.push({ kind, regex });
+    } catch (e) {
+      errors.push(`redact pattern /${source}/ is not a valid regular expression: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return { rules, errors };
+}
+
+function sanitiseKind(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40) || 'custom';
+}
+
+/** Built-in rules, then the user's: replaces every match with a typed placeholder. Pure. */
+export function createRedactor(patterns: readonly UserPattern[] = []): Redactor {
+  const { rules: user, errors } = compileUserPatterns(patterns);
+  if (errors.length) throw new Error(errors.join('; '));
+  const rules = [...BUILT_IN_RULES, ...user];
+  return (input) => {
+    let text = input;
+    let count = 0;
+    const kinds: string[] = [];
+    const byKind: Record<string, number> = {};
+    // Most strings hold nothing to redact; one scan decides whether the rules run at all.
+    if (!MAYBE_SENSITIVE.test(input) && user.length === 0) return { text, count, kinds, byKind };
+    for (const rule of rules) {
+      if (rule.hint && !rule.hint(text)) continue;
+      let hits = 0;
+      rule.regex.lastIndex = 0;
+      text = text.replace(rule.regex, (match) => {
+        if (rule.accept && !rule.accept(match)) return match;
+        hits++;
+        return placeholder(rule.kind);
+      });
+      if (hits) {
+        count += hits;
+        if (!(rule.kind in byKind)) kinds.push(rule.kind);
+        byKind[rule.kind] = (byKind[rule.kind] ?? 0) + hits;
+      }
+    }
+    return { text, count, kinds, byKind };
+  };
+}
+
+/**
+ * Every built-in rule needs one of these: a digit (cards, phones, IBANs, AWS), `@` (e-mail), or a
+ * keyword / key prefix. Kept in step with BUILT_IN_RULES by the redaction tests.
+ */
+const MAYBE_SENSITIVE = /[\d@]|sk-|AKIA|ASIA|ABIA|ACCA|bearer|key|secret|token|pass|pwd|gh[pousr]_|github_pat|xox|AIza/i;
+
+const cache = new Map<string, Redactor>();
+
+/** Redact one text. Redactors are cached by their pattern list, so calling this in a loop is cheap. */
+export function redactText(text: string, patterns: readonly UserPattern[] = []): RedactResult {
+  const key = JSON.stringify(patterns);
+  let redactor = cache.get(key);
+  if (!redactor) {
+    redactor = createRedactor(patterns);
+    cache.set(key, redactor);
+  }
+  return redactor(text);
+}

@@ -1,0 +1,80 @@
+import type { NormalisedRecord } from './readers/reader.js';
+import type { Redactor } from './redact.js';
+
+export interface ScrubResult {
+  record: NormalisedRecord;
+  /** Spans replaced by placeholders, by kind. */
+  kinds: Record<string, number>;
+  count: number;
+}
+
+// Postgres text and jsonb reject U+0000 and unpaired surrogates; JSON escapes can carry both.
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Short strings (roles, keys, model names) repeat on every line; their redaction is remembered. */
+const MEMO_MAX_LENGTH = 64;
+const MEMO_MAX_ENTRIES = 20_000;
+
+/**
+ * Every string of a record — messages, params, metadata (keys too), output, model — through the
+ * redactor, so nothing reaches the store unredacted however deep it sits. The record is rewritten
+ * in place: readers build it fresh from the parsed line, and copying it would double the garbage.
+ * Pure apart from that; the memo belongs to the scrubber.
+ */
+export function createScrubber(redact: Redactor): (record: NormalisedRecord) => ScrubResult {
+  const memo = new Map<string, { text: string; byKind: Record<string, number> }>();
+  // Per-record tallies live here so that `text` and `walk` are made once, not once per record.
+  let kinds: Record<string, number> = {};
+  let count = 0;
+  const text = (s: string): string => {
+    const short = s.length <= MEMO_MAX_LENGTH;
+    let r = short ? memo.get(s) : undefined;
+    if (!r) {
+      const clean = UNSTORABLE.test(s) ? s.replace(UNSTORABLE, (c) => (c === '\u0000' ? '' : '\ufffd')) : s;
+      UNSTORABLE.lastIndex = 0;
+      const out = redact(clean);
+      r = { text: out.text, byKind: out.byKind };
+      if (short) {
+        if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+        memo.set(s, r);
+      }
+    }
+    for (const k in r.byKind) {
+      const n = r.byKind[k] as number;
+      count += n;
+      kinds[k] = (kinds[k] ?? 0) + n;
+    }
+    return r.text;
+  };
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return text(v);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = walk(v[i]);
+      return v;
+    }
+    if (v !== null && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      for (const k of Object.keys(o)) {
+        const value = walk(o[k]);
+        const key = text(k);
+        if (key !== k) delete o[k];
+        o[key] = value;
+      }
+      return o;
+    }
+    return v;
+  };
+  return (record) => {
+    kinds = {};
+    count = 0;
+    walk(record.request);
+    walk(record.metadata);
+    walk(record.response);
+    return { record, kinds, count };
+  };
+}
+
+/** One-off form of the scrubber. */
+export function scrubRecord(record: NormalisedRecord, redact: Redactor): ScrubResult {
+  return createScrubber(redact)(record);
+}

@@ -1,0 +1,18 @@
+import { createRng } from '../../src/domain/rng.js';
+import { compilePolicy, createRouterState, decide } from '../../src/policy/index.js';
+import { applyGates, selectGroup } from '../../src/policy/decide.js';
+import { benchPolicy } from './router.bench.js';
+const rng = createRng(1);
+const INTENTS = ['code', 'chat', 'search', 'summarise', 'translate', 'math', 'legal', 'support'];
+const reqs = Array.from({ length: 1024 }, (_, k) => ({ metadata: { intent: INTENTS[k % 8], team: 't-1', user: 'u-' + (k % 100) }, params: { temperature: 0.2 }, input_tokens: 100 + k, timestamp_ms: 0 }));
+const p = compilePolicy(benchPolicy);
+const time = (label: string, f: (i: number) => unknown) => { let best = 1e9; for (let r = 0; r < 5; r++) { const t = performance.now(); let s = 0; for (let i = 0; i < 500000; i++) s += f(i) ? 1 : 0; best = Math.min(best, (performance.now() - t) / 500); } console.log(label, best.toFixed(3), 'us'); };
+const state = createRouterState();
+time('rng', () => rng.next());
+time('compile lookup', () => compilePolicy(benchPolicy));
+time('candidates', (i) => p.ruleIndex.candidates(reqs[i & 1023]!));
+time('selectGroup', (i) => selectGroup(p, reqs[i & 1023]!, []));
+time('gates', (i) => applyGates(p, reqs[i & 1023]!, state, []));
+const trivial = { spec_version: 'v1' as const, kind: 'model' as const, name: 't', policy: { strategy: { mode: 'single' as const }, targets: [{ model_name: 'a' }] } };
+time('decide trivial', (i) => decide(trivial, reqs[i & 1023]!, state, rng));
+time('decide', (i) => decide(benchPolicy, reqs[i & 1023]!, state, rng));

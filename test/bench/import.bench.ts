@@ -1,0 +1,117 @@
+/**
+ * Traffic import throughput and memory. Generates an OpenAI chat JSONL file (BENCH_IMPORT_LINES,
+ * default 1,000,000) in a temp dir; measures in a child process each (so peak RSS is the import's
+ * own): a plain read-lines + JSON.parse of the file (the baseline), then `importTraffic` into a
+ * store — Postgres when BENCH_IMPORT_STORE=postgres (default), else a temp-dir PGlite.
+ * Figures: lines/s of the import as a ratio to the baseline (target >= 0.3), and peak RSS of the
+ * import process (target <= 300 MB).
+ */
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { once } from 'node:events';
+import { result, type BenchResult } from './harness.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const INTENTS = ['chat', 'code', 'sql', 'support', 'translate'];
+
+async function generate(file: string, lines: number): Promise<void> {
+  const out = createWriteStream(file);
+  for (let i = 0; i < lines; i++) {
+    const intent = INTENTS[i % INTENTS.length] as string;
+    const line = JSON.stringify({
+      timestamp: new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString(),
+      latency_ms: 200 + (i % 700),
+      metadata: { intent, project: 'storefront', user: `u-${i % 997}` },
+      request: {
+        model: i % 3 ? 'gpt-4o-mini' : 'gpt-4o',
+        temperature: 0.2,
+        messages: [
+          { role: 'system', content: 'You are a helpful assistant for a bike shop. Answer briefly.' },
+          { role: 'user', content: `Question ${i} about ${intent}: how long does delivery to postcode ${10000 + (i % 89999)} take?` },
+        ],
+      },
+      response: {
+        id: `chatcmpl-${i}`,
+        object: 'chat.completion',
+        created: 1763626502 + i,
+        model: 'gpt-4o-mini-2024-07-18',
+        choices: [{ index: 0, message: { role: 'assistant', content: `Delivery takes ${1 + (i % 5)} working days.` }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 40 + (i % 13), completion_tokens: 8 + (i % 7), total_tokens: 48 + (i % 20) },
+      },
+    });
+    if (!out.write(`${line}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+interface ChildFigures {
+  ms: number;
+  lines: number;
+  maxRssMb: number;
+  imported?: number;
+}
+
+function child(mode: 'baseline' | 'import', file: string, env: NodeJS.ProcessEnv): ChildFigures {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(here, 'import-child.ts'), mode, file], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(out.trim().split('\n').pop() as string) as ChildFigures;
+}
+
+export default async function importBench(): Promise<BenchResult[]> {
+  const lines = Number(process.env.BENCH_IMPORT_LINES ?? 1_000_000);
+  const storeKind = process.env.BENCH_IMPORT_STORE ?? 'postgres';
+  const dir = mkdtempSync(join(tmpdir(), 'rl-bench-import-'));
+  const file = join(dir, 'chat.jsonl');
+  let dropDb: (() => Promise<void>) | undefined;
+  try {
+    await generate(file, lines);
+    const bytes = statSync(file).size;
+    const env: NodeJS.ProcessEnv = {};
+    if (storeKind === 'postgres') {
+      const { createTestDatabase } = await import('../helpers/stores.js');
+      const dbase = await createTestDatabase();
+      dropDb = dbase.drop;
+      env.BENCH_DATABASE_URL = dbase.url;
+    } else {
+      env.BENCH_PGLITE_DIR = join(dir, 'pglite');
+    }
+    const base = child('baseline', file, {});
+    const imp = child('import', file, env);
+    const baseRate = (base.lines / base.ms) * 1000;
+    const impRate = (imp.lines / imp.ms) * 1000;
+    const details = { lines, file_mb: +(bytes / 1048576).toFixed(1), store: storeKind, baseline_ms: Math.round(base.ms), import_ms: Math.round(imp.ms), imported: imp.imported, baseline_rss_mb: base.maxRssMb };
+    return [
+      result({
+        name: 'traffic-import-throughput',
+        value: impRate,
+        baseline: baseRate,
+        ratio: impRate / baseRate,
+        target: 'ratio >= 0.3',
+        unit: 'lines/s (import vs read + JSON.parse)',
+        passed: impRate / baseRate >= 0.3,
+        details,
+      }),
+      result({
+        name: 'traffic-import-peak-rss',
+        value: imp.maxRssMb,
+        baseline: base.maxRssMb,
+        ratio: imp.maxRssMb,
+        target: 'peak RSS <= 300 MB',
+        unit: 'MB',
+        passed: imp.maxRssMb <= 300,
+        details,
+      }),
+    ];
+  } finally {
+    await dropDb?.();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,126 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { openStore } from '../../src/store/db.js';
+import { listPromotions } from '../../src/store/repos/review-repo.js';
+import { policyVersions } from '../../src/store/schema/policy.js';
+import { proposals } from '../../src/store/schema/proposals.js';
+import { POLICY, seedReview } from '../integration/review/seed.js';
+
+/**
+ * The real binary in a real pseudo-terminal (tmux, 80×24): open the run, open its proposal,
+ * approve with a comment, promote, and check what a user would check afterwards.
+ */
+
+let T0 = 0;
+const ROOT = resolve(import.meta.dirname, '../..');
+const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+describe('routelab dashboard in a terminal', () => {
+  let session: string | undefined;
+  let dir: string | undefined;
+  afterEach(() => {
+    if (session) {
+      try {
+        tmux('kill-session', '-t', session);
+      } catch {
+        // already gone
+      }
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    session = dir = undefined;
+  });
+
+  const screen = () => tmux('capture-pane', '-p', '-t', session as string);
+
+  /** Poll the pane until `text` shows up; bounded, so a hang fails with the last screen. */
+  async function waitFor(text: string | RegExp, ms = 20_000): Promise<string> {
+    console.log(Date.now() - T0, "wait", String(text));
+    const until = Date.now() + ms;
+    let last = '';
+    while (Date.now() < until) {
+      last = screen();
+      if (typeof text === 'string' ? last.includes(text) : text.test(last)) return last;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${String(text)}; screen was:\n${last}`);
+  }
+
+  const keys = (...k: string[]) => tmux('send-keys', '-t', session as string, ...k);
+  const type = (text: string) => tmux('send-keys', '-t', session as string, '-l', text);
+
+  it('approve with a comment, then promote: new active version and the export file', async () => {
+    T0 = Date.now();
+    dir = mkdtempSync(join(tmpdir(), 'routelab-e2e-'));
+    const dataDir = join(dir, 'db');
+    const outDir = join(dir, 'promoted');
+    const seedStore = await openStore({ dataDir });
+    const seeded = await seedReview(seedStore.db);
+    await seedStore.close();
+    const proposalId = seeded.proposalIds[0] as string;
+
+    session = `rl-e2e-${process.pid}-${Date.now()}`;
+    const env = `ROUTELAB_DATA_DIR=${quote(dataDir)} ROUTELAB_PROMOTE_DIR=${quote(outDir)} ROUTELAB_USER=e2e-reviewer`;
+    const command = `cd ${quote(ROOT)} && env ${env} node bin/routelab.js dashboard; echo "EXIT:$?"; sleep 600`;
+    tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', command);
+
+    const runs = await waitFor('● waiting');
+    expect(runs).toContain('routelab · Runs');
+    expect(runs).toMatch(/› 2026-11-20 02:00\s+support-router\s+completed/);
+
+    keys('Enter');
+    const detail = await waitFor('[Scoreboard]');
+    expect(detail).toMatch(/model-a\s+all\s+40\s+0\.\d{3}±0\.\d{3}/);
+    keys('Tab', 'Tab');
+    expect(await waitFor('[Chart]')).toContain('cost per 1k requests');
+
+    keys('Enter');
+    const proposal = await waitFor('[Weights]');
+    expect(proposal).toMatch(/model-a\s+█+░+\s+50%\s+█+░+\s+80%\s+\+30\.0pp/);
+
+    keys('a');
+    await waitFor('comment (⏎ next, esc cancel)');
+    type('ship it');
+    await waitFor('ship it▌');
+    keys('Enter');
+    await waitFor(`approve ${proposalId} “ship it”? [y/n]`);
+    keys('y');
+    await waitFor(`✓ approved ${proposalId} as e2e-reviewer`);
+    await waitFor('status: approved');
+
+    keys('p');
+    await waitFor(`promote ${proposalId}? [y/n]`);
+    keys('y');
+    await waitFor('✓ promoted: support-router v1 → v2');
+    await waitFor('status: promoted');
+
+    keys('Escape', 'Escape', 'Tab');
+    const promotions = await waitFor('history of support-router');
+    expect(promotions).toMatch(/promote\s+v1 → v2\s+e2e-reviewer/);
+
+    keys('q');
+    await waitFor('EXIT:0');
+
+    const file = join(outDir, `${POLICY}-v2.yaml`);
+    expect(existsSync(file)).toBe(true);
+    expect(readFileSync(file, 'utf8')).toContain('weight: 0.8');
+    const store = await openStore({ dataDir });
+    try {
+      const active = await store.db
+        .select()
+        .from(policyVersions)
+        .where(and(eq(policyVersions.policyId, seeded.policyId), eq(policyVersions.isActive, true)));
+      expect(active.map((v) => [v.version, v.origin])).toEqual([[2, 'promote']]);
+      const [p] = await store.db.select().from(proposals).where(eq(proposals.id, proposalId));
+      expect(p).toMatchObject({ status: 'promoted', decidedBy: 'e2e-reviewer', comment: 'ship it' });
+      const [promo] = await listPromotions(store.db);
+      expect(promo).toMatchObject({ kind: 'promote', actor: 'e2e-reviewer', exports: [file] });
+    } finally {
+      await store.close();
+    }
+  });
+});

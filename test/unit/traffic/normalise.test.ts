@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { parseTimestamp } from '../../../src/traffic/normalise/timestamp.js';
+import { buildMetadata } from '../../../src/traffic/normalise/metadata.js';
+import { scrubRecord } from '../../../src/traffic/scrub.js';
+import { createRedactor } from '../../../src/traffic/redact.js';
+
+describe('parseTimestamp', () => {
+  it.each([
+    ['2026-11-20T08:15:02Z', '2026-11-20T08:15:02.000Z'],
+    ['2026-11-20 09:01:12.104211', '2026-11-20T09:01:12.104Z'],
+    ['2026-11-20T10:00:00+02:00', '2026-11-20T08:00:00.000Z'],
+    [1763629262, '2025-11-20T09:01:02.000Z'],
+    [1763629262500, '2025-11-20T09:01:02.500Z'],
+    ['1763629262000000000', '2025-11-20T09:01:02.000Z'],
+  ])('%s', (input, iso) => expect(parseTimestamp(input)).toBe(iso));
+  it('returns null for what is not a time', () => {
+    expect(parseTimestamp('yesterday')).toBeNull();
+    expect(parseTimestamp(null)).toBeNull();
+  });
+});
+
+describe('buildMetadata', () => {
+  it('lets earlier sources win and turns key:value tags into fields', () => {
+    expect(buildMetadata([{ intent: 'code' }, { intent: 'chat', project: 7 }], ['intent:other', 'team:web', 'vip'])).toEqual({
+      intent: 'code',
+      project: '7',
+      team: 'web',
+      tags: ['intent:other', 'team:web', 'vip'],
+    });
+  });
+});
+
+describe('scrubRecord', () => {
+  it('redacts every string, keys included, and drops what Postgres cannot store', () => {
+    const r = scrubRecord(
+      {
+        sourceId: null,
+        timestamp: '2026-11-20T00:00:00.000Z',
+        request: { messages: [{ role: 'user', content: 'mail a@b.com\u0000' }], params: { headers: { Authorization: 'Bearer abcdefghijklmnop' } } },
+        metadata: { tags: [], 'x@y.org': '\ud800ok' },
+        response: { model: null, output: 'key sk-abcdefghijklmnopqrstuv', status: 200, latency_ms: null, input_tokens: null, output_tokens: null, cost_usd: null },
+        replayable: true,
+      },
+      createRedactor(),
+    );
+    const text = JSON.stringify(r.record);
+    expect(text).not.toMatch(/a@b\.com|abcdefghijklmnop|x@y\.org|\\u0000|\\ud800/);
+    expect(r.kinds).toEqual({ email: 2, bearer_token: 1, openai_key: 1 });
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createRedactor, redactText } from '../../../src/traffic/redact.js';
+import { ibanValid, luhnValid } from '../../../src/traffic/checksums.js';
+
+describe('redactText', () => {
+  it.each([
+    ['openai_key', 'my key is sk-proj-abcDEF1234567890abcdEF12 ok'],
+    ['openai_key', 'key=sk-abcdefghijklmnopqrstuvwx'],
+    ['anthropic_key', 'use sk-ant-api03-AbCdEf0123456789-xyzXYZ please'],
+    ['aws_key', 'AKIAIOSFODNN7EXAMPLE is the id'],
+    ['bearer_token', 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig'],
+    ['email', 'write to jane.doe+orders@example.co.uk today'],
+    ['phone', 'call me at +44 20 7946 0958'],
+    ['phone', 'or (555) 123-4567 after six'],
+    ['card', 'card 4111 1111 1111 1111 exp 12/29'],
+    ['iban', 'IBAN DE89 3704 0044 0532 0130 00 please'],
+    ['secret', 'password: hunter2hunter2'],
+  ])('replaces a %s with a typed placeholder', (kind, text) => {
+    const r = redactText(text);
+    expect(r.text).toContain(`[REDACTED:${kind}]`);
+    expect(r.kinds).toContain(kind);
+    expect(r.count).toBeGreaterThan(0);
+  });
+
+  it('removes the secret itself, not just marks it', () => {
+    const r = redactText('sk-ant-api03-AbCdEf0123456789-xyz and jane@example.com');
+    expect(r.text).not.toMatch(/AbCdEf0123456789|jane@example\.com/);
+    expect(r.text).toBe('[REDACTED:anthropic_key] and [REDACTED:email]');
+  });
+
+  it('leaves numbers that fail their checksum, dates, times and order numbers alone', () => {
+    for (const text of [
+      'card 4111 1111 1111 1112',
+      'IBAN DE00 3704 0044 0532 0130 00',
+      'on 2026-11-20 at 09:01:12',
+      'order #5512 shipped',
+      'for (i = 0; i <= n; i++)',
+      'max_tokens: 200, temperature: 0.7',
+    ]) {
+      expect(redactText(text)).toEqual({ text, count: 0, kinds: [], byKind: {} });
+    }
+  });
+
+  it('applies user patterns with their own placeholder', () => {
+    const redact = createRedactor(['ACME-\\d{6}', { name: 'ticket', pattern: 'T-\\d{4}' }]);
+    expect(redact('account ACME-123456, ticket T-0042').text).toBe('account [REDACTED:custom], ticket [REDACTED:ticket]');
+  });
+
+  it('refuses an invalid user pattern, naming it', () => {
+    expect(() => createRedactor(['(unclosed'])).toThrow(/\(unclosed/);
+  });
+
+  it('never leaves a generated secret behind in arbitrary surrounding text', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.stringMatching(/^[A-Za-z0-9]{24}$/), (before, after, body) => {
+        const out = redactText(`${before} sk-proj-${body} ${after}`).text;
+        return !out.includes(body);
+      }),
+    );
+  });
+});
+
+describe('checksums', () => {
+  it('accepts valid card numbers and IBANs and rejects altered ones', () => {
+    expect(luhnValid('4111111111111111')).toBe(true);
+    expect(luhnValid('5500 0000 0000 0004')).toBe(true);
+    expect(luhnValid('4111111111111112')).toBe(false);
+    expect(ibanValid('GB82 WEST 1234 5698 7654 32')).toBe(true);
+    expect(ibanValid('GB82 WEST 1234 5698 7654 33')).toBe(false);
+  });
+});
