@@ -2,6 +2,7 @@ import type { BudgetKind, BudgetPeriod, GuardrailAction, PolicySpec, Retry, Stra
 import type { PathIssue } from './request-context.js';
 import { compileCondition, type Predicate } from './condition.js';
 import { buildRuleIndex, type RuleIndex } from './rule-index.js';
+import { enumerateOrders, MAX_ENUMERATED_TARGETS, type OrderTable } from './weighted-orders.js';
 import { normalizedWeights } from './weights.js';
 
 /**
@@ -36,6 +37,8 @@ export interface TargetGroup {
   drawReason: readonly string[];
   /** fallback/single: the whole plan; round_robin: one plan per starting pointer. */
   fixedPlans: ReadonlyArray<readonly PlannedTry[]>;
+  /** loadbalance: every plan with its probability (null when there are too many targets). */
+  orderTable: OrderTable<PlannedTry> | null;
 }
 
 /** One target in an attempt plan: tried up to `max_tries` times (1 + retries). */
@@ -176,6 +179,10 @@ function group(key: string, rule: string | null, strategy: Strategy, retry: Retr
     nextTry,
     drawReason: models.map((m, i) => `drew ${m} (weight ${Math.round((weights[i] as number) * 1000) / 1000})`),
     fixedPlans,
+    orderTable:
+      mode === 'loadbalance' && (moveOn === null || models.length <= MAX_ENUMERATED_TARGETS)
+        ? enumerateOrders(weights, moveOn === null, (idx, step) => (step === 0 ? firstTry : nextTry)[idx] as PlannedTry)
+        : null,
   };
 }
 

@@ -4,6 +4,7 @@ import type { Rng } from '../domain/rng.js';
 import { compilePolicy, type CompiledPolicy, type PlannedTry, type TargetGroup } from './compiled-policy.js';
 import type { RequestContext } from './request-context.js';
 import { exhaustedBudget, roundRobinKey, type RouterState } from './router-state.js';
+import { drawOrder, drawOrderStepwise } from './weighted-orders.js';
 
 export type { PlannedTry };
 
@@ -101,61 +102,14 @@ function planFor(p: CompiledPolicy, g: TargetGroup, state: RouterState, rng: Rng
   }
 }
 
-/**
- * A loadbalance plan: the first target drawn by weight, each next one by weight among those left —
- * the same as redrawing after each failure. One uniform usually drives the whole order: what is
- * left of it after a pick, rescaled, is again uniform and independent of the pick, so it draws the
- * next; a fresh uniform is taken once fewer than 16 bits of resolution remain.
- */
-function weightedPlan(g: TargetGroup, rng: Rng, reasons: string[]): PlannedTry[] {
-  const n = g.models.length;
-  const w = g.weights;
-  let u = rng.next();
-  let scale = 1;
-  let first = n - 1;
-  for (let i = 0; i < n - 1; i++) {
-    if (u < (g.cumulative[i] as number)) {
-      first = i;
-      break;
-    }
+/** A loadbalance plan: first target by weight, each next by weight among those left. */
+function weightedPlan(g: TargetGroup, rng: Rng, reasons: string[]): readonly PlannedTry[] {
+  if (g.orderTable) {
+    const plan = drawOrder(g.orderTable, rng);
+    reasons.push(g.drawReason[g.models.indexOf((plan[0] as PlannedTry).model)] as string);
+    return plan;
   }
-  reasons.push(g.drawReason[first] as string);
-  const plan: PlannedTry[] = [g.firstTry[first] as PlannedTry];
-  if (g.moveOn === null || n === 1) return plan;
-  const firstW = w[first] as number;
-  u = residual(u - ((g.cumulative[first] as number) - firstW), firstW);
-  scale *= firstW;
-  let taken = 1 << first;
-  let mass = 1 - firstW;
-  for (let step = 1; step < n; step++) {
-    if (scale < MIN_SCALE) {
-      u = rng.next();
-      scale = 1;
-    }
-    let pick = -1;
-    let before = 0;
-    const target = u * mass;
-    for (let j = 0; j < n; j++) {
-      if (taken & (1 << j)) continue;
-      pick = j;
-      const wj = w[j] as number;
-      if (target < before + wj) break;
-      before += wj;
-    }
-    const wp = w[pick] as number;
-    plan.push(g.nextTry[pick] as PlannedTry);
-    u = residual(target - before, wp);
-    scale *= wp / mass;
-    taken |= 1 << pick;
-    mass -= wp;
-  }
-  return plan;
+  const order = drawOrderStepwise(g.weights, rng);
+  reasons.push(g.drawReason[order[0] as number] as string);
+  return order.map((idx, step) => (step === 0 ? g.firstTry : g.nextTry)[idx] as PlannedTry);
 }
-
-/** What is left of a uniform after a pick of width `width`, back in [0, 1) despite rounding. */
-function residual(offset: number, width: number): number {
-  return Math.min(Math.max(offset / width, 0), 1 - 2 ** -40);
-}
-
-/** rng.next() carries 32 bits; keep at least 16 of them for each draw. */
-const MIN_SCALE = 2 ** -16;

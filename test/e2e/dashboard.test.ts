@@ -8,6 +8,7 @@ import { openStore } from '../../src/store/db.js';
 import { listPromotions } from '../../src/store/repos/review-repo.js';
 import { policyVersions } from '../../src/store/schema/policy.js';
 import { proposals } from '../../src/store/schema/proposals.js';
+import { createTestDatabase } from '../helpers/stores.js';
 import { POLICY, seedReview } from '../integration/review/seed.js';
 
 /**
@@ -23,7 +24,8 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 describe('routelab dashboard in a terminal', () => {
   let session: string | undefined;
   let dir: string | undefined;
-  afterEach(() => {
+  let dropDb: (() => Promise<void>) | undefined;
+  afterEach(async () => {
     if (session) {
       try {
         tmux('kill-session', '-t', session);
@@ -32,7 +34,9 @@ describe('routelab dashboard in a terminal', () => {
       }
     }
     if (dir) rmSync(dir, { recursive: true, force: true });
+    await dropDb?.();
     session = dir = undefined;
+    dropDb = undefined;
   });
 
   const screen = () => tmux('capture-pane', '-p', '-t', session as string);
@@ -56,15 +60,18 @@ describe('routelab dashboard in a terminal', () => {
   it('approve with a comment, then promote: new active version and the export file', async () => {
     T0 = Date.now();
     dir = mkdtempSync(join(tmpdir(), 'routelab-e2e-'));
-    const dataDir = join(dir, 'db');
     const outDir = join(dir, 'promoted');
-    const seedStore = await openStore({ dataDir });
+    // A throwaway Postgres database: the binary reads it through DATABASE_URL exactly as it would
+    // read .routelab/ (same schema, same repositories), and it opens in a fraction of PGlite's time.
+    const database = await createTestDatabase();
+    dropDb = database.drop;
+    const seedStore = await openStore({ url: database.url, max: 2 });
     const seeded = await seedReview(seedStore.db);
     await seedStore.close();
     const proposalId = seeded.proposalIds[0] as string;
 
     session = `rl-e2e-${process.pid}-${Date.now()}`;
-    const env = `ROUTELAB_DATA_DIR=${quote(dataDir)} ROUTELAB_PROMOTE_DIR=${quote(outDir)} ROUTELAB_USER=e2e-reviewer`;
+    const env = `DATABASE_URL=${quote(database.url)} ROUTELAB_DATA_DIR=${quote(join(dir, 'unused-db'))} ROUTELAB_PROMOTE_DIR=${quote(outDir)} ROUTELAB_USER=e2e-reviewer`;
     const command = `cd ${quote(ROOT)} && env ${env} node bin/routelab.js dashboard; echo "EXIT:$?"; sleep 600`;
     tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', command);
 
@@ -75,7 +82,10 @@ describe('routelab dashboard in a terminal', () => {
     keys('Enter');
     const detail = await waitFor('[Scoreboard]');
     expect(detail).toMatch(/model-a\s+all\s+40\s+0\.\d{3}±0\.\d{3}/);
-    keys('Tab', 'Tab');
+    // One key per send: Ink reads a burst of keys as one chunk of text.
+    keys('Tab');
+    await waitFor('[Variants]');
+    keys('Tab');
     expect(await waitFor('[Chart]')).toContain('cost per 1k requests');
 
     keys('Enter');
@@ -98,7 +108,11 @@ describe('routelab dashboard in a terminal', () => {
     await waitFor('✓ promoted: support-router v1 → v2');
     await waitFor('status: promoted');
 
-    keys('Escape', 'Escape', 'Tab');
+    keys('Escape');
+    await waitFor('routelab · Run detail');
+    keys('Escape');
+    await waitFor('routelab · Runs');
+    keys('Tab');
     const promotions = await waitFor('history of support-router');
     expect(promotions).toMatch(/promote\s+v1 → v2\s+e2e-reviewer/);
 
@@ -108,7 +122,7 @@ describe('routelab dashboard in a terminal', () => {
     const file = join(outDir, `${POLICY}-v2.yaml`);
     expect(existsSync(file)).toBe(true);
     expect(readFileSync(file, 'utf8')).toContain('weight: 0.8');
-    const store = await openStore({ dataDir });
+    const store = await openStore({ url: database.url, max: 2 });
     try {
       const active = await store.db
         .select()

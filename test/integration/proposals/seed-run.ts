@@ -22,7 +22,7 @@ export const baselineSpec: PolicySpec = {
 };
 
 /** A completed run over synthetic RouterBench-shaped outcomes, written through the real schema. */
-export async function seedRun(db: Db, runId = 'run_synth', n = 900): Promise<{ runId: string; policyId: number; versionId: number }> {
+export async function seedRun(db: Db, runId = 'run_synth', n = 600): Promise<{ runId: string; policyId: number; versionId: number }> {
   const data = routerbenchSynth({ n, seed: 'integration' });
   const [policy] = await db.insert(policies).values({ name: POLICY }).returning({ id: policies.id });
   const policyId = (policy as { id: number }).id;
