@@ -38,27 +38,25 @@ export function demoSummary(r: DemoResult): string {
 const BIN = fileURLToPath(new URL('../../bin/routelab.js', import.meta.url));
 
 /**
- * What to try next: copy-pasteable commands against what the demo just created. They call the
- * checkout's own entry point relative to `cwd`, which works without `npm link` or a registry.
+ * What to try next: copy-pasteable commands against what the demo just created, limited to the
+ * commands this build has (`has`). They call the checkout's own entry point relative to `cwd`,
+ * which works without `npm link` or a registry.
  */
-export function nextSteps(r: DemoResult, cwd: string): string {
+export function nextSteps(r: DemoResult, cwd: string, has: (command: string) => boolean): string {
   const id = r.proposal.proposal_id;
-  const rel = relative(cwd, BIN);
-  const cmd = `node ${rel.startsWith('.') || rel.startsWith('/') ? rel : `./${rel}`}`.replace('node ./bin', 'node bin');
-  const L = [
-    '',
-    'Try next:',
-    `  ${cmd} dashboard        # review the run and the proposal: a approve, r reject, p promote`,
-    `  ${cmd} runs show ${r.run.run_id}`,
-    `  ${cmd} propose --run ${r.run.run_id} --max-cost-ratio 0.5 --segment-by intent`,
+  const run = r.run.run_id;
+  const steps: Array<[command: string, args: string, why: string]> = [
+    ['dashboard', '', 'review the run and the proposal (a approve, p promote)'],
+    ['runs', `show ${run}`, 'the run summary'],
+    ['propose', `--run ${run} --max-cost-ratio 0.5 --segment-by intent`, 'a cheaper proposal'],
   ];
   if (r.proposal.status === 'pending') {
-    L.push(`  ${cmd} approve ${id} --comment "looks good"`);
-    L.push(`  ${cmd} promote ${id}`);
-    L.push(`  ${cmd} policy history -n ${DEMO_NAMES.policy}`);
+    steps.push(['approve', `${id} --comment "looks good"`, 'approve it']);
+    steps.push(['promote', id, 'make it the active version']);
+    steps.push(['policy', `history -n ${DEMO_NAMES.policy}`, 'versions and which is active']);
   }
-  L.push(`  ${cmd} policy simulate -n ${DEMO_NAMES.policy} --requests 1000 --fail sim/atlas-large=503:0.2`);
-  L.push(`  ${cmd} run --policy ${DEMO_NAMES.policy} --variant ${DEMO_NAMES.variants[0]} --golden ${DEMO_NAMES.golden}`);
-  L.push('');
-  return L.join('\n');
+  steps.push(['policy', `simulate -n ${DEMO_NAMES.policy} --requests 1000 --fail sim/atlas-large=503:0.2`, 'routing under failures']);
+  const cmd = `node ${relative(cwd, BIN)}`;
+  const lines = steps.filter(([c]) => has(c)).flatMap(([c, args, why]) => [`  # ${why}`, `  ${cmd} ${c}${args ? ` ${args}` : ''}`]);
+  return ['', 'Try next:', ...lines, ''].join('\n');
 }

@@ -60,7 +60,8 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
   const counts = await outcomeCounts(db, runId);
   const total = variants.length * cases.length;
   const coverage = total === 0 ? 1 : evaluated / total;
-  const notes = [...run.notes.filter((n) => !n.startsWith('cost cap') && !n.startsWith('coverage') && !n.includes('answered by'))];
+  // Notes from planning stay; the ones written here are rewritten, so aggregating twice says each once.
+  const notes = run.notes.filter((n) => !AGGREGATE_NOTE.test(n));
   if (run.capReached) notes.push(`cost cap of $${run.costCapUsd} reached: fetching stopped before exceeding it; unfetched cases are recorded failures`);
   const failedChunks = [...statuses.values()].filter((s) => s.status === 'failed').length;
   if (coverage < 1) notes.push(`coverage ${(coverage * 100).toFixed(1)}%: ${total - evaluated} of ${total} (variant, case) results are recorded failures${failedChunks ? ` (${failedChunks} chunk(s) failed)` : ''}`);
@@ -79,6 +80,8 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
     notes,
   });
 }
+
+const AGGREGATE_NOTE = /^(cost cap of |coverage |\d+ outcome\(s\) were answered |\d+ provider call\(s\) were repeated )/;
 
 function missingReason(capped: boolean, sourceKind: string, missing: string[]): string {
   if (capped) return `not fetched (cost cap reached): ${missing.join(', ')}`;

@@ -39,6 +39,8 @@ export interface TargetGroup {
   fixedPlans: ReadonlyArray<readonly PlannedTry[]>;
   /** loadbalance: every plan with its probability (null when there are too many targets). */
   orderTable: OrderTable<PlannedTry> | null;
+  /** The draw reason of each plan in orderTable. */
+  orderReasons: readonly string[];
 }
 
 /** One target in an attempt plan: tried up to `max_tries` times (1 + retries). */
@@ -49,10 +51,15 @@ export interface PlannedTry {
   readonly max_tries: number;
 }
 
-export interface CompiledRule {
+/** Where a request goes: a target group and why (null for the policy's own targets). */
+export interface Route {
+  group: TargetGroup;
+  matchReason: string | null;
+}
+
+export interface CompiledRule extends Route {
   name: string;
   test: Predicate;
-  group: TargetGroup;
   matchReason: string;
 }
 
@@ -77,6 +84,7 @@ export interface CompiledPolicy {
   budgets: readonly CompiledBudget[];
   /** The policy's own targets; when present, rules are bypassed (orq precedence). */
   main: TargetGroup | null;
+  mainRoute: Route | null;
   /** Highest priority first; ties keep document order. */
   rules: readonly CompiledRule[];
   /** The rules worth testing for a request, in the same order. */
@@ -131,6 +139,7 @@ function build(spec: PolicySpec): CompiledPolicy {
     guardrails,
     budgets,
     main,
+    mainRoute: main ? { group: main, matchReason: null } : null,
     rules,
     ruleIndex: buildRuleIndex(sorted),
   };
@@ -164,6 +173,11 @@ function group(key: string, rule: string | null, strategy: Strategy, retry: Retr
   // Only targets a strategy code can reach are planned: without one, the first target is all.
   const reach = moveOn === null ? 1 : models.length;
   const rotation = (start: number) => Object.freeze(Array.from({ length: reach }, (_, i) => ((i === 0 ? firstTry : nextTry)[(start + i) % models.length] as PlannedTry)));
+  const drawReason = models.map((m, i) => `drew ${m} (weight ${Math.round((weights[i] as number) * 1000) / 1000})`);
+  const orderTable =
+    mode === 'loadbalance' && (moveOn === null || models.length <= MAX_ENUMERATED_TARGETS)
+      ? enumerateOrders(weights, moveOn === null, (idx, step) => (step === 0 ? firstTry : nextTry)[idx] as PlannedTry)
+      : null;
   const fixedPlans = mode === 'round_robin' ? models.map((_, start) => rotation(start)) : mode === 'loadbalance' ? [] : [rotation(0)];
   return {
     key,
@@ -177,12 +191,10 @@ function group(key: string, rule: string | null, strategy: Strategy, retry: Retr
     moveOn,
     firstTry,
     nextTry,
-    drawReason: models.map((m, i) => `drew ${m} (weight ${Math.round((weights[i] as number) * 1000) / 1000})`),
+    drawReason,
     fixedPlans,
-    orderTable:
-      mode === 'loadbalance' && (moveOn === null || models.length <= MAX_ENUMERATED_TARGETS)
-        ? enumerateOrders(weights, moveOn === null, (idx, step) => (step === 0 ? firstTry : nextTry)[idx] as PlannedTry)
-        : null,
+    orderTable,
+    orderReasons: orderTable ? orderTable.orders.map((o) => drawReason[models.indexOf((o[0] as PlannedTry).model)] as string) : [],
   };
 }
 

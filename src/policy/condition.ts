@@ -175,6 +175,8 @@ export function fieldReader(key: string): ((r: RequestContext) => unknown) | und
   if (key === 'input_tokens') return (r) => r.input_tokens;
   const [root, ...rest] = key.split('.');
   if (!ROOTS.includes(root as (typeof ROOTS)[number]) || rest.length === 0 || rest.some((s) => s === '')) return undefined;
+  const first = rest[0] as string;
+  if (rest.length === 1) return root === 'metadata' ? (r) => r.metadata[first] : (r) => r.params[first];
   return (r) => helpers.path(root === 'metadata' ? r.metadata : r.params, rest);
 }
 

@@ -1,7 +1,7 @@
 import { checkExhaustive } from '../domain/errors.js';
 import type { PolicySpec } from '../domain/policy-spec.js';
 import type { Rng } from '../domain/rng.js';
-import { compilePolicy, type CompiledPolicy, type PlannedTry, type TargetGroup } from './compiled-policy.js';
+import { compilePolicy, type CompiledPolicy, type PlannedTry, type Route, type TargetGroup } from './compiled-policy.js';
 import type { RequestContext } from './request-context.js';
 import { exhaustedBudget, roundRobinKey, type RouterState } from './router-state.js';
 import { drawOrder, drawOrderStepwise } from './weighted-orders.js';
@@ -38,78 +38,83 @@ export function decide(spec: PolicySpec, request: RequestContext, state: RouterS
       return { kind: 'skipped', skipped: 'out_of_scope', reasons: [`policy is scoped to project ${p.scope}; request is from ${String(project ?? 'no project')}`], flagged: false };
     }
   }
-  const reasons: string[] = [];
-  const gate = applyGates(p, request, state, reasons);
-  if (gate.blocked) return { kind: 'blocked', blocked: gate.blocked, reasons, flagged: gate.flagged };
-  const group = selectGroup(p, request, reasons);
-  if (!group) return { kind: 'skipped', skipped: 'no_rule', reasons, flagged: gate.flagged };
-  return { kind: 'route', group, plan: planFor(p, group, state, rng, reasons), reasons, flagged: gate.flagged };
+  const gate = applyGates(p, request, state);
+  if (gate.blocked) return { kind: 'blocked', blocked: gate.blocked, reasons: [...gate.reasons], flagged: gate.flagged };
+  const route = selectRoute(p, request);
+  if (!route) return { kind: 'skipped', skipped: 'no_rule', reasons: [...gate.reasons, NO_RULE], flagged: gate.flagged };
+  const g = route.group;
+  let plan: readonly PlannedTry[];
+  let drew: string | null = null;
+  switch (g.mode) {
+    case 'single':
+    case 'fallback':
+      plan = g.fixedPlans[0] as readonly PlannedTry[];
+      break;
+    case 'round_robin':
+      plan = g.fixedPlans[(state.roundRobin.get(roundRobinKey(p.name, g.key)) ?? 0) % g.models.length] as readonly PlannedTry[];
+      break;
+    case 'loadbalance':
+      if (g.orderTable) {
+        const k = drawOrder(g.orderTable, rng);
+        plan = g.orderTable.orders[k] as readonly PlannedTry[];
+        drew = g.orderReasons[k] as string;
+      } else {
+        const order = drawOrderStepwise(g.weights, rng);
+        plan = order.map((idx, step) => (step === 0 ? g.firstTry : g.nextTry)[idx] as PlannedTry);
+        drew = g.drawReason[order[0] as number] as string;
+      }
+      break;
+    default:
+      return checkExhaustive(g.mode);
+  }
+  return { kind: 'route', group: g, plan, reasons: reasonList(gate.reasons, route.matchReason, drew), flagged: gate.flagged };
 }
 
+/** An exact-size array literal: growing an empty array by push costs more than the rest of a decision. */
+function reasonList(before: readonly string[], matched: string | null, drew: string | null): string[] {
+  if (before.length) return [...before, ...(matched === null ? [] : [matched]), ...(drew === null ? [] : [drew])];
+  if (matched === null) return drew === null ? [] : [drew];
+  return drew === null ? [matched] : [matched, drew];
+}
+
+const NO_RULE = 'no rule matched (add a rule with `when: {}` as a catch-all)';
+
 /** Guardrails (block wins over flag) then budgets. Shared with distribution(). */
-export function applyGates(p: CompiledPolicy, request: RequestContext, state: RouterState, reasons: string[]): { blocked: 'guardrail' | 'budget' | null; flagged: boolean } {
-  let flagged = false;
+export interface GateResult {
+  readonly blocked: 'guardrail' | 'budget' | null;
+  readonly flagged: boolean;
+  readonly reasons: readonly string[];
+}
+// The common outcome is shared: the hot path allocates nothing here.
+const PASS: GateResult = Object.freeze({ blocked: null, flagged: false, reasons: Object.freeze([]) });
+
+export function applyGates(p: CompiledPolicy, request: RequestContext, state: RouterState): GateResult {
+  let reasons: string[] | null = null;
   for (const g of p.guardrails) {
     if (!g.test(request)) continue;
+    reasons ??= [];
     switch (g.action) {
       case 'block':
         reasons.push(`guardrail ${g.name} blocked the request`);
-        return { blocked: 'guardrail', flagged };
+        return { blocked: 'guardrail', flagged: reasons.length > 1, reasons };
       case 'flag':
         reasons.push(`guardrail ${g.name} flagged the request`);
-        flagged = true;
         break;
       default:
         checkExhaustive(g.action);
     }
   }
+  const flagged = reasons !== null;
   if (p.budgets.length) {
     const spent = exhaustedBudget(state, p.name, p.budgets, request.timestamp_ms);
-    if (spent) {
-      reasons.push(`budget ${spent.kind} (${spent.limit} ${spent.period}) is used up`);
-      return { blocked: 'budget', flagged };
-    }
+    if (spent) return { blocked: 'budget', flagged, reasons: [...(reasons ?? []), `budget ${spent.kind} (${spent.limit} ${spent.period}) is used up`] };
   }
-  return { blocked: null, flagged };
+  return reasons ? { blocked: null, flagged, reasons } : PASS;
 }
 
 /** orq precedence: the policy's own targets bypass rules; else the first rule (by priority) that matches. */
-export function selectGroup(p: CompiledPolicy, request: RequestContext, reasons: string[]): TargetGroup | null {
-  if (p.main) return p.main;
-  for (const rule of p.ruleIndex.candidates(request)) {
-    if (rule.test(request)) {
-      reasons.push(rule.matchReason);
-      return rule.group;
-    }
-  }
-  reasons.push('no rule matched (add a rule with `when: {}` as a catch-all)');
+export function selectRoute(p: CompiledPolicy, request: RequestContext): Route | null {
+  if (p.main) return p.mainRoute;
+  for (const rule of p.ruleIndex.candidates(request)) if (rule.test(request)) return rule;
   return null;
-}
-
-function planFor(p: CompiledPolicy, g: TargetGroup, state: RouterState, rng: Rng, reasons: string[]): readonly PlannedTry[] {
-  switch (g.mode) {
-    case 'single':
-    case 'fallback':
-      return g.fixedPlans[0] as readonly PlannedTry[];
-    case 'round_robin': {
-      const start = (state.roundRobin.get(roundRobinKey(p.name, g.key)) ?? 0) % g.models.length;
-      return g.fixedPlans[start] as readonly PlannedTry[];
-    }
-    case 'loadbalance':
-      return weightedPlan(g, rng, reasons);
-    default:
-      return checkExhaustive(g.mode);
-  }
-}
-
-/** A loadbalance plan: first target by weight, each next by weight among those left. */
-function weightedPlan(g: TargetGroup, rng: Rng, reasons: string[]): readonly PlannedTry[] {
-  if (g.orderTable) {
-    const plan = drawOrder(g.orderTable, rng);
-    reasons.push(g.drawReason[g.models.indexOf((plan[0] as PlannedTry).model)] as string);
-    return plan;
-  }
-  const order = drawOrderStepwise(g.weights, rng);
-  reasons.push(g.drawReason[order[0] as number] as string);
-  return order.map((idx, step) => (step === 0 ? g.firstTry : g.nextTry)[idx] as PlannedTry);
 }

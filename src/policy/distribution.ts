@@ -2,7 +2,7 @@ import { checkExhaustive } from '../domain/errors.js';
 import type { PolicySpec } from '../domain/policy-spec.js';
 import type { Attempt } from '../domain/run.js';
 import { compilePolicy, isSuccess, movesOn, type TargetGroup } from './compiled-policy.js';
-import { applyGates, selectGroup } from './decide.js';
+import { applyGates, selectRoute } from './decide.js';
 import type { RequestContext } from './request-context.js';
 import { createRouterState, roundRobinKey, type RouterState } from './router-state.js';
 
@@ -28,10 +28,9 @@ export function distribution(spec: PolicySpec, request: RequestContext, outcomeO
   const whole = (extra: Partial<PathProbability>): PathProbability[] => [{ p: 1, attempts: [], served: null, blocked: null, flagged: false, ...extra }];
   if (!p.enabled) return whole({});
   if (p.scope !== null && (request.project ?? request.metadata.project) !== p.scope) return whole({});
-  const reasons: string[] = [];
-  const gate = applyGates(p, request, state, reasons);
+  const gate = applyGates(p, request, state);
   if (gate.blocked) return whole({ blocked: gate.blocked, flagged: gate.flagged });
-  const g = selectGroup(p, request, reasons);
+  const g = selectRoute(p, request)?.group;
   if (!g) return whole({ flagged: gate.flagged });
 
   const outcomes = new Map<string, Array<{ status: number; p: number }>>();

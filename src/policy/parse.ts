@@ -95,7 +95,8 @@ function zodIssues(error: z.ZodError): PathIssue[] {
       return { path: [...path, keys[0] ?? ''], message: `unknown field${keys.length > 1 ? 's' : ''} ${keys.join(', ')}: check the spelling against the policy format` };
     }
     if (i.code === 'invalid_value' && 'values' in i) return { path, message: `must be one of ${i.values.map(String).join(', ')}` };
-    if (i.code === 'invalid_type' && i.input === undefined) return { path, message: 'required field is missing' };
+    // zod 4 leaves `input` off its issues, so only the message tells a missing field from a wrong type (NaN, a string).
+    if (i.code === 'invalid_type' && /received undefined$/.test(i.message)) return { path, message: 'required field is missing' };
     return { path, message: i.message };
   });
 }

@@ -2,16 +2,20 @@ import type { Rng } from '../domain/rng.js';
 
 /**
  * Loadbalance plans: the first target drawn by weight, each next one redrawn by weight among those
- * left. For up to 6 targets every order is enumerated once with its exact probability (720 at most),
- * so a decision is one uniform draw and a binary search returning a shared, frozen plan. Larger
- * groups draw step by step.
+ * left. For up to 6 targets every order is enumerated once with its exact probability (720 at most)
+ * into a Walker alias table, so a decision is one uniform draw and one comparison returning a shared,
+ * frozen plan (a binary search's unpredictable branches cost more than the rest of the router).
+ * Larger groups draw step by step.
  */
 export const MAX_ENUMERATED_TARGETS = 6;
 
 export interface OrderTable<T> {
-  /** Cumulative probability of each order; the last is ≈ 1. */
-  cumulative: Float64Array;
   orders: ReadonlyArray<readonly T[]>;
+  /** The exact probability of each order (for inspection and tests). */
+  probabilities: Float64Array;
+  /** Walker alias table: slot i keeps order i with probability keep[i], else gives alias[i]. */
+  keep: Float64Array;
+  alias: Int32Array;
 }
 
 /** Every order of `weights.length` indices (or only first picks when `firstOnly`), with probabilities. */
@@ -32,23 +36,40 @@ export function enumerateOrders<T>(weights: readonly number[], firstOnly: boolea
     }
   };
   walk([], 1, weights.reduce((a, b) => a + b, 0));
-  const cumulative = new Float64Array(probs.length);
-  let acc = 0;
-  probs.forEach((p, i) => (cumulative[i] = acc += p));
-  return { cumulative, orders: orders.map((o) => Object.freeze(o)) };
+  return { orders: orders.map((o) => Object.freeze(o)), probabilities: Float64Array.from(probs), ...aliasTable(probs) };
 }
 
-export function drawOrder<T>(table: OrderTable<T>, rng: Rng): readonly T[] {
-  const c = table.cumulative;
-  const u = rng.next() * (c[c.length - 1] as number);
-  let lo = 0;
-  let hi = c.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (u < (c[mid] as number)) hi = mid;
-    else lo = mid + 1;
+/** Vose's construction of a Walker alias table. */
+function aliasTable(probs: readonly number[]): { keep: Float64Array; alias: Int32Array } {
+  const n = probs.length;
+  const total = probs.reduce((a, b) => a + b, 0);
+  const scaled = probs.map((p) => (p * n) / total);
+  const keep = new Float64Array(n);
+  const alias = new Int32Array(n);
+  const small: number[] = [];
+  const large: number[] = [];
+  scaled.forEach((p, i) => (p < 1 ? small : large).push(i));
+  while (small.length && large.length) {
+    const s = small.pop() as number;
+    const l = large.pop() as number;
+    keep[s] = scaled[s] as number;
+    alias[s] = l;
+    scaled[l] = (scaled[l] as number) + (scaled[s] as number) - 1;
+    ((scaled[l] as number) < 1 ? small : large).push(l);
   }
-  return table.orders[lo] as readonly T[];
+  // What is left is 1 up to rounding: those slots always keep their own order.
+  for (const i of [...small, ...large]) {
+    keep[i] = 1;
+    alias[i] = i;
+  }
+  return { keep, alias };
+}
+
+/** The index of an order drawn by its probability. */
+export function drawOrder<T>(table: OrderTable<T>, rng: Rng): number {
+  const x = rng.next() * table.keep.length;
+  const slot = x | 0;
+  return x - slot < (table.keep[slot] as number) ? slot : (table.alias[slot] as number);
 }
 
 /** Step by step, one uniform per pick, for groups too large to enumerate. */

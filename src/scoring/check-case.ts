@@ -38,7 +38,10 @@ function checkAssertion(a: Assertion, reference: string | undefined): CaseProble
     }
     case 'json_schema': {
       const compiled = compileSchema(a.schema);
-      return compiled.ok ? [] : at('schema', `JSON Schema does not compile: ${compiled.error}`);
+      if (!compiled.ok) return at('schema', `JSON Schema does not compile: ${compiled.error}`);
+      // ajv runs `pattern` / `patternProperties` as plain RegExps over model output: same guard as `regex`.
+      const nested = schemaPatterns(a.schema).map(nestedQuantifier).find((n) => n !== undefined);
+      return nested ? at('schema', `pattern with nested quantifier ${JSON.stringify(nested)} can backtrack catastrophically; rewrite it without repeating a repeated group`) : [];
     }
     case 'length':
       if (a.min === undefined && a.max === undefined) return at('min', 'length needs `min`, `max` or both');
@@ -76,4 +79,17 @@ function checkAssertion(a: Assertion, reference: string | undefined): CaseProble
 function checkChoices(letter: string, choices: string | undefined): CaseProblem[] {
   if (choices === undefined || choices.toUpperCase().includes(letter.toUpperCase())) return [];
   return [{ path: ['choices'], message: `expected letter ${letter.toUpperCase()} is not among choices "${choices}"` }];
+}
+
+/** Every regular expression a JSON Schema holds (`pattern` values, `patternProperties` keys), at any depth. */
+function schemaPatterns(schema: unknown, out: string[] = []): string[] {
+  if (Array.isArray(schema)) for (const s of schema) schemaPatterns(s, out);
+  else if (schema && typeof schema === 'object') {
+    for (const [k, v] of Object.entries(schema)) {
+      if (k === 'pattern' && typeof v === 'string') out.push(v);
+      if (k === 'patternProperties' && v && typeof v === 'object') out.push(...Object.keys(v));
+      schemaPatterns(v, out);
+    }
+  }
+  return out;
 }

@@ -18,7 +18,7 @@ export interface BootstrapOptions {
 
 export const DEFAULT_RESAMPLES = 2000;
 
-/** True when every value is exactly 0 or 1 (pass/fail scores): those resample as binomial counts. */
+/** True when every value is exactly 0 or 1 (pass/fail scores). */
 export function isBinary(values: ArrayLike<number>): boolean {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -27,19 +27,54 @@ export function isBinary(values: ArrayLike<number>): boolean {
   return true;
 }
 
+/** Up to this many distinct values resample as counts (multinomial) instead of index draws. */
+export const MAX_LEVELS = 16;
+
+/** The distinct values and their counts, or null when there are more than MAX_LEVELS. */
+function levelsOf(values: Float64Array): { levels: number[]; counts: number[] } | null {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    const c = counts.get(v);
+    if (c === undefined) {
+      if (counts.size === MAX_LEVELS) return null;
+      counts.set(v, 1);
+    } else counts.set(v, c + 1);
+  }
+  const levels = [...counts.keys()].sort((a, b) => a - b);
+  return { levels, counts: levels.map((l) => counts.get(l) as number) };
+}
+
 /**
- * `resamples` bootstrap means of `values` (sampling n with replacement). The generator is inlined
- * in the loop on purpose: this runs 10^9 draws for a large run and a call per draw costs 3×.
+ * `resamples` bootstrap means of `values` (sampling n with replacement).
+ *
+ * Scores with few distinct values — 0/1 correctness, a 50/50 mix of them, paired differences in
+ * {−1, 0, 1} — resample as counts: a resample is a multinomial draw over the levels, done as one
+ * binomial per level, so the cost no longer grows with n. Anything else draws n indices with the
+ * generator inlined in the loop on purpose: a call per draw costs 3× at 10^9 draws.
  */
 export function bootstrapMeans(values: Float64Array, resamples: number, state: FastRngState): Float64Array {
   const n = values.length;
   const out = new Float64Array(resamples);
   if (n === 0) return out.fill(Number.NaN);
-  if (isBinary(values)) {
-    let k = 0;
-    for (let i = 0; i < n; i++) k += values[i] as number;
+  const lv = levelsOf(values);
+  if (lv) {
     const draw = binomialSampler(fastUniform(state));
-    for (let r = 0; r < resamples; r++) out[r] = draw(n, k / n) / n;
+    const k = lv.levels.length;
+    for (let r = 0; r < resamples; r++) {
+      let left = n;
+      let leftCount = n;
+      let sum = 0;
+      for (let j = 0; j < k - 1 && left > 0; j++) {
+        const c = lv.counts[j] as number;
+        const x = draw(left, c / leftCount);
+        sum += x * (lv.levels[j] as number);
+        left -= x;
+        leftCount -= c;
+      }
+      sum += left * (lv.levels[k - 1] as number);
+      out[r] = sum / n;
+    }
     return out;
   }
   let { a, b, c, d } = state;

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { InputError } from '../domain/errors.js';
 import type { TrafficFormat, TrafficRecord } from '../domain/traffic-record.js';
 import type { Db, Store } from '../store/db.js';
-import { createImport, finishImport, insertQuarantine, insertTraffic } from '../store/repos/traffic-repo.js';
+import { createImport, deleteImport, finishImport, insertQuarantine, insertTraffic } from '../store/repos/traffic-repo.js';
 import { QUARANTINE_LIST_LIMIT, type ImportSummary, type QuarantinedLine } from './import-summary.js';
 import { batchRole, detectFormat, type BatchRole } from './readers/detect.js';
 import { readLangfuse } from './readers/langfuse.js';
@@ -42,6 +42,8 @@ const READERS: Record<Exclude<TrafficFormat, 'openai-batch'>, Reader> = {
 /** How many leading values of a file are looked at to tell its format. */
 const SNIFF_VALUES = 50;
 const PROGRESS_EVERY = 5000;
+/** Concurrent batch writes on Postgres. */
+const POSTGRES_WRITERS = 3;
 
 /** Thrown inside the transaction so that it rolls back; turned into an InputError outside. */
 class TooManyBadLines extends Error {}
@@ -72,61 +74,76 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
   const totalBytes = inputs.reduce((s, i) => s + i.size, 0);
   const batchSize = opts.batchSize ?? 500;
 
-  try {
-    return await store.db.transaction(async (tx) => {
-      const db = tx as unknown as Db;
-      const importId = await createImport(db, files, format);
-      const state = new ImportState(db, importId, format, batchSize, redact);
-      const progress: SourceProgress = { bytes: 0 };
-      let lines = 0;
-      const tick = () => {
-        if (opts.onProgress && ++lines % PROGRESS_EVERY === 0) opts.onProgress({ lines, bytes: progress.bytes, totalBytes });
-      };
-      if (format === 'openai-batch') await importBatch(inputs, state, progress, tick);
-      else {
-        const reader = READERS[format];
-        for (const input of inputs) {
-          for await (const item of readValues(input.file, progress)) {
-            tick();
-            if ('reason' in item) {
-              await state.quarantine(input.file, item.line, item.reason);
-              continue;
-            }
-            const out = reader(item.value, input.ctx);
-            state.skipped += out.skipped;
-            for (const reason of out.bad) await state.quarantine(input.file, item.line, reason);
-            // The raw line identifies a record only when the line is that one record.
-            const raw = out.records.length === 1 ? item.raw : undefined;
-            for (const record of out.records) await state.add(record, raw);
+  const run = async (db: Db, importId: number, writers: number): Promise<ImportSummary> => {
+    const state = new ImportState(db, importId, format, batchSize, redact, writers);
+    const progress: SourceProgress = { bytes: 0 };
+    let lines = 0;
+    const tick = () => {
+      if (opts.onProgress && ++lines % PROGRESS_EVERY === 0) opts.onProgress({ lines, bytes: progress.bytes, totalBytes });
+    };
+    if (format === 'openai-batch') await importBatch(inputs, state, progress, tick);
+    else {
+      const reader = READERS[format];
+      for (const input of inputs) {
+        for await (const item of readValues(input.file, progress)) {
+          tick();
+          if ('reason' in item) {
+            await state.quarantine(input.file, item.line, item.reason);
+            continue;
           }
+          const out = reader(item.value, input.ctx);
+          state.skipped += out.skipped;
+          for (const reason of out.bad) await state.quarantine(input.file, item.line, reason);
+          // The raw line identifies a record only when the line is that one record.
+          const raw = out.records.length === 1 ? item.raw : undefined;
+          for (const record of out.records) await state.add(record, raw);
         }
       }
-      await state.flush();
-      opts.onProgress?.({ lines, bytes: progress.bytes, totalBytes });
-      const seen = state.read + state.quarantinedCount;
-      if (seen > 0 && state.quarantinedCount / seen > maxBadShare) throw new TooManyBadLines(describeBadShare(state, seen, maxBadShare));
-      await finishImport(db, importId, {
-        imported: state.imported,
-        duplicates: state.read - state.imported,
-        quarantined: state.quarantinedCount,
-        redacted: state.redacted,
-        notReplayable: state.notReplayable,
-      });
-      return {
-        import_id: importId,
-        format,
-        detected: (opts.format ?? 'auto') === 'auto',
-        files,
-        imported: state.imported,
-        duplicates: state.read - state.imported,
-        quarantined: state.quarantinedList,
-        quarantined_count: state.quarantinedCount,
-        skipped: state.skipped,
-        redacted: state.redacted,
-        redacted_kinds: state.redactedKinds,
-        not_replayable: state.notReplayable,
-      };
+    }
+    await state.flush();
+    opts.onProgress?.({ lines, bytes: progress.bytes, totalBytes });
+    const seen = state.read + state.quarantinedCount;
+    if (seen > 0 && state.quarantinedCount / seen > maxBadShare) throw new TooManyBadLines(describeBadShare(state, seen, maxBadShare));
+    await finishImport(db, importId, {
+      imported: state.imported,
+      duplicates: state.read - state.imported,
+      quarantined: state.quarantinedCount,
+      redacted: state.redacted,
+      notReplayable: state.notReplayable,
     });
+    return {
+      import_id: importId,
+      format,
+      detected: (opts.format ?? 'auto') === 'auto',
+      files,
+      imported: state.imported,
+      duplicates: state.read - state.imported,
+      quarantined: state.quarantinedList,
+      quarantined_count: state.quarantinedCount,
+      skipped: state.skipped,
+      redacted: state.redacted,
+      redacted_kinds: state.redactedKinds,
+      not_replayable: state.notReplayable,
+    };
+  };
+
+  try {
+    if (store.kind === 'pglite') {
+      // One process, one connection: a transaction costs nothing and makes the import all-or-nothing.
+      return await store.db.transaction(async (tx) => {
+        const db = tx as unknown as Db;
+        return run(db, await createImport(db, files, format), 1);
+      });
+    }
+    // Postgres: batches go out on several connections at once (the server parses JSON on other
+    // cores), so there is no single transaction; an abandoned import is deleted by its id instead.
+    const importId = await createImport(store.db, files, format);
+    try {
+      return await run(store.db, importId, POSTGRES_WRITERS);
+    } catch (e) {
+      await deleteImport(store.db, importId);
+      throw e;
+    }
   } catch (e) {
     if (e instanceof TooManyBadLines) throw new InputError(e.message);
     throw e;
@@ -221,7 +238,7 @@ async function importBatch(inputs: FileInput[], state: ImportState, progress: So
   }
 }
 
-/** Counters and the pending batch of one import. Writes overlap with reading the next batch. */
+/** Counters and the pending batch of one import. Writes overlap with reading the next batches. */
 class ImportState {
   imported = 0;
   read = 0;
@@ -233,7 +250,8 @@ class ImportState {
   quarantinedList: QuarantinedLine[] = [];
   private batch: TrafficRecord[] = [];
   private bad: QuarantinedLine[] = [];
-  private pending: Promise<void> = Promise.resolve();
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: unknown = null;
   private readonly scrub: ReturnType<typeof createScrubber>;
 
   constructor(
@@ -242,6 +260,7 @@ class ImportState {
     private readonly format: TrafficFormat,
     private readonly batchSize: number,
     redact: ReturnType<typeof createRedactor>,
+    private readonly writers: number,
   ) {
     this.scrub = createScrubber(redact);
   }
@@ -267,25 +286,32 @@ class ImportState {
 
   async flush(): Promise<void> {
     await this.write();
-    await this.pending;
+    await Promise.all(this.inFlight);
+    if (this.failure) throw this.failure;
   }
 
-  /** Start writing the current batch; wait only for the previous write, so parsing overlaps the database. */
+  /** Start writing the current batch once a writer is free; at most `writers` batches are in flight. */
   private async write(): Promise<void> {
     const records = this.batch;
     const bad = this.bad;
     this.batch = [];
     this.bad = [];
-    await this.pending;
-    this.pending = (async () => {
+    while (this.inFlight.size >= this.writers) await Promise.race(this.inFlight);
+    if (this.failure) throw this.failure;
+    if (records.length === 0 && bad.length === 0) return;
+    const job = (async () => {
       if (records.length) {
         const { inserted, notReplayable } = await insertTraffic(this.db, this.importId, records);
         this.imported += inserted;
         this.notReplayable += notReplayable;
       }
       if (bad.length) await insertQuarantine(this.db, this.importId, bad);
-    })();
-    // Surface a failed write at the next await rather than as an unhandled rejection.
-    this.pending.catch(() => {});
+    })()
+      // Kept, not thrown here: the reader loop sees it at its next write or at flush.
+      .catch((e: unknown) => {
+        this.failure ??= e;
+      })
+      .finally(() => this.inFlight.delete(job));
+    this.inFlight.add(job);
   }
 }

@@ -1,3 +1,4 @@
+import { InputError } from '../domain/errors.js';
 import type { Outcome } from '../domain/outcome.js';
 import type { PolicySpec } from '../domain/policy-spec.js';
 import { ProposalOptions, type SplitMetrics } from '../domain/proposal.js';
@@ -115,6 +116,7 @@ export function propose(input: ProposeInput): ProposalDraft {
       }
       return true;
     });
+    if (allowed.length === 0) throw new InputError(`--max-p95-ms: no model of run ${input.runId} has a p95 under ${ms(limit)} on its train cases (${over.join(', ')})`);
     if (over.length) rationale.push(`Left out for the ${ms(limit)} p95 ceiling: ${over.join(', ')}.`);
   }
 
@@ -178,6 +180,12 @@ export function propose(input: ProposeInput): ProposalDraft {
         kept.add(v);
         decision.kept = true;
         decision.reason = `beats the global mix on ${rows.length} holdout cases: quality ${ownV.quality.toFixed(3)} vs ${globV.quality.toFixed(3)}, ${usd1k(ownV.cost * 1000)} vs ${usd1k(globV.cost * 1000)}`;
+      } else if (ownV.cost < globV.cost && ownV.quality >= globV.quality - pairedSe(table, rows, own, glob)) {
+        // When the ceiling does not bind, the price of quality is 0 and only quality counts; a
+        // rule that is as good within noise for less money still beats the global choice.
+        kept.add(v);
+        decision.kept = true;
+        decision.reason = `as good as the global mix within noise on ${rows.length} holdout cases (quality ${ownV.quality.toFixed(3)} vs ${globV.quality.toFixed(3)}) and cheaper (${usd1k(ownV.cost * 1000)} vs ${usd1k(globV.cost * 1000)})`;
       } else {
         decision.reason = `its own mix does not pay for its cost on ${rows.length} holdout cases (quality ${ownV.quality.toFixed(3)} at ${usd1k(ownV.cost * 1000)} vs ${globV.quality.toFixed(3)} at ${usd1k(globV.cost * 1000)} for the global mix)`;
       }
@@ -322,6 +330,21 @@ function mixValue(table: OutcomeTable, rows: readonly number[], mix: Mix, lambda
   }
   const n = Math.max(1, rows.length);
   return { quality: q / n, cost: c / n, value: (q - (Number.isFinite(lambda) ? lambda : 0) * c) / n };
+}
+
+/** Standard error of the per-case quality difference between two mixes on the same cases. */
+function pairedSe(table: OutcomeTable, rows: readonly number[], a: Mix, b: Mix): number {
+  const n = rows.length;
+  if (n < 2) return 0;
+  const M = table.models.length;
+  const at = (mix: Mix, r: number) => Object.entries(mix).reduce((s, [model, w]) => {
+    const m = table.models.indexOf(model);
+    return m < 0 ? s : s + w * (table.quality[r * M + m] as number);
+  }, 0);
+  const d = rows.map((r) => at(a, r) - at(b, r));
+  const mean = d.reduce((s, x) => s + x, 0) / n;
+  const variance = d.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1);
+  return Math.sqrt(variance / n);
 }
 
 /** What the baseline served per group, as shares (errors excluded). */

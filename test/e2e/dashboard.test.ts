@@ -16,7 +16,6 @@ import { POLICY, seedReview } from '../integration/review/seed.js';
  * approve with a comment, promote, and check what a user would check afterwards.
  */
 
-let T0 = 0;
 const ROOT = resolve(import.meta.dirname, '../..');
 const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -43,7 +42,6 @@ describe('routelab dashboard in a terminal', () => {
 
   /** Poll the pane until `text` shows up; bounded, so a hang fails with the last screen. */
   async function waitFor(text: string | RegExp, ms = 20_000): Promise<string> {
-    console.log(Date.now() - T0, "wait", String(text));
     const until = Date.now() + ms;
     let last = '';
     while (Date.now() < until) {
@@ -58,7 +56,6 @@ describe('routelab dashboard in a terminal', () => {
   const type = (text: string) => tmux('send-keys', '-t', session as string, '-l', text);
 
   it('approve with a comment, then promote: new active version and the export file', async () => {
-    T0 = Date.now();
     dir = mkdtempSync(join(tmpdir(), 'routelab-e2e-'));
     const outDir = join(dir, 'promoted');
     // A throwaway Postgres database: the binary reads it through DATABASE_URL exactly as it would

@@ -36,6 +36,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
         const store = await ctx.store();
         await runDashboard({ db: store.db, actions: dashboardActions(ctx, ctx.actor()), stdout: ctx.stdout, env: ctx.env, now: () => ctx.clock.now() });
       }
-      println(ctx, nextSteps(result, process.cwd()));
+      const has = (name: string) => program.commands.some((c) => c.name() === name);
+      println(ctx, nextSteps(result, process.cwd(), has));
     });
 }

@@ -1,16 +1,16 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
-import { stringify } from 'yaml';
 import { InputError } from '../../domain/errors.js';
 import type { PolicySpec } from '../../domain/policy-spec.js';
+import { ExportFormat, exportPolicy } from '../../policy/index.js';
 import { sanitizeInline } from '../../domain/sanitize.js';
 import {
   approveProposal,
+  listProposalRows,
   promoteProposal,
+  proposalSpec,
   recordPromotionExports,
   rejectProposal,
   revertPromotion,
@@ -18,10 +18,15 @@ import {
   type PromotionResult,
 } from '../../store/repos/review-repo.js';
 import type { DashboardActions } from '../../dashboard/data/dashboard-source.js';
+import { loadProposal } from '../../dashboard/data/load-proposal.js';
+import { fmtDate } from '../../dashboard/view/format.js';
+import { buildProposalView } from '../../dashboard/view/proposal-view.js';
+import { lineText } from '../../dashboard/view/styled-line.js';
+import { ProposalStatus } from '../../domain/proposal.js';
 import { canonicalSpec } from '../../dashboard/view/yaml-diff.js';
 import { parseIntOption } from '../action.js';
 import type { CliContext } from '../context.js';
-import { println } from '../output.js';
+import { printJson, println, table } from '../output.js';
 
 /**
  * approve / reject / promote / rollback / dashboard. Promotion is the one place that touches the
@@ -29,8 +34,7 @@ import { println } from '../output.js';
  * production sink and the user's import command runs; if either fails the switch is reverted.
  */
 
-export const EXPORT_FORMATS = ['watsonx', 'portkey', 'litellm', 'orq'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export const EXPORT_FORMATS = ExportFormat.options;
 export const DEFAULT_PROMOTE_DIR = '.routelab/promoted';
 
 export interface PromoteOptions {
@@ -40,29 +44,13 @@ export interface PromoteOptions {
   format?: ExportFormat;
 }
 
-const EXTENSION: Record<ExportFormat, string> = { watsonx: 'yaml', portkey: 'json', litellm: 'yaml', orq: 'json' };
+const EXTENSION: Record<ExportFormat, string> = { watsonx: 'yaml', 'watsonx-json': 'json', portkey: 'json', litellm: 'yaml', orq: 'json' };
 
-/**
- * The exporters live in src/policy (policy helper). watsonx YAML is the spec itself, so it needs
- * nothing else; the other formats are resolved at run time so this command works before they land.
- */
-async function exportText(spec: PolicySpec, format: ExportFormat): Promise<string> {
-  const policyIndex = fileURLToPath(new URL('../../policy/index.ts', import.meta.url));
-  const mod: unknown = await import(pathToFileURL(policyIndex).href).catch(() => undefined);
-  const exporter = mod && typeof mod === 'object' && 'exportPolicy' in mod ? (mod as { exportPolicy: unknown }).exportPolicy : undefined;
-  if (typeof exporter === 'function') {
-    const out: unknown = await (exporter as (s: PolicySpec, f: string) => unknown)(spec, format);
-    if (typeof out === 'string') return out;
-    if (out && typeof out === 'object') {
-      const o = out as { ok?: boolean; value?: unknown; text?: unknown; content?: unknown };
-      if (o.ok === true && typeof o.value === 'string') return o.value;
-      if (typeof o.text === 'string') return o.text;
-      if (typeof o.content === 'string') return o.content;
-      if (o.ok === false) throw new InputError(`--format ${format}: the policy cannot be exported: ${JSON.stringify(o)}`);
-    }
-  }
-  if (format === 'watsonx') return stringify(canonicalSpec(spec));
-  throw new InputError(`--format ${format}: exporter not available in this build; use --format watsonx`);
+/** The production file. jsonb reorders keys, so the spec goes through its schema first. */
+function exportText(spec: PolicySpec, format: ExportFormat): string {
+  const result = exportPolicy(canonicalSpec(spec), format);
+  if (!result.ok) throw new InputError(`--format ${format}: this policy cannot be written as ${format}`, result.error);
+  return result.value;
 }
 
 /**
@@ -136,23 +124,19 @@ export async function promoteWithSink(ctx: CliContext, proposalId: string, optio
   // Parse the command before anything changes, so a malformed one cannot leave a half promotion.
   const template = commandLine ? splitCommand(commandLine) : undefined;
   const { db } = await ctx.store();
+  // Render the export first: a format that cannot express the policy is refused before any change.
+  const text = exportText(await proposalSpec(db, proposalId), format);
   const promotion = await promoteProposal(db, proposalId, { actor: options.actor, comment: options.comment ?? null, at: new Date(ctx.clock.now()) });
   const fail = async (reason: string): Promise<never> => {
     await revertPromotion(db, promotion, { actor: options.actor, reason, at: new Date(ctx.clock.now()) });
     throw new Error(`promotion rolled back (version ${promotion.fromVersion} of ${promotion.policyName} is active again): ${reason}`);
   };
-  let file = '';
+  const file = join(dir, `${safeFileName(promotion.policyName)}-v${promotion.toVersion}.${EXTENSION[format]}`);
   try {
-    const text = await exportText(promotion.spec, format);
     mkdirSync(dir, { recursive: true });
-    file = join(dir, `${safeFileName(promotion.policyName)}-v${promotion.toVersion}.${EXTENSION[format]}`);
     writeFileSync(file, text);
   } catch (e) {
-    if (e instanceof InputError) {
-      await revertPromotion(db, promotion, { actor: options.actor, reason: e.message, at: new Date(ctx.clock.now()) });
-      throw e;
-    }
-    return fail(`export failed: ${e instanceof Error ? e.message : String(e)}`);
+    return fail(`export to ${file} failed: ${e instanceof Error ? e.message : String(e)}`);
   }
   await recordPromotionExports(db, promotion.promotionId, [file]);
   if (template) {
@@ -171,7 +155,8 @@ function safeFileName(name: string): string {
 }
 
 function parseFormat(value: string): ExportFormat {
-  if ((EXPORT_FORMATS as readonly string[]).includes(value)) return value as ExportFormat;
+  const parsed = ExportFormat.safeParse(value);
+  if (parsed.success) return parsed.data;
   throw new InputError(`--format: "${value}" is not one of ${EXPORT_FORMATS.join(', ')}`);
 }
 
@@ -212,6 +197,40 @@ interface DecisionFlags {
 }
 
 export function registerReview(program: Command, ctx: CliContext): void {
+  const proposalsCmd = program.command('proposals').description('list or show proposals (read-only)');
+  proposalsCmd
+    .command('list')
+    .description('proposals, newest first, with their status and who decided')
+    .option('--status <status>', 'only this status (pending, approved, rejected, promoted, no_change)')
+    .option('--json', 'machine-readable output')
+    .action(async (flags: { status?: string; json?: boolean }) => {
+      if (flags.status !== undefined && !ProposalStatus.safeParse(flags.status).success) {
+        throw new InputError(`--status: "${flags.status}" is not one of ${ProposalStatus.options.join(', ')}`);
+      }
+      const { db } = await ctx.store();
+      const rows = await listProposalRows(db, flags.status);
+      if (flags.json) return printJson(ctx, rows);
+      if (rows.length === 0) return println(ctx, 'No proposals yet (routelab propose --run R).');
+      println(
+        ctx,
+        table(
+          ['proposal', 'policy', 'base', 'status', 'decided by', 'created (UTC)'],
+          rows.map((r) => [r.id, sanitizeInline(r.policy), `v${r.baseVersion}`, r.status, sanitizeInline(r.decidedBy ?? '—'), fmtDate(r.createdAt)]),
+        ),
+      );
+    });
+  proposalsCmd
+    .command('show')
+    .description('weights, rules, predicted impact, rationale and the policy diff of one proposal')
+    .argument('<P>', 'proposal id')
+    .action(async (id: string) => {
+      const { db } = await ctx.store();
+      const view = buildProposalView(await loadProposal(db, requireProposalId(id)), Math.max(60, Math.min(ctx.stdout.columns ?? 80, 160)));
+      const lines = [...view.title.map(lineText)];
+      for (const pane of view.panes) lines.push('', `-- ${pane.title}`, ...pane.lines.map(lineText));
+      println(ctx, lines.map((l) => l.trimEnd()).join('\n'));
+    });
+
   program
     .command('dashboard')
     .description('review runs and proposals; approve, promote, roll back (plain tables when not a TTY)')

@@ -62,8 +62,9 @@ export function registerRun(program: Command, ctx: CliContext): void {
       println(
         ctx,
         table(
-          ['run', 'policy', 'status', 'source', 'pairs', 'calls', 'cost', 'created'],
-          rows.map((r) => [r.id, r.policy, r.status, `${r.sourceKind}:${r.sourceName}`, r.pairs, r.modelCalls, usd(r.costUsd), r.createdAt.toISOString().slice(0, 16).replace('T', ' ')]),
+          // Newest first; no date column so that the run id (what `runs show` needs) is never cut.
+          ['run', 'status', 'policy', 'source', 'pairs', 'cost'],
+          rows.map((r) => [r.id, r.status, r.policy, `${r.sourceKind}:${r.sourceName}`, r.pairs, usd(r.costUsd)]),
         ),
       );
     });

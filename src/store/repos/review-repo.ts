@@ -76,6 +76,11 @@ async function loadProposal(db: Exec, proposalId: string) {
   return row;
 }
 
+/** The spec a proposal would promote (to render its export before anything changes). */
+export async function proposalSpec(db: Db, proposalId: string): Promise<PolicySpec> {
+  return (await loadProposal(db, proposalId)).spec;
+}
+
 /** Why a compare-and-set on the proposal found it in another state. */
 function staleProposal(row: { id: string; status: string; decidedBy: string | null }): ConflictError {
   const by = row.decidedBy ? ` by ${row.decidedBy}` : '';
@@ -296,6 +301,40 @@ export async function rollbackPolicy(
     });
     return { promotionId, policyName, fromVersion: active.version, toVersion: target.version };
   });
+}
+
+export interface ProposalListRow {
+  id: string;
+  runId: string;
+  policy: string;
+  baseVersion: number;
+  status: string;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  comment: string | null;
+  createdAt: Date;
+}
+
+/** Proposals newest first, optionally of one status: what `proposals list` and reviewers scan. */
+export async function listProposalRows(db: Db, status?: string): Promise<ProposalListRow[]> {
+  return db
+    .select({
+      id: proposals.id,
+      runId: proposals.runId,
+      policy: policies.name,
+      baseVersion: policyVersions.version,
+      status: proposals.status,
+      decidedBy: proposals.decidedBy,
+      decidedAt: proposals.decidedAt,
+      comment: proposals.comment,
+      createdAt: proposals.createdAt,
+    })
+    .from(proposals)
+    .innerJoin(policies, eq(policies.id, proposals.policyId))
+    .innerJoin(policyVersions, eq(policyVersions.id, proposals.baseVersionId))
+    .where(status ? eq(proposals.status, status) : undefined)
+    .orderBy(desc(proposals.createdAt), desc(proposals.id))
+    .limit(500);
 }
 
 /** Promotion history, newest first; optionally of one policy. */

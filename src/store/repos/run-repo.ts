@@ -50,17 +50,17 @@ async function query<T>(db: Db, statement: SQL): Promise<T[]> {
  * single statement per batch, on both drivers, close to COPY speed. ON CONFLICT DO NOTHING makes a
  * redelivered job's second write a no-op. Table and column names are constants of this file.
  */
-async function insertJsonRows(db: Db, table: string, columns: ReadonlyArray<readonly [string, string]>, rows: readonly object[], batch = 5000): Promise<number> {
+async function insertJsonRows(db: Db, table: string, columns: ReadonlyArray<readonly [string, string]>, rows: readonly object[], batch = 10_000): Promise<number> {
   let inserted = 0;
   const names = columns.map(([n]) => n).join(', ');
   const defs = columns.map(([n, t]) => `${n} ${t}`).join(', ');
   for (let i = 0; i < rows.length; i += batch) {
     const part = JSON.stringify(rows.slice(i, i + batch));
-    const res = await query<{ n: number }>(
-      db,
-      sql`with ins as (insert into ${sql.raw(table)} (${sql.raw(names)}) select ${sql.raw(names)} from json_to_recordset(${part}::json) as x(${sql.raw(defs)}) on conflict do nothing returning 1) select count(*)::int as n from ins`,
-    );
-    inserted += Number(res[0]?.n ?? 0);
+    const res = (await db.execute(
+      sql`insert into ${sql.raw(table)} (${sql.raw(names)}) select ${sql.raw(names)} from json_to_recordset(${part}::json) as x(${sql.raw(defs)}) on conflict do nothing`,
+    )) as unknown as { count?: number; affectedRows?: number };
+    // postgres.js reports `count`, PGlite `affectedRows`: rows really inserted (conflicts excluded).
+    inserted += Number(res.count ?? res.affectedRows ?? 0);
   }
   return inserted;
 }

@@ -1,6 +1,6 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
-import { quarantine, trafficImports } from '../schema/traffic.js';
+import { quarantine, traffic, trafficImports } from '../schema/traffic.js';
 import type { TrafficRecord } from '../../domain/traffic-record.js';
 
 /** Both drivers answer `execute` differently: postgres.js with an array, PGlite with `{rows}`. */
@@ -35,7 +35,7 @@ export async function insertTraffic(db: Db, importId: number, records: TrafficRe
   const payload = JSON.stringify(
     records.map((r) => ({ id: r.id, ts: r.timestamp, request: r.request, metadata: r.metadata, response: r.response, replayable: r.replayable, format: r.format })),
   );
-  const result = await db.execute(sql`
+  const insert = sql`
     with ins as (
       insert into traffic (id, ts, request, metadata, response, replayable, format, import_id)
       select x.id, x.ts, x.request, x.metadata, x.response, x.replayable, x.format, ${importId}::int
@@ -44,8 +44,8 @@ export async function insertTraffic(db: Db, importId: number, records: TrafficRe
       on conflict (id) do nothing
       returning replayable
     )
-    select count(*)::int as n, (count(*) filter (where not replayable))::int as nr from ins`);
-  const [row] = rowsOf<{ n: number; nr: number }>(result);
+    select count(*)::int as n, (count(*) filter (where not replayable))::int as nr from ins`;
+  const [row] = rowsOf<{ n: number; nr: number }>(await db.execute(insert));
   return { inserted: Number(row?.n ?? 0), notReplayable: Number(row?.nr ?? 0) };
 }
 
@@ -59,4 +59,11 @@ export async function insertQuarantine(db: Db, importId: number, lines: Array<{ 
 
 export async function listImports(db: Db, limit = 20) {
   return db.select().from(trafficImports).orderBy(desc(trafficImports.id)).limit(limit);
+}
+
+/** Remove everything an import wrote (an abandoned import on Postgres, where writes run in parallel). */
+export async function deleteImport(db: Db, importId: number): Promise<void> {
+  await db.delete(quarantine).where(eq(quarantine.importId, importId));
+  await db.delete(traffic).where(eq(traffic.importId, importId));
+  await db.delete(trafficImports).where(eq(trafficImports.id, importId));
 }

@@ -101,7 +101,8 @@ async function* splitLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawIte
   for await (const chunk of chunks) {
     let from = 0;
     for (let nl = chunk.indexOf(NL, from); nl !== -1; nl = chunk.indexOf(NL, from)) {
-      append(chunk.subarray(from, nl));
+      // CRLF files: the CR is not part of the line (so the raw-line id matches the LF file's).
+      append(chunk.subarray(from, nl > from && chunk[nl - 1] === 0x0d ? nl - 1 : nl));
       const item = finish();
       if (item && !isBlank(item.buf)) yield item;
       from = nl + 1;

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,10 +25,13 @@ describe('review commands', () => {
     dir = undefined;
   });
 
-  async function setup(env: NodeJS.ProcessEnv = {}) {
+  beforeEach(async () => {
     store = await openTestStore('pglite');
+  });
+
+  async function setup(env: NodeJS.ProcessEnv = {}) {
     dir = mkdtempSync(join(tmpdir(), 'routelab-promote-'));
-    const seeded = await seedReview(store.db);
+    const seeded = await seedReview(store!.db);
     return { seeded, ctx: () => testContext(store!, { ROUTELAB_PROMOTE_DIR: dir, ...env }) };
   }
 
@@ -93,13 +96,29 @@ describe('review commands', () => {
     const id = seeded.proposalIds[0]!;
     const f = ctx();
     expect(await main(argv('promote', id, '--format', 'yamlish'), f)).toBe(2);
-    expect(f.err()).toContain('--format: "yamlish" is not one of watsonx, portkey, litellm, orq');
+    expect(f.err()).toMatch(/--format: "yamlish" is not one of watsonx, .*portkey, litellm, orq/);
     const n = ctx();
     expect(await main(argv('approve', 'prop_nope'), n)).toBe(2);
     expect(n.err()).toContain('proposal "prop_nope" not found');
     const r = ctx();
     expect(await main(argv('rollback', '-n', POLICY, '--to', 'two'), r)).toBe(2);
     expect(r.err()).toContain('--to: "two" is not a whole number');
+  });
+
+  it('--format picks the export; one that cannot express the policy is refused before anything changes', async () => {
+    const { seeded, ctx } = await setup();
+    const id = seeded.proposalIds[0]!;
+    await main(argv('approve', id), ctx());
+    // Portkey has no per-segment rules outside mode conditional: exit 2 naming the field, no change.
+    const portkey = ctx();
+    expect(await main(argv('promote', id, '--format', 'portkey'), portkey)).toBe(2);
+    expect(portkey.err()).toContain('--format portkey: this policy cannot be written as portkey');
+    expect(portkey.err()).toContain('policy.rules');
+    expect(await activeVersion(seeded.policyId)).toEqual([1]);
+    expect(await listPromotions(store!.db)).toEqual([]);
+    const json = ctx();
+    expect(await main(argv('promote', id, '--format', 'watsonx-json'), json)).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir!, `${POLICY}-v2.json`), 'utf8'))).toMatchObject({ spec_version: 'v1', name: POLICY });
   });
 
   it('promoting a pending or stale proposal exits 1 with the reason', async () => {
@@ -144,6 +163,24 @@ describe('review commands', () => {
     expect(out).toContain('next: routelab approve prop_run_0001_0');
     expect(out).toContain('== Promotions');
     expect(out).not.toMatch(/\x1b/);
+  });
+
+  it('proposals list and show: read-only views of what waits for review', async () => {
+    const { seeded, ctx } = await setup();
+    const id = seeded.proposalIds[0]!;
+    const l = ctx();
+    expect(await main(argv('proposals', 'list'), l)).toBe(0);
+    expect(l.out()).toMatch(new RegExp(`${id}\\s+support-router\\s+v1\\s+pending\\s+—\\s+2026-11-20 03:00`));
+    const j = ctx();
+    expect(await main(argv('proposals', 'list', '--status', 'approved', '--json'), j)).toBe(0);
+    expect(JSON.parse(j.out())).toEqual([]);
+    const bad = ctx();
+    expect(await main(argv('proposals', 'list', '--status', 'maybe'), bad)).toBe(2);
+    expect(bad.err()).toContain('--status: "maybe" is not one of pending');
+    const s = ctx();
+    expect(await main(argv('proposals', 'show', id), s)).toBe(0);
+    expect(s.out()).toContain('-- Weights');
+    expect(s.out()).toMatch(/^\+\s+weight: 0\.8$/m);
   });
 
   it('splits a command line like a shell would, without running one', () => {

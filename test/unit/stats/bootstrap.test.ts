@@ -32,6 +32,17 @@ describe('bootstrap mean CI', () => {
     expect(b.ci[1] - b.ci[0]).toBeCloseTo(2 * 1.96 * Math.sqrt(0.21 / 1000), 2);
   });
 
+  it('resamples few-level scores as counts with the same spread as index resampling', () => {
+    // A 50/50 mix of 0/1 models gives per-case expected quality in {0, 0.5, 1}.
+    const rng = createRng('levels');
+    const x = Float64Array.from({ length: 3000 }, () => [0, 0.5, 1][Math.floor(rng.next() * 3)] as number);
+    const m = x.reduce((s, v) => s + v, 0) / x.length;
+    const sd = Math.sqrt(x.reduce((s, v) => s + (v - m) ** 2, 0) / x.length);
+    const c = bootstrapMeanCi(x, { rng: createRng(5), resamples: 4000 });
+    expect(c.ci[1] - c.ci[0]).toBeCloseTo(2 * 1.96 * (sd / Math.sqrt(3000)), 2);
+    expect((c.ci[0] + c.ci[1]) / 2).toBeCloseTo(m, 2);
+  });
+
   it('returns NaN for no data instead of throwing', () => {
     expect(Number.isNaN(bootstrapMeanCi([], { rng: createRng(1) }).mean)).toBe(true);
   });

@@ -87,6 +87,7 @@ describe('propose', () => {
     expect(models).not.toContain('claude-v2');
     expect(draft.rationale.join(' ')).toMatch(/Left out for the 2,000 ms p95 ceiling: claude-v2/);
     expect(draft.holdout.p95_ms).toBeLessThanOrEqual(2000);
+    expect(() => propose(input({ max_p95_ms: 10 }))).toThrow(/--max-p95-ms: no model .* p95 under 10 ms/);
   });
 
   it('with --min-quality finds a cheaper policy at the asked quality', () => {

@@ -1,0 +1,11 @@
+import { createRng } from '../../src/domain/rng.js';
+import { createRouterState, decide } from '../../src/policy/index.js';
+import { benchPolicy } from './router.bench.js';
+const rng = createRng(1);
+const INTENTS = ['code', 'chat', 'search', 'summarise', 'translate', 'math', 'legal', 'support'];
+const r2 = createRng('x');
+const reqs = Array.from({ length: 1024 }, () => ({ metadata: { intent: INTENTS[r2.int(8)], team: `t-${r2.int(5)}`, user: `u-${r2.int(100)}` }, params: { temperature: 0.2 }, input_tokens: 50 + r2.int(3000), timestamp_ms: 0 }));
+const state = createRouterState();
+let s = 0; const t = performance.now();
+while (performance.now() - t < 4000) for (let i = 0; i < 10000; i++) s += decide(benchPolicy, reqs[i & 1023]!, state, rng).reasons.length;
+console.log(s);
