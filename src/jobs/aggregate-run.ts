@@ -76,8 +76,13 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
     recorded: counts.recorded,
     costUsd: counts.callCostUsd,
     coverage,
-    status: run.capReached ? 'capped' : cases.length > 0 && evaluated === 0 ? 'failed' : 'completed',
+    status: cases.length === 0 ? 'failed' : run.capReached ? 'capped' : evaluated === 0 ? 'failed' : 'completed',
     notes,
+    ...(cases.length === 0
+      ? { error: `${run.sourceKind} "${run.sourceName}" has no cases to replay` }
+      : evaluated === 0 && !run.capReached
+        ? { error: 'no case could be evaluated (see notes)' }
+        : {}),
   });
 }
 

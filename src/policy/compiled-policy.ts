@@ -1,6 +1,7 @@
 import type { BudgetKind, BudgetPeriod, GuardrailAction, PolicySpec, Retry, Strategy, Target } from '../domain/policy-spec.js';
 import type { PathIssue } from './request-context.js';
-import { compileCondition, type Predicate } from './condition.js';
+import { compileCondition, compileFirstMatch, type Predicate } from './condition.js';
+import type { RequestContext } from './request-context.js';
 import { buildRuleIndex, type RuleIndex } from './rule-index.js';
 import { enumerateOrders, MAX_ENUMERATED_TARGETS, type OrderTable } from './weighted-orders.js';
 import { normalizedWeights } from './weights.js';
@@ -81,6 +82,8 @@ export interface CompiledPolicy {
   /** null = global. */
   scope: string | null;
   guardrails: readonly CompiledGuardrail[];
+  /** Index of the first guardrail whose condition holds, or -1 (one generated function). */
+  anyGuardrail: (request: RequestContext) => number;
   budgets: readonly CompiledBudget[];
   /** The policy's own targets; when present, rules are bypassed (orq precedence). */
   main: TargetGroup | null;
@@ -137,6 +140,7 @@ function build(spec: PolicySpec): CompiledPolicy {
     enabled: body.enabled !== false,
     scope: body.scope && body.scope !== 'global' ? body.scope : null,
     guardrails,
+    anyGuardrail: compileFirstMatch((body.guardrails ?? []).map((g) => g.when)),
     budgets,
     main,
     mainRoute: main ? { group: main, matchReason: null } : null,

@@ -43,6 +43,18 @@ export function compileCondition(when: Condition, at: Path, issues: PathIssue[])
   return factory(helpers, consts);
 }
 
+/**
+ * Several conditions in one function returning the index of the first that holds, or -1: the
+ * router tests a rule list or the guardrails with one call instead of one per condition.
+ */
+export function compileFirstMatch(whens: readonly Condition[]): (request: RequestContext) => number {
+  const consts: unknown[] = [];
+  const ignored: PathIssue[] = [];
+  const body = whens.map((w, i) => `if (${conditionSource(w, [], ignored, consts)}) return ${i};`).join('\n');
+  const factory = new Function('h', 'c', `return function firstMatch(r) { let v; ${body} return -1; };`) as (h: typeof helpers, c: unknown[]) => (request: RequestContext) => number;
+  return factory(helpers, consts);
+}
+
 function conditionSource(when: Condition, at: Path, issues: PathIssue[], consts: unknown[]): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(when)) {

@@ -1,7 +1,7 @@
 import { checkExhaustive } from '../domain/errors.js';
 import type { PolicySpec } from '../domain/policy-spec.js';
 import type { Rng } from '../domain/rng.js';
-import { compilePolicy, type CompiledPolicy, type PlannedTry, type Route, type TargetGroup } from './compiled-policy.js';
+import { compilePolicy, type CompiledGuardrail, type CompiledPolicy, type PlannedTry, type Route, type TargetGroup } from './compiled-policy.js';
 import type { RequestContext } from './request-context.js';
 import { exhaustedBudget, roundRobinKey, type RouterState } from './router-state.js';
 import { drawOrder, drawOrderStepwise } from './weighted-orders.js';
@@ -86,11 +86,14 @@ export interface GateResult {
   readonly reasons: readonly string[];
 }
 // The common outcome is shared: the hot path allocates nothing here.
+const NONE: readonly CompiledGuardrail[] = [];
 const PASS: GateResult = Object.freeze({ blocked: null, flagged: false, reasons: Object.freeze([]) });
 
 export function applyGates(p: CompiledPolicy, request: RequestContext, state: RouterState): GateResult {
   let reasons: string[] | null = null;
-  for (const g of p.guardrails) {
+  // One call answers the common case, no guardrail matching; the loop below runs only when one does.
+  const guardrails = p.anyGuardrail(request) < 0 ? NONE : p.guardrails;
+  for (const g of guardrails) {
     if (!g.test(request)) continue;
     reasons ??= [];
     switch (g.action) {
@@ -115,6 +118,5 @@ export function applyGates(p: CompiledPolicy, request: RequestContext, state: Ro
 /** orq precedence: the policy's own targets bypass rules; else the first rule (by priority) that matches. */
 export function selectRoute(p: CompiledPolicy, request: RequestContext): Route | null {
   if (p.main) return p.mainRoute;
-  for (const rule of p.ruleIndex.candidates(request)) if (rule.test(request)) return rule;
-  return null;
+  return p.ruleIndex.firstMatch(request);
 }

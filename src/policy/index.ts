@@ -10,5 +10,6 @@ export { reachableModels } from './reachable-models.js';
 export { normalizedWeights } from './weights.js';
 export { periodKey } from './budget-period.js';
 export { DEFAULT_RETRY_CODES, maxAttempts, compilePolicy } from './compiled-policy.js';
+export { validateSpec } from './validate.js';
 export { simulatePolicy, type InjectedFailure, type SimulationOptions, type SimulationSummary } from './simulate.js';
 export { MAX_POLICY_BYTES, MAX_POLICY_DEPTH } from './yaml-source.js';

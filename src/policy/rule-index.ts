@@ -1,5 +1,5 @@
 import type { Rule } from '../domain/policy-spec.js';
-import { fieldReader } from './condition.js';
+import { compileFirstMatch, fieldReader } from './condition.js';
 import type { RequestContext } from './request-context.js';
 
 /**
@@ -9,7 +9,19 @@ import type { RequestContext } from './request-context.js';
  * conditions instead of ten. Each candidate's full condition is still tested; the index only skips.
  */
 export interface RuleIndex<R> {
+  /** The candidate rules for a request, in priority order… */
   candidates(request: RequestContext): readonly R[];
+  /** …and the first of them that matches (one generated function per candidate list). */
+  firstMatch(request: RequestContext): R | null;
+}
+
+interface CandidateList<R> {
+  rules: readonly R[];
+  first: (request: RequestContext) => number;
+}
+
+function candidateList<R>(rules: ReadonlyArray<{ when: Rule['when']; compiled: R }>): CandidateList<R> {
+  return { rules: rules.map((r) => r.compiled), first: compileFirstMatch(rules.map((r) => r.when)) };
 }
 
 type Primitive = string | number | boolean;
@@ -29,33 +41,45 @@ function allowedValues(when: Rule['when'], field: string): Primitive[] | null {
 }
 
 export function buildRuleIndex<R>(rules: ReadonlyArray<{ when: Rule['when']; compiled: R }>): RuleIndex<R> {
-  const all = rules.map((r) => r.compiled);
+  const all = candidateList(rules);
   // The field constrained by the most rules is the one worth indexing.
   const counts = new Map<string, number>();
   for (const r of rules) for (const key of Object.keys(r.when)) if (allowedValues(r.when, key)) counts.set(key, (counts.get(key) ?? 0) + 1);
   const best = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
   const read = best ? fieldReader(best[0]) : undefined;
-  if (!best || best[1] < 2 || !read) return { candidates: () => all };
+  if (!best || best[1] < 2 || !read) return indexOver(() => all);
 
   const allowed = rules.map((r) => allowedValues(r.when, best[0]));
-  const byValue = new Map<Primitive, R[]>();
-  for (const values of allowed) for (const v of values ?? []) byValue.set(v, []);
-  const unconstrained: R[] = [];
+  type Entry = (typeof rules)[number];
+  const lists = new Map<Primitive, Entry[]>();
+  for (const values of allowed) for (const v of values ?? []) lists.set(v, []);
+  const open: Entry[] = [];
   rules.forEach((r, i) => {
     const values = allowed[i];
     if (!values) {
-      unconstrained.push(r.compiled);
-      for (const list of byValue.values()) list.push(r.compiled);
+      open.push(r);
+      for (const list of lists.values()) list.push(r);
     } else {
-      for (const v of new Set(values)) byValue.get(v)?.push(r.compiled);
+      for (const v of new Set(values)) lists.get(v)?.push(r);
     }
   });
+  const byValue = new Map([...lists.entries()].map(([v, list]) => [v, candidateList(list)]));
+  const unconstrained = candidateList(open);
+  return indexOver((request) => {
+    const v = read(request);
+    // An array field (tags) can match several keys: keep it simple and test every rule.
+    if (Array.isArray(v)) return all;
+    return (isPrimitive(v) ? byValue.get(v) : undefined) ?? unconstrained;
+  });
+}
+
+function indexOver<R>(lookup: (request: RequestContext) => CandidateList<R>): RuleIndex<R> {
   return {
-    candidates: (request) => {
-      const v = read(request);
-      // An array field (tags) can match several keys: keep it simple and test every rule.
-      if (Array.isArray(v)) return all;
-      return (isPrimitive(v) ? byValue.get(v) : undefined) ?? unconstrained;
+    candidates: (request) => lookup(request).rules,
+    firstMatch: (request) => {
+      const list = lookup(request);
+      const k = list.first(request);
+      return k < 0 ? null : (list.rules[k] as R);
     },
   };
 }

@@ -67,6 +67,7 @@ function compactTable(groups: readonly GroupStats[], first: string): string[] {
   ];
 }
 
+const pCell = (p: number) => (p < 0.001 ? '<0.001' : p.toPrecision(2));
 const signedPts = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} pts` : '–');
 
 /** The run report: markdown plus plain generated SVG charts. Pure: the caller writes the files. */
@@ -88,7 +89,7 @@ export function renderReport(input: ReportInput): ReportFiles {
     L.push(row(['---', '---:', '---:', '---:', '---:', '---']));
     for (const c of a.comparisons) {
       const verdict = c.warning ? `too few cases (${c.quality.n})` : c.significant ? (c.quality.mean > 0 ? 'better' : 'worse') : 'no detectable difference';
-      L.push(row([md(c.variant), `${signedPts(c.quality.mean)} (${signedPts(c.quality.ci[0])} to ${signedPts(c.quality.ci[1])})`, c.quality.p_value.toPrecision(2), c.p_holm.toPrecision(2), usd(c.cost_diff * 1000), verdict]));
+      L.push(row([md(c.variant), `${signedPts(c.quality.mean)} (${signedPts(c.quality.ci[0])} to ${signedPts(c.quality.ci[1])})`, pCell(c.quality.p_value), pCell(c.p_holm), usd(c.cost_diff * 1000), verdict]));
     }
     L.push('', `Baseline: ${md(a.comparisons[0]?.baseline ?? '')}. p-values are two-sided paired-bootstrap; Holm corrects across the ${a.comparisons.length} comparison(s) of this run.`, '');
   }

@@ -45,13 +45,15 @@ const PROGRESS_EVERY = 5000;
 /** Concurrent batch writes on Postgres. */
 const POSTGRES_WRITERS = 3;
 
-/** Thrown inside the transaction so that it rolls back; turned into an InputError outside. */
+/** Thrown so that the import is undone (rollback or delete); turned into an InputError outside. */
 class TooManyBadLines extends Error {}
 
 /**
- * Import traffic files into the store in one transaction: read (streaming), normalise, redact,
- * write in batches with ON CONFLICT DO NOTHING. Bad lines are quarantined with their line number;
- * when their share exceeds `maxBadShare` the transaction rolls back and an InputError says why.
+ * Import traffic files into the store: read (streaming), normalise, redact, write in batches with
+ * ON CONFLICT DO NOTHING. Bad lines are quarantined with their line number; when their share
+ * exceeds `maxBadShare`, or anything fails, nothing of the import is kept and an InputError (bad
+ * share) or the failure is thrown. All-or-nothing by a transaction on PGlite, by deleting the
+ * import's rows on Postgres (where batches are written on several connections at once).
  */
 export async function importTraffic(store: Store, files: string[], opts: ImportOptions = {}): Promise<ImportSummary> {
   if (files.length === 0) throw new InputError('traffic import: give at least one --file');

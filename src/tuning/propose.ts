@@ -15,7 +15,7 @@ import { DEFAULT_GROUP, emitSpec, type SegmentRule } from './emit-spec.js';
 import { hullWalk, type GroupModels, type HullSolution, type Mix, type Objective } from './hull-walk.js';
 import { limitChange } from './max-change.js';
 import { optionsKey } from './options-key.js';
-import { mixText, ms, pct, pts, ratio, usd1k } from './rationale.js';
+import { mixText, ms, pct, pText, pts, ratio, usd1k } from './rationale.js';
 import { splitMetrics } from './split-metrics.js';
 
 /** Segments with fewer train cases than this follow the default rule (`--min-segment-n`). */
@@ -238,7 +238,7 @@ export function propose(input: ProposeInput): ProposalDraft {
   } else rationale.push(`Routing: ${mixText(defaultMix)}.`);
   for (const s of segments) if (!s.kept && s.key !== NO_SEGMENT) rationale.push(`Segment ${options.segment_by}=${s.key} gets no rule: ${s.reason}.`);
   rationale.push(
-    `Holdout quality ${holdout.quality.toFixed(3)} (95% CI ${holdout.quality_ci[0].toFixed(3)}–${holdout.quality_ci[1].toFixed(3)}) vs ${baseline.quality.toFixed(3)} for ${baseLabel}: ${pts(diff.mean)} (CI ${pts(diff.ci[0])} to ${pts(diff.ci[1])}, p = ${diff.p_value.toPrecision(2)}).`,
+    `Holdout quality ${holdout.quality.toFixed(3)} (95% CI ${holdout.quality_ci[0].toFixed(3)}–${holdout.quality_ci[1].toFixed(3)}) vs ${baseline.quality.toFixed(3)} for ${baseLabel}: ${pts(diff.mean)} (CI ${pts(diff.ci[0])} to ${pts(diff.ci[1])}, ${pText(diff.p_value)}).`,
   );
   rationale.push(`Holdout cost ${usd1k(holdout.cost_per_1k)} vs ${usd1k(baseline.cost_per_1k)} (${ratio(holdout.cost_per_1k, baseline.cost_per_1k)}); p95 ${ms(holdout.p95_ms)} vs ${ms(baseline.p95_ms)}.`);
 
@@ -296,7 +296,9 @@ function verdict(options: ProposalOptions, holdout: SplitMetrics, baseline: Spli
   const ceiling = held.maxCost * (1 + CEILING_SLACK);
   if (cost > ceiling) return `its holdout cost ${usd1k(holdout.cost_per_1k)} is over the ceiling of ${usd1k(held.maxCost * 1000)}`;
   const baselineFits = baseCost <= ceiling && fitsLatency(baseline);
-  if (baselineFits && !(diff > 0)) return `it does not beat the current routing on the holdout (${pts(diff)})`;
+  // Beating means better quality, or the same quality for clearly less money.
+  const cheaperAtSameQuality = diff >= -1e-12 && cost < baseCost * 0.99;
+  if (baselineFits && !(diff > 1e-12) && !cheaperAtSameQuality) return `it does not beat the current routing on the holdout (${pts(diff)})`;
   return null;
 }
 

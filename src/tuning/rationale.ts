@@ -18,3 +18,6 @@ export function ratio(a: number, b: number): string {
   const r = a / b - 1;
   return `${r >= 0 ? '+' : '−'}${Math.abs(r * 100).toFixed(0)}%`;
 }
+
+/** A p-value as people read it: below 0.001 the bootstrap cannot resolve it further. */
+export const pText = (p: number): string => (p < 0.001 ? 'p < 0.001' : `p = ${p.toPrecision(2)}`);

@@ -118,6 +118,8 @@ export interface PrivateRedis {
   /** Start it again on the same port (with the same append-only file when persistent). */
   start(): Promise<void>;
   client(): Redis;
+  /** SIGSTOP: the port still accepts connections (the kernel does), nothing answers. */
+  freeze(): Promise<{ thaw(): void }>;
   stop(): Promise<void>;
 }
 
@@ -161,7 +163,13 @@ export async function startPrivateRedis(options: { persist?: boolean } = {}): Pr
     kill,
     start,
     client: () => new Redis(url, { maxRetriesPerRequest: null }),
+    freeze: async () => {
+      const p = proc;
+      p?.kill('SIGSTOP');
+      return { thaw: () => void p?.kill('SIGCONT') };
+    },
     stop: async () => {
+      proc?.kill('SIGCONT');
       await kill();
       removeDir(dir);
     },

@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasStackTrace, removeDir, runCli, tempDir, type CliRun } from './harness.js';
+import { hasStackTrace, removeDir, ROOT, runCli, tempDir, type CliRun } from './harness.js';
 
 /**
  * Hostile files through the real binary (`node bin/routelab.js`, a child process with its own PGlite
@@ -26,7 +26,10 @@ function write(name: string, content: string | Buffer): string {
   return file;
 }
 
+const figures: Array<{ test: string; code: number | null; cpu_ms: number; wall_ms: number }> = [];
+
 function expectAlive(r: CliRun) {
+  figures.push({ test: expect.getState().currentTestName ?? '?', code: r.code, cpu_ms: r.cpuMs, wall_ms: r.wallMs });
   expect(r.signal).toBeNull();
   expect([0, 2]).toContain(r.code);
   expect(hasStackTrace(r.stderr + r.stdout)).toBe(false);
@@ -38,8 +41,16 @@ beforeAll(async () => {
   const help = await runCli(['--help'], env());
   expect(help.code).toBe(0);
   helpCpuMs = help.cpuMs;
+  // Create and migrate the store once, so each scenario measures only its own file.
+  const warm = await runCli(['policy', 'list'], env(), { timeoutMs: 55_000 });
+  expect(warm.code).toBe(0);
 });
-afterAll(() => removeDir(dir));
+afterAll(() => {
+  removeDir(dir);
+  // Figures for the closing note (reports/ is git-ignored).
+  mkdirSync(join(ROOT, 'reports/reliability'), { recursive: true });
+  writeFileSync(join(ROOT, 'reports/reliability/hostile-files.json'), `${JSON.stringify({ help_cpu_ms: helpCpuMs, runs: figures }, null, 2)}\n`);
+});
 
 describe('hostile policy YAML is refused with its location', () => {
   const aliasBomb = () => {
@@ -88,7 +99,7 @@ describe('hostile traffic is quarantined line by line; the good lines import', (
 
   async function importTraffic(name: string, content: Buffer | string) {
     const file = write(name, content);
-    const r = await runCli(['traffic', 'import', '--file', file], { ...env(), ROUTELAB_DATA_DIR: join(dir, `store-${name}`) });
+    const r = await runCli(['traffic', 'import', '--file', file], env());
     expectAlive(r);
     return r;
   }

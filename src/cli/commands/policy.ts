@@ -25,7 +25,7 @@ import { note, printJson, println, table } from '../output.js';
 
 const SEMANTICS = `
 Semantics (the watsonx Orchestrate model-policy YAML, Portkey reading):
-  --retry-attempts K   retries AFTER the first try (K=1: up to 2 tries per model),
+  --retry-attempts K   retries AFTER the first try (K=1: up to 2 tries a model)
                        on --retry-on-code codes (default 429 500 502 503 504)
   --strategy-on-code   codes that move on: fallback → next model in order;
                        loadbalance → redraw among the models left, by weight.
@@ -139,7 +139,7 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
     .description('Run the router over synthetic requests with injected failures')
     .requiredOption('-n, --name <name>', 'policy name')
     .requiredOption('--requests <k>', 'how many requests', parseIntOption('--requests'))
-    .option('--seed <s>', 'random seed (same seed, same result)', '1')
+    .option('--seed <s>', 'random seed: same seed, same result', '1')
     .option('--metadata <k=v>', 'request metadata, e.g. intent=code; repeatable', collect)
     .option('--input-tokens <n>', 'input tokens per request', parseIntOption('--input-tokens'))
     .option('--fail <model=code:rate>', 'each try of MODEL fails with CODE at RATE (0-1); repeatable', collect)

@@ -132,7 +132,8 @@ function wrap(text: string, width: number, first: string, rest: string): string 
 
 function printProposal(ctx: CliContext, p: StoredProposal, created: boolean): void {
   const status = p.status === 'no_change' ? 'no change recommended' : p.status;
-  println(ctx, `Proposal ${p.proposal_id} for policy ${sanitizeInline(p.policy_name)} v${p.base_version}, run ${p.run_id}: ${status}${created ? '' : ' (stored earlier)'}`);
+  println(ctx, `Proposal ${p.proposal_id}: ${status}${created ? '' : ' (stored earlier)'}`);
+  println(ctx, `policy ${sanitizeInline(p.policy_name)} v${p.base_version}, run ${p.run_id}`);
   println(ctx);
   const fmt = (m: StoredProposal['holdout']) => [m.quality.toFixed(3), `${m.quality_ci[0].toFixed(3)}–${m.quality_ci[1].toFixed(3)}`, `$${m.cost_per_1k >= 1 ? m.cost_per_1k.toFixed(2) : m.cost_per_1k.toPrecision(3)}`, `${Math.round(m.p95_ms)}`];
   println(

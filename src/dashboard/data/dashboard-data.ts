@@ -97,6 +97,9 @@ export interface ProposalData {
   decidedAt: Date | null;
   comment: string | null;
   promotedVersion: number | null;
+  /** The metadata field rules segment by, and how the run's cases split over it. */
+  segmentBy: string | null;
+  segmentCounts: Record<string, number>;
 }
 
 export interface PolicyRow {

@@ -1,8 +1,9 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { NotFoundError } from '../../domain/errors.js';
 import type { Db } from '../../store/db.js';
 import { policies, policyVersions } from '../../store/schema/policy.js';
 import { proposals } from '../../store/schema/proposals.js';
+import { runCases } from '../../store/schema/runs.js';
 import type { ProposalData } from './dashboard-data.js';
 
 export async function loadProposal(db: Db, proposalId: string): Promise<ProposalData> {
@@ -17,7 +18,19 @@ export async function loadProposal(db: Db, proposalId: string): Promise<Proposal
   const promoted = p.promotedVersionId
     ? (await db.select({ version: policyVersions.version }).from(policyVersions).where(eq(policyVersions.id, p.promotedVersionId)))[0]
     : undefined;
+  const segmentBy = p.options.segment_by?.replace(/^metadata\./, '') ?? null;
+  const segmentCounts: Record<string, number> = {};
+  if (segmentBy) {
+    const rows = await db
+      .select({ value: sql<string | null>`${runCases.metadata} ->> ${segmentBy}`, n: sql<number>`count(*)::int` })
+      .from(runCases)
+      .where(eq(runCases.runId, p.runId))
+      .groupBy(sql`1`);
+    for (const r of rows) if (r.value !== null) segmentCounts[r.value] = Number(r.n);
+  }
   return {
+    segmentBy,
+    segmentCounts,
     id: p.id,
     runId: p.runId,
     policyName: policy?.name ?? String(p.policyId),

@@ -1,9 +1,9 @@
-import type { Target } from '../../domain/policy-spec.js';
 import { sanitizeInline } from '../../domain/sanitize.js';
 import type { ProposalData } from '../data/dashboard-data.js';
 import { fmtDate, fmtMeanCi, fmtMs, fmtNum, fmtSigned, fmtUsd } from './format.js';
 import type { Pane } from './pane-layout.js';
-import { padEnd, padStart, span, type Line } from './styled-line.js';
+import { effectiveMix, shares } from './effective-mix.js';
+import { padEnd, padStart, span, textWidth, truncateMiddle, wrapText, type Line } from './styled-line.js';
 import { layoutTable } from './table-layout.js';
 import { verdictMark } from './variant-comparison.js';
 import { policyDiff } from './yaml-diff.js';
@@ -17,43 +17,47 @@ export interface ProposalView {
 
 export const PROPOSAL_PANES = ['Weights', 'Rules', 'Impact', 'Rationale', 'Diff'] as const;
 
-/** Each target's share of traffic: weights are relative (watsonx normalises them). */
-export function shares(targets: Target[] | undefined): Map<string, number> {
-  const list = targets ?? [];
-  const total = list.reduce((a, t) => a + (t.weight ?? 1), 0);
-  const out = new Map<string, number>();
-  for (const t of list) out.set(t.model_name, (out.get(t.model_name) ?? 0) + (total > 0 ? (t.weight ?? 1) / total : 0));
-  return out;
-}
+export { shares };
 
 function bar(share: number, width: number): string {
   const filled = Math.round(Math.max(0, Math.min(1, share)) * width);
   return '█'.repeat(filled) + '░'.repeat(width - filled);
 }
 
-export function weightLines(current: Target[] | undefined, proposed: Target[] | undefined, width: number): Line[] {
-  const a = shares(current);
-  const b = shares(proposed);
-  const models = [...new Set([...a.keys(), ...b.keys()])];
-  if (models.length === 0) return [[span('no top-level targets: routing is by rules (see Rules)', 'dim')]];
-  const barW = Math.max(5, Math.min(20, Math.floor((width - 40) / 2)));
-  const nameW = Math.max(8, width - 2 * barW - 32);
+/**
+ * Current vs proposed share of traffic per model, as bars with the change. For policies that route
+ * by rules, the share is over the run's own traffic (its segment counts).
+ */
+export function weightLines(data: Pick<ProposalData, 'baseSpec' | 'spec' | 'segmentBy' | 'segmentCounts'>, width: number): Line[] {
+  const a = effectiveMix(data.baseSpec, data.segmentBy, data.segmentCounts);
+  const b = effectiveMix(data.spec, data.segmentBy, data.segmentCounts);
+  if (!a && !b) return [[span('routing is by rules this view cannot total: see Rules', 'dim')]];
+  const models = [...new Set([...(a?.keys() ?? []), ...(b?.keys() ?? [])])];
+  if (models.length === 0) return [[span('no targets', 'dim')]];
+  const longest = Math.max(5, ...models.map((m) => textWidth(sanitizeInline(m))));
+  const nameW = Math.min(longest, Math.max(10, width - 24 - 20));
+  const barW = Math.max(5, Math.min(20, Math.floor((width - 24 - nameW) / 2)));
+  const byRules = !data.spec.policy.targets?.length || !data.baseSpec.policy.targets?.length;
   const lines: Line[] = [
     [span(`${padEnd('model', nameW)}  ${padEnd('current', barW + 5)}  ${padEnd('proposed', barW + 5)}  change`, 'heading')],
   ];
   for (const m of models) {
-    const x = a.get(m) ?? 0;
-    const y = b.get(m) ?? 0;
+    const x = a?.get(m) ?? 0;
+    const y = b?.get(m) ?? 0;
     const pp = (y - x) * 100;
     const change = Math.abs(pp) < 0.05 ? '  =' : `${pp > 0 ? '+' : ''}${pp.toFixed(1)}pp`;
     lines.push([
-      span(`${padEnd(sanitizeInline(m), nameW)}  `),
-      span(bar(x, barW), 'dim'),
-      span(` ${padStart(`${Math.round(x * 100)}%`, 4)}  `),
-      span(bar(y, barW), 'accent'),
-      span(` ${padStart(`${Math.round(y * 100)}%`, 4)}  `),
+      span(`${padEnd(truncateMiddle(sanitizeInline(m), nameW), nameW)}  `),
+      span(a ? bar(x, barW) : '?'.repeat(barW), 'dim'),
+      span(` ${padStart(a ? `${Math.round(x * 100)}%` : '?', 4)}  `),
+      span(b ? bar(y, barW) : '?'.repeat(barW), 'accent'),
+      span(` ${padStart(b ? `${Math.round(y * 100)}%` : '?', 4)}  `),
       span(change, pp > 0.05 ? 'good' : pp < -0.05 ? 'bad' : 'dim'),
     ]);
+  }
+  if (byRules && data.segmentBy) {
+    const n = Object.values(data.segmentCounts).reduce((s, c) => s + c, 0);
+    lines.push([span(`share of this run's ${n} requests, routed by ${sanitizeInline(data.segmentBy)}`, 'dim')]);
   }
   return lines;
 }
@@ -122,10 +126,13 @@ export function buildProposalView(data: ProposalData, width: number): ProposalVi
   return {
     title,
     panes: [
-      { title: 'Weights', lines: weightLines(data.baseSpec.policy.targets, data.spec.policy.targets, width) },
+      { title: 'Weights', lines: weightLines(data, width) },
       { title: 'Rules', lines: ruleLines(data) },
       { title: 'Impact', lines: impactLines(data, width) },
-      { title: 'Rationale', lines: data.rationale.length ? data.rationale.map((r) => [span(`• ${sanitizeInline(r)}`)]) : [[span('no rationale recorded', 'dim')]] },
+      {
+        title: 'Rationale',
+        lines: data.rationale.length ? data.rationale.flatMap((r) => wrapText(sanitizeInline(r), width, '• ', '  ').map((t) => [span(t)])) : [[span('no rationale recorded', 'dim')]],
+      },
       {
         title: 'Diff',
         lines: diff.some((d) => d.op !== ' ')

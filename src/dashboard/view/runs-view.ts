@@ -48,7 +48,7 @@ export function buildRunsView(data: RunsData, width: number): RunsView {
   const t = layoutTable(
     [
       { header: 'date (UTC)', min: 16 },
-      { header: 'policy', min: 8 },
+      { header: 'policy', min: 8, middle: true },
       { header: 'status', min: 17 },
       { header: 'coverage', align: 'right', min: 8 },
       { header: 'cost', align: 'right', min: 7 },

@@ -73,7 +73,7 @@ export function scoreboardLines(cells: ScoreCell[], segmentBy: string | null, wi
   if (cells.length === 0) return [[span('no outcomes stored yet', 'dim')]];
   const t = layoutTable(
     [
-      { header: 'model', min: 10 },
+      { header: 'model', min: 10, middle: true },
       { header: segmentBy ? sanitizeInline(segmentBy) : 'segment', min: 6 },
       { header: 'n', align: 'right', min: 3 },
       { header: 'quality±CI', align: 'right', min: 11 },

@@ -56,6 +56,35 @@ export function truncate(text: string, width: number): string {
   return `${out}…`;
 }
 
+/** Keep both ends of a name (`support-a…by-intent v1`): variants often share a long prefix. */
+export function truncateMiddle(text: string, width: number): string {
+  if (textWidth(text) <= width) return text;
+  if (width <= 4) return truncate(text, width);
+  const chars = [...text];
+  const tail = Math.floor((width - 1) / 2);
+  const head = width - 1 - tail;
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
+}
+
+/** Word-wrap to `width` cells; the first line starts with `first`, the rest with `rest`. */
+export function wrapText(text: string, width: number, first = '', rest = ''): string[] {
+  const out: string[] = [];
+  let cur = first;
+  let empty = true;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const candidate = empty ? cur + word : `${cur} ${word}`;
+    if (textWidth(candidate) <= width || empty) {
+      cur = textWidth(candidate) > width ? truncate(candidate, width) : candidate;
+      empty = false;
+    } else {
+      out.push(cur);
+      cur = rest + word;
+    }
+  }
+  out.push(cur);
+  return out;
+}
+
 export function padEnd(text: string, width: number): string {
   const t = truncate(text, width);
   return t + ' '.repeat(Math.max(0, width - textWidth(t)));

@@ -1,10 +1,12 @@
-import { padEnd, padStart, span, textWidth, type Line, type Span, type Tone } from './styled-line.js';
+import { padEnd, padStart, span, textWidth, truncateMiddle, type Line, type Span, type Tone } from './styled-line.js';
 
 export interface Column {
   header: string;
   align?: 'left' | 'right';
   /** Never shrink below this many cells. */
   min?: number;
+  /** Cut long names in the middle, keeping the distinguishing end. */
+  middle?: boolean;
 }
 
 export type Cell = string | Span;
@@ -16,8 +18,7 @@ const cellTone = (c: Cell): Tone | undefined => (typeof c === 'string' ? undefin
  * Lay out a table in `width` cells: the header, a rule, then one Line per row. When too wide, the
  * widest shrinkable column gives way first, so numbers keep their width and names get cut with `…`.
  */
-export function layoutTable(columns: Column[], rows: Cell[][], width: number): { header: Line; rule: Line; rows: Line[] } {
-  const gap = 2;
+export function layoutTable(columns: Column[], rows: Cell[][], width: number, gap = 2): { header: Line; rule: Line; rows: Line[] } {
   const widths = columns.map((c, i) => Math.max(textWidth(c.header), ...rows.map((r) => textWidth(cellText(r[i] ?? '')))));
   const total = () => widths.reduce((a, b) => a + b, 0) + gap * (columns.length - 1);
   while (total() > width) {
@@ -34,7 +35,8 @@ export function layoutTable(columns: Column[], rows: Cell[][], width: number): {
     cells.forEach((c, i) => {
       const w = widths[i] ?? 0;
       const col = columns[i];
-      const text = col?.align === 'right' ? padStart(cellText(c), w) : padEnd(cellText(c), w);
+      const raw = col?.middle ? truncateMiddle(cellText(c), w) : cellText(c);
+      const text = col?.align === 'right' ? padStart(raw, w) : padEnd(raw, w);
       if (i > 0) out.push(span(' '.repeat(gap)));
       out.push(span(i === cells.length - 1 ? text.trimEnd() : text, cellTone(c) ?? tone));
     });

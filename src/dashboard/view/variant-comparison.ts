@@ -100,11 +100,22 @@ export function computeVariantStats(data: RunDetailData, resamples = 2000): Vari
   return stats;
 }
 
+/**
+ * Variants are usually named after the baseline (`support-assistant-cheap`): show what differs, so
+ * an 80-column table can still tell them apart.
+ */
+export function variantLabel(v: VariantStat, baselineName: string | undefined): string {
+  const name = sanitizeInline(v.name);
+  const short = !v.isBaseline && baselineName && name.length > baselineName.length + 1 && name.startsWith(baselineName) ? `…${name.slice(baselineName.length)}` : name;
+  return v.version !== null ? `${short} v${v.version}` : short;
+}
+
 export function variantLines(stats: VariantStat[], width: number): Line[] {
   if (stats.length === 0) return [[span('no variants', 'dim')]];
+  const baselineName = stats.find((s) => s.isBaseline)?.name;
   const t = layoutTable(
     [
-      { header: 'variant', min: 10 },
+      { header: 'variant', min: 10, middle: true },
       { header: 'quality', align: 'right', min: 7 },
       { header: 'Δ vs base [95% CI]', min: 20 },
       { header: 'mark', min: 10 },
@@ -115,7 +126,7 @@ export function variantLines(stats: VariantStat[], width: number): Line[] {
     stats.map((s) => {
       const d = s.vsBaseline;
       return [
-        sanitizeInline(s.version !== null ? `${s.name} v${s.version}` : s.name),
+        variantLabel(s, baselineName ? sanitizeInline(baselineName) : undefined),
         fmtNum(s.quality),
         d ? `${fmtSigned(d.mean)} [${fmtSigned(d.ci[0], 2)},${fmtSigned(d.ci[1], 2)}]` : '—',
         verdictMark(verdictOf(s)),
@@ -125,6 +136,8 @@ export function variantLines(stats: VariantStat[], width: number): Line[] {
       ];
     }),
     width,
+    // Seven columns and a name: at 80 columns one space between them leaves the name whole.
+    width < 90 ? 1 : 2,
   );
   const notes: Line[] = [[span('* significant at 5% after Holm correction; = n.s. not significant', 'dim')]];
   const failed = stats.filter((s) => s.failures > 0);

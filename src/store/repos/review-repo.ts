@@ -3,6 +3,7 @@ import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { ConflictError, InputError, NotFoundError } from '../../domain/errors.js';
 import type { PolicySpec } from '../../domain/policy-spec.js';
+import { sanitizeInline } from '../../domain/sanitize.js';
 import type { Db } from '../db.js';
 import { policies, policyVersions } from '../schema/policy.js';
 import { promotions, proposals } from '../schema/proposals.js';
@@ -83,7 +84,8 @@ export async function proposalSpec(db: Db, proposalId: string): Promise<PolicySp
 
 /** Why a compare-and-set on the proposal found it in another state. */
 function staleProposal(row: { id: string; status: string; decidedBy: string | null }): ConflictError {
-  const by = row.decidedBy ? ` by ${row.decidedBy}` : '';
+  // The name is whatever a reviewer typed after --as: shown on a terminal, so sanitized.
+  const by = row.decidedBy ? ` by ${sanitizeInline(row.decidedBy)}` : '';
   return new ConflictError(`stale: proposal ${row.id} is ${row.status}${row.status === 'pending' ? '' : by} now`);
 }
 

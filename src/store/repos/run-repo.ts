@@ -163,6 +163,7 @@ export interface RunTotals {
   coverage: number;
   status: RunStatus;
   notes: string[];
+  error?: string;
 }
 
 export async function finishRun(db: Db, runId: string, totals: RunTotals): Promise<void> {
@@ -176,6 +177,7 @@ export async function finishRun(db: Db, runId: string, totals: RunTotals): Promi
       coverage: totals.coverage,
       status: totals.status,
       notes: totals.notes,
+      ...(totals.error !== undefined ? { error: totals.error } : {}),
       finishedAt: new Date(),
     })
     .where(eq(runs.id, runId));

@@ -8,7 +8,7 @@ import { bad, one, type Reader } from './reader.js';
 /**
  * One request/response pair per line: `{request: CreateChatCompletionRequest, response:
  * CreateChatCompletionResponse, metadata, latency_ms, timestamp}`. Required: `request.messages` and
- * a time (`timestamp`, else `response.created`).
+ * a time (`timestamp`, else `response.created`). An `id` / `request_id` at the top is the record's id.
  */
 export const readOpenAiChat: Reader = (value) => {
   if (!isObj(value)) return bad('not a JSON object');
@@ -22,7 +22,8 @@ export const readOpenAiChat: Reader = (value) => {
   if (!timestamp) return bad('missing required field "timestamp" (and no response.created)');
   const { messages: _messages, metadata: requestMetadata, user, ...params } = request;
   return one({
-    sourceId: null,
+    // A log line's own id (`id`, `request_id`) when it has one; else the raw line is hashed.
+    sourceId: str(pick(value, 'id', 'request_id')),
     timestamp,
     request: { messages, params },
     metadata: buildMetadata([value.metadata, requestMetadata, { user }], value.tags),

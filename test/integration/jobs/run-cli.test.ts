@@ -3,6 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createContext, type CliContext } from '../../../src/cli/context.js';
 import { main } from '../../../src/cli/main.js';
 import { createTestDatabase } from '../../helpers/stores.js';
+import { createProcessors } from '../../../src/jobs/processors.js';
+import { createChatClient } from '../../../src/providers/index.js';
+import { startWorker } from '../../../src/queue/bullmq-runner.js';
+import { DEFAULT_QUEUE } from '../../../src/queue/connection.js';
+import { dropPrefix, REDIS_URL, testPrefix } from '../../helpers/redis.js';
 import { openStore } from '../../../src/store/db.js';
 import { DEMO, seedDemo } from './fixtures.js';
 
@@ -60,6 +65,27 @@ describe('routelab run / runs / schedule', () => {
     expect(show.code).toBe(0);
     expect(show.out).toMatch(/support-assistant \(baseline\)/);
     for (const line of show.out.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('with REDIS_URL, run enqueues a flow that workers finish; --detach prints only the run id', async () => {
+    const prefix = testPrefix();
+    const store = await openStore({ url, max: 2 });
+    const chat = createChatClient({ env: {} });
+    const worker = startWorker({ url: REDIS_URL, prefix, queueName: DEFAULT_QUEUE }, createProcessors(store.db, { chat, clock: { now: () => Date.now() } }));
+    try {
+      const env = { REDIS_URL, ROUTELAB_QUEUE_PREFIX: prefix };
+      const r = await routelab(['run', '--policy', 'support-assistant', '--golden', 'demo-golden', '--json'], env);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.out)).toMatchObject({ status: 'completed', pairs: 24 });
+      const d = await routelab(['run', '--policy', 'support-assistant', '--golden', 'demo-golden', '--detach'], env);
+      expect(d.code).toBe(0);
+      expect(d.out).toMatch(/^r\d{6}-[0-9a-f]{6}\n$/);
+    } finally {
+      await worker.close();
+      await chat.close();
+      await store.close();
+      await dropPrefix(prefix);
+    }
   });
 
   it('bad input exits 2 naming the flag', async () => {

@@ -82,7 +82,7 @@ describe.each(STORE_KINDS)('proposals on %s', (kind) => {
   it('human output fits 80 columns; a change limit and a no-gain case are explained', async () => {
     const out = await cli(['propose', '--run', runId, '--max-change', '0.1']);
     expect(out.code).toBe(0);
-    for (const line of out.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    for (const line of out.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
     expect(out.stdout).toMatch(/Change limited to 10\.0% of requests/);
 
     // Demanding quality no model reaches: nothing to recommend, and the reason says why.

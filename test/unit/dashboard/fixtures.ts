@@ -104,6 +104,8 @@ export function proposalData(overrides: Partial<ProposalData> = {}): ProposalDat
     decidedAt: null,
     comment: null,
     promotedVersion: null,
+    segmentBy: 'intent',
+    segmentCounts: { billing: 20, tech: 20 },
     ...overrides,
   };
 }

@@ -45,9 +45,9 @@ describe('Runs screen', () => {
   });
 
   it('shows traffic text only after sanitizing: no escape sequence or bidi override reaches the terminal', () => {
-    const f = frame(runsState());
+    const f = frame(fold([{ type: 'resize', columns: 140, rows: 24 }], runsState()));
     expect(f).not.toMatch(/[\x1b\x07\u202e]/);
-    expect(f).toContain('supportevil');
+    expect(f).toContain('supportevillink');
   });
 
   it('moves the selection with j and says so without colour', () => {

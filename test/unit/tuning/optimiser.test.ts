@@ -113,3 +113,26 @@ describe('propose', () => {
     expect(draft.rationale.some((r) => /^Segment eval_name=\w+: \d+% /.test(r))).toBe(true);
   });
 });
+
+describe('segment rules', () => {
+  it('keep a segment on a cheaper model that is as good there, even when the ceiling does not bind', () => {
+    const cases = Array.from({ length: 400 }, (_, i) => ({
+      case_id: `c${i}`, split: (i % 4 === 0 ? 'holdout' : 'train') as 'train' | 'holdout', timestamp: null, metadata: { intent: i < 200 ? 'faq' : 'code' }, params: {}, input_tokens: 0,
+    }));
+    const outcomes = cases.flatMap((c, i) => {
+      const faq = i < 200;
+      const score = (m: 'cheap' | 'dear') => (faq ? (i % 10 < 7 ? 1 : 0) : m === 'dear' ? (i % 10 < 8 ? 1 : 0) : (i % 10 < 4 ? 1 : 0));
+      return (['cheap', 'dear'] as const).map((m) => ({
+        case_id: c.case_id, model: m, answered_by: m, status: 200, output: null, score: score(m), pass: null, reason: null,
+        cost_usd: m === 'cheap' ? 0.0001 : 0.01, latency_ms: 100, input_tokens: null, output_tokens: null, source: 'recorded' as const,
+      }));
+    });
+    const base: PolicySpec = { spec_version: 'v1', kind: 'model', name: 'p', policy: { strategy: { mode: 'loadbalance' }, targets: [{ model_name: 'dear' }] } };
+    const results = evaluateVariant(base, cases, buildOutcomeMatrix(outcomes), { rate: 1, seed: 's' });
+    const draft = propose({ runId: 'r', seed: 's', rate: 1, baseline: { name: 'p', version: 1, spec: base, results }, cases, outcomes, options: { segment_by: 'intent', max_cost_ratio: 2 } });
+    expect(draft.segments.find((s) => s.key === 'faq')?.kept).toBe(true);
+    expect(draft.mixes['seg:faq']).toEqual({ cheap: 1 });
+    expect(draft.rationale.join(' ')).toMatch(/Segment intent=faq: 100% cheap/);
+    expect(draft.status).toBe('pending'); // same quality, about half the cost
+  });
+});
