@@ -43,7 +43,8 @@ export function describeRedis(url: string): string {
  * timeout and no retries before anything is enqueued.
  */
 export async function assertRedisReachable(url: string, timeoutMs = 3000): Promise<void> {
-  const r = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  // commandTimeout too: a frozen Redis (SIGSTOP, a stuck host) completes the TCP handshake and then never answers the PING.
+  const r = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
   r.on('error', () => {});
   try {
     await r.connect();

@@ -57,11 +57,17 @@ export interface SeededRun {
   models: string[];
 }
 
-/**
- * Catalog (models on `baseUrl`), a baseline policy plus variants over the same models, a golden set
- * of `cases` cases, and a planned run over it. Nothing is enqueued.
- */
-export async function seedRun(db: Db, options: { baseUrl: string; cases: number; models?: string[]; variants?: number; chunkSize?: number; policy?: string }): Promise<SeededRun> {
+export interface SeedOptions {
+  baseUrl: string;
+  cases: number;
+  models?: string[];
+  variants?: number;
+  chunkSize?: number;
+  policy?: string;
+}
+
+/** Catalog (models on `baseUrl`), a baseline policy plus variants over the same models, a golden set. */
+export async function seedInputs(db: Db, options: SeedOptions): Promise<{ policy: string; variants: string[]; golden: string; models: string[] }> {
   const models = options.models ?? ['rel/model-a', 'rel/model-b'];
   await upsertModels(
     db,
@@ -75,10 +81,17 @@ export async function seedRun(db: Db, options: { baseUrl: string; cases: number;
     await addPolicyVersion(db, policySpec(name, models, i % 2 === 0 ? 'fallback' : 'loadbalance'), { sourceFormat: 'watsonx', origin: 'import' });
     variants.push(name);
   }
-  await importGoldenSet(db, `${policy}-golden`, arithmeticCases(options.cases), 'reliability');
+  const golden = `${policy}-golden`;
+  await importGoldenSet(db, golden, arithmeticCases(options.cases), 'reliability');
+  return { policy, variants, golden, models };
+}
+
+/** seedInputs, then a planned run over them. Nothing is enqueued. */
+export async function seedRun(db: Db, options: SeedOptions): Promise<SeededRun> {
+  const { policy, variants, golden, models } = await seedInputs(db, options);
   const { run_id } = await createRun(
     db,
-    { policy, variants: variants.map((name) => ({ kind: 'policy' as const, name })), source: { kind: 'golden', name: `${policy}-golden` }, holdout: 0.3 },
+    { policy, variants: variants.map((name) => ({ kind: 'policy' as const, name })), source: { kind: 'golden', name: golden }, holdout: 0.3 },
     { clock: { now: () => Date.now() } },
   );
   const plan = await planRun(db, run_id, { chunkSize: options.chunkSize ?? 8 });

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
 import type { PolicySpec } from '../../domain/policy-spec.js';
@@ -181,7 +181,10 @@ export function dashboardActions(ctx: CliContext, actor: string): DashboardActio
     },
     promote: async (proposalId) => {
       const done = await promoteWithSink(ctx, proposalId, { actor });
-      return `promoted: ${done.promotion.policyName} v${done.promotion.fromVersion} → v${done.promotion.toVersion}; wrote ${done.file}`;
+      // The status bar is one line: the path relative to where the user started, when that is shorter.
+      const rel = relative(process.cwd(), done.file);
+      const shown = rel.length < done.file.length ? rel : done.file;
+      return `promoted: ${sanitizeInline(done.promotion.policyName)} v${done.promotion.fromVersion} → v${done.promotion.toVersion}; wrote ${shown}`;
     },
     rollback: async (policyName) => {
       const { db } = await ctx.store();

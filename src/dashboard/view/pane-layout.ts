@@ -35,8 +35,14 @@ export function layoutPanes(panes: Pane[], focused: number, height: number, widt
     // The focused pane fits: fill the rest with the panes after it that fit whole.
     const out: Line[] = [[span(`▸ ${pane?.title ?? ''}`, 'heading')], ...body];
     for (const next of panes.slice(f + 1)) {
-      if (out.length + next.lines.length + 2 > height) break;
-      out.push([], [span(`▸ ${next.title}`, 'heading')], ...next.lines);
+      if (out.length + next.lines.length + 2 <= height) {
+        out.push([], [span(`▸ ${next.title}`, 'heading')], ...next.lines);
+        continue;
+      }
+      // A taste of the next pane rather than blank rows; tab shows all of it.
+      const room = height - out.length - 2;
+      if (room >= 1) out.push([], [span(`▸ ${next.title}`, 'heading'), span('  (tab for all of it)', 'dim')], ...next.lines.slice(0, room));
+      break;
     }
     return { lines: out.map((l) => fitLine(l, width)), scroll: 0 };
   }

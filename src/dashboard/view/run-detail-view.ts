@@ -13,9 +13,13 @@ export interface RunDetailStats {
   variants: VariantStat[];
 }
 
-/** The expensive part (bootstraps), computed once per loaded run, not once per keypress. */
+/**
+ * The expensive part (bootstraps), computed once per loaded run, not once per keypress. A run still
+ * going is reloaded every second, so its intervals use fewer resamples (they move anyway).
+ */
 export function computeRunDetailStats(data: RunDetailData): RunDetailStats {
-  return { scoreboard: computeScoreboard(data), variants: computeVariantStats(data) };
+  const live = data.run.status === 'running' || data.run.status === 'queued';
+  return { scoreboard: computeScoreboard(data, live ? 200 : 1000), variants: computeVariantStats(data, live ? 200 : 2000) };
 }
 
 export interface RunDetailView {

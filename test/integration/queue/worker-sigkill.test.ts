@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createRun } from '../../../src/jobs/create-run.js';
 import { planRun } from '../../../src/jobs/plan-run.js';
 import { runReport } from '../../../src/jobs/run-summary.js';
@@ -51,41 +51,49 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
   }
 }
 
-it('a worker SIGKILLed mid-run: another worker finishes the run with every result exactly once', async () => {
+let store: Store;
+let env: NodeJS.ProcessEnv;
+let runId: string;
+let pairs: number;
+
+beforeEach(async () => {
   const dbase = await createTestDatabase();
   cleanups.push(() => dbase.drop());
-  const store: Store = await openStore({ url: dbase.url, max: 4 });
+  store = await openStore({ url: dbase.url, max: 4 });
   cleanups.push(() => store.close());
   const prefix = testPrefix();
   cleanups.push(() => dropPrefix(prefix));
-
-  const demo = await seedDemo(store.db, { goldenCases: 40 });
+  const demo = await seedDemo(store.db, { goldenCases: 24 });
   await upsertModels(store.db, await loadCatalogFile(slowCatalog()));
-  const clock = { now: () => Date.now() };
-  const { run_id } = await createRun(store.db, { policy: demo.policy, variants: weightVariants(3), source: { kind: 'golden', name: demo.golden } }, { clock });
+  const { run_id } = await createRun(store.db, { policy: demo.policy, variants: weightVariants(1), source: { kind: 'golden', name: demo.golden } }, { clock: { now: () => Date.now() } });
   const plan = await planRun(store.db, run_id, { chunkSize: 2 });
   await enqueueRun({ url: REDIS_URL, prefix, queueName: DEFAULT_QUEUE }, run_id, plan.chunks);
+  runId = run_id;
+  pairs = plan.pairs;
+  env = { ...process.env, DATABASE_URL: dbase.url, REDIS_URL, ROUTELAB_QUEUE_PREFIX: prefix, ROUTELAB_WORKER_LOCK_MS: '1000' };
+});
 
-  const env = { ...process.env, DATABASE_URL: dbase.url, REDIS_URL, ROUTELAB_QUEUE_PREFIX: prefix, ROUTELAB_WORKER_LOCK_MS: '1500' };
+it('a worker SIGKILLed mid-run: another worker finishes the run with every result exactly once', async () => {
+  const run_id = runId;
   const first = spawnWorker(env);
   const stored = async () => Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes where run_id = ${run_id}`))[0]?.n);
-  await until(async () => (await stored()) > 0, 30_000, 'the first worker to store outcomes');
+  await until(async () => (await stored()) > 0, 25_000, 'the first worker to store outcomes');
   first.kill('SIGKILL');
   await new Promise((r) => first.once('exit', r));
-  expect(await stored()).toBeLessThan(plan.pairs);
+  expect(await stored()).toBeLessThan(pairs);
 
   spawnWorker(env);
-  await waitForRun(store.db, run_id, { pollMs: 50, timeoutMs: 60_000 });
+  await waitForRun(store.db, run_id, { pollMs: 50 });
 
   const report = await runReport(store.db, run_id);
   expect(report?.status).toBe('completed');
   expect(report?.coverage).toBe(1);
-  expect(await stored()).toBe(plan.pairs);
+  expect(await stored()).toBe(pairs);
   const rows = await store.rows<{ n: number; keys: number; failures: number }>(
     sql`select count(*)::int as n, count(distinct (variant_idx, case_id))::int as keys, (count(*) filter (where failure is not null))::int as failures
           from variant_results where run_id = ${run_id}`,
   );
-  expect(rows[0]).toEqual({ n: 4 * 40, keys: 4 * 40, failures: 0 });
+  expect(rows[0]).toEqual({ n: 2 * 24, keys: 2 * 24, failures: 0 });
   // Calls lost with the killed worker may be repeated, but each pair is stored and counted once.
-  expect((report?.model_calls ?? 0) + (report?.cache_hits ?? 0)).toBe(plan.pairs);
+  expect((report?.model_calls ?? 0) + (report?.cache_hits ?? 0)).toBe(pairs);
 });

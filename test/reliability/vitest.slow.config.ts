@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The reliability scenarios that take minutes (test/reliability/slow), which the root config leaves
+ * out of `npm test`. `npm run test:reliability` should run this config after the fast scenarios:
+ *   vitest run test/reliability && vitest run --config test/reliability/vitest.slow.config.ts
+ * One file at a time: the soak measures memory and must not share the machine with another scenario.
+ */
+export default defineConfig({
+  test: {
+    include: ['test/reliability/slow/**/*.test.ts'],
+    pool: 'forks',
+    maxWorkers: 1,
+    fileParallelism: false,
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+});
