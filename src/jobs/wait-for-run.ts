@@ -2,6 +2,18 @@ import type { Db } from '../store/db.js';
 import { runProgress, type RunProgress } from '../store/repos/run-repo.js';
 
 const FINISHED = new Set(['completed', 'failed', 'capped']);
+/** How long a waiting process rides out a lost database connection before failing. */
+const CONNECTION_GRACE_MS = 60_000;
+/** SQLSTATE classes 08 (connection exception) and 57P (operator intervention), and postgres.js's own codes. */
+const CONNECTION_CODES = /^(08\d\d\d|57P0[1-3]|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|CONNECTION_(CLOSED|ENDED|DESTROYED))$/;
+
+function isConnectionLoss(e: unknown): boolean {
+  for (let c: unknown = e, depth = 0; c && typeof c === 'object' && depth < 4; c = (c as { cause?: unknown }).cause, depth++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_CODES.test(code)) return true;
+  }
+  return false;
+}
 
 /**
  * Wait until a run (processed anywhere: this process or workers elsewhere) has finished, by polling
@@ -11,8 +23,21 @@ export async function waitForRun(db: Db, runId: string, options: { pollMs?: numb
   const poll = options.pollMs ?? 250;
   const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Number.POSITIVE_INFINITY;
   let last = '';
+  let lostSince: number | undefined;
   for (;;) {
-    const p = await runProgress(db, runId);
+    let p: RunProgress | undefined;
+    try {
+      p = await runProgress(db, runId);
+    } catch (e) {
+      // The run goes on in the workers while this process's connection is cut (a terminated backend,
+      // a Postgres restart): keep polling through a lost connection for a while, then give up loudly.
+      if (!isConnectionLoss(e)) throw e;
+      lostSince ??= Date.now();
+      if (Date.now() - lostSince > CONNECTION_GRACE_MS) throw e;
+      await new Promise((r) => setTimeout(r, poll));
+      continue;
+    }
+    lostSince = undefined;
     if (!p) throw new Error(`run ${runId} does not exist`);
     const key = `${p.status}/${p.chunksFinished}/${p.pairsStored}`;
     if (key !== last) options.onProgress?.(p);

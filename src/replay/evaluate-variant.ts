@@ -38,7 +38,8 @@ export function evaluateVariant(spec: PolicySpec, cases: readonly RunCase[], out
   const rng = createRng(opts.seed).fork(`variant:${spec.name}`);
   const state = createRouterState();
   const results = new Array<VariantCaseResult>(cases.length);
-  for (const i of timestampOrder(cases)) {
+  const stateful = isStateful(spec);
+  for (const i of stateful ? timestampOrder(cases) : cases.keys()) {
     const c = cases[i] as RunCase;
     const row = outcomes.get(c.case_id);
     const request = requestOf(c);
@@ -48,6 +49,7 @@ export function evaluateVariant(spec: PolicySpec, cases: readonly RunCase[], out
     };
     const paths = distribution(spec, request, outcomeOf, state);
     results[i] = expectation(c.case_id, paths, row);
+    if (!stateful) continue;
     // The realised request: advances the round-robin pointer, and its usage is what budgets see.
     const done = execute(spec, request, state, rng, (model) => row?.get(model)?.status ?? 0);
     if (done.blocked === null && done.attempts.length > 0) {
@@ -56,6 +58,14 @@ export function evaluateVariant(spec: PolicySpec, cases: readonly RunCase[], out
     }
   }
   return results;
+}
+
+/** Round robin or a budget makes one request's routing depend on the ones before it. */
+export function isStateful(spec: PolicySpec): boolean {
+  const b = spec.policy.budget;
+  if (b && (b.max_spend_usd || b.max_tokens || b.max_requests)) return true;
+  if (spec.policy.strategy.mode === 'round_robin') return true;
+  return (spec.policy.rules ?? []).some((r) => r.strategy?.mode === 'round_robin');
 }
 
 export function requestOf(c: RunCase): RequestContext {

@@ -86,8 +86,9 @@ export function bootstrapMeans(values: Float64Array, resamples: number, state: F
       a = b;
       b = c;
       c = d;
-      d = (d ^ (d >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
-      sum += values[(d * scale) | 0] as number;
+      // State stays int32 (a `>>> 0` here makes V8 box every word as a double: 2-3× slower).
+      d = d ^ (d >>> 19) ^ (t ^ (t >>> 8));
+      sum += values[((d >>> 0) * scale) | 0] as number;
     }
     out[r] = sum / n;
   }

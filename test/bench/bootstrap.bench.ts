@@ -44,17 +44,27 @@ export default async function bench(): Promise<BenchResult[]> {
   const ours = Math.min(time(() => bootstrapMeans(values, RESAMPLES, fastRngState(createRng(1)))), time(() => bootstrapMeans(values, RESAMPLES, fastRngState(createRng(2)))));
   const bare = Math.min(time(() => bareLoop(values, RESAMPLES)), time(() => bareLoop(values, RESAMPLES)));
   const binaryMs = time(() => bootstrapMeans(binary, RESAMPLES, fastRngState(createRng(3))));
+  // simple-statistics allocates an array per resample; it is timed on SLOW_RESAMPLES resamples
+  // interleaved with ours on the same count, best of several rounds, so that both see the same
+  // load on a shared machine, and the per-resample ratio is scaled to 10,000 resamples.
   const seeded = createRng(4);
-  // Best of two, like the fast loops: the machine is shared and one GC pause must not decide it.
-  const slowOnce = () => time(() => {
-    for (let r = 0; r < SLOW_RESAMPLES; r++) ssMean(sampleWithReplacement(plain, N, () => seeded.next()));
-  });
-  const slowPart = Math.min(slowOnce(), slowOnce());
-  const slow = (slowPart * RESAMPLES) / SLOW_RESAMPLES;
+  let slowBest = Number.POSITIVE_INFINITY;
+  let oursSmallBest = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 5; round++) {
+    oursSmallBest = Math.min(oursSmallBest, time(() => bootstrapMeans(values, SLOW_RESAMPLES, fastRngState(createRng(10 + round)))));
+    slowBest = Math.min(
+      slowBest,
+      time(() => {
+        for (let r = 0; r < SLOW_RESAMPLES; r++) ssMean(sampleWithReplacement(plain, N, () => seeded.next()));
+      }),
+    );
+  }
+  const slow = (slowBest * RESAMPLES) / SLOW_RESAMPLES;
+  const oursScaled = (oursSmallBest * RESAMPLES) / SLOW_RESAMPLES;
 
-  const details = { values: N, resamples: RESAMPLES, ours_ms: ours, bare_loop_ms: bare, binary_counts_ms: binaryMs, simple_statistics_ms_scaled: slow, simple_statistics_resamples_measured: SLOW_RESAMPLES };
+  const details = { values: N, resamples: RESAMPLES, ours_ms: ours, bare_loop_ms: bare, binary_counts_ms: binaryMs, simple_statistics_ms_scaled: slow, ours_interleaved_ms_scaled: oursScaled, interleaved_resamples: SLOW_RESAMPLES };
   return [
     result({ name: 'bootstrap-vs-bare-loop', value: ours, baseline: bare, ratio: ours / bare, target: 'ratio <= 3', unit: 'ms', passed: ours / bare <= 3, details }),
-    result({ name: 'bootstrap-vs-simple-statistics', value: ours, baseline: slow, ratio: slow / ours, target: 'ratio >= 10 (times faster)', unit: 'ms', passed: slow / ours >= 10, details }),
+    result({ name: 'bootstrap-vs-simple-statistics', value: oursScaled, baseline: slow, ratio: slow / oursScaled, target: 'ratio >= 10 (times faster)', unit: 'ms', passed: slow / oursScaled >= 10, details }),
   ];
 }

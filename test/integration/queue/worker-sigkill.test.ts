@@ -76,13 +76,17 @@ beforeEach(async () => {
 it('a worker SIGKILLed mid-run: another worker finishes the run with every result exactly once', async () => {
   const run_id = runId;
   const first = spawnWorker(env);
+  // The rescuer boots alongside but is frozen before it can reach Redis (node needs far longer than
+  // this to load the worker), so only the first worker takes jobs until it is killed.
+  const second = spawnWorker(env);
+  second.kill('SIGSTOP');
   const stored = async () => Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes where run_id = ${run_id}`))[0]?.n);
   await until(async () => (await stored()) > 0, 25_000, 'the first worker to store outcomes');
   first.kill('SIGKILL');
   await new Promise((r) => first.once('exit', r));
   expect(await stored()).toBeLessThan(pairs);
 
-  spawnWorker(env);
+  second.kill('SIGCONT');
   await waitForRun(store.db, run_id, { pollMs: 50 });
 
   const report = await runReport(store.db, run_id);

@@ -1,0 +1,72 @@
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { afterEach, expect, it } from 'vitest';
+import { DEFAULT_QUEUE } from '../../src/queue/connection.js';
+import { openStore } from '../../src/store/db.js';
+import { createTestDatabase, PG_ADMIN_URL } from '../helpers/stores.js';
+import { testPrefix } from '../helpers/redis.js';
+import { assertExactlyOnce } from './checker.js';
+import { BIN, cleanupList, hasStackTrace, retrying, ROOT, spawnWorker, startPrivateRedis, until } from './harness.js';
+import { spawn } from 'node:child_process';
+import { startModelServer } from './model-server.js';
+import { CANARY, CANARY_ENV, seedInputs } from './run-fixture.js';
+
+/**
+ * Postgres backends killed under a running run (`pg_terminate_backend` on this test's database only:
+ * the workers', the waiting producer's and the test's own connections). Writes are retried, no row
+ * is half-written or written twice, no process exits silently: the workers stay up, the producer
+ * (`routelab run`, waiting for the workers) prints the summary and exits 0.
+ */
+
+const cleanups = cleanupList();
+afterEach(() => cleanups.run());
+
+it('pg_terminate_backend three times mid-run: run completes exactly once, workers and producer survive', async () => {
+  const dbase = await createTestDatabase();
+  cleanups.add(() => dbase.drop());
+  const dbName = new URL(dbase.url).pathname.slice(1);
+  const store = await openStore({ url: dbase.url, max: 2 });
+  cleanups.add(() => store.close());
+  const redis = await startPrivateRedis();
+  cleanups.add(() => redis.stop());
+  const server = await startModelServer({ delayMs: 300 });
+  cleanups.add(() => server.close());
+  const seeded = await seedInputs(store.db, { baseUrl: server.baseUrl, cases: 150, variants: 1 });
+  const admin = postgres(PG_ADMIN_URL, { max: 1, onnotice: () => {} });
+  cleanups.add(() => admin.end({ timeout: 5 }));
+
+  const env = { ...process.env, DATABASE_URL: dbase.url, REDIS_URL: redis.url, ROUTELAB_QUEUE_PREFIX: testPrefix(), ROUTELAB_WORKER_LOCK_MS: '3000', ROUTELAB_DEBUG: '', [CANARY_ENV]: CANARY };
+  const workers = [spawnWorker(env, 2), spawnWorker(env, 2)];
+  for (const w of workers) cleanups.add(() => w.kill());
+  const producer = spawn(process.execPath, [BIN, 'run', '--policy', seeded.policy, '--variant', seeded.variants[0] as string, '--golden', seeded.golden, '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  producer.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  producer.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  const exited = new Promise<number | null>((r) => producer.on('exit', (code) => r(code)));
+  cleanups.add(() => void producer.kill('SIGKILL'));
+
+  const stored = () => retrying(async () => Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes`))[0]?.n ?? 0));
+  let terminated = 0;
+  let mark = 0;
+  for (let round = 0; round < 3; round++) {
+    const target = mark + (round === 0 ? 16 : 48);
+    await until(async () => (await stored()) >= target, 30_000, `${target} outcomes stored before termination round ${round + 1}`);
+    const killed = await admin`select count(*) filter (where pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid()`;
+    terminated += Number(killed[0]?.n ?? 0);
+    mark = await stored();
+  }
+  expect(terminated).toBeGreaterThan(0);
+
+  const code = await exited;
+  expect(hasStackTrace(err)).toBe(false);
+  expect({ code, err: err.slice(-400) }).toEqual({ code: 0, err: expect.any(String) });
+  const summary = JSON.parse(out) as { run_id: string; status: string };
+  expect(summary.status).toBe('completed');
+  expect(workers.every((w) => w.alive())).toBe(true);
+  const check = await retrying(() => assertExactlyOnce(store, summary.run_id));
+  expect(check.outcomeRows).toBe(check.plannedPairs);
+  expect(check.recordedFailures).toBe(0);
+  for (const w of workers) expect(w.log()).not.toContain(CANARY);
+  expect(DEFAULT_QUEUE).toBe('routelab');
+});
