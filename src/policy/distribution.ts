@@ -17,6 +17,13 @@ export type PathProbability = {
 export type OutcomeDistribution = (model: string) => ReadonlyArray<{ status: number; p: number }>;
 
 /**
+ * Paths multiply with retries when outcomes are random (each try of each model branches on its
+ * statuses); recorded outcomes (one status, p = 1) give at most one path per target order. Past
+ * this many paths the request is refused rather than exhausting memory.
+ */
+export const MAX_PATHS = 100_000;
+
+/**
  * The exact routing distribution for one request: every attempt path with its probability, given
  * each model's status distribution (each try draws independently). Used by counterfactual
  * evaluation instead of one random draw. Probabilities sum to 1 (each model's outcome list is
@@ -46,6 +53,10 @@ export function distribution(spec: PolicySpec, request: RequestContext, outcomeO
   const rrStart = g.mode === 'round_robin' ? (state.roundRobin.get(roundRobinKey(p.name, g.key)) ?? 0) % g.models.length : 0;
   const firstReason = g.rule === null ? null : `rule:${g.rule}`;
 
+  const emit = (path: PathProbability) => {
+    if (paths.length >= MAX_PATHS) throw new RangeError(`more than ${MAX_PATHS} routing paths for one request: too many random outcomes × retries × targets to enumerate`);
+    paths.push(path);
+  };
   const tryTarget = (idx: number, tried: readonly number[], reason: string, tryNo: number, attempts: Attempt[], prob: number): void => {
     const model = g.models[idx] as string;
     for (const o of outcomesFor(model)) {
@@ -53,13 +64,13 @@ export function distribution(spec: PolicySpec, request: RequestContext, outcomeO
       if (q === 0) continue;
       const next = [...attempts, { model, status: o.status, reason: tryNo === 0 ? reason : 'retry' }];
       if (isSuccess(o.status)) {
-        paths.push({ p: q, attempts: next, served: model, blocked: null, flagged: gate.flagged });
+        emit({ p: q, attempts: next, served: model, blocked: null, flagged: gate.flagged });
       } else if (tryNo < g.retryAttempts && g.retryOn.has(o.status)) {
         tryTarget(idx, tried, reason, tryNo + 1, next, q);
       } else if (movesOn(g.moveOn, o.status) && tried.length < g.models.length) {
         for (const c of nextCandidates(g, tried, rrStart)) tryTarget(c.idx, [...tried, c.idx], c.reason, 0, next, q * c.p);
       } else {
-        paths.push({ p: q, attempts: next, served: null, blocked: null, flagged: gate.flagged });
+        emit({ p: q, attempts: next, served: null, blocked: null, flagged: gate.flagged });
       }
     }
   };

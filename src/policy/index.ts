@@ -5,7 +5,7 @@ export type { RequestContext } from './request-context.js';
 export { createRouterState, recordUsage, type RouterState, type BudgetUsage, type Usage } from './router-state.js';
 export { decide, type Decision, type PlannedTry, type SkipReason } from './decide.js';
 export { execute, type Execution } from './execute.js';
-export { distribution, type PathProbability, type OutcomeDistribution } from './distribution.js';
+export { distribution, MAX_PATHS, type PathProbability, type OutcomeDistribution } from './distribution.js';
 export { reachableModels } from './reachable-models.js';
 export { normalizedWeights } from './weights.js';
 export { periodKey } from './budget-period.js';
