@@ -51,7 +51,16 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
       if (missing.length === 0) ok.push(c);
       else failures.push({ case_id: c.case_id, failure: missingReason(run.capReached, run.sourceKind, missing) });
     }
-    const results = evaluateVariant(v.spec, ok, matrix, { rate: run.rate, seed: run.seed });
+    let results: ReturnType<typeof evaluateVariant> = [];
+    try {
+      results = evaluateVariant(v.spec, ok, matrix, { rate: run.rate, seed: run.seed });
+    } catch (e) {
+      // Evaluation is pure, so a throw is the variant's own limit (e.g. too many routing paths to
+      // enumerate), not a passing fault: retrying cannot help. Its cases become recorded failures
+      // and the other variants are still evaluated.
+      const reason = `variant "${v.name}" could not be evaluated: ${e instanceof Error ? e.message : String(e)}`;
+      for (const c of ok) failures.push({ case_id: c.case_id, failure: reason });
+    }
     await insertVariantResults(db, runId, v.idx, results);
     await insertVariantFailures(db, runId, v.idx, failures);
     evaluated += results.length;

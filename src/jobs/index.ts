@@ -8,3 +8,4 @@ export * from './run-summary.js';
 export * from './wait-for-run.js';
 export * from './processors.js';
 export * from './judge-deps.js';
+export * from './model-limiter.js';

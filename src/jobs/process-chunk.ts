@@ -7,6 +7,7 @@ import type { ChatClient } from '../providers/index.js';
 import { estimateCallCostUsd } from '../replay/cost-estimate.js';
 import { unionModels } from '../replay/plan-pairs.js';
 import { scoreCase, type JudgeDeps } from '../scoring/index.js';
+import { createModelLimiter, type ModelLimiter } from './model-limiter.js';
 import type { Db } from '../store/db.js';
 import { getModels } from '../store/repos/catalog-repo.js';
 import { loadGoldenSet } from '../store/repos/golden-repo.js';
@@ -36,6 +37,8 @@ export interface ChunkDeps {
   deadlineMs?: number;
   /** Golden sets by id, shared by the chunks a process runs (they are small and never change in a run). */
   goldenCache?: Map<number, Promise<Map<string, GoldenCase>>>;
+  /** Per-model concurrency (the catalog's), shared by the chunks a process runs. */
+  limiter?: ModelLimiter;
 }
 
 /** Outcomes are written in small batches: a crash loses at most this many fetched pairs. */
@@ -77,6 +80,7 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
   }
 
   const inputs = await caseInputs(db, run, cases, deps);
+  const limiter = deps.limiter ?? createModelLimiter();
   const catalog = await getModels(db, models);
   const buffer: Outcome[] = [];
   const toCache: Array<[string, CallResult]> = [];
@@ -109,7 +113,8 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
         skipped++;
         return;
       }
-      result = await deps.chat.complete(entry, { messages: input.messages, params: input.params, ...(deps.deadlineMs ? { deadline_ms: deps.deadlineMs } : {}) });
+      const request = { messages: input.messages, params: input.params, ...(deps.deadlineMs ? { deadline_ms: deps.deadlineMs } : {}) };
+      result = await limiter.run(model, entry.concurrency, () => deps.chat.complete(entry, request));
       reservedDelta += (result.cost_usd ?? 0) - estimate;
       source = 'call';
       // Only answers are cached: a 429 or a timeout must be tried again by the next run.

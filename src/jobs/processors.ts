@@ -5,14 +5,15 @@ import type { Db } from '../store/db.js';
 import { markChunk, setRunStatus } from '../store/repos/run-repo.js';
 import { aggregateRun } from './aggregate-run.js';
 import { nightlyRun } from './nightly.js';
+import { createModelLimiter } from './model-limiter.js';
 import { processChunk, type ChunkDeps } from './process-chunk.js';
 
 /**
  * The processors both runners execute, bound to one store and one provider client. Each parses its
  * payload first: a malformed job fails loudly instead of writing garbage.
  */
-export function createProcessors(db: Db, deps: Omit<ChunkDeps, 'goldenCache'> & { clock: Clock }): Processors {
-  const chunkDeps: ChunkDeps = { ...deps, goldenCache: new Map() };
+export function createProcessors(db: Db, deps: Omit<ChunkDeps, 'goldenCache' | 'limiter'> & { clock: Clock }): Processors {
+  const chunkDeps: ChunkDeps = { ...deps, goldenCache: new Map(), limiter: createModelLimiter() };
   return {
     chunk: async (payload) => {
       const p = ChunkPayload.parse(payload);

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { InputError } from '../domain/errors.js';
 import type { TrafficFormat, TrafficRecord } from '../domain/traffic-record.js';
 import type { Db, Store } from '../store/db.js';
-import { createImport, deleteImport, finishImport, insertQuarantine, insertTraffic } from '../store/repos/traffic-repo.js';
+import { copyTrafficWriter, createImport, deleteImport, finishImport, insertQuarantine, jsonTrafficWriter, type TrafficWriter } from '../store/repos/traffic-repo.js';
 import { QUARANTINE_LIST_LIMIT, type ImportSummary, type QuarantinedLine } from './import-summary.js';
 import { batchRole, detectFormat, type BatchRole } from './readers/detect.js';
 import { readLangfuse } from './readers/langfuse.js';
@@ -28,7 +28,7 @@ export interface ImportOptions {
   maxBadShare?: number;
   redactPatterns?: UserPattern[];
   onProgress?: (p: ImportProgress) => void;
-  /** Rows per INSERT (default 500). */
+  /** Rows per batch (default 500 on PGlite, 5000 on Postgres, where batches go in by COPY). */
   batchSize?: number;
 }
 
@@ -42,8 +42,8 @@ const READERS: Record<Exclude<TrafficFormat, 'openai-batch'>, Reader> = {
 /** How many leading values of a file are looked at to tell its format. */
 const SNIFF_VALUES = 50;
 const PROGRESS_EVERY = 5000;
-/** Concurrent batch writes on Postgres. */
-const POSTGRES_WRITERS = 3;
+/** Batches written (or queued on the connection) while the next one is read. */
+const WRITES_IN_FLIGHT = 2;
 
 /** Thrown so that the import is undone (rollback or delete); turned into an InputError outside. */
 class TooManyBadLines extends Error {}
@@ -52,8 +52,9 @@ class TooManyBadLines extends Error {}
  * Import traffic files into the store: read (streaming), normalise, redact, write in batches with
  * ON CONFLICT DO NOTHING. Bad lines are quarantined with their line number; when their share
  * exceeds `maxBadShare`, or anything fails, nothing of the import is kept and an InputError (bad
- * share) or the failure is thrown. All-or-nothing by a transaction on PGlite, by deleting the
- * import's rows on Postgres (where batches are written on several connections at once).
+ * share) or the failure is thrown: a transaction on PGlite, deleting the import's rows on Postgres
+ * (where batches are written on several connections at once). Batches are written while the next
+ * ones are read.
  */
 export async function importTraffic(store: Store, files: string[], opts: ImportOptions = {}): Promise<ImportSummary> {
   if (files.length === 0) throw new InputError('traffic import: give at least one --file');
@@ -74,10 +75,19 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
   }
   const format = formats[0] as TrafficFormat;
   const totalBytes = inputs.reduce((s, i) => s + i.size, 0);
-  const batchSize = opts.batchSize ?? 500;
+  const batchSize = opts.batchSize ?? (store.kind === 'postgres' ? 5000 : 500);
 
-  const run = async (db: Db, importId: number, writers: number): Promise<ImportSummary> => {
-    const state = new ImportState(db, importId, format, batchSize, redact, writers);
+  const run = async (db: Db, importId: number, writer: TrafficWriter): Promise<ImportSummary> => {
+    const state = new ImportState(db, importId, format, batchSize, redact, writer);
+    try {
+      return await runWith(state);
+    } finally {
+      // Nothing may still be writing when a failed import is undone.
+      await state.settle();
+    }
+  };
+  const runWith = async (state: ImportState): Promise<ImportSummary> => {
+    const { db, importId } = state;
     const progress: SourceProgress = { bytes: 0 };
     let lines = 0;
     const tick = () => {
@@ -134,14 +144,15 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
       // One process, one connection: a transaction costs nothing and makes the import all-or-nothing.
       return await store.db.transaction(async (tx) => {
         const db = tx as unknown as Db;
-        return run(db, await createImport(db, files, format), 1);
+        const importId = await createImport(db, files, format);
+        return run(db, importId, jsonTrafficWriter(db, importId));
       });
     }
-    // Postgres: batches go out on several connections at once (the server parses JSON on other
-    // cores), so there is no single transaction; an abandoned import is deleted by its id instead.
+    // Postgres: batches are COPYed on two connections at once (the server parses JSON on the other
+    // core), so there is no single transaction; an abandoned import is deleted by its id instead.
     const importId = await createImport(store.db, files, format);
     try {
-      return await run(store.db, importId, POSTGRES_WRITERS);
+      return await run(store.db, importId, copyTrafficWriter(store.db, importId));
     } catch (e) {
       await deleteImport(store.db, importId);
       throw e;
@@ -240,7 +251,10 @@ async function importBatch(inputs: FileInput[], state: ImportState, progress: So
   }
 }
 
-/** Counters and the pending batch of one import. Writes overlap with reading the next batches. */
+/**
+ * Counters and the pending batch of one import. A batch is written while the next is read; at most
+ * WRITES_IN_FLIGHT batches are pending, so memory stays flat however fast the file is read.
+ */
 class ImportState {
   imported = 0;
   read = 0;
@@ -250,19 +264,20 @@ class ImportState {
   redactedKinds: Record<string, number> = {};
   quarantinedCount = 0;
   quarantinedList: QuarantinedLine[] = [];
-  private batch: TrafficRecord[] = [];
+  private batch: string[] = [];
+  private batchNotReplayable = 0;
   private bad: QuarantinedLine[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown = null;
   private readonly scrub: ReturnType<typeof createScrubber>;
 
   constructor(
-    private readonly db: Db,
-    private readonly importId: number,
+    readonly db: Db,
+    readonly importId: number,
     private readonly format: TrafficFormat,
     private readonly batchSize: number,
     redact: ReturnType<typeof createRedactor>,
-    private readonly writers: number,
+    private readonly writer: TrafficWriter,
   ) {
     this.scrub = createScrubber(redact);
   }
@@ -274,7 +289,8 @@ class ImportState {
     for (const [k, n] of Object.entries(scrubbed.kinds)) this.redactedKinds[k] = (this.redactedKinds[k] ?? 0) + n;
     const r = scrubbed.record;
     this.read++;
-    this.batch.push({ id, timestamp: r.timestamp, request: r.request, metadata: r.metadata, response: r.response, replayable: r.replayable, format: this.format });
+    if (!r.replayable) this.batchNotReplayable++;
+    this.batch.push(this.writer.row({ id, timestamp: r.timestamp, request: r.request, metadata: r.metadata, response: r.response, replayable: r.replayable, format: this.format }));
     if (this.batch.length >= this.batchSize) await this.write();
   }
 
@@ -286,24 +302,31 @@ class ImportState {
     if (this.bad.length >= this.batchSize) await this.write();
   }
 
+  /** Wait for every write in flight, failed or not. */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.inFlight);
+  }
+
   async flush(): Promise<void> {
     await this.write();
     await Promise.all(this.inFlight);
     if (this.failure) throw this.failure;
   }
 
-  /** Start writing the current batch once a writer is free; at most `writers` batches are in flight. */
+  /** Start writing the current batch once fewer than WRITES_IN_FLIGHT are pending. */
   private async write(): Promise<void> {
     const records = this.batch;
+    const recordsNotReplayable = this.batchNotReplayable;
     const bad = this.bad;
     this.batch = [];
+    this.batchNotReplayable = 0;
     this.bad = [];
-    while (this.inFlight.size >= this.writers) await Promise.race(this.inFlight);
+    while (this.inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(this.inFlight);
     if (this.failure) throw this.failure;
     if (records.length === 0 && bad.length === 0) return;
     const job = (async () => {
       if (records.length) {
-        const { inserted, notReplayable } = await insertTraffic(this.db, this.importId, records);
+        const { inserted, notReplayable } = await this.writer.write(records, recordsNotReplayable);
         this.imported += inserted;
         this.notReplayable += notReplayable;
       }

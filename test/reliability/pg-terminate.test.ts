@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterEach, expect, it } from 'vitest';
-import { DEFAULT_QUEUE } from '../../src/queue/connection.js';
 import { openStore } from '../../src/store/db.js';
 import { createTestDatabase, PG_ADMIN_URL } from '../helpers/stores.js';
 import { testPrefix } from '../helpers/redis.js';
@@ -66,5 +65,4 @@ it('pg_terminate_backend on every backend mid-run: run completes exactly once, w
   const chunks = await store.rows(sql`select chunk, status, error from run_chunks where run_id = ${summary.run_id} order by chunk`);
   expect({ outcomes: check.outcomeRows, failures: check.recordedFailures, chunks }).toEqual({ outcomes: check.plannedPairs, failures: 0, chunks: chunks.map((c) => ({ ...c, status: 'done' })) });
   for (const w of workers) expect(w.log()).not.toContain(CANARY);
-  expect(DEFAULT_QUEUE).toBe('routelab');
 });

@@ -64,6 +64,8 @@ export interface SeedOptions {
   variants?: number;
   chunkSize?: number;
   policy?: string;
+  /** The baseline's strategy (default loadbalance); variants alternate fallback / loadbalance. */
+  mode?: 'loadbalance' | 'fallback';
 }
 
 /** Catalog (models on `baseUrl`), a baseline policy plus variants over the same models, a golden set. */
@@ -74,7 +76,7 @@ export async function seedInputs(db: Db, options: SeedOptions): Promise<{ policy
     models.map((m) => catalogEntry(m, options.baseUrl)),
   );
   const policy = options.policy ?? 'rel-policy';
-  await addPolicyVersion(db, policySpec(policy, models), { sourceFormat: 'watsonx', origin: 'import' });
+  await addPolicyVersion(db, policySpec(policy, models, options.mode ?? 'loadbalance'), { sourceFormat: 'watsonx', origin: 'import' });
   const variants: string[] = [];
   for (let i = 0; i < (options.variants ?? 1); i++) {
     const name = `${policy}-v${i + 1}`;

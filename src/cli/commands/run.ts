@@ -273,7 +273,7 @@ function registerSchedule(program: Command, ctx: CliContext): void {
     .description('Nightly schedules in Redis')
     .option('--json', 'JSON on stdout')
     .action(async (flags: { json?: boolean }) => {
-      const queue = requireQueue(ctx);
+      const queue = await requireQueue(ctx);
       const all = await listNightly(queue);
       if (flags.json) return printJson(ctx, all);
       if (all.length === 0) return println(ctx, 'no schedules');
@@ -284,15 +284,16 @@ function registerSchedule(program: Command, ctx: CliContext): void {
     .description('Remove a policy’s nightly schedule')
     .requiredOption('--policy <name>', 'policy whose schedule to remove')
     .action(async (flags: { policy: string }) => {
-      const queue = requireQueue(ctx);
+      const queue = await requireQueue(ctx);
       if (!(await removeNightly(queue, flags.policy))) throw new NotFoundError('schedule', `nightly-${flags.policy}`, 'see `routelab schedule list`');
       println(ctx, `removed nightly-${flags.policy}`);
     });
 }
 
-function requireQueue(ctx: CliContext): QueueConfig {
+async function requireQueue(ctx: CliContext): Promise<QueueConfig> {
   const queue = queueConfigFromEnv(ctx.env);
   if (!queue) throw new InputError('REDIS_URL is not set: schedules live in Redis');
+  await assertRedisReachable(queue.url);
   return queue;
 }
 

@@ -1,4 +1,6 @@
+import { finished } from 'node:stream/promises';
 import { desc, eq, sql } from 'drizzle-orm';
+import type { Sql, TransactionSql } from 'postgres';
 import type { Db } from '../db.js';
 import { quarantine, traffic, trafficImports } from '../schema/traffic.js';
 import type { TrafficRecord } from '../../domain/traffic-record.js';
@@ -26,27 +28,102 @@ export async function finishImport(db: Db, importId: number, counts: ImportCount
   await db.update(trafficImports).set(counts).where(eq(trafficImports.id, importId));
 }
 
+export interface InsertCounts {
+  inserted: number;
+  notReplayable: number;
+}
+
 /**
- * Insert a batch in one statement with one parameter (the batch as JSON): far cheaper than one bind
- * parameter per column per row, and the same on both drivers. Ids already stored are skipped.
+ * Writes batches of traffic rows, each serialised as soon as it is read (`row`) so that a pending
+ * batch holds strings rather than record objects. `write` inserts a batch, skipping ids already
+ * stored (by earlier imports or earlier in this one), and says how many rows were new.
  */
-export async function insertTraffic(db: Db, importId: number, records: TrafficRecord[]): Promise<{ inserted: number; notReplayable: number }> {
-  if (records.length === 0) return { inserted: 0, notReplayable: 0 };
-  const payload = JSON.stringify(
-    records.map((r) => ({ id: r.id, ts: r.timestamp, request: r.request, metadata: r.metadata, response: r.response, replayable: r.replayable, format: r.format })),
-  );
-  const insert = sql`
-    with ins as (
-      insert into traffic (id, ts, request, metadata, response, replayable, format, import_id)
-      select x.id, x.ts, x.request, x.metadata, x.response, x.replayable, x.format, ${importId}::int
-      from jsonb_to_recordset(${payload}::jsonb)
-        as x(id text, ts timestamptz, request jsonb, metadata jsonb, response jsonb, replayable boolean, format text)
-      on conflict (id) do nothing
-      returning replayable
-    )
-    select count(*)::int as n, (count(*) filter (where not replayable))::int as nr from ins`;
-  const [row] = rowsOf<{ n: number; nr: number }>(await db.execute(insert));
-  return { inserted: Number(row?.n ?? 0), notReplayable: Number(row?.nr ?? 0) };
+export interface TrafficWriter {
+  row(record: TrafficRecord): string;
+  /** `notReplayable`: how many of `rows` are not replayable (for writers that cannot ask the insert). */
+  write(rows: string[], notReplayable: number): Promise<InsertCounts>;
+}
+
+/**
+ * Any driver: a batch is one statement with one parameter (the batch as a JSON array), far cheaper
+ * than one bind parameter per column per row.
+ */
+export function jsonTrafficWriter(db: Db, importId: number): TrafficWriter {
+  return {
+    row: (r) => JSON.stringify({ id: r.id, ts: r.timestamp, request: r.request, metadata: r.metadata, response: r.response, replayable: r.replayable, format: r.format }),
+    write: async (rows) => {
+      if (rows.length === 0) return { inserted: 0, notReplayable: 0 };
+      const insert = sql`
+        with ins as (
+          insert into traffic (id, ts, request, metadata, response, replayable, format, import_id)
+          select x.id, x.ts, x.request, x.metadata, x.response, x.replayable, x.format, ${importId}::int
+          from jsonb_to_recordset(${`[${rows.join(',')}]`}::jsonb)
+            as x(id text, ts timestamptz, request jsonb, metadata jsonb, response jsonb, replayable boolean, format text)
+          on conflict (id) do nothing
+          returning replayable
+        )
+        select count(*)::int as n, (count(*) filter (where not replayable))::int as nr from ins`;
+      const [row] = rowsOf<{ n: number; nr: number }>(await db.execute(insert));
+      return { inserted: Number(row?.n ?? 0), notReplayable: Number(row?.nr ?? 0) };
+    },
+  };
+}
+
+export async function insertTraffic(db: Db, importId: number, records: TrafficRecord[]): Promise<InsertCounts> {
+  const writer = jsonTrafficWriter(db, importId);
+  return writer.write(records.map(writer.row), records.filter((r) => !r.replayable).length);
+}
+
+/** COPY text format: only backslash needs escaping, since JSON.stringify never leaves a raw tab or newline. */
+const copyText = (json: string) => (json.includes('\\') ? json.replaceAll('\\', '\\\\') : json);
+
+/** Postgres' unique_violation: a COPY met an id that is already stored. */
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Postgres: a batch goes in by one COPY straight into `traffic` (the server parses the JSON once,
+ * with no per-row statement overhead). COPY cannot skip conflicts, so a batch holding an id already
+ * stored fails at that row, undone whole, and goes in again through a temporary staging table and
+ * INSERT … SELECT … ON CONFLICT DO NOTHING. A first import takes the fast path, a re-import the
+ * careful one. Batches run on pool connections, two at once if the pool has them; each commits
+ * alone, so the caller undoes an abandoned import with `deleteImport`.
+ */
+export function copyTrafficWriter(db: Db, importId: number): TrafficWriter {
+  const client = (db as unknown as { $client: Sql }).$client;
+  const columns = 'id, ts, request, metadata, response, replayable, format, import_id';
+  const copyInto = async (sqlOf: Sql | TransactionSql, table: string, text: string): Promise<void> => {
+    const stream = await sqlOf.unsafe(`copy ${table} (${columns}) from stdin`).writable();
+    stream.end(text);
+    await finished(stream);
+  };
+  const staged = (text: string) =>
+    client.begin(async (tx) => {
+      await tx.unsafe(`create temp table traffic_stage (like traffic including defaults) on commit drop`);
+      await copyInto(tx, 'traffic_stage', text);
+      const [row] = await tx.unsafe<Array<{ n: number; nr: number }>>(`
+        with ins as (
+          insert into traffic (${columns}) select ${columns} from traffic_stage
+          on conflict (id) do nothing
+          returning replayable
+        )
+        select count(*)::int as n, (count(*) filter (where not replayable))::int as nr from ins`);
+      return { inserted: Number(row?.n ?? 0), notReplayable: Number(row?.nr ?? 0) };
+    });
+  return {
+    row: (r) =>
+      `${r.id}\t${r.timestamp}\t${copyText(JSON.stringify(r.request))}\t${copyText(JSON.stringify(r.metadata))}\t${copyText(JSON.stringify(r.response))}\t${r.replayable ? 't' : 'f'}\t${r.format}\t${importId}\n`,
+    write: async (rows, notReplayable) => {
+      if (rows.length === 0) return { inserted: 0, notReplayable: 0 };
+      const text = rows.join('');
+      try {
+        await copyInto(client, 'traffic', text);
+        return { inserted: rows.length, notReplayable };
+      } catch (e) {
+        if ((e as { code?: unknown }).code !== UNIQUE_VIOLATION) throw e;
+        return (await staged(text)) as InsertCounts;
+      }
+    },
+  };
 }
 
 export async function insertQuarantine(db: Db, importId: number, lines: Array<{ file: string; line: number; reason: string }>): Promise<void> {

@@ -1,0 +1,69 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
+import { afterEach, expect, it } from 'vitest';
+import { openStore } from '../../../src/store/db.js';
+import { createTestDatabase } from '../../helpers/stores.js';
+import { testPrefix } from '../../helpers/redis.js';
+import { assertExactlyOnce } from '../checker.js';
+import { BIN, cleanupList, hasStackTrace, retrying, ROOT, spawnWorker, startPrivateRedis, until } from '../harness.js';
+import { startModelServer } from '../model-server.js';
+import { CANARY, CANARY_ENV, seedInputs } from '../run-fixture.js';
+
+/**
+ * A full PostgreSQL restart (`pg_ctlcluster … restart -m fast`) in the middle of a run: the workers
+ * and the waiting producer must ride it out — writes retried, no partial rows, no silent exit.
+ *
+ * It restarts the shared server, which every other Postgres test on the machine uses, so it refuses
+ * to run unless started by `npm run test:reliability` (that script runs the slow scenarios one at a
+ * time, after everything else). It never runs by accident: it fails with that reason instead.
+ */
+
+const cleanups = cleanupList();
+afterEach(() => cleanups.run(), 120_000);
+
+function restartPostgres(): void {
+  const version = readdirSync('/etc/postgresql')[0];
+  if (!version) throw new Error('no PostgreSQL cluster under /etc/postgresql');
+  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart', '-m', 'fast'], { stdio: 'ignore' });
+}
+
+it('PostgreSQL restarted mid-run: the run completes exactly once, workers and producer survive', async () => {
+  if (process.env.npm_lifecycle_event !== 'test:reliability') {
+    throw new Error('restarts the shared PostgreSQL: run it through `npm run test:reliability` only');
+  }
+  const dbase = await createTestDatabase();
+  cleanups.add(() => retrying(() => dbase.drop()));
+  const store = await openStore({ url: dbase.url, max: 2 });
+  cleanups.add(() => store.close());
+  const redis = await startPrivateRedis();
+  cleanups.add(() => redis.stop());
+  const server = await startModelServer({ delayMs: 200 });
+  cleanups.add(() => server.close());
+  const seeded = await seedInputs(store.db, { baseUrl: server.baseUrl, cases: 150, variants: 1 });
+
+  const env = { ...process.env, DATABASE_URL: dbase.url, REDIS_URL: redis.url, ROUTELAB_QUEUE_PREFIX: testPrefix(), ROUTELAB_WORKER_LOCK_MS: '3000', [CANARY_ENV]: CANARY };
+  const workers = [spawnWorker(env, 2), spawnWorker(env, 2)];
+  for (const w of workers) cleanups.add(() => w.kill());
+  const producer = spawn(process.execPath, [BIN, 'run', '--policy', seeded.policy, '--variant', seeded.variants[0] as string, '--golden', seeded.golden, '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  producer.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  producer.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  const exited = new Promise<number | null>((r) => producer.on('exit', (code) => r(code)));
+  cleanups.add(() => void producer.kill('SIGKILL'));
+
+  const stored = () => retrying(async () => Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes`))[0]?.n ?? 0), 100);
+  await until(async () => (await stored()) >= 16, 60_000, 'the first outcomes to be stored');
+  restartPostgres();
+
+  const code = await exited;
+  expect(hasStackTrace(err)).toBe(false);
+  expect({ code, err: err.slice(-400) }).toEqual({ code: 0, err: expect.any(String) });
+  const summary = JSON.parse(out) as { run_id: string; status: string };
+  expect(summary.status).toBe('completed');
+  expect(workers.every((w) => w.alive())).toBe(true);
+  const check = await retrying(() => assertExactlyOnce(store, summary.run_id));
+  expect(check.outcomeRows).toBe(check.plannedPairs);
+  expect(check.recordedFailures).toBe(0);
+}, 10 * 60_000);
