@@ -9,20 +9,23 @@ export interface RedactRule {
   kind: string;
   /** Must carry the `g` flag. */
   regex: RegExp;
-  /** A cheap test on the whole text; when it fails the regex is not run at all. */
-  hint?: (text: string) => boolean;
+  /** A cheap test on the whole text (and its count of ASCII digits); when it fails the regex is not run at all. */
+  hint?: (text: string, digits: number) => boolean;
   /** A second check on a match (checksums), so order numbers and dates stay readable. */
   accept?: (match: string) => boolean;
 }
 
-const hasDigits = (min: number) => (text: string) => {
+/** ASCII digits in `text`: counted once per text for every rule that needs a minimum. */
+export function countDigits(text: string): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57 && ++n >= min) return true;
+    if (c >= 48 && c <= 57) n++;
   }
-  return false;
-};
+  return n;
+}
+
+const hasDigits = (min: number) => (_text: string, digits: number) => digits >= min;
 
 const digitCount = (s: string) => s.replace(/\D/g, '').length;
 

@@ -1,4 +1,4 @@
-import { BUILT_IN_RULES, type RedactRule } from './redact-rules.js';
+import { BUILT_IN_RULES, countDigits, type RedactRule } from './redact-rules.js';
 
 /** A user-configured pattern (`--redact-pattern`, `.routelab/redact.yaml`); `name` types the placeholder. */
 export type UserPattern = string | { name?: string; pattern: string };
@@ -57,8 +57,9 @@ export function createRedactor(patterns: readonly UserPattern[] = []): Redactor 
     const byKind: Record<string, number> = {};
     // Most strings hold nothing to redact; one scan decides whether the rules run at all.
     if (!MAYBE_SENSITIVE.test(input) && user.length === 0) return { text, count, kinds, byKind };
+    let digits = countDigits(text);
     for (const rule of rules) {
-      if (rule.hint && !rule.hint(text)) continue;
+      if (rule.hint && !rule.hint(text, digits)) continue;
       let hits = 0;
       rule.regex.lastIndex = 0;
       text = text.replace(rule.regex, (match) => {
@@ -67,6 +68,7 @@ export function createRedactor(patterns: readonly UserPattern[] = []): Redactor 
         return placeholder(rule.kind);
       });
       if (hits) {
+        digits = countDigits(text);
         count += hits;
         if (!(rule.kind in byKind)) kinds.push(rule.kind);
         byKind[rule.kind] = (byKind[rule.kind] ?? 0) + hits;

@@ -77,6 +77,32 @@ export async function insertTraffic(db: Db, importId: number, records: TrafficRe
 /** COPY text format: only backslash needs escaping, since JSON.stringify never leaves a raw tab or newline. */
 const copyText = (json: string) => (json.includes('\\') ? json.replaceAll('\\', '\\\\') : json);
 
+/**
+ * Send `text` to a `copy … from stdin` statement and wait for the server to accept it. postgres.js
+ * (3.4.9) hands an error the server sends after the end of the data only to the query's promise,
+ * which has already resolved to the stream, and never finishes the stream (porsager/postgres#1173):
+ * that promise's reject is routed here instead, so a failed COPY rejects rather than hangs.
+ */
+async function copyIn(sqlOf: Sql | TransactionSql, statement: string, text: string): Promise<void> {
+  const query = sqlOf.unsafe(statement);
+  let fail: (e: unknown) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  failed.catch(() => {});
+  const internal = query as unknown as { reject?: (e: unknown) => void };
+  const reject = internal.reject;
+  if (typeof reject === 'function') {
+    internal.reject = (e) => {
+      fail(e);
+      reject(e);
+    };
+  }
+  const stream = await query.writable();
+  stream.end(text);
+  await Promise.race([finished(stream), failed]);
+}
+
 /** Postgres' unique_violation: a COPY met an id that is already stored. */
 const UNIQUE_VIOLATION = '23505';
 
@@ -91,11 +117,7 @@ const UNIQUE_VIOLATION = '23505';
 export function copyTrafficWriter(db: Db, importId: number): TrafficWriter {
   const client = (db as unknown as { $client: Sql }).$client;
   const columns = 'id, ts, request, metadata, response, replayable, format, import_id';
-  const copyInto = async (sqlOf: Sql | TransactionSql, table: string, text: string): Promise<void> => {
-    const stream = await sqlOf.unsafe(`copy ${table} (${columns}) from stdin`).writable();
-    stream.end(text);
-    await finished(stream);
-  };
+  const copyInto = (sqlOf: Sql | TransactionSql, table: string, text: string) => copyIn(sqlOf, `copy ${table} (${columns}) from stdin`, text);
   const staged = (text: string) =>
     client.begin(async (tx) => {
       await tx.unsafe(`create temp table traffic_stage (like traffic including defaults) on commit drop`);

@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createProcessors } from '../../../src/jobs/processors.js';
 import { runReport } from '../../../src/jobs/run-summary.js';
+import { waitForRun } from '../../../src/jobs/wait-for-run.js';
 import { createChatClient, type ChatClient } from '../../../src/providers/index.js';
 import { startWorker } from '../../../src/queue/bullmq-runner.js';
 import { DEFAULT_QUEUE, type QueueConfig } from '../../../src/queue/connection.js';
@@ -74,15 +75,20 @@ describe('nightly schedule', () => {
     const worker = startWorker(config, createProcessors(store.db, { chat, clock }), { concurrency: 2 });
     try {
       await upsertNightly(config, '* * * * * *', undefined, { policy: 'support-assistant', variants: [], window_ms: 30 * DAY, size: 4, holdout: 0.3 });
-      const end = Date.now() + 25_000;
-      let done: Array<{ id: string }> = [];
-      while (done.length === 0) {
-        if (Date.now() > end) throw new Error('no scheduled run completed in time');
-        await new Promise((r) => setTimeout(r, 100));
-        done = await store.rows<{ id: string }>(sql`select id from runs where schedule_slot is not null and status = 'completed' limit 1`);
+      // The first fired slot's run appears; stop the schedule there so slots do not pile up, then
+      // wait for that run to finish.
+      const end = Date.now() + 20_000;
+      let created: Array<{ id: string }> = [];
+      while (created.length === 0) {
+        if (Date.now() > end) throw new Error('the schedule fired no run in time');
+        await new Promise((r) => setTimeout(r, 50));
+        created = await store.rows<{ id: string }>(sql`select id from runs where schedule_slot is not null order by created_at limit 1`);
       }
       await removeNightly(config, 'support-assistant');
-      expect((await runReport(store.db, done[0]?.id ?? ''))?.variants[0]?.cases).toBe(4);
+      const runId = created[0]?.id ?? '';
+      await waitForRun(store.db, runId, { pollMs: 50 });
+      expect(await runReport(store.db, runId)).toMatchObject({ status: 'completed', source: { kind: 'sample' } });
+      expect((await runReport(store.db, runId))?.variants[0]?.cases).toBe(4);
     } finally {
       await removeNightly(config, 'support-assistant');
       await worker.close();
