@@ -1,12 +1,6 @@
 import type { CliContext } from '../cli/context.js';
-import { InputError } from '../domain/errors.js';
-import { createRun, createProcessors, planRun, runReport, type RunReport } from '../jobs/index.js';
-import { createChatClient } from '../providers/index.js';
-import { runInProcess } from '../queue/in-process-runner.js';
-import type { JudgeFn } from '../scoring/index.js';
+import { createRun, planRun, processRunLocally, runReport, type RunReport } from '../jobs/index.js';
 import type { Store } from '../store/db.js';
-import { getModels } from '../store/repos/catalog-repo.js';
-import { createJudgeCache } from '../store/repos/judge-cache-repo.js';
 import { DEMO_NAMES } from './demo-files.js';
 
 export type DemoRunResult = RunReport;
@@ -19,8 +13,8 @@ export interface DemoRunOptions {
 
 /**
  * The nightly evaluation, in process: the same createRun → planRun → chunk processors → aggregate
- * sequence `routelab run` executes without REDIS_URL. The chat client starts the simulated fleet on
- * a loopback port the first time a simulated catalog model is called, and stops it on close.
+ * sequence `routelab run` executes without REDIS_URL (processRunLocally). The chat client starts the
+ * simulated fleet on a loopback port the first time a simulated catalog model is called.
  */
 export async function runDemoEvaluation(ctx: CliContext, store: Store, opts: DemoRunOptions): Promise<DemoRunResult> {
   const created = await createRun(
@@ -38,19 +32,13 @@ export async function runDemoEvaluation(ctx: CliContext, store: Store, opts: Dem
     { clock: ctx.clock },
   );
   const plan = await planRun(store.db, created.run_id);
-  const chat = createChatClient({ env: ctx.env, now: () => ctx.clock.now() });
-  try {
-    const judge: JudgeFn = async ({ model, messages }) => {
-      const entry = (await getModels(store.db, [model])).get(model);
-      if (!entry) throw new InputError(`judge model ${model} is not in the model catalog`);
-      const r = await chat.complete(entry, { messages, params: { temperature: 0 } });
-      return { status: r.status, output: r.output };
-    };
-    const processors = createProcessors(store.db, { chat, judge: { judge, cache: createJudgeCache(store.db) }, clock: ctx.clock, concurrency: 16 });
-    await runInProcess(processors, created.run_id, plan.chunks, { concurrency: 4, ...(opts.onProgress ? { onChunk: opts.onProgress } : {}) });
-  } finally {
-    await chat.close();
-  }
+  await processRunLocally(store.db, created.run_id, plan.chunks, {
+    env: ctx.env,
+    clock: ctx.clock,
+    chunkConcurrency: 4,
+    callConcurrency: 16,
+    ...(opts.onProgress ? { onChunk: opts.onProgress } : {}),
+  });
   const report = await runReport(store.db, created.run_id);
   if (!report) throw new Error(`run ${created.run_id} vanished`);
   if (report.status !== 'completed') throw new Error(`run ${created.run_id} ended ${report.status}${report.error ? `: ${report.error}` : ''}`);

@@ -9,3 +9,4 @@ export * from './wait-for-run.js';
 export * from './processors.js';
 export * from './judge-deps.js';
 export * from './model-limiter.js';
+export * from './run-locally.js';

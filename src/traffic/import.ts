@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { InputError } from '../domain/errors.js';
-import type { TrafficFormat, TrafficRecord } from '../domain/traffic-record.js';
+import type { TrafficFormat } from '../domain/traffic-record.js';
 import type { Db, Store } from '../store/db.js';
 import { copyTrafficWriter, createImport, deleteImport, finishImport, insertQuarantine, jsonTrafficWriter, type TrafficWriter } from '../store/repos/traffic-repo.js';
 import { QUARANTINE_LIST_LIMIT, type ImportSummary, type QuarantinedLine } from './import-summary.js';

@@ -22,7 +22,8 @@ const MEMO_MAX_ENTRIES = 20_000;
  * Pure apart from that; the memo belongs to the scrubber.
  */
 export function createScrubber(redact: Redactor): (record: NormalisedRecord) => ScrubResult {
-  const memo = new Map<string, { text: string; byKind: Record<string, number> }>();
+  // `byKind` is null when nothing was replaced, the usual case, so a hit costs no loop.
+  const memo = new Map<string, { text: string; byKind: Record<string, number> | null }>();
   // Per-record tallies live here so that `text` and `walk` are made once, not once per record.
   let kinds: Record<string, number> = {};
   let count = 0;
@@ -33,12 +34,13 @@ export function createScrubber(redact: Redactor): (record: NormalisedRecord) => 
       const clean = UNSTORABLE.test(s) ? s.replace(UNSTORABLE, (c) => (c === '\u0000' ? '' : '\ufffd')) : s;
       UNSTORABLE.lastIndex = 0;
       const out = redact(clean);
-      r = { text: out.text, byKind: out.byKind };
+      r = { text: out.text, byKind: out.count ? out.byKind : null };
       if (short) {
         if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
         memo.set(s, r);
       }
     }
+    if (r.byKind === null) return r.text;
     for (const k in r.byKind) {
       const n = r.byKind[k] as number;
       count += n;
@@ -54,11 +56,20 @@ export function createScrubber(redact: Redactor): (record: NormalisedRecord) => 
     }
     if (v !== null && typeof v === 'object') {
       const o = v as Record<string, unknown>;
-      for (const k of Object.keys(o)) {
-        const value = walk(o[k]);
+      let renamed: Array<[string, string]> | null = null;
+      for (const k in o) {
+        if (!Object.hasOwn(o, k)) continue;
+        o[k] = walk(o[k]);
         const key = text(k);
-        if (key !== k) delete o[k];
-        o[key] = value;
+        if (key !== k) (renamed ??= []).push([k, key]);
+      }
+      // Keys are renamed after the walk: adding keys while iterating them is not well defined.
+      if (renamed) {
+        for (const [k, key] of renamed) {
+          const value = o[k];
+          delete o[k];
+          o[key] = value;
+        }
       }
       return o;
     }

@@ -27,8 +27,9 @@ async function runImport(): Promise<{ lines: number; imported: number }> {
   const store = await openStore(url ? { url, max: 2 } : { dataDir: process.env.BENCH_PGLITE_DIR as string });
   try {
     const start = process.hrtime.bigint();
-    const batchSize = Number(process.env.BENCH_IMPORT_BATCH ?? 500);
-    const s = await importTraffic(store, [file], { batchSize });
+    // The store's own default batch size unless BENCH_IMPORT_BATCH says otherwise.
+    const batch = process.env.BENCH_IMPORT_BATCH;
+    const s = await importTraffic(store, [file], batch ? { batchSize: Number(batch) } : {});
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     return { lines: s.imported + s.duplicates + s.quarantined_count, imported: s.imported, ms } as { lines: number; imported: number };
   } finally {

@@ -1,17 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, NotFoundError } from '../../domain/errors.js';
-import { createJudgeDeps } from '../../jobs/judge-deps.js';
 import { createRun } from '../../jobs/create-run.js';
 import { planRun } from '../../jobs/plan-run.js';
-import { createProcessors } from '../../jobs/processors.js';
+import { processRunLocally } from '../../jobs/run-locally.js';
 import type { VariantRef } from '../../jobs/run-request.js';
 import { runReport, type RunReport } from '../../jobs/run-summary.js';
 import { waitForRun } from '../../jobs/wait-for-run.js';
-import { createChatClient } from '../../providers/index.js';
 import { enqueueRun } from '../../queue/bullmq-runner.js';
 import { assertRedisReachable, queueConfigFromEnv, type QueueConfig } from '../../queue/connection.js';
-import { runInProcess } from '../../queue/in-process-runner.js';
 import { NightlyPayload } from '../../queue/payloads.js';
 import { listNightly, removeNightly, upsertNightly } from '../../queue/schedules.js';
 import { listRuns } from '../../store/repos/run-repo.js';
@@ -133,14 +130,8 @@ async function runCommand(ctx: CliContext, flags: RunFlags): Promise<void> {
     note(ctx, `run ${run_id}: ${plan.pairs} pairs in ${plan.chunks.length} chunk jobs on ${queue.queueName}; waiting for workers (\`routelab worker\`)`);
     await waitForRun(store.db, run_id, { onProgress: (p) => progress(p.chunksFinished, p.chunks, p.pairsStored, p.pairs) });
   } else {
-    const chat = createChatClient({ env: ctx.env });
-    try {
-      const processors = createProcessors(store.db, { chat, clock: ctx.clock, judge: createJudgeDeps(store.db, chat, ctx.env.ROUTELAB_JUDGE_MODEL) });
-      progress(0, plan.chunks.length, 0, plan.pairs);
-      await runInProcess(processors, run_id, plan.chunks, { onChunk: (done, total) => progress(done, total) });
-    } finally {
-      await chat.close();
-    }
+    progress(0, plan.chunks.length, 0, plan.pairs);
+    await processRunLocally(store.db, run_id, plan.chunks, { env: ctx.env, clock: ctx.clock, onChunk: (done, total) => progress(done, total) });
   }
   progress.done();
   const report = await runReport(store.db, run_id);

@@ -6,9 +6,22 @@ import { num } from './values.js';
  * numeric strings. Null when it cannot be read.
  */
 export function parseTimestamp(v: unknown): string | null {
+  if (typeof v === 'string' && v.length === 24 && lastDay !== '' && v.startsWith(lastDay) && CANONICAL.test(v)) return v;
   const n = num(v);
   if (n !== null) return fromEpoch(n);
   if (typeof v !== 'string') return null;
+  const iso = parseIsoString(v);
+  // Canonical already, on a day seen valid: the next line of the same day can skip Date entirely.
+  if (iso === v && v.length === 24) lastDay = v.slice(0, 11);
+  return iso;
+}
+
+/** `2026-11-20T08:15:02.000Z`, as toISOString writes it (the day is checked separately: Date rolls Feb 30 over). */
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+/** `YYYY-MM-DDT` of the last canonical timestamp that survived a round trip through Date. */
+let lastDay = '';
+
+function parseIsoString(v: string): string | null {
   // The common case, already ISO in UTC: no rewriting needed.
   if (v.length >= 20 && v.charCodeAt(v.length - 1) === 90 /* Z */ && v.charCodeAt(10) === 84 /* T */) {
     const ms = Date.parse(v);

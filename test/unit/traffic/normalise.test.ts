@@ -48,3 +48,18 @@ describe('scrubRecord', () => {
     expect(r.kinds).toEqual({ email: 2, bearer_token: 1, openai_key: 1 });
   });
 });
+
+describe('parseTimestamp on a run of lines', () => {
+  it('still rolls an impossible day over after a valid one on a nearby day', () => {
+    expect(parseTimestamp('2026-02-28T10:00:00.000Z')).toBe('2026-02-28T10:00:00.000Z');
+    expect(parseTimestamp('2026-02-28T11:00:00.000Z')).toBe('2026-02-28T11:00:00.000Z');
+    expect(parseTimestamp('2026-02-30T10:00:00.000Z')).toBe('2026-03-02T10:00:00.000Z');
+    expect(parseTimestamp('2026-02-28T24:00:00.000Z')).toBe('2026-03-01T00:00:00.000Z');
+  });
+});
+
+describe('buildMetadata edge cases', () => {
+  it('drops named fields that are empty or not text, and keeps the first tags given', () => {
+    expect(buildMetadata([{ intent: '', project: { a: 1 }, user: true, tags: ['a'] }, { tags: ['b'], intent: 'later' }])).toEqual({ user: 'true', tags: ['a'] });
+  });
+});

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { importTraffic } from '../../../src/traffic/import.js';
+import { copyTrafficWriter, createImport } from '../../../src/store/repos/traffic-repo.js';
+import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/stores.js';
+import { clearTraffic } from './clear-traffic.js';
+
+const chat = (i: number, content: string | null = `question ${i}`) =>
+  JSON.stringify({
+    timestamp: `2026-11-20T08:${String(i).padStart(2, '0')}:00Z`,
+    request: { model: 'gpt-4o-mini', messages: content === null ? [] : [{ role: 'user', content }] },
+    response: { model: 'gpt-4o-mini', choices: [{ message: { role: 'assistant', content: `answer ${i}` } }] },
+  });
+
+describe.each(STORE_KINDS)('batched writes on %s', (kind) => {
+  let store!: TestStore;
+  let dir!: string;
+  const file = (name: string, lines: string[]) => {
+    const path = join(dir, name);
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    return path;
+  };
+  beforeAll(async () => {
+    store = await openTestStore(kind);
+    dir = mkdtempSync(join(tmpdir(), 'rl-batches-'));
+  });
+  afterAll(() => store.cleanup());
+  beforeEach(() => clearTraffic(store));
+
+  it('counts duplicates within a batch, across batches and from earlier imports', async () => {
+    // Batches of two: line 5 repeats line 1 from an earlier batch, line 6 repeats it again in its own.
+    const first = file('first.jsonl', [chat(1), chat(2), chat(3, null), chat(4), chat(1), chat(1), chat(5)]);
+    expect(await importTraffic(store, [first], { batchSize: 2 })).toMatchObject({ imported: 5, duplicates: 2, not_replayable: 1 });
+    expect(await importTraffic(store, [first], { batchSize: 2 })).toMatchObject({ imported: 0, duplicates: 7, not_replayable: 0 });
+    // Old and new lines mixed in one batch: only the new ones go in.
+    const second = file('second.jsonl', [chat(5), chat(6, null), chat(7)]);
+    expect(await importTraffic(store, [second], { batchSize: 3 })).toMatchObject({ imported: 2, duplicates: 1, not_replayable: 1 });
+    const byImport = await store.rows<{ n: number }>(sql`select count(*)::int as n from traffic group by import_id order by min(ts)`);
+    expect(byImport.map((r) => r.n)).toEqual([5, 2]);
+  });
+
+  it('stores text exactly, whatever it holds: backslashes, tabs, newlines, quotes, COPY markers', async () => {
+    const tricky = 'C:\\new\\table\tcol\nline "quoted" \\N \\. end é 🚲 \u2028';
+    await importTraffic(store, [file('tricky.jsonl', [chat(1, tricky), chat(2, '\\')])]);
+    const rows = await store.rows<{ content: string }>(sql`select request->'messages'->0->>'content' as content from traffic order by ts`);
+    expect(rows.map((r) => r.content)).toEqual([tricky, '\\']);
+  });
+});
+
+describe('copyTrafficWriter on postgres', () => {
+  let store!: TestStore;
+  beforeAll(async () => {
+    store = await openTestStore('postgres');
+  });
+  afterAll(() => store.cleanup());
+
+  it('rejects a batch the server refuses instead of waiting forever, and the pool stays usable', async () => {
+    const importId = await createImport(store.db, ['x.jsonl'], 'openai-chat');
+    const writer = copyTrafficWriter(store.db, importId);
+    await expect(writer.write(['t_1\tnot a time\t{}\t{}\t{}\tt\topenai-chat\t1\n'], 0)).rejects.toThrow(/timestamp|invalid input/);
+    expect(await store.rows(sql`select count(*)::int as n from traffic`)).toEqual([{ n: 0 }]);
+  });
+});
