@@ -2,7 +2,8 @@ import type { Clock } from '../domain/rng.js';
 import { AggregatePayload, ChunkPayload, NightlyPayload } from '../queue/payloads.js';
 import type { Processors } from '../queue/processors.js';
 import type { Db } from '../store/db.js';
-import { markChunk, setRunStatus } from '../store/repos/run-repo.js';
+import { isConnectionLoss } from '../store/connection-loss.js';
+import { markChunk, recordMissingFailures, setRunStatus } from '../store/repos/run-repo.js';
 import { aggregateRun } from './aggregate-run.js';
 import { nightlyRun } from './nightly.js';
 import { createModelLimiter } from './model-limiter.js';
@@ -27,8 +28,12 @@ export function createProcessors(db: Db, deps: Omit<ChunkDeps, 'goldenCache' | '
       await aggregateRun(db, AggregatePayload.parse(payload).run_id);
     },
     runFailed: async (payload, reason) => {
-      await setRunStatus(db, AggregatePayload.parse(payload).run_id, 'failed', reason.slice(0, 500));
+      const runId = AggregatePayload.parse(payload).run_id;
+      // Every (variant, case) still gets exactly one row: what aggregation never wrote is a failure.
+      await recordMissingFailures(db, runId, `aggregation failed: ${reason.slice(0, 300)}`);
+      await setRunStatus(db, runId, 'failed', reason.slice(0, 500));
     },
+    isTransient: isConnectionLoss,
     nightly: (payload, slot) => nightlyRun(db, NightlyPayload.parse(payload), slot, { clock: deps.clock }),
   };
 }

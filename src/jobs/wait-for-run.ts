@@ -1,20 +1,10 @@
+import { isConnectionLoss } from '../store/connection-loss.js';
 import type { Db } from '../store/db.js';
 import { runProgress, type RunProgress } from '../store/repos/run-repo.js';
 
 const FINISHED = new Set(['completed', 'failed', 'capped']);
 /** How long a waiting process rides out a lost database connection before failing. */
 const CONNECTION_GRACE_MS = 60_000;
-/** SQLSTATE classes 08 (connection exception) and 57P (operator intervention), and postgres.js's own codes. */
-const CONNECTION_CODES = /^(08\d\d\d|57P0[1-3]|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|CONNECTION_(CLOSED|ENDED|DESTROYED))$/;
-
-function isConnectionLoss(e: unknown): boolean {
-  for (let c: unknown = e, depth = 0; c && typeof c === 'object' && depth < 4; c = (c as { cause?: unknown }).cause, depth++) {
-    const code = (c as { code?: unknown }).code;
-    if (typeof code === 'string' && CONNECTION_CODES.test(code)) return true;
-  }
-  return false;
-}
-
 /**
  * Wait until a run (processed anywhere: this process or workers elsewhere) has finished, by polling
  * its row — the only place every runner reports to. `onProgress` sees each change.

@@ -1,7 +1,7 @@
-import { FlowProducer, Queue, Worker, type Job } from 'bullmq';
+import { DelayedError, FlowProducer, Queue, Worker, type Job } from 'bullmq';
 import { connectionOptions, type QueueConfig } from './connection.js';
 import { AggregatePayload, aggregateJobId, ChunkPayload, chunkJobId, chunkOfJobKey, NightlyPayload } from './payloads.js';
-import { JOB_ATTEMPTS, type Processors } from './processors.js';
+import { JOB_ATTEMPTS, TRANSIENT_WINDOW_MS, transientDelayMs, type Processors } from './processors.js';
 
 /** Bounded history: Redis must not grow with every nightly run. */
 const KEEP = { removeOnComplete: { count: 1000, age: 7 * 24 * 3600 }, removeOnFail: { count: 5000, age: 30 * 24 * 3600 } };
@@ -46,7 +46,7 @@ export interface WorkerOptions {
  */
 export function startWorker(config: QueueConfig, processors: Processors, options: WorkerOptions = {}): Worker {
   const lock = options.lockDurationMs ?? 30_000;
-  const worker = new Worker(config.queueName, (job) => dispatch(config, processors, job), {
+  const worker = new Worker(config.queueName, (job, token) => dispatchRidingOutFaults(config, processors, job, token), {
     connection: connectionOptions(config.url),
     prefix: config.prefix,
     concurrency: options.concurrency ?? 2,
@@ -61,6 +61,32 @@ export function startWorker(config: QueueConfig, processors: Processors, options
   });
   worker.on('error', (e) => options.onError?.(e));
   return worker;
+}
+
+/** Transient faults in a row per job, in this worker (a redelivery elsewhere starts again at 1 s). */
+const transientStreak = new Map<string, number>();
+
+/**
+ * A transient fault (the database connection lost, e.g. Postgres restarting) must not use up the
+ * job's attempts — three quick retries would be spent in a three-second outage. The job is moved
+ * back to delayed and tried again, for up to TRANSIENT_WINDOW_MS after it was created.
+ */
+async function dispatchRidingOutFaults(config: QueueConfig, processors: Processors, job: Job, token: string | undefined): Promise<void> {
+  const key = job.id ?? '';
+  try {
+    await dispatch(config, processors, job);
+    transientStreak.delete(key);
+  } catch (e) {
+    const transient = processors.isTransient?.(e) === true && Date.now() - job.timestamp < TRANSIENT_WINDOW_MS;
+    if (!transient || token === undefined) {
+      transientStreak.delete(key);
+      throw e;
+    }
+    const k = transientStreak.get(key) ?? 0;
+    transientStreak.set(key, k + 1);
+    await job.moveToDelayed(Date.now() + transientDelayMs(k), token);
+    throw new DelayedError();
+  }
 }
 
 async function dispatch(config: QueueConfig, processors: Processors, job: Job): Promise<void> {

@@ -1,4 +1,4 @@
-import { JOB_ATTEMPTS, type Processors } from './processors.js';
+import { JOB_ATTEMPTS, TRANSIENT_WINDOW_MS, transientDelayMs, type Processors } from './processors.js';
 
 export interface InProcessOptions {
   /** Chunk jobs running at once (default 4). */
@@ -21,26 +21,37 @@ export async function runInProcess(processors: Processors, runId: string, chunks
   const lane = async () => {
     for (let chunk = queue.shift(); chunk !== undefined; chunk = queue.shift()) {
       const payload = { run_id: runId, chunk };
-      const failure = await withAttempts(attempts, () => processors.chunk(payload));
+      const failure = await withAttempts(attempts, processors, () => processors.chunk(payload));
       if (failure !== undefined) await processors.chunkFailed(payload, failure);
       options.onChunk?.(++finished, chunks.length);
     }
   };
   const lanes = Math.max(1, Math.min(options.concurrency ?? 4, chunks.length));
   await Promise.all(Array.from({ length: lanes }, lane));
-  const failure = await withAttempts(attempts, () => processors.aggregate({ run_id: runId }));
+  const failure = await withAttempts(attempts, processors, () => processors.aggregate({ run_id: runId }));
   if (failure !== undefined) await processors.runFailed({ run_id: runId }, failure);
 }
 
-/** Undefined on success, else the last error's message. */
-async function withAttempts(attempts: number, fn: () => Promise<void>): Promise<string | undefined> {
+/**
+ * Undefined on success, else the last error's message. A transient fault (the database connection
+ * lost) waits and tries again without using up an attempt, as the BullMQ runner does.
+ */
+async function withAttempts(attempts: number, processors: Processors, fn: () => Promise<void>): Promise<string | undefined> {
   let last = 'failed';
-  for (let i = 0; i < attempts; i++) {
+  let transient = 0;
+  const start = Date.now();
+  for (let i = 0; i < attempts; ) {
     try {
       await fn();
       return undefined;
     } catch (e) {
       last = e instanceof Error ? e.message : String(e);
+      if (processors.isTransient?.(e) && Date.now() - start < TRANSIENT_WINDOW_MS) {
+        await new Promise((r) => setTimeout(r, transientDelayMs(transient++)));
+        continue;
+      }
+      transient = 0;
+      i++;
     }
   }
   return last;

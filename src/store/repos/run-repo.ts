@@ -460,6 +460,19 @@ export async function insertVariantFailures(db: Db, runId: string, variantIdx: n
   );
 }
 
+/**
+ * Give every (variant, case) of the run that has no row yet a recorded failure, so a run that ends
+ * badly still holds exactly one result or one failure per (variant, case). Idempotent.
+ */
+export async function recordMissingFailures(db: Db, runId: string, failure: string): Promise<void> {
+  await db.execute(sql`
+    insert into variant_results (run_id, variant_idx, case_id, flagged, failure)
+    select v.run_id, v.idx, c.case_id, false, ${failure}
+    from run_variants v join run_cases c on c.run_id = v.run_id
+    where v.run_id = ${runId}
+    on conflict do nothing`);
+}
+
 export interface VariantFiguresRow {
   idx: number;
   cases: number;

@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import { afterEach, expect, it } from 'vitest';
-import { openStore } from '../../src/store/db.js';
-import { createTestDatabase } from '../helpers/stores.js';
-import { testPrefix } from '../helpers/redis.js';
-import { assertExactlyOnce } from './checker.js';
-import { BIN, cleanupList, hasStackTrace, ROOT, spawnWorker, startPrivateRedis, until } from './harness.js';
-import { startModelServer } from './model-server.js';
-import { startPgProxy } from './pg-proxy.js';
-import { CANARY, CANARY_ENV, seedInputs } from './run-fixture.js';
+import { openStore } from '../../../src/store/db.js';
+import { createTestDatabase } from '../../helpers/stores.js';
+import { testPrefix } from '../../helpers/redis.js';
+import { assertExactlyOnce } from '../checker.js';
+import { BIN, cleanupList, hasStackTrace, ROOT, spawnWorker, startPrivateRedis, until } from '../harness.js';
+import { startModelServer } from '../model-server.js';
+import { startPgProxy } from '../pg-proxy.js';
+import { CANARY, CANARY_ENV, seedInputs } from '../run-fixture.js';
 
 /**
  * What a Postgres restart looks like to the clients, without restarting the shared server: the

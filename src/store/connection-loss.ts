@@ -1,0 +1,14 @@
+/** SQLSTATE classes 08 (connection exception) and 57P (operator intervention), and postgres.js's own codes. */
+const CONNECTION_CODES = /^(08\d\d\d|57P0[1-3]|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|CONNECTION_(CLOSED|ENDED|DESTROYED))$/;
+
+/**
+ * True when an error means the database connection was lost (a terminated backend, a restart), not
+ * that the statement was wrong: such work is worth retrying once the database is back.
+ */
+export function isConnectionLoss(e: unknown): boolean {
+  for (let c: unknown = e, depth = 0; c && typeof c === 'object' && depth < 4; c = (c as { cause?: unknown }).cause, depth++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_CODES.test(code)) return true;
+  }
+  return false;
+}
