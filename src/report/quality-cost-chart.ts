@@ -16,7 +16,7 @@ export interface QualityCostChart {
 }
 
 const W = 860;
-const H = 460;
+const H = 490;
 const PLOT = { left: 70, top: 48, right: 520, bottom: 400 };
 const COLORS: Record<MarkerKind, string> = { model: '#4c78a8', variant: '#f58518', baseline: '#7f7f7f', proposal: '#2ca02c' };
 
@@ -107,7 +107,9 @@ export function qualityCostSvg(chart: QualityCostChart): string {
   out.push(`<text x="${lx}" y="${PLOT.top - 6}" font-size="12" font-weight="600" fill="#222">#  name — quality, cost/1k</text>`);
   pts.slice(0, 24).forEach((p, i) => {
     const y = PLOT.top + 14 + i * 15;
-    out.push(`<text x="${lx}" y="${y}" font-size="11" fill="${COLORS[p.kind]}"><tspan font-weight="bold">${i + 1}</tspan><tspan fill="#222"> ${xml(shorten(p.label, 26))} — ${q3(p.quality)}, ${xml(usd(p.cost * 1000))}</tspan></text>`);
+    // The number in its own column: a tspan's leading space collapses, running number and name together.
+    out.push(`<text x="${lx + 14}" y="${y}" font-size="11" font-weight="bold" text-anchor="end" fill="${COLORS[p.kind]}">${i + 1}</text>`);
+    out.push(`<text x="${lx + 20}" y="${y}" font-size="11" fill="#222">${xml(shorten(p.label, 30))} — ${q3(p.quality)}, ${xml(usd(p.cost * 1000))}</text>`);
   });
   if (pts.length > 24) out.push(`<text x="${lx}" y="${PLOT.top + 14 + 24 * 15}" font-size="11" fill="#555">… ${pts.length - 24} more in report.md</text>`);
   const ky = H - 22;
@@ -118,11 +120,13 @@ export function qualityCostSvg(chart: QualityCostChart): string {
     ['proposal', 'proposal'],
     ['frontier', 'frontier (model mixes)'],
   ];
-  key.forEach(([k, label], i) => {
-    const x = PLOT.left + i * 140;
+  // Each entry as wide as its label (about 6.2 px a character at 11 px) so none runs into the next.
+  let x = PLOT.left;
+  key.forEach(([k, label]) => {
     if (k === 'frontier') out.push(`<line x1="${x - 6}" x2="${x + 8}" y1="${ky - 4}" y2="${ky - 4}" stroke="#4c78a8" stroke-dasharray="5 4" stroke-width="1.5"/>`);
     else out.push(marker(k, x, ky - 4, 0).replace(/<text[^>]*>0<\/text>/, ''));
     out.push(`<text x="${x + 14}" y="${ky}" font-size="11" fill="#333">${xml(label)}</text>`);
+    x += 14 + Math.ceil(label.length * 6.2) + 26;
   });
   out.push('</svg>');
   return `${out.join('\n')}\n`;

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Sql, TransactionSql } from 'postgres';
@@ -78,12 +79,12 @@ export async function insertTraffic(db: Db, importId: number, records: TrafficRe
 const copyText = (json: string) => (json.includes('\\') ? json.replaceAll('\\', '\\\\') : json);
 
 /**
- * Send `text` to a `copy … from stdin` statement and wait for the server to accept it. postgres.js
+ * Send `rows` to a `copy … from stdin` statement and wait for the server to accept it. postgres.js
  * (3.4.9) hands an error the server sends after the end of the data only to the query's promise,
  * which has already resolved to the stream, and never finishes the stream (porsager/postgres#1173):
  * that promise's reject is routed here instead, so a failed COPY rejects rather than hangs.
  */
-async function copyIn(sqlOf: Sql | TransactionSql, statement: string, text: string): Promise<void> {
+async function copyIn(sqlOf: Sql | TransactionSql, statement: string, rows: string[]): Promise<void> {
   const query = sqlOf.unsafe(statement);
   let fail: (e: unknown) => void = () => {};
   const failed = new Promise<never>((_, reject) => {
@@ -99,9 +100,16 @@ async function copyIn(sqlOf: Sql | TransactionSql, statement: string, text: stri
     };
   }
   const stream = await query.writable();
-  stream.end(text);
+  // A few hundred rows per message: no batch-sized string or buffer is ever built (they would sit
+  // in the large-object space and push the heap up).
+  for (let i = 0; i < rows.length; i += COPY_ROWS_PER_WRITE) {
+    if (!stream.write(rows.slice(i, i + COPY_ROWS_PER_WRITE).join(''))) await Promise.race([once(stream, 'drain'), failed]);
+  }
+  stream.end();
   await Promise.race([finished(stream), failed]);
 }
+
+const COPY_ROWS_PER_WRITE = 200;
 
 /** Postgres' unique_violation: a COPY met an id that is already stored. */
 const UNIQUE_VIOLATION = '23505';
@@ -117,11 +125,11 @@ const UNIQUE_VIOLATION = '23505';
 export function copyTrafficWriter(db: Db, importId: number): TrafficWriter {
   const client = (db as unknown as { $client: Sql }).$client;
   const columns = 'id, ts, request, metadata, response, replayable, format, import_id';
-  const copyInto = (sqlOf: Sql | TransactionSql, table: string, text: string) => copyIn(sqlOf, `copy ${table} (${columns}) from stdin`, text);
-  const staged = (text: string) =>
+  const copyInto = (sqlOf: Sql | TransactionSql, table: string, rows: string[]) => copyIn(sqlOf, `copy ${table} (${columns}) from stdin`, rows);
+  const staged = (rows: string[]) =>
     client.begin(async (tx) => {
       await tx.unsafe(`create temp table traffic_stage (like traffic including defaults) on commit drop`);
-      await copyInto(tx, 'traffic_stage', text);
+      await copyInto(tx, 'traffic_stage', rows);
       const [row] = await tx.unsafe<Array<{ n: number; nr: number }>>(`
         with ins as (
           insert into traffic (${columns}) select ${columns} from traffic_stage
@@ -136,13 +144,12 @@ export function copyTrafficWriter(db: Db, importId: number): TrafficWriter {
       `${r.id}\t${r.timestamp}\t${copyText(JSON.stringify(r.request))}\t${copyText(JSON.stringify(r.metadata))}\t${copyText(JSON.stringify(r.response))}\t${r.replayable ? 't' : 'f'}\t${r.format}\t${importId}\n`,
     write: async (rows, notReplayable) => {
       if (rows.length === 0) return { inserted: 0, notReplayable: 0 };
-      const text = rows.join('');
       try {
-        await copyInto(client, 'traffic', text);
+        await copyInto(client, 'traffic', rows);
         return { inserted: rows.length, notReplayable };
       } catch (e) {
         if ((e as { code?: unknown }).code !== UNIQUE_VIOLATION) throw e;
-        return (await staged(text)) as InsertCounts;
+        return (await staged(rows)) as InsertCounts;
       }
     },
   };
