@@ -18,6 +18,16 @@ export interface OutcomeTable {
   pass: Uint8Array;
 }
 
+/**
+ * How one outcome counts everywhere figures are shown (report, dashboard, proposals): a failed call
+ * (non-2xx) scores 0 and does not pass; without a scorer verdict, quality ≥ 0.5 passes.
+ */
+export function outcomeMeasure(o: Pick<Outcome, 'status' | 'score' | 'pass'>): { ok: boolean; quality: number; pass: boolean } {
+  const ok = o.status >= 200 && o.status < 300;
+  const quality = ok ? (o.score ?? 0) : 0;
+  return { ok, quality, pass: ok && (o.pass ?? quality >= 0.5) };
+}
+
 export function buildOutcomeTable(caseIds: readonly string[], outcomes: readonly Outcome[]): OutcomeTable {
   const models = [...new Set(outcomes.map((o) => o.model))].sort();
   const M = models.length;
@@ -38,13 +48,12 @@ export function buildOutcomeTable(caseIds: readonly string[], outcomes: readonly
     const m = modelIdx.get(o.model);
     if (c === undefined || m === undefined) continue;
     const at = c * M + m;
-    const ok = o.status >= 200 && o.status < 300;
-    const q = ok ? (o.score ?? 0) : 0;
+    const { ok, quality: q, pass } = outcomeMeasure(o);
     table.quality[at] = q;
     table.cost[at] = o.cost_usd ?? 0;
     table.latency[at] = o.latency_ms ?? Number.NaN;
     table.ok[at] = ok ? 1 : 0;
-    table.pass[at] = ok && (o.pass ?? q >= 0.5) ? 1 : 0;
+    table.pass[at] = pass ? 1 : 0;
   }
   return table;
 }

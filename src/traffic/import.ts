@@ -77,7 +77,7 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
   const totalBytes = inputs.reduce((s, i) => s + i.size, 0);
   const batchSize = opts.batchSize ?? (store.kind === 'postgres' ? 5000 : 500);
 
-  const run = async (db: Db, importId: number, writer: TrafficWriter): Promise<ImportSummary> => {
+  const run = async <Row,>(db: Db, importId: number, writer: TrafficWriter<Row>): Promise<ImportSummary> => {
     const state = new ImportState(db, importId, format, batchSize, redact, writer);
     try {
       return await runWith(state);
@@ -86,7 +86,7 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
       await state.settle();
     }
   };
-  const runWith = async (state: ImportState): Promise<ImportSummary> => {
+  const runWith = async (state: ImportState<unknown>): Promise<ImportSummary> => {
     const { db, importId } = state;
     const progress: SourceProgress = { bytes: 0 };
     let lines = 0;
@@ -163,7 +163,7 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
   }
 }
 
-function describeBadShare(state: ImportState, seen: number, max: number): string {
+function describeBadShare(state: ImportState<unknown>, seen: number, max: number): string {
   const first = state.quarantinedList.slice(0, 5).map((q) => ({ file: q.file, line: q.line, message: q.reason }));
   const share = ((100 * state.quarantinedCount) / seen).toFixed(1);
   return new InputError(
@@ -211,7 +211,7 @@ async function describeFile(file: string, requested: 'auto' | TrafficFormat): Pr
 }
 
 /** Outputs first (held slim, by custom_id), then inputs streamed past them; unmatched outputs last. */
-async function importBatch(inputs: FileInput[], state: ImportState, progress: SourceProgress, tick: () => void): Promise<void> {
+async function importBatch(inputs: FileInput[], state: ImportState<unknown>, progress: SourceProgress, tick: () => void): Promise<void> {
   const outputs = new Map<string, BatchOutput>();
   const ctx = inputs[0]?.ctx as ReaderContext;
   for (const input of inputs.filter((i) => i.role === 'batch-output')) {
@@ -255,7 +255,7 @@ async function importBatch(inputs: FileInput[], state: ImportState, progress: So
  * Counters and the pending batch of one import. A batch is written while the next is read; at most
  * WRITES_IN_FLIGHT batches are pending, so memory stays flat however fast the file is read.
  */
-class ImportState {
+class ImportState<Row> {
   imported = 0;
   read = 0;
   notReplayable = 0;
@@ -264,7 +264,7 @@ class ImportState {
   redactedKinds: Record<string, number> = {};
   quarantinedCount = 0;
   quarantinedList: QuarantinedLine[] = [];
-  private batch: string[] = [];
+  private batch: Row[] = [];
   private batchNotReplayable = 0;
   private bad: QuarantinedLine[] = [];
   private readonly inFlight = new Set<Promise<void>>();
@@ -277,7 +277,7 @@ class ImportState {
     private readonly format: TrafficFormat,
     private readonly batchSize: number,
     redact: ReturnType<typeof createRedactor>,
-    private readonly writer: TrafficWriter,
+    private readonly writer: TrafficWriter<Row>,
   ) {
     this.scrub = createScrubber(redact);
   }

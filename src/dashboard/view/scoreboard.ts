@@ -1,6 +1,7 @@
 import { createRng } from '../../domain/rng.js';
 import { sanitizeInline } from '../../domain/sanitize.js';
 import { bootstrapMeanCi } from '../../stats/bootstrap.js';
+import { outcomeMeasure } from '../../stats/outcome-table.js';
 import { quantile } from '../../stats/quantile.js';
 import { wilsonInterval } from '../../stats/wilson.js';
 import type { RunDetailData } from '../data/dashboard-data.js';
@@ -41,11 +42,11 @@ export function computeScoreboard(data: RunDetailData, resamples = 1000): ScoreC
   for (const [key, rows] of groups) {
     const [model, segment] = key.split('\u0000') as [string, string];
     if (segment !== 'all' && rows.length < MIN_SEGMENT_CASES) continue;
-    const scores = rows.map((r) => r.score).filter((s): s is number => s !== null);
+    // The same measure as the report: a failed call scores 0 and does not pass.
+    const measured = rows.map((r) => outcomeMeasure(r));
     const rng = createRng(`${data.run.seed}:scoreboard:${key}`);
-    const quality = scores.length ? bootstrapMeanCi(scores, { rng, resamples }) : { mean: Number.NaN, ci: [Number.NaN, Number.NaN] as [number, number] };
-    const judged = rows.filter((r) => r.pass !== null);
-    const passes = judged.filter((r) => r.pass).length;
+    const quality = bootstrapMeanCi(measured.map((m) => m.quality), { rng, resamples });
+    const passes = measured.filter((m) => m.pass).length;
     const costs = rows.map((r) => r.costUsd ?? 0);
     const lat = rows.map((r) => r.latencyMs).filter((x): x is number => x !== null);
     cells.push({
@@ -53,7 +54,7 @@ export function computeScoreboard(data: RunDetailData, resamples = 1000): ScoreC
       segment,
       n: rows.length,
       quality: { mean: quality.mean, ci: quality.ci },
-      pass: judged.length ? { rate: passes / judged.length, ci: wilsonInterval(passes, judged.length) } : null,
+      pass: { rate: passes / rows.length, ci: wilsonInterval(passes, rows.length) },
       costPer1k: (costs.reduce((a, b) => a + b, 0) / Math.max(1, rows.length)) * 1000,
       p95Ms: lat.length ? quantile(lat, 0.95) : Number.NaN,
       errorRate: rows.filter((r) => r.status >= 400 || r.status === 0).length / rows.length,

@@ -36,20 +36,20 @@ export interface InsertCounts {
 
 /**
  * Writes batches of traffic rows, each serialised as soon as it is read (`row`) so that a pending
- * batch holds strings rather than record objects. `write` inserts a batch, skipping ids already
+ * batch holds strings or bytes rather than record objects. `write` inserts a batch, skipping ids already
  * stored (by earlier imports or earlier in this one), and says how many rows were new.
  */
-export interface TrafficWriter {
-  row(record: TrafficRecord): string;
+export interface TrafficWriter<Row = unknown> {
+  row(record: TrafficRecord): Row;
   /** `notReplayable`: how many of `rows` are not replayable (for writers that cannot ask the insert). */
-  write(rows: string[], notReplayable: number): Promise<InsertCounts>;
+  write(rows: Row[], notReplayable: number): Promise<InsertCounts>;
 }
 
 /**
  * Any driver: a batch is one statement with one parameter (the batch as a JSON array), far cheaper
  * than one bind parameter per column per row.
  */
-export function jsonTrafficWriter(db: Db, importId: number): TrafficWriter {
+export function jsonTrafficWriter(db: Db, importId: number): TrafficWriter<string> {
   return {
     row: (r) => JSON.stringify({ id: r.id, ts: r.timestamp, request: r.request, metadata: r.metadata, response: r.response, replayable: r.replayable, format: r.format }),
     write: async (rows) => {
@@ -84,7 +84,7 @@ const copyText = (json: string) => (json.includes('\\') ? json.replaceAll('\\', 
  * which has already resolved to the stream, and never finishes the stream (porsager/postgres#1173):
  * that promise's reject is routed here instead, so a failed COPY rejects rather than hangs.
  */
-async function copyIn(sqlOf: Sql | TransactionSql, statement: string, rows: string[]): Promise<void> {
+async function copyIn(sqlOf: Sql | TransactionSql, statement: string, rows: Buffer[]): Promise<void> {
   const query = sqlOf.unsafe(statement);
   let fail: (e: unknown) => void = () => {};
   const failed = new Promise<never>((_, reject) => {
@@ -100,10 +100,9 @@ async function copyIn(sqlOf: Sql | TransactionSql, statement: string, rows: stri
     };
   }
   const stream = await query.writable();
-  // A few hundred rows per message: no batch-sized string or buffer is ever built (they would sit
-  // in the large-object space and push the heap up).
+  // A few hundred rows per message: no batch-sized buffer is ever built.
   for (let i = 0; i < rows.length; i += COPY_ROWS_PER_WRITE) {
-    if (!stream.write(rows.slice(i, i + COPY_ROWS_PER_WRITE).join(''))) await Promise.race([once(stream, 'drain'), failed]);
+    if (!stream.write(Buffer.concat(rows.slice(i, i + COPY_ROWS_PER_WRITE)))) await Promise.race([once(stream, 'drain'), failed]);
   }
   stream.end();
   await Promise.race([finished(stream), failed]);
@@ -122,11 +121,11 @@ const UNIQUE_VIOLATION = '23505';
  * careful one. Batches run on pool connections, two at once if the pool has them; each commits
  * alone, so the caller undoes an abandoned import with `deleteImport`.
  */
-export function copyTrafficWriter(db: Db, importId: number): TrafficWriter {
+export function copyTrafficWriter(db: Db, importId: number): TrafficWriter<Buffer> {
   const client = (db as unknown as { $client: Sql }).$client;
   const columns = 'id, ts, request, metadata, response, replayable, format, import_id';
-  const copyInto = (sqlOf: Sql | TransactionSql, table: string, rows: string[]) => copyIn(sqlOf, `copy ${table} (${columns}) from stdin`, rows);
-  const staged = (rows: string[]) =>
+  const copyInto = (sqlOf: Sql | TransactionSql, table: string, rows: Buffer[]) => copyIn(sqlOf, `copy ${table} (${columns}) from stdin`, rows);
+  const staged = (rows: Buffer[]) =>
     client.begin(async (tx) => {
       await tx.unsafe(`create temp table traffic_stage (like traffic including defaults) on commit drop`);
       await copyInto(tx, 'traffic_stage', rows);
@@ -140,8 +139,9 @@ export function copyTrafficWriter(db: Db, importId: number): TrafficWriter {
       return { inserted: Number(row?.n ?? 0), notReplayable: Number(row?.nr ?? 0) };
     });
   return {
+    // Encoded at once: a pending batch then holds bytes outside the JS heap, not strings on it.
     row: (r) =>
-      `${r.id}\t${r.timestamp}\t${copyText(JSON.stringify(r.request))}\t${copyText(JSON.stringify(r.metadata))}\t${copyText(JSON.stringify(r.response))}\t${r.replayable ? 't' : 'f'}\t${r.format}\t${importId}\n`,
+      Buffer.from(`${r.id}\t${r.timestamp}\t${copyText(JSON.stringify(r.request))}\t${copyText(JSON.stringify(r.metadata))}\t${copyText(JSON.stringify(r.response))}\t${r.replayable ? 't' : 'f'}\t${r.format}\t${importId}\n`),
     write: async (rows, notReplayable) => {
       if (rows.length === 0) return { inserted: 0, notReplayable: 0 };
       try {
