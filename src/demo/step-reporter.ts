@@ -12,7 +12,7 @@ export interface StepReporter {
 }
 
 export function createStepReporter(
-  out: NodeJS.WritableStream & { isTTY?: boolean },
+  out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number },
   total: number,
   now: () => number,
 ): StepReporter {
@@ -22,15 +22,20 @@ export function createStepReporter(
   const tty = out.isTTY === true;
   const prefix = () => `[${index}/${total}] ${title}`;
   const seconds = () => `${((now() - started) / 1000).toFixed(1)}s`;
+  // A live line must fit the terminal: one that wraps cannot be redrawn in place with \r.
+  const fit = (line: string) => {
+    const width = Math.max(20, (out.columns ?? 80) - 1);
+    return line.length > width ? `${line.slice(0, width - 1)}…` : line;
+  };
   return {
     start(t) {
       index++;
       title = t;
       started = now();
-      if (tty) out.write(`${prefix()} …`);
+      if (tty) out.write(fit(`${prefix()} …`));
     },
     detail(text) {
-      if (tty) out.write(`\r\x1b[K${prefix()} … ${text}`);
+      if (tty) out.write(`\r\x1b[K${fit(`${prefix()} … ${text}`)}`);
     },
     done(summary) {
       out.write(`${tty ? '\r\x1b[K' : ''}${prefix()}: ${summary} (${seconds()})\n`);

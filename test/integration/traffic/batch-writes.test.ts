@@ -60,7 +60,7 @@ describe('copyTrafficWriter on postgres', () => {
   it('rejects a batch the server refuses instead of waiting forever, and the pool stays usable', async () => {
     const importId = await createImport(store.db, ['x.jsonl'], 'openai-chat');
     const writer = copyTrafficWriter(store.db, importId);
-    await expect(writer.write(['t_1\tnot a time\t{}\t{}\t{}\tt\topenai-chat\t1\n'], 0)).rejects.toThrow(/timestamp|invalid input/);
+    await expect(writer.write([Buffer.from('t_1\tnot a time\t{}\t{}\t{}\tt\topenai-chat\t1\n')], 0)).rejects.toThrow(/timestamp|invalid input/);
     expect(await store.rows(sql`select count(*)::int as n from traffic`)).toEqual([{ n: 0 }]);
   });
 });
