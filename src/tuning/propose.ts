@@ -6,7 +6,7 @@ import { createRng } from '../domain/rng.js';
 import type { RunCase, VariantCaseResult } from '../domain/run.js';
 import { validateSpec } from '../policy/validate.js';
 import { buildOutcomeMatrix, evaluateVariant, type OutcomeMatrix } from '../replay/index.js';
-import type { QcPoint } from '../stats/frontier.js';
+import { modelPoints, type QcPoint } from '../stats/frontier.js';
 import { buildOutcomeTable, type OutcomeTable } from '../stats/outcome-table.js';
 import { pairedBootstrap } from '../stats/paired.js';
 import { quantile } from '../stats/quantile.js';
@@ -303,18 +303,8 @@ function verdict(options: ProposalOptions, holdout: SplitMetrics, baseline: Spli
 }
 
 function pointsOf(table: OutcomeTable, rows: readonly number[], allowed: readonly string[]): QcPoint[] {
-  const M = table.models.length;
-  return allowed.map((model) => {
-    const m = table.models.indexOf(model);
-    let q = 0;
-    let c = 0;
-    for (const r of rows) {
-      q += table.quality[r * M + m] as number;
-      c += table.cost[r * M + m] as number;
-    }
-    const n = Math.max(1, rows.length);
-    return { label: model, cost: c / n, quality: q / n };
-  });
+  const byModel = new Map(modelPoints(table, rows).map((p) => [p.label, p]));
+  return allowed.map((model) => byModel.get(model) as QcPoint);
 }
 
 /** Expected quality, cost and Lagrangian value q − λ·c of a mix on some cases (linear model). */
