@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, NotFoundError } from '../../domain/errors.js';
 import { createRun } from '../../jobs/create-run.js';
@@ -11,6 +12,7 @@ import { enqueueRun } from '../../queue/bullmq-runner.js';
 import { assertRedisReachable, queueConfigFromEnv, type QueueConfig } from '../../queue/connection.js';
 import { NightlyPayload } from '../../queue/payloads.js';
 import { listNightly, removeNightly, upsertNightly } from '../../queue/schedules.js';
+import { defaultReportDir } from '../../report/write-report.js';
 import { listRuns } from '../../store/repos/run-repo.js';
 import { requireSharedStores, runUntilSignalled, startRoutelabWorker } from '../../../workers/worker.js';
 import { collect, ExitError, parseIntOption, parseNumberOption } from '../action.js';
@@ -74,8 +76,12 @@ export function registerRun(program: Command, ctx: CliContext): void {
       const { db } = await ctx.store();
       const report = await runReport(db, runId);
       if (!report) throw new NotFoundError('run', runId, 'see `routelab runs list`');
-      if (flags.json) return printJson(ctx, report);
+      const reportFile = join(defaultReportDir(runId), 'report.md');
+      const written = existsSync(reportFile);
+      if (flags.json) return printJson(ctx, { ...report, report: written ? reportFile : null });
       printReport(ctx, report);
+      println(ctx);
+      println(ctx, written ? `report: ${reportFile}` : `report: not written yet (\`routelab report ${runId}\`)`);
     });
 
   program

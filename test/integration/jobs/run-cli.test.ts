@@ -1,3 +1,5 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createContext, type CliContext } from '../../../src/cli/context.js';
@@ -65,6 +67,18 @@ describe('routelab run / runs / schedule', () => {
     expect(show.code).toBe(0);
     expect(show.out).toMatch(/support-assistant \(baseline\)/);
     for (const line of show.out.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    expect(show.out).toContain(`report: not written yet (\`routelab report ${String(json.run_id)}\`)`);
+
+    // Once the report is written, `runs show` links it.
+    const reportDir = join('reports', String(json.run_id));
+    try {
+      expect((await routelab(['report', String(json.run_id)])).code).toBe(0);
+      const linked = await routelab(['runs', 'show', String(json.run_id)]);
+      expect(linked.out).toContain(`report: ${join(reportDir, 'report.md')}`);
+      expect(existsSync(join(reportDir, 'report.md'))).toBe(true);
+    } finally {
+      rmSync(reportDir, { recursive: true, force: true });
+    }
   });
 
   it('with REDIS_URL, run enqueues a flow that workers finish; --detach prints only the run id', async () => {
