@@ -50,17 +50,23 @@ async function query<T>(db: Db, statement: SQL): Promise<T[]> {
  * single statement per batch, on both drivers, close to COPY speed. ON CONFLICT DO NOTHING makes a
  * redelivered job's second write a no-op. Table and column names are constants of this file.
  */
-async function insertJsonRows(db: Db, table: string, columns: ReadonlyArray<readonly [string, string]>, rows: readonly object[], batch = 10_000): Promise<number> {
-  let inserted = 0;
+async function insertJsonRows(db: Db, table: string, columns: ReadonlyArray<readonly [string, string]>, rows: readonly object[], batch = 5_000): Promise<number> {
   const names = columns.map(([n]) => n).join(', ');
   const defs = columns.map(([n, t]) => `${n} ${t}`).join(', ');
-  for (let i = 0; i < rows.length; i += batch) {
-    const part = JSON.stringify(rows.slice(i, i + batch));
+  const insertPart = async (from: number): Promise<number> => {
+    const part = JSON.stringify(rows.slice(from, from + batch));
     const res = (await db.execute(
       sql`insert into ${sql.raw(table)} (${sql.raw(names)}) select ${sql.raw(names)} from json_to_recordset(${part}::json) as x(${sql.raw(defs)}) on conflict do nothing`,
     )) as unknown as { count?: number; affectedRows?: number };
     // postgres.js reports `count`, PGlite `affectedRows`: rows really inserted (conflicts excluded).
-    inserted += Number(res.count ?? res.affectedRows ?? 0);
+    return Number(res.count ?? res.affectedRows ?? 0);
+  };
+  // Two statements in flight: the server parses one batch's JSON while the next is sent (on a pool;
+  // PGlite runs them one after the other). Rows are independent, so order does not matter.
+  let inserted = 0;
+  for (let i = 0; i < rows.length; i += 2 * batch) {
+    const counts = await Promise.all([insertPart(i), ...(i + batch < rows.length ? [insertPart(i + batch)] : [])]);
+    for (const n of counts) inserted += n;
   }
   return inserted;
 }
