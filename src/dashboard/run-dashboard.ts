@@ -25,7 +25,10 @@ export function colorEnabled(env: NodeJS.ProcessEnv): boolean {
 export async function runDashboard(options: RunDashboardOptions): Promise<void> {
   const source = createStoreSource(options.db);
   const out = options.stdout;
-  if (!out.isTTY) {
+  const inCi = ciEnvironment(options.env);
+  if (!out.isTTY || inCi) {
+    // Ink draws nothing live when it detects CI: plain tables then, rather than a blank screen.
+    if (out.isTTY && inCi) out.write(`(${inCi} is set: printing plain tables; unset it for the interactive dashboard)\n`);
     out.write(await renderPlainDashboard(source, Math.max(60, Math.min(out.columns ?? 80, 160))));
     return;
   }
@@ -59,4 +62,12 @@ export async function runDashboard(options: RunDashboardOptions): Promise<void> 
   } finally {
     out.write('\x1b[?1049l');
   }
+}
+
+/** The variable that makes Ink (is-in-ci) treat this as CI, if any: the same rule Ink applies. */
+export function ciEnvironment(env: NodeJS.ProcessEnv): string | null {
+  for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) {
+    if (key in env && env[key] !== '0' && env[key] !== 'false') return key;
+  }
+  return null;
 }

@@ -69,7 +69,10 @@ describe('routelab dashboard in a terminal', () => {
 
     session = `rl-e2e-${process.pid}-${Date.now()}`;
     const env = `DATABASE_URL=${quote(database.url)} ROUTELAB_DATA_DIR=${quote(join(dir, 'unused-db'))} ROUTELAB_PROMOTE_DIR=${quote(outDir)} ROUTELAB_USER=e2e-reviewer`;
-    const command = `cd ${quote(ROOT)} && env ${env} node bin/routelab.js dashboard; echo "EXIT:$?"; sleep 600`;
+    // A person at a terminal: no CI variables (Ink, through is-in-ci, draws nothing live when CI is set).
+    const ciVars = Object.keys(process.env).filter((k) => k === 'CI' || k === 'CONTINUOUS_INTEGRATION');
+    const unset = ciVars.map((k) => `-u ${k}`).join(' ');
+    const command = `cd ${quote(ROOT)} && env ${unset} ${env} node bin/routelab.js dashboard; echo "EXIT:$?"; sleep 600`;
     tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', command);
 
     const runs = await waitFor('● waiting');

@@ -3,11 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import type { CliContext } from '../../src/cli/context.js';
 import type { Store } from '../../src/store/db.js';
+import { testContext } from '../helpers/cli-context.js';
 
 /** Shared plumbing of the reliability scenarios: real processes, real servers, bounded waits. */
 
@@ -204,27 +203,8 @@ export function spawnWorker(env: NodeJS.ProcessEnv, concurrency = 2): WorkerProc
 }
 
 /** A CLI context over an open store for in-process `main()`, capturing stdout and stderr. */
-export function cliContext(store: Store, env: NodeJS.ProcessEnv = {}): CliContext & { out(): string; err(): string } {
-  let out = '';
-  let err = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk, _enc, done) {
-        append(String(chunk));
-        done();
-      },
-    });
-  return {
-    env,
-    clock: { now: () => Date.now() },
-    stdout: sink((s) => (out += s)),
-    stderr: sink((s) => (err += s)),
-    store: async () => store,
-    actor: (explicit) => explicit ?? env.ROUTELAB_USER ?? 'reliability',
-    close: async () => {},
-    out: () => out,
-    err: () => err,
-  };
+export function cliContext(store: Store, env: NodeJS.ProcessEnv = {}) {
+  return testContext(store, env, { osUser: 'reliability' });
 }
 
 export const argv = (...args: string[]) => ['node', 'routelab', ...args];

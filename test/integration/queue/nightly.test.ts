@@ -88,6 +88,10 @@ describe('nightly schedule', () => {
       const runId = created[0]?.id ?? '';
       await waitForRun(store.db, runId, { pollMs: 50 });
       expect(await runReport(store.db, runId)).toMatchObject({ status: 'completed', source: { kind: 'sample' } });
+      // Every sampled case has a result; a recorded failure would show here with its reason.
+      const results = await store.rows<{ case_id: string; failure: string | null }>(sql`select case_id, failure from variant_results where run_id = ${runId}`);
+      expect(results.filter((r) => r.failure !== null)).toEqual([]);
+      expect(results).toHaveLength(4);
       expect((await runReport(store.db, runId))?.variants[0]?.cases).toBe(4);
     } finally {
       await removeNightly(config, 'support-assistant');

@@ -47,3 +47,13 @@ describe('the TTY boundary', () => {
     expect(colorEnabled({ TERM: 'dumb' })).toBe(false);
   });
 });
+
+describe('dashboard under CI variables', () => {
+  it('names the variable that would leave Ink blank, as is-in-ci decides', async () => {
+    const { ciEnvironment } = await import('../../../src/dashboard/run-dashboard.js');
+    expect(ciEnvironment({ CI: 'true' })).toBe('CI');
+    expect(ciEnvironment({ CI: 'false' })).toBeNull();
+    expect(ciEnvironment({ CI: '0', CONTINUOUS_INTEGRATION: '1' })).toBe('CONTINUOUS_INTEGRATION');
+    expect(ciEnvironment({ HOME: '/root' })).toBeNull();
+  });
+});
