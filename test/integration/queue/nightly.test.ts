@@ -74,7 +74,10 @@ describe('nightly schedule', () => {
   it('a worker picks up a fired schedule and completes its run', async () => {
     const worker = startWorker(config, createProcessors(store.db, { chat, clock }), { concurrency: 2 });
     try {
-      await upsertNightly(config, '* * * * * *', undefined, { policy: 'support-assistant', variants: [], window_ms: 30 * DAY, size: 4, holdout: 0.3 });
+      // Scored against the golden set: without one, a sampled request whose original call failed has
+      // no reference and is left out (noted on the run), and which requests are drawn depends on the
+      // slot's time — the case count would depend on the clock.
+      await upsertNightly(config, '* * * * * *', undefined, { policy: 'support-assistant', variants: [], window_ms: 30 * DAY, size: 4, golden: 'demo-golden', holdout: 0.3 });
       // The first fired slot's run appears; stop the schedule there so slots do not pile up, then
       // wait for that run to finish.
       const end = Date.now() + 20_000;
