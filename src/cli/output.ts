@@ -28,3 +28,16 @@ export function table(headers: string[], rows: Array<Array<string | number>>, wi
   const line = (r: string[]) => r.map((c, i) => fit(c, widths[i] ?? 0)).join('  ').trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
 }
+
+/**
+ * The tail of every `list` command: the rows as JSON with --json, else a table, or, when there is
+ * nothing yet, a hint naming the command that makes the first one.
+ */
+export function printList<T>(
+  ctx: CliContext,
+  rows: readonly T[],
+  opts: { json?: boolean; asJson?: (rows: readonly T[]) => unknown; empty: string; table: (rows: readonly T[]) => string },
+): void {
+  if (opts.json) return printJson(ctx, opts.asJson ? opts.asJson(rows) : rows);
+  println(ctx, rows.length === 0 ? opts.empty : opts.table(rows));
+}

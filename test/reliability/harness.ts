@@ -182,6 +182,30 @@ export interface WorkerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
+export interface ProducerProcess {
+  out(): string;
+  err(): string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  kill(): void;
+}
+
+/** `routelab run … --json` as its own process: the producer that waits on the workers, output kept. */
+export function spawnProducer(env: NodeJS.ProcessEnv, seeded: { policy: string; variants: readonly string[]; golden: string }): ProducerProcess {
+  const args = [BIN, 'run', '--policy', seeded.policy, '--variant', seeded.variants[0] as string, '--golden', seeded.golden, '--json'];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  return {
+    out: () => out,
+    err: () => err,
+    exited: new Promise((r) => child.on('exit', (code) => r(code))),
+    kill: () => void child.kill('SIGKILL'),
+  };
+}
+
 /** `workers/worker.ts` as its own process, its stderr (the log) kept for inspection. */
 export function spawnWorker(env: NodeJS.ProcessEnv, concurrency = 2): WorkerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER, '--concurrency', String(concurrency)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -5,8 +5,7 @@ import { openStore } from '../../src/store/db.js';
 import { createTestDatabase, PG_ADMIN_URL } from '../helpers/stores.js';
 import { testPrefix } from '../helpers/redis.js';
 import { assertExactlyOnce } from './checker.js';
-import { BIN, cleanupList, hasStackTrace, retrying, ROOT, spawnWorker, startPrivateRedis, until } from './harness.js';
-import { spawn } from 'node:child_process';
+import { cleanupList, hasStackTrace, retrying, spawnProducer, spawnWorker, startPrivateRedis, until } from './harness.js';
 import { startModelServer } from './model-server.js';
 import { CANARY, CANARY_ENV, seedInputs } from './run-fixture.js';
 
@@ -37,13 +36,8 @@ it('pg_terminate_backend on every backend mid-run: run completes exactly once, w
   const env = { ...process.env, DATABASE_URL: dbase.url, REDIS_URL: redis.url, ROUTELAB_QUEUE_PREFIX: testPrefix(), ROUTELAB_WORKER_LOCK_MS: '3000', ROUTELAB_DEBUG: '', [CANARY_ENV]: CANARY };
   const workers = [spawnWorker(env, 2), spawnWorker(env, 2)];
   for (const w of workers) cleanups.add(() => w.kill());
-  const producer = spawn(process.execPath, [BIN, 'run', '--policy', seeded.policy, '--variant', seeded.variants[0] as string, '--golden', seeded.golden, '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  producer.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  producer.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  const exited = new Promise<number | null>((r) => producer.on('exit', (code) => r(code)));
-  cleanups.add(() => void producer.kill('SIGKILL'));
+  const producer = spawnProducer(env, seeded);
+  cleanups.add(() => producer.kill());
 
   const stored = () => retrying(async () => Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes`))[0]?.n ?? 0));
   // One outage of every backend of the database (what a Postgres failover does to the clients).
@@ -55,7 +49,9 @@ it('pg_terminate_backend on every backend mid-run: run completes exactly once, w
   expect(terminated).toBeGreaterThan(0);
   expect(atKill).toBeLessThan(180);
 
-  const code = await exited;
+  const code = await producer.exited;
+  const err = producer.err();
+  const out = producer.out();
   expect(hasStackTrace(err)).toBe(false);
   expect({ code, err: err.slice(-400) }).toEqual({ code: 0, err: expect.any(String) });
   const summary = JSON.parse(out) as { run_id: string; status: string };

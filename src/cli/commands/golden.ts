@@ -9,7 +9,7 @@ import { parseGoldenText } from '../../scoring/index.js';
 import { importGoldenSet, listGoldenSets } from '../../store/repos/golden-repo.js';
 import { loadSampleRecords } from '../../store/repos/sample-repo.js';
 import type { CliContext } from '../context.js';
-import { note, printJson, println, table } from '../output.js';
+import { note, printJson, printList, println, table } from '../output.js';
 
 /** The env variable naming the default judge model for bootstrapped sets. */
 export const JUDGE_MODEL_ENV = 'ROUTELAB_JUDGE_MODEL';
@@ -42,16 +42,15 @@ export function registerGolden(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON only')
     .action(async (opts: { json?: boolean }) => {
       const store = await ctx.store();
-      const sets = await listGoldenSets(store.db);
-      if (opts.json) return printJson(ctx, sets);
-      if (sets.length === 0) return println(ctx, 'no golden sets yet: routelab golden import --file G');
-      println(
-        ctx,
-        table(
-          ['name', 'cases', 'unreviewed', 'source', 'updated'],
-          sets.map((s) => [sanitizeInline(s.name), s.cases, s.unreviewed, sanitizeInline(s.source), s.updated_at.slice(0, 16).replace('T', ' ')]),
-        ),
-      );
+      printList(ctx, await listGoldenSets(store.db), {
+        json: opts.json,
+        empty: 'no golden sets yet: routelab golden import --file G',
+        table: (sets) =>
+          table(
+            ['name', 'cases', 'unreviewed', 'source', 'updated'],
+            sets.map((s) => [sanitizeInline(s.name), s.cases, s.unreviewed, sanitizeInline(s.source), s.updated_at.slice(0, 16).replace('T', ' ')]),
+          ),
+      });
     });
 
   golden

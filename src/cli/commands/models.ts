@@ -4,7 +4,7 @@ import { sanitizeInline } from '../../domain/sanitize.js';
 import { loadCatalogFile } from '../../providers/catalog-file.js';
 import { listModels, upsertModels } from '../../store/repos/catalog-repo.js';
 import type { CliContext } from '../context.js';
-import { note, printJson, println, table } from '../output.js';
+import { note, printJson, printList, println, table } from '../output.js';
 
 /** `routelab models import --file catalog.yaml | list`: the model catalog. */
 export function registerModels(program: Command, ctx: CliContext): void {
@@ -32,14 +32,11 @@ export function registerModels(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON only')
     .action(async (opts: { json?: boolean }) => {
       const store = await ctx.store();
-      const entries = await listModels(store.db);
-      if (opts.json) return printJson(ctx, entries);
-      if (entries.length === 0) return println(ctx, 'no models yet: routelab models import --file catalog.yaml');
-      println(ctx, catalogTable(entries));
+      printList(ctx, await listModels(store.db), { json: opts.json, empty: 'no models yet: routelab models import --file catalog.yaml', table: catalogTable });
     });
 }
 
-function catalogTable(entries: CatalogEntry[]): string {
+function catalogTable(entries: readonly CatalogEntry[]): string {
   return table(
     ['model', 'endpoint', 'key env', '$/M in', '$/M out', 'ctx', 'conc', 'rpm'],
     entries.map((e) => [

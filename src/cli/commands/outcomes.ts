@@ -10,7 +10,7 @@ import { RecordedFormat, type RecordedItem } from '../../providers/recorded-item
 import { readRouterbenchCsv } from '../../providers/routerbench-csv.js';
 import { importRecordedOutcomes, listOutcomeSets, quarantineOutcomeRows } from '../../store/repos/recorded-outcomes-repo.js';
 import type { CliContext } from '../context.js';
-import { note, printJson, println, table } from '../output.js';
+import { note, printJson, printList, println, table } from '../output.js';
 
 /** Quarantined rows shown on the terminal; all of them are stored. */
 const SHOWN = 5;
@@ -52,16 +52,15 @@ export function registerOutcomes(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON only')
     .action(async (opts: { json?: boolean }) => {
       const store = await ctx.store();
-      const sets = await listOutcomeSets(store.db);
-      if (opts.json) return printJson(ctx, sets);
-      if (sets.length === 0) return println(ctx, 'no recorded outcomes yet: routelab outcomes import --file F --format routerbench-csv|jsonl');
-      println(
-        ctx,
-        table(
-          ['name', 'format', 'cases', 'models', 'rows', 'quarantined'],
-          sets.map((s) => [sanitizeInline(s.name), s.format, s.cases, s.models.length, s.rows, s.quarantined]),
-        ),
-      );
+      printList(ctx, await listOutcomeSets(store.db), {
+        json: opts.json,
+        empty: 'no recorded outcomes yet: routelab outcomes import --file F --format routerbench-csv|jsonl',
+        table: (sets) =>
+          table(
+            ['name', 'format', 'cases', 'models', 'rows', 'quarantined'],
+            sets.map((s) => [sanitizeInline(s.name), s.format, s.cases, s.models.length, s.rows, s.quarantined]),
+          ),
+      });
     });
 }
 

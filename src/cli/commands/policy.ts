@@ -21,7 +21,7 @@ import {
 import { addPolicyVersion, getActiveVersion, getPolicyVersion, listPolicies, policyHistory, removePolicy, type PolicyVersion } from '../../store/repos/policy-repo.js';
 import { collect, collectInt, parseIntOption } from '../action.js';
 import type { CliContext } from '../context.js';
-import { note, printJson, println, table } from '../output.js';
+import { note, printJson, printList, println, table } from '../output.js';
 
 const SEMANTICS = `
 Semantics (the watsonx Orchestrate model-policy YAML, Portkey reading):
@@ -102,10 +102,12 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
     .description('List policies with their active version')
     .option('--json', 'print JSON only')
     .action(async (opts: { json?: boolean }) => {
-      const rows = await listPolicies((await ctx.store()).db);
-      if (opts.json) return printJson(ctx, rows.map((r) => ({ name: r.name, active_version: r.activeVersion, versions: r.versions, mode: r.mode, description: r.description })));
-      if (rows.length === 0) return println(ctx, 'no policies yet: routelab policy import --file my_spec.yaml');
-      println(ctx, table(['name', 'active', 'versions', 'mode', 'description'], rows.map((r) => [sanitizeInline(r.name), r.activeVersion ?? '-', r.versions, r.mode ?? '-', sanitizeInline(r.description ?? '')])));
+      printList(ctx, await listPolicies((await ctx.store()).db), {
+        json: opts.json,
+        asJson: (rows) => rows.map((r) => ({ name: r.name, active_version: r.activeVersion, versions: r.versions, mode: r.mode, description: r.description })),
+        empty: 'no policies yet: routelab policy import --file my_spec.yaml',
+        table: (rows) => table(['name', 'active', 'versions', 'mode', 'description'], rows.map((r) => [sanitizeInline(r.name), r.activeVersion ?? '-', r.versions, r.mode ?? '-', sanitizeInline(r.description ?? '')])),
+      });
     });
 
   policy

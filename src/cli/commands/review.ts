@@ -26,7 +26,7 @@ import { ProposalStatus } from '../../domain/proposal.js';
 import { canonicalSpec } from '../../dashboard/view/yaml-diff.js';
 import { parseIntOption } from '../action.js';
 import type { CliContext } from '../context.js';
-import { printJson, println, table } from '../output.js';
+import { printList, println, table } from '../output.js';
 
 /**
  * approve / reject / promote / rollback / dashboard. Promotion is the one place that touches the
@@ -211,16 +211,15 @@ export function registerReview(program: Command, ctx: CliContext): void {
         throw new InputError(`--status: "${flags.status}" is not one of ${ProposalStatus.options.join(', ')}`);
       }
       const { db } = await ctx.store();
-      const rows = await listProposalRows(db, flags.status);
-      if (flags.json) return printJson(ctx, rows);
-      if (rows.length === 0) return println(ctx, 'No proposals yet (routelab propose --run R).');
-      println(
-        ctx,
-        table(
-          ['proposal', 'policy', 'base', 'status', 'decided by', 'created (UTC)'],
-          rows.map((r) => [r.id, sanitizeInline(r.policy), `v${r.baseVersion}`, r.status, sanitizeInline(r.decidedBy ?? '—'), fmtDate(r.createdAt)]),
-        ),
-      );
+      printList(ctx, await listProposalRows(db, flags.status), {
+        json: flags.json,
+        empty: 'No proposals yet (routelab propose --run R).',
+        table: (rows) =>
+          table(
+            ['proposal', 'policy', 'base', 'status', 'decided by', 'created (UTC)'],
+            rows.map((r) => [r.id, sanitizeInline(r.policy), `v${r.baseVersion}`, r.status, sanitizeInline(r.decidedBy ?? '—'), fmtDate(r.createdAt)]),
+          ),
+      });
     });
   proposalsCmd
     .command('show')

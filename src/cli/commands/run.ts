@@ -17,7 +17,7 @@ import { listRuns } from '../../store/repos/run-repo.js';
 import { requireSharedStores, runUntilSignalled, startRoutelabWorker } from '../../../workers/worker.js';
 import { collect, ExitError, parseIntOption, parseNumberOption } from '../action.js';
 import type { CliContext } from '../context.js';
-import { note, printJson, println, table } from '../output.js';
+import { note, printJson, printList, println, table } from '../output.js';
 
 interface RunFlags {
   policy: string;
@@ -55,17 +55,16 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--json', 'JSON on stdout')
     .action(async (flags: { json?: boolean }) => {
       const { db } = await ctx.store();
-      const rows = await listRuns(db);
-      if (flags.json) return printJson(ctx, rows);
-      if (rows.length === 0) return println(ctx, 'no runs yet: `routelab run --policy N --golden G`');
-      println(
-        ctx,
-        table(
-          // Newest first; no date column so that the run id (what `runs show` needs) is never cut.
-          ['run', 'status', 'policy', 'source', 'pairs', 'cost'],
-          rows.map((r) => [r.id, r.status, r.policy, `${r.sourceKind}:${r.sourceName}`, r.pairs, usd(r.costUsd)]),
-        ),
-      );
+      printList(ctx, await listRuns(db), {
+        json: flags.json,
+        empty: 'no runs yet: `routelab run --policy N --golden G`',
+        table: (rows) =>
+          table(
+            // Newest first; no date column so that the run id (what `runs show` needs) is never cut.
+            ['run', 'status', 'policy', 'source', 'pairs', 'cost'],
+            rows.map((r) => [r.id, r.status, r.policy, `${r.sourceKind}:${r.sourceName}`, r.pairs, usd(r.costUsd)]),
+          ),
+      });
     });
   runs
     .command('show')

@@ -10,7 +10,7 @@ import { parseRedactConfig, REDACT_CONFIG_PATH } from '../../traffic/redact-conf
 import type { UserPattern } from '../../traffic/redact.js';
 import { collect, parseIntOption, parseNumberOption } from '../action.js';
 import type { CliContext } from '../context.js';
-import { note, printJson, println, table } from '../output.js';
+import { note, printJson, printList, println, table } from '../output.js';
 
 interface ImportFlags {
   file: string[];
@@ -95,16 +95,15 @@ export function registerTraffic(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON only')
     .action(async (flags: { json?: boolean }) => {
       const store = await ctx.store();
-      const rows = await listSamples(store.db);
-      if (flags.json) return printJson(ctx, rows);
-      if (rows.length === 0) return println(ctx, 'no samples yet: routelab traffic sample --name S --size K');
-      println(
-        ctx,
-        table(
-          ['sample', 'size', 'rate', 'seed', 'stratified by', 'created'],
-          rows.map((r) => [sanitizeInline(r.name), r.size, rateText(r.rate), sanitizeInline(r.seed), String(r.method.stratify_by ?? '-'), r.createdAt.toISOString().slice(0, 16)]),
-        ),
-      );
+      printList(ctx, await listSamples(store.db), {
+        json: flags.json,
+        empty: 'no samples yet: routelab traffic sample --name S --size K',
+        table: (rows) =>
+          table(
+            ['sample', 'size', 'rate', 'seed', 'stratified by', 'created'],
+            rows.map((r) => [sanitizeInline(r.name), r.size, rateText(r.rate), sanitizeInline(r.seed), String(r.method.stratify_by ?? '-'), r.createdAt.toISOString().slice(0, 16)]),
+          ),
+      });
     });
 }
 

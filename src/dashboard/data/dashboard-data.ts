@@ -1,5 +1,6 @@
 import type { PolicySpec } from '../../domain/policy-spec.js';
 import type { ProposalOptions, SplitMetrics } from '../../domain/proposal.js';
+import type { PromotionRecord } from '../../store/repos/review-repo.js';
 
 /**
  * Plain data the dashboard's loaders read from the store. View models are built from these by pure
@@ -108,18 +109,8 @@ export interface PolicyRow {
   versions: number;
 }
 
-export interface PromotionRow {
-  id: string;
-  policyName: string;
-  kind: string;
-  fromVersion: number | null;
-  toVersion: number;
-  proposalId: string | null;
-  actor: string;
-  comment: string | null;
-  exports: string[];
-  createdAt: Date;
-}
+/** One promotion or rollback as the Promotions screen lists it. */
+export type PromotionRow = Omit<PromotionRecord, 'policyId'>;
 
 export interface PromotionsData {
   policies: PolicyRow[];

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import { afterEach, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/db.js';
 import { createTestDatabase } from '../../helpers/stores.js';
 import { testPrefix } from '../../helpers/redis.js';
 import { assertExactlyOnce } from '../checker.js';
-import { BIN, cleanupList, hasStackTrace, ROOT, spawnWorker, startPrivateRedis, until } from '../harness.js';
+import { cleanupList, hasStackTrace, spawnProducer, spawnWorker, startPrivateRedis, until } from '../harness.js';
 import { startModelServer } from '../model-server.js';
 import { startPgProxy } from '../pg-proxy.js';
 import { CANARY, CANARY_ENV, seedInputs } from '../run-fixture.js';
@@ -36,13 +35,8 @@ it('Postgres unreachable for 3 s mid-run (connections reset, new ones refused): 
   const env = { ...process.env, DATABASE_URL: proxy.through(dbase.url), REDIS_URL: redis.url, ROUTELAB_QUEUE_PREFIX: testPrefix(), ROUTELAB_WORKER_LOCK_MS: '3000', ROUTELAB_DEBUG: '', [CANARY_ENV]: CANARY };
   const workers = [spawnWorker(env, 2)];
   for (const w of workers) cleanups.add(() => w.kill());
-  const producer = spawn(process.execPath, [BIN, 'run', '--policy', seeded.policy, '--variant', seeded.variants[0] as string, '--golden', seeded.golden, '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  producer.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  producer.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  const exited = new Promise<number | null>((r) => producer.on('exit', (code) => r(code)));
-  cleanups.add(() => void producer.kill('SIGKILL'));
+  const producer = spawnProducer(env, seeded);
+  cleanups.add(() => producer.kill());
 
   const stored = async () => Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes`))[0]?.n ?? 0);
   await until(async () => (await stored()) >= 16, 30_000, 'the first outcomes to be stored');
@@ -51,7 +45,9 @@ it('Postgres unreachable for 3 s mid-run (connections reset, new ones refused): 
   await new Promise((r) => setTimeout(r, 3000));
   await proxy.up();
 
-  const code = await exited;
+  const code = await producer.exited;
+  const err = producer.err();
+  const out = producer.out();
   expect(hasStackTrace(err)).toBe(false);
   expect(workers.every((w) => w.alive())).toBe(true);
   const [run] = await store.rows<{ id: string; status: string; coverage: number | null }>(sql`select id, status, coverage from runs`);

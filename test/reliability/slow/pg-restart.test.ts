@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterEach, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { openStore } from '../../../src/store/db.js';
 import { createTestDatabase } from '../../helpers/stores.js';
 import { testPrefix } from '../../helpers/redis.js';
 import { assertExactlyOnce } from '../checker.js';
-import { BIN, cleanupList, hasStackTrace, retrying, ROOT, spawnWorker, startPrivateRedis, until } from '../harness.js';
+import { cleanupList, hasStackTrace, retrying, spawnProducer, spawnWorker, startPrivateRedis, until } from '../harness.js';
 import { startModelServer } from '../model-server.js';
 import { CANARY, CANARY_ENV, seedInputs } from '../run-fixture.js';
 
@@ -45,19 +45,16 @@ it('PostgreSQL restarted mid-run: the run completes exactly once, workers and pr
   const env = { ...process.env, DATABASE_URL: dbase.url, REDIS_URL: redis.url, ROUTELAB_QUEUE_PREFIX: testPrefix(), ROUTELAB_WORKER_LOCK_MS: '3000', [CANARY_ENV]: CANARY };
   const workers = [spawnWorker(env, 2), spawnWorker(env, 2)];
   for (const w of workers) cleanups.add(() => w.kill());
-  const producer = spawn(process.execPath, [BIN, 'run', '--policy', seeded.policy, '--variant', seeded.variants[0] as string, '--golden', seeded.golden, '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  producer.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  producer.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  const exited = new Promise<number | null>((r) => producer.on('exit', (code) => r(code)));
-  cleanups.add(() => void producer.kill('SIGKILL'));
+  const producer = spawnProducer(env, seeded);
+  cleanups.add(() => producer.kill());
 
   const stored = () => retrying(async () => Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes`))[0]?.n ?? 0), 100);
   await until(async () => (await stored()) >= 16, 60_000, 'the first outcomes to be stored');
   restartPostgres();
 
-  const code = await exited;
+  const code = await producer.exited;
+  const err = producer.err();
+  const out = producer.out();
   expect(hasStackTrace(err)).toBe(false);
   expect({ code, err: err.slice(-400) }).toEqual({ code: 0, err: expect.any(String) });
   const summary = JSON.parse(out) as { run_id: string; status: string };
