@@ -27,22 +27,24 @@ export function hashSeed(text: string): number {
   return h >>> 0;
 }
 
-/** sfc32: small, fast, well-distributed; four 32-bit words of state. */
+/**
+ * sfc32: small, fast, well-distributed; four 32-bit words of state. The words live in a typed
+ * array: kept in closure variables, every update past 2^31 boxed a fresh heap number, which cost
+ * more than the whole router decision around it.
+ */
 export function createRng(seed: number | string): Rng {
   const s = typeof seed === 'string' ? hashSeed(seed) : seed >>> 0;
-  let a = 0x9e3779b9;
-  let b = 0x243f6a88;
-  let c = 0xb7e15162;
-  let d = s ^ 0xdeadbeef;
+  const w = Int32Array.of(0x9e3779b9, 0x243f6a88, 0xb7e15162, s ^ 0xdeadbeef);
   const next32 = (): number => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
-    let t = (a + b) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    d = (d + 1) | 0;
-    t = (t + d) | 0;
-    c = (c + t) | 0;
+    const a = w[0] as number;
+    const b = w[1] as number;
+    const c = w[2] as number;
+    const d = ((w[3] as number) + 1) | 0;
+    const t = (((a + b) | 0) + d) | 0;
+    w[0] = b ^ (b >>> 9);
+    w[1] = (c + (c << 3)) | 0;
+    w[2] = (((c << 21) | (c >>> 11)) + t) | 0;
+    w[3] = d;
     return t >>> 0;
   };
   for (let i = 0; i < 15; i++) next32();

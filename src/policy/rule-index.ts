@@ -1,5 +1,5 @@
 import type { Rule } from '../domain/policy-spec.js';
-import { compileFirstMatch, fieldReader } from './condition.js';
+import { compileFirstMatch, compileKeyedFirstMatch, fieldReader } from './condition.js';
 import type { RequestContext } from './request-context.js';
 
 /**
@@ -11,17 +11,8 @@ import type { RequestContext } from './request-context.js';
 export interface RuleIndex<R> {
   /** The candidate rules for a request, in priority order… */
   candidates(request: RequestContext): readonly R[];
-  /** …and the first of them that matches (one generated function per candidate list). */
+  /** …and the first of them that matches (one generated function: a switch on the field's value). */
   firstMatch(request: RequestContext): R | null;
-}
-
-interface CandidateList<R> {
-  rules: readonly R[];
-  first: (request: RequestContext) => number;
-}
-
-function candidateList<R>(rules: ReadonlyArray<{ when: Rule['when']; compiled: R }>): CandidateList<R> {
-  return { rules: rules.map((r) => r.compiled), first: compileFirstMatch(rules.map((r) => r.when)) };
 }
 
 type Primitive = string | number | boolean;
@@ -41,47 +32,54 @@ function allowedValues(when: Rule['when'], field: string): Primitive[] | null {
 }
 
 export function buildRuleIndex<R>(rules: ReadonlyArray<{ when: Rule['when']; compiled: R }>): RuleIndex<R> {
-  const all = candidateList(rules);
+  const all = rules.map((r) => r.compiled);
+  const allFirst = compileFirstMatch(rules.map((r) => r.when));
+  const linear: RuleIndex<R> = {
+    candidates: () => all,
+    firstMatch: (request) => pick(all, allFirst(request)),
+  };
   // The field constrained by the most rules is the one worth indexing.
   const counts = new Map<string, number>();
   for (const r of rules) for (const key of Object.keys(r.when)) if (allowedValues(r.when, key)) counts.set(key, (counts.get(key) ?? 0) + 1);
   const best = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
   const read = best ? fieldReader(best[0]) : undefined;
-  if (!best || best[1] < 2 || !read) return indexOver(() => all);
+  if (!best || best[1] < 2 || !read) return linear;
 
   const allowed = rules.map((r) => allowedValues(r.when, best[0]));
-  type Entry = (typeof rules)[number];
-  const lists = new Map<Primitive, Entry[]>();
+  const lists = new Map<Primitive, number[]>();
   for (const values of allowed) for (const v of values ?? []) lists.set(v, []);
-  const open: Entry[] = [];
-  rules.forEach((r, i) => {
-    const values = allowed[i];
+  const open: number[] = [];
+  allowed.forEach((values, i) => {
     if (!values) {
-      open.push(r);
-      for (const list of lists.values()) list.push(r);
+      open.push(i);
+      for (const list of lists.values()) list.push(i);
     } else {
-      for (const v of new Set(values)) lists.get(v)?.push(r);
+      for (const v of new Set(values)) lists.get(v)?.push(i);
     }
   });
-  const byValue = new Map([...lists.entries()].map(([v, list]) => [v, candidateList(list)]));
-  const unconstrained = candidateList(open);
-  return indexOver((request) => {
-    const v = read(request);
+  const keyed = (ids: readonly number[]) => ids.map((id) => ({ id, when: (rules[id] as (typeof rules)[number]).when }));
+  const first = compileKeyedFirstMatch(
+    best[0],
+    [...lists.entries()].map(([value, ids]) => ({ value, conditions: keyed(ids) })),
+    keyed(open),
     // An array field (tags) can match several keys: keep it simple and test every rule.
-    if (Array.isArray(v)) return all;
-    return (isPrimitive(v) ? byValue.get(v) : undefined) ?? unconstrained;
-  });
+    keyed(rules.map((_, i) => i)),
+  );
+  if (!first) return linear;
+  const byValue = new Map([...lists.entries()].map(([v, ids]) => [v, ids.map((id) => all[id] as R)]));
+  const unconstrained = open.map((id) => all[id] as R);
+  return {
+    candidates: (request) => {
+      const v = read(request);
+      if (Array.isArray(v)) return all;
+      return (isPrimitive(v) ? byValue.get(v) : undefined) ?? unconstrained;
+    },
+    firstMatch: (request) => pick(all, first(request)),
+  };
 }
 
-function indexOver<R>(lookup: (request: RequestContext) => CandidateList<R>): RuleIndex<R> {
-  return {
-    candidates: (request) => lookup(request).rules,
-    firstMatch: (request) => {
-      const list = lookup(request);
-      const k = list.first(request);
-      return k < 0 ? null : (list.rules[k] as R);
-    },
-  };
+function pick<R>(all: readonly R[], k: number): R | null {
+  return k < 0 ? null : (all[k] as R);
 }
 
 function isPrimitive(v: unknown): v is Primitive {
