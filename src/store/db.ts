@@ -28,6 +28,8 @@ export interface StoreOptions {
   max?: number;
   /** A PGlite data dir dump to start from (tests clone one migrated template instead of migrating). */
   pgliteTemplate?: Blob;
+  /** Where the migrations are (default: the package's migrations/; upgrade tests pass an older set). */
+  migrationsFolder?: string;
 }
 
 const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -98,7 +100,7 @@ export async function migrateStore(store: Store, options: StoreOptions): Promise
     // PGlite is one connection in one process; the lock documents intent and costs nothing.
     await store.db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK})`);
     try {
-      await migrate(store.db as never, { migrationsFolder: MIGRATIONS });
+      await migrate(store.db as never, { migrationsFolder: options.migrationsFolder ?? MIGRATIONS });
     } finally {
       await store.db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK})`);
     }
@@ -110,7 +112,7 @@ export async function migrateStore(store: Store, options: StoreOptions): Promise
   const client = postgres(options.url as string, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {
     await client`select pg_advisory_lock(${MIGRATION_LOCK})`;
-    await migrate(drizzle(client), { migrationsFolder: MIGRATIONS });
+    await migrate(drizzle(client), { migrationsFolder: options.migrationsFolder ?? MIGRATIONS });
     await client`select pg_advisory_unlock(${MIGRATION_LOCK})`;
   } finally {
     await client.end({ timeout: 5 });

@@ -6,7 +6,7 @@ import { copyTrafficWriter, createImport, deleteImport, finishImport, insertQuar
 import { QUARANTINE_LIST_LIMIT, type ImportSummary, type QuarantinedLine } from './import-summary.js';
 import { batchRole, detectFormat, type BatchRole } from './readers/detect.js';
 import { readLangfuse } from './readers/langfuse.js';
-import { readValues, type SourceProgress } from './readers/line-source.js';
+import { decode, readRawBatches, readValues, type SourceProgress } from './readers/line-source.js';
 import { readLiteLlm } from './readers/litellm.js';
 import { joinBatch, readBatchInput, readBatchOutput, type BatchOutput } from './readers/openai-batch.js';
 import { readOpenAiChat } from './readers/openai-chat.js';
@@ -77,7 +77,7 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
   const totalBytes = inputs.reduce((s, i) => s + i.size, 0);
   const batchSize = opts.batchSize ?? (store.kind === 'postgres' ? 5000 : 500);
 
-  const run = async <Row,>(db: Db, importId: number, writer: TrafficWriter<Row>): Promise<ImportSummary> => {
+  const run = async <Batch,>(db: Db, importId: number, writer: TrafficWriter<Batch>): Promise<ImportSummary> => {
     const state = new ImportState(db, importId, format, batchSize, redact, writer);
     try {
       return await runWith(state);
@@ -97,18 +97,25 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
     else {
       const reader = READERS[format];
       for (const input of inputs) {
-        for await (const item of readValues(input.file, progress)) {
-          tick();
-          if ('reason' in item) {
-            await state.quarantine(input.file, item.line, item.reason);
-            continue;
+        // A chunk of the file at a time; a promise is awaited only when a batch is full.
+        for await (const raws of readRawBatches(input.file, progress)) {
+          for (const rawItem of raws) {
+            tick();
+            const item = decode(rawItem);
+            if ('reason' in item) {
+              await state.quarantine(input.file, item.line, item.reason);
+              continue;
+            }
+            const out = reader(item.value, input.ctx);
+            state.skipped += out.skipped;
+            for (const reason of out.bad) await state.quarantine(input.file, item.line, reason);
+            // The raw line identifies a record only when the line is that one record.
+            const raw = out.records.length === 1 ? item.raw : undefined;
+            for (const record of out.records) {
+              const full = state.add(record, raw);
+              if (full) await full;
+            }
           }
-          const out = reader(item.value, input.ctx);
-          state.skipped += out.skipped;
-          for (const reason of out.bad) await state.quarantine(input.file, item.line, reason);
-          // The raw line identifies a record only when the line is that one record.
-          const raw = out.records.length === 1 ? item.raw : undefined;
-          for (const record of out.records) await state.add(record, raw);
         }
       }
     }
@@ -255,7 +262,7 @@ async function importBatch(inputs: FileInput[], state: ImportState<unknown>, pro
  * Counters and the pending batch of one import. A batch is written while the next is read; at most
  * WRITES_IN_FLIGHT batches are pending, so memory stays flat however fast the file is read.
  */
-class ImportState<Row> {
+class ImportState<Batch> {
   imported = 0;
   read = 0;
   notReplayable = 0;
@@ -264,7 +271,8 @@ class ImportState<Row> {
   redactedKinds: Record<string, number> = {};
   quarantinedCount = 0;
   quarantinedList: QuarantinedLine[] = [];
-  private batch: Row[] = [];
+  private batch: Batch;
+  private batchRows = 0;
   private batchNotReplayable = 0;
   private bad: QuarantinedLine[] = [];
   private readonly inFlight = new Set<Promise<void>>();
@@ -277,21 +285,25 @@ class ImportState<Row> {
     private readonly format: TrafficFormat,
     private readonly batchSize: number,
     redact: ReturnType<typeof createRedactor>,
-    private readonly writer: TrafficWriter<Row>,
+    private readonly writer: TrafficWriter<Batch>,
   ) {
     this.scrub = createScrubber(redact);
+    this.batch = writer.batch();
   }
 
-  async add(record: NormalisedRecord, raw?: Buffer): Promise<void> {
+  /** Add a record to the pending batch; when that fills it, the returned promise is its write. */
+  add(record: NormalisedRecord, raw?: Buffer): Promise<void> | undefined {
     const id = recordId(this.format, record, raw);
     const scrubbed = this.scrub(record);
-    this.redacted += scrubbed.count;
-    for (const [k, n] of Object.entries(scrubbed.kinds)) this.redactedKinds[k] = (this.redactedKinds[k] ?? 0) + n;
+    if (scrubbed.count) {
+      this.redacted += scrubbed.count;
+      for (const [k, n] of Object.entries(scrubbed.kinds)) this.redactedKinds[k] = (this.redactedKinds[k] ?? 0) + n;
+    }
     const r = scrubbed.record;
     this.read++;
     if (!r.replayable) this.batchNotReplayable++;
-    this.batch.push(this.writer.row({ id, timestamp: r.timestamp, request: r.request, metadata: r.metadata, response: r.response, replayable: r.replayable, format: this.format }));
-    if (this.batch.length >= this.batchSize) await this.write();
+    this.writer.add(this.batch, { id, timestamp: r.timestamp, request: r.request, metadata: r.metadata, response: r.response, replayable: r.replayable, format: this.format });
+    return ++this.batchRows >= this.batchSize ? this.write() : undefined;
   }
 
   async quarantine(file: string, line: number, reason: string): Promise<void> {
@@ -316,16 +328,18 @@ class ImportState<Row> {
   /** Start writing the current batch once fewer than WRITES_IN_FLIGHT are pending. */
   private async write(): Promise<void> {
     const records = this.batch;
+    const rows = this.batchRows;
     const recordsNotReplayable = this.batchNotReplayable;
     const bad = this.bad;
-    this.batch = [];
+    this.batch = this.writer.batch();
+    this.batchRows = 0;
     this.batchNotReplayable = 0;
     this.bad = [];
     while (this.inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(this.inFlight);
     if (this.failure) throw this.failure;
-    if (records.length === 0 && bad.length === 0) return;
+    if (rows === 0 && bad.length === 0) return;
     const job = (async () => {
-      if (records.length) {
+      if (rows) {
         const { inserted, notReplayable } = await this.writer.write(records, recordsNotReplayable);
         this.imported += inserted;
         this.notReplayable += notReplayable;

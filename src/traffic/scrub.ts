@@ -15,6 +15,9 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 const MEMO_MAX_LENGTH = 64;
 const MEMO_MAX_ENTRIES = 20_000;
 
+/** The string fields of the fixed-shape parts of a record, as the scrubber handles them. */
+export const SCRUBBED_FIELDS = { message: ['role', 'content', 'name'], response: ['model', 'output'] } as const;
+
 /**
  * Every string of a record — messages, params, metadata (keys too), output, model — through the
  * redactor, so nothing reaches the store unredacted however deep it sits. The record is rewritten
@@ -51,7 +54,11 @@ export function createScrubber(redact: Redactor): (record: NormalisedRecord) => 
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return text(v);
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) v[i] = walk(v[i]);
+      for (let i = 0; i < v.length; i++) {
+        const item: unknown = v[i];
+        const clean = walk(item);
+        if (clean !== item) v[i] = clean;
+      }
       return v;
     }
     if (v !== null && typeof v === 'object') {
@@ -59,7 +66,10 @@ export function createScrubber(redact: Redactor): (record: NormalisedRecord) => 
       let renamed: Array<[string, string]> | null = null;
       for (const k in o) {
         if (!Object.hasOwn(o, k)) continue;
-        o[k] = walk(o[k]);
+        // Written back only when redaction changed it: most values come back as they went in.
+        const value = o[k];
+        const clean = walk(value);
+        if (clean !== value) o[k] = clean;
         const key = text(k);
         if (key !== k) (renamed ??= []).push([k, key]);
       }
@@ -78,9 +88,19 @@ export function createScrubber(redact: Redactor): (record: NormalisedRecord) => 
   return (record) => {
     kinds = {};
     count = 0;
-    walk(record.request);
+    const { request, response } = record;
+    // Messages and the response have the fixed shapes of domain/traffic-record.ts, built by the
+    // readers: their keys are ours and only their string fields can carry anything (a test holds
+    // this list to the schema). Params and metadata are the caller's, walked whole, keys too.
+    for (const m of request.messages) {
+      m.role = text(m.role);
+      m.content = text(m.content);
+      if (m.name !== undefined) m.name = text(m.name);
+    }
+    walk(request.params);
     walk(record.metadata);
-    walk(record.response);
+    if (response.model !== null) response.model = text(response.model);
+    if (response.output !== null) response.output = text(response.output);
     return { record, kinds, count };
   };
 }

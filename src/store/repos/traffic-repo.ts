@@ -35,23 +35,29 @@ export interface InsertCounts {
 }
 
 /**
- * Writes batches of traffic rows, each serialised as soon as it is read (`row`) so that a pending
- * batch holds strings or bytes rather than record objects. `write` inserts a batch, skipping ids already
- * stored (by earlier imports or earlier in this one), and says how many rows were new.
+ * Writes batches of traffic rows. Each record is serialised into its batch as soon as it is read
+ * (`add`), so that a pending batch holds bytes or strings rather than record objects. `write`
+ * inserts a batch, skipping ids already stored (by earlier imports or earlier in this one), and says
+ * how many rows were new.
  */
-export interface TrafficWriter<Row = unknown> {
-  row(record: TrafficRecord): Row;
-  /** `notReplayable`: how many of `rows` are not replayable (for writers that cannot ask the insert). */
-  write(rows: Row[], notReplayable: number): Promise<InsertCounts>;
+export interface TrafficWriter<Batch = unknown> {
+  /** A new, empty batch. */
+  batch(): Batch;
+  add(batch: Batch, record: TrafficRecord): void;
+  /** `notReplayable`: how many of the batch's rows are not replayable (for writers that cannot ask the insert). */
+  write(batch: Batch, notReplayable: number): Promise<InsertCounts>;
 }
 
 /**
  * Any driver: a batch is one statement with one parameter (the batch as a JSON array), far cheaper
  * than one bind parameter per column per row.
  */
-export function jsonTrafficWriter(db: Db, importId: number): TrafficWriter<string> {
+export function jsonTrafficWriter(db: Db, importId: number): TrafficWriter<string[]> {
   return {
-    row: (r) => JSON.stringify({ id: r.id, ts: r.timestamp, request: r.request, metadata: r.metadata, response: r.response, replayable: r.replayable, format: r.format }),
+    batch: () => [],
+    add: (rows, r) => {
+      rows.push(JSON.stringify({ id: r.id, ts: r.timestamp, request: r.request, metadata: r.metadata, response: r.response, replayable: r.replayable, format: r.format }));
+    },
     write: async (rows) => {
       if (rows.length === 0) return { inserted: 0, notReplayable: 0 };
       const insert = sql`
@@ -72,7 +78,9 @@ export function jsonTrafficWriter(db: Db, importId: number): TrafficWriter<strin
 
 export async function insertTraffic(db: Db, importId: number, records: TrafficRecord[]): Promise<InsertCounts> {
   const writer = jsonTrafficWriter(db, importId);
-  return writer.write(records.map(writer.row), records.filter((r) => !r.replayable).length);
+  const batch = writer.batch();
+  for (const r of records) writer.add(batch, r);
+  return writer.write(batch, records.filter((r) => !r.replayable).length);
 }
 
 /** COPY text format: only backslash needs escaping, since JSON.stringify never leaves a raw tab or newline. */
@@ -84,7 +92,7 @@ const copyText = (json: string) => (json.includes('\\') ? json.replaceAll('\\', 
  * which has already resolved to the stream, and never finishes the stream (porsager/postgres#1173):
  * that promise's reject is routed here instead, so a failed COPY rejects rather than hangs.
  */
-async function copyIn(sqlOf: Sql | TransactionSql, statement: string, rows: Buffer[]): Promise<void> {
+async function copyIn(sqlOf: Sql | TransactionSql, statement: string, chunks: readonly Buffer[]): Promise<void> {
   const query = sqlOf.unsafe(statement);
   let fail: (e: unknown) => void = () => {};
   const failed = new Promise<never>((_, reject) => {
@@ -100,15 +108,45 @@ async function copyIn(sqlOf: Sql | TransactionSql, statement: string, rows: Buff
     };
   }
   const stream = await query.writable();
-  // A few hundred rows per message: no batch-sized buffer is ever built.
-  for (let i = 0; i < rows.length; i += COPY_ROWS_PER_WRITE) {
-    if (!stream.write(Buffer.concat(rows.slice(i, i + COPY_ROWS_PER_WRITE)))) await Promise.race([once(stream, 'drain'), failed]);
+  for (const chunk of chunks) {
+    if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), failed]);
   }
   stream.end();
   await Promise.race([finished(stream), failed]);
 }
 
-const COPY_ROWS_PER_WRITE = 200;
+/**
+ * COPY text rows of one batch, encoded as they come into chunks of COPY_CHUNK bytes: no buffer per
+ * row and no copying them together later (both cost more than the encoding). The chunks are the
+ * messages sent to the server.
+ */
+export class CopyRows {
+  readonly chunks: Buffer[] = [];
+  rows = 0;
+  private current: Buffer | null = null;
+  private used = 0;
+
+  append(row: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; a row that might not fit starts a new chunk.
+    const room = row.length * 3;
+    if (this.current === null || this.current.length - this.used < room) {
+      this.seal();
+      this.current = Buffer.allocUnsafeSlow(Math.max(COPY_CHUNK, room));
+    }
+    this.used += this.current.write(row, this.used);
+    this.rows++;
+  }
+
+  /** The filled chunks; the batch takes no more rows after this. */
+  seal(): readonly Buffer[] {
+    if (this.current !== null && this.used > 0) this.chunks.push(this.current.subarray(0, this.used));
+    this.current = null;
+    this.used = 0;
+    return this.chunks;
+  }
+}
+
+const COPY_CHUNK = 256 * 1024;
 
 /** Postgres' unique_violation: a COPY met an id that is already stored. */
 const UNIQUE_VIOLATION = '23505';
@@ -121,14 +159,14 @@ const UNIQUE_VIOLATION = '23505';
  * careful one. Batches run on pool connections, two at once if the pool has them; each commits
  * alone, so the caller undoes an abandoned import with `deleteImport`.
  */
-export function copyTrafficWriter(db: Db, importId: number): TrafficWriter<Buffer> {
+export function copyTrafficWriter(db: Db, importId: number): TrafficWriter<CopyRows> {
   const client = (db as unknown as { $client: Sql }).$client;
   const columns = 'id, ts, request, metadata, response, replayable, format, import_id';
-  const copyInto = (sqlOf: Sql | TransactionSql, table: string, rows: Buffer[]) => copyIn(sqlOf, `copy ${table} (${columns}) from stdin`, rows);
-  const staged = (rows: Buffer[]) =>
+  const copyInto = (sqlOf: Sql | TransactionSql, table: string, chunks: readonly Buffer[]) => copyIn(sqlOf, `copy ${table} (${columns}) from stdin`, chunks);
+  const staged = (chunks: readonly Buffer[]) =>
     client.begin(async (tx) => {
       await tx.unsafe(`create temp table traffic_stage (like traffic including defaults) on commit drop`);
-      await copyInto(tx, 'traffic_stage', rows);
+      await copyInto(tx, 'traffic_stage', chunks);
       const [row] = await tx.unsafe<Array<{ n: number; nr: number }>>(`
         with ins as (
           insert into traffic (${columns}) select ${columns} from traffic_stage
@@ -139,17 +177,21 @@ export function copyTrafficWriter(db: Db, importId: number): TrafficWriter<Buffe
       return { inserted: Number(row?.n ?? 0), notReplayable: Number(row?.nr ?? 0) };
     });
   return {
+    batch: () => new CopyRows(),
     // Encoded at once: a pending batch then holds bytes outside the JS heap, not strings on it.
-    row: (r) =>
-      Buffer.from(`${r.id}\t${r.timestamp}\t${copyText(JSON.stringify(r.request))}\t${copyText(JSON.stringify(r.metadata))}\t${copyText(JSON.stringify(r.response))}\t${r.replayable ? 't' : 'f'}\t${r.format}\t${importId}\n`),
+    add: (rows, r) =>
+      rows.append(
+        `${r.id}\t${r.timestamp}\t${copyText(JSON.stringify(r.request))}\t${copyText(JSON.stringify(r.metadata))}\t${copyText(JSON.stringify(r.response))}\t${r.replayable ? 't' : 'f'}\t${r.format}\t${importId}\n`,
+      ),
     write: async (rows, notReplayable) => {
-      if (rows.length === 0) return { inserted: 0, notReplayable: 0 };
+      const chunks = rows.seal();
+      if (rows.rows === 0) return { inserted: 0, notReplayable: 0 };
       try {
-        await copyInto(client, 'traffic', rows);
-        return { inserted: rows.length, notReplayable };
+        await copyInto(client, 'traffic', chunks);
+        return { inserted: rows.rows, notReplayable };
       } catch (e) {
         if ((e as { code?: unknown }).code !== UNIQUE_VIOLATION) throw e;
-        return (await staged(rows)) as InsertCounts;
+        return (await staged(chunks)) as InsertCounts;
       }
     },
   };

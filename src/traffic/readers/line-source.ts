@@ -27,13 +27,18 @@ const CHUNK = 1024 * 1024;
  * truncation, not JSON) becomes an item with a reason instead of stopping the stream.
  */
 export async function* readValues(path: string, progress: SourceProgress = { bytes: 0 }): AsyncGenerator<SourceItem> {
+  for await (const items of readRawBatches(path, progress)) for (const raw of items) yield decode(raw);
+}
+
+/**
+ * readValues a chunk of the file at a time, undecoded: the values each chunk read completes come
+ * as one array, so a big import pays for one asynchronous step per megabyte instead of one per
+ * line, and parses each value (`decode`) only when it gets to it.
+ */
+export async function* readRawBatches(path: string, progress: SourceProgress = { bytes: 0 }): AsyncGenerator<RawItem[]> {
   const layout = await sniffLayout(path);
   const chunks = countBytes(createReadStream(path, { highWaterMark: CHUNK }), progress);
-  if (layout === 'jsonl') {
-    for await (const raw of splitLines(chunks)) yield decode(raw);
-  } else {
-    for await (const raw of splitValues(chunks, layout === 'array')) yield decode(raw);
-  }
+  yield* layout === 'jsonl' ? splitLines(chunks) : splitValues(chunks, layout === 'array');
 }
 
 async function* countBytes(stream: AsyncIterable<Buffer>, progress: SourceProgress): AsyncGenerator<Buffer> {
@@ -76,14 +81,16 @@ export async function sniffLayout(path: string): Promise<Layout> {
 
 const stripBom = (s: string) => (s.charCodeAt(0) === 0xfeff ? s.slice(1) : s);
 
-interface RawItem {
+/** A value's bytes as split from the file, not parsed yet. */
+export interface RawItem {
   line: number;
   buf: Buffer | null;
   /** Set when the item was dropped for its size or for ending early. */
   problem?: string;
 }
 
-async function* splitLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawItem> {
+/** The lines of each chunk read, as one array (possibly empty). */
+async function* splitLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawItem[]> {
   let parts: Buffer[] = [];
   let size = 0;
   let oversize = false;
@@ -99,19 +106,21 @@ async function* splitLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawIte
     return item;
   };
   for await (const chunk of chunks) {
+    const out: RawItem[] = [];
     let from = 0;
     for (let nl = chunk.indexOf(NL, from); nl !== -1; nl = chunk.indexOf(NL, from)) {
       // CRLF files: the CR is not part of the line (so the raw-line id matches the LF file's).
       append(chunk.subarray(from, nl > from && chunk[nl - 1] === 0x0d ? nl - 1 : nl));
       const item = finish();
-      if (item && !isBlank(item.buf)) yield item;
+      if (item && !isBlank(item.buf)) out.push(item);
       from = nl + 1;
     }
     if (from < chunk.length) append(chunk.subarray(from));
+    yield out;
   }
   if (size > 0 || oversize) {
     const item = finish();
-    if (item && !isBlank(item.buf)) yield item;
+    if (item && !isBlank(item.buf)) yield [item];
   }
 
   function append(piece: Buffer) {
@@ -139,10 +148,10 @@ function isBlank(buf: Buffer | null): boolean {
 }
 
 /**
- * Split a top-level array into its elements (or a file into its concatenated documents) without
+ * Split a top-level array into its elements, the ones each chunk completes as one array (or a file into its concatenated documents) without
  * parsing: track strings, escapes and nesting depth byte by byte. Each item starts at its line.
  */
-async function* splitValues(chunks: AsyncIterable<Buffer>, unwrapArray: boolean): AsyncGenerator<RawItem> {
+async function* splitValues(chunks: AsyncIterable<Buffer>, unwrapArray: boolean): AsyncGenerator<RawItem[]> {
   const limit = unwrapArray ? MAX_LINE_BYTES : MAX_DOCUMENT_BYTES;
   const base = unwrapArray ? 1 : 0;
   let depth = 0;
@@ -180,6 +189,7 @@ async function* splitValues(chunks: AsyncIterable<Buffer>, unwrapArray: boolean)
   };
 
   for await (const chunk of chunks) {
+    const out: RawItem[] = [];
     let start = 0;
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i] as number;
@@ -197,11 +207,13 @@ async function* splitValues(chunks: AsyncIterable<Buffer>, unwrapArray: boolean)
           depth = 1;
           continue;
         }
-        yield { line, buf: null, problem: 'not a JSON array' };
+        out.push({ line, buf: null, problem: 'not a JSON array' });
+        yield out;
         return;
       }
       if (closed) {
-        yield { line, buf: null, problem: 'content after the end of the JSON array' };
+        out.push({ line, buf: null, problem: 'content after the end of the JSON array' });
+        yield out;
         return;
       }
       if (!inItem) {
@@ -222,34 +234,35 @@ async function* splitValues(chunks: AsyncIterable<Buffer>, unwrapArray: boolean)
         if (depth < base) {
           // `]` closing the array right after a scalar element.
           keep(chunk.subarray(start, i));
-          yield take();
+          out.push(take());
           closed = true;
           depth = 0;
           continue;
         }
         if (depth === base) {
           keep(chunk.subarray(start, i + 1));
-          yield take();
+          out.push(take());
           continue;
         }
       } else if (c === 0x2c && depth === base && unwrapArray) {
         keep(chunk.subarray(start, i));
-        yield take();
+        out.push(take());
         continue;
       }
     }
     if (inItem) keep(chunk.subarray(start));
+    yield out;
   }
   if (inItem) {
     const item = take();
-    yield { line: item.line, buf: null, problem: item.problem ?? 'truncated: the file ends inside a JSON value' };
+    yield [{ line: item.line, buf: null, problem: item.problem ?? 'truncated: the file ends inside a JSON value' }];
   } else if (unwrapArray && opened && !closed) {
-    yield { line, buf: null, problem: 'truncated: the JSON array is never closed' };
+    yield [{ line, buf: null, problem: 'truncated: the JSON array is never closed' }];
   }
 }
 
 /** Bytes → a parsed value, or why not. Parser messages are not kept: they quote the input. */
-function decode(raw: RawItem): SourceItem {
+export function decode(raw: RawItem): SourceItem {
   const { line, buf } = raw;
   if (raw.problem || !buf) return { line, reason: raw.problem ?? 'unreadable' };
   if (buf.indexOf(0) !== -1) return { line, reason: 'contains a NUL byte' };

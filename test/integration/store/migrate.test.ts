@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openStore } from '../../../src/store/db.js';
@@ -32,13 +33,16 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
   });
 });
 
+const journal = JSON.parse(readFileSync(new URL('../../../migrations/meta/_journal.json', import.meta.url), 'utf8')) as { entries: unknown[] };
+
 describe('migrations on Postgres', () => {
   it('two processes migrating at once both succeed and apply once', async () => {
     const dbase = await createTestDatabase();
     try {
       const [a, b] = await Promise.all([openStore({ url: dbase.url, max: 1 }), openStore({ url: dbase.url, max: 1 })]);
       const applied = await a.rows<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-      expect(applied[0]?.n).toBe(1);
+      // Each migration once, not once per process.
+      expect(applied[0]?.n).toBe(journal.entries.length);
       await Promise.all([a.close(), b.close()]);
     } finally {
       await dbase.drop();

@@ -48,6 +48,17 @@ describe.each(STORE_KINDS)('batched writes on %s', (kind) => {
     const rows = await store.rows<{ content: string }>(sql`select request->'messages'->0->>'content' as content from traffic order by ts`);
     expect(rows.map((r) => r.content)).toEqual([tricky, '\\']);
   });
+
+  it('keeps every row whole across the writer\'s 256 KB chunks, including a row larger than one', async () => {
+    // 700 rows of ~1.3 KB of multi-byte text in one batch, then one row of ~600 KB.
+    const text = (i: number) => `${i}:${'ünïcode 🚲 '.repeat(100)}`;
+    const lines = Array.from({ length: 700 }, (_, i) => chat(i % 60, text(i)).replace('"timestamp":"2026-11-20T08:', `"id":"r${i}","timestamp":"2026-11-20T08:`));
+    lines.push(chat(1, 'x'.repeat(600_000)).replace('"timestamp"', '"id":"big","timestamp"'));
+    expect(await importTraffic(store, [file('chunks.jsonl', lines)], { batchSize: 5000 })).toMatchObject({ imported: 701, duplicates: 0 });
+    const rows = await store.rows<{ content: string }>(sql`select request->'messages'->0->>'content' as content from traffic`);
+    const expected = [...Array.from({ length: 700 }, (_, i) => text(i)), 'x'.repeat(600_000)];
+    expect(rows.map((r) => r.content).sort()).toEqual(expected.sort());
+  });
 });
 
 describe('copyTrafficWriter on postgres', () => {
@@ -60,7 +71,9 @@ describe('copyTrafficWriter on postgres', () => {
   it('rejects a batch the server refuses instead of waiting forever, and the pool stays usable', async () => {
     const importId = await createImport(store.db, ['x.jsonl'], 'openai-chat');
     const writer = copyTrafficWriter(store.db, importId);
-    await expect(writer.write([Buffer.from('t_1\tnot a time\t{}\t{}\t{}\tt\topenai-chat\t1\n')], 0)).rejects.toThrow(/timestamp|invalid input/);
+    const batch = writer.batch();
+    batch.append('t_1\tnot a time\t{}\t{}\t{}\tt\topenai-chat\t1\n');
+    await expect(writer.write(batch, 0)).rejects.toThrow(/timestamp|invalid input/);
     expect(await store.rows(sql`select count(*)::int as n from traffic`)).toEqual([{ n: 0 }]);
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseTimestamp } from '../../../src/traffic/normalise/timestamp.js';
 import { buildMetadata } from '../../../src/traffic/normalise/metadata.js';
-import { scrubRecord } from '../../../src/traffic/scrub.js';
+import { z } from 'zod';
+import { Message, TrafficResponse } from '../../../src/domain/traffic-record.js';
+import { SCRUBBED_FIELDS, scrubRecord } from '../../../src/traffic/scrub.js';
 import { createRedactor } from '../../../src/traffic/redact.js';
 
 describe('parseTimestamp', () => {
@@ -46,6 +48,37 @@ describe('scrubRecord', () => {
     const text = JSON.stringify(r.record);
     expect(text).not.toMatch(/a@b\.com|abcdefghijklmnop|x@y\.org|\\u0000|\\ud800/);
     expect(r.kinds).toEqual({ email: 2, bearer_token: 1, openai_key: 1 });
+  });
+});
+
+describe('scrubRecord and the record schema', () => {
+  // The scrubber handles messages and the response field by field; a string field added to either
+  // schema must be added there too, or it would reach the store unredacted.
+  const stringFields = (shape: Record<string, unknown>) =>
+    Object.entries(shape)
+      .filter(([, t]) => {
+        let inner = t as { unwrap?: () => unknown };
+        while (typeof inner.unwrap === 'function') inner = inner.unwrap() as typeof inner;
+        return inner instanceof z.ZodString;
+      })
+      .map(([k]) => k)
+      .sort();
+
+  it('covers every string field of a message and of the response', () => {
+    expect(stringFields(Message.shape)).toEqual([...SCRUBBED_FIELDS.message].sort());
+    expect(stringFields(TrafficResponse.shape)).toEqual([...SCRUBBED_FIELDS.response].sort());
+  });
+
+  it('redacts each of those fields', () => {
+    const secret = 'sk-abcdefghijklmnopqrstuv';
+    const message = Object.fromEntries(SCRUBBED_FIELDS.message.map((k) => [k, `${k} ${secret}`]));
+    const response = { status: 200, latency_ms: null, input_tokens: null, output_tokens: null, cost_usd: null, ...Object.fromEntries(SCRUBBED_FIELDS.response.map((k) => [k, `${k} ${secret}`])) };
+    const r = scrubRecord(
+      { sourceId: null, timestamp: '2026-11-20T00:00:00.000Z', request: { messages: [message as never], params: {} }, metadata: { tags: [] }, response: response as never, replayable: true },
+      createRedactor(),
+    );
+    expect(JSON.stringify(r.record)).not.toContain(secret);
+    expect(r.count).toBe(SCRUBBED_FIELDS.message.length + SCRUBBED_FIELDS.response.length);
   });
 });
 
