@@ -5,16 +5,13 @@ import type { Db, Store } from '../store/db.js';
 import { copyTrafficWriter, createImport, deleteImport, finishImport, insertQuarantine, jsonTrafficWriter, type TrafficWriter } from '../store/repos/traffic-repo.js';
 import { QUARANTINE_LIST_LIMIT, type ImportSummary, type QuarantinedLine } from './import-summary.js';
 import { batchRole, detectFormat, type BatchRole } from './readers/detect.js';
-import { readLangfuse } from './readers/langfuse.js';
-import { decode, readRawBatches, readValues, type SourceProgress } from './readers/line-source.js';
-import { readLiteLlm } from './readers/litellm.js';
+import { READERS, type ValueFormat } from './readers/by-format.js';
+import { readRawBatches, readValues, type SourceProgress } from './readers/line-source.js';
 import { joinBatch, readBatchInput, readBatchOutput, type BatchOutput } from './readers/openai-batch.js';
-import { readOpenAiChat } from './readers/openai-chat.js';
-import { readOtel } from './readers/otel.js';
-import type { NormalisedRecord, Reader, ReaderContext } from './readers/reader.js';
-import { recordId } from './record-id.js';
+import type { NormalisedRecord, ReaderContext } from './readers/reader.js';
 import { compileUserPatterns, createRedactor, type UserPattern } from './redact.js';
 import { createScrubber } from './scrub.js';
+import { addRecord, emptyRows, valuesToRows, type RowMaker, type ValueRows } from './value-rows.js';
 
 export interface ImportProgress {
   lines: number;
@@ -31,13 +28,6 @@ export interface ImportOptions {
   /** Rows per batch (default 500 on PGlite, 5000 on Postgres, where batches go in by COPY). */
   batchSize?: number;
 }
-
-const READERS: Record<Exclude<TrafficFormat, 'openai-batch'>, Reader> = {
-  'openai-chat': readOpenAiChat,
-  litellm: readLiteLlm,
-  langfuse: readLangfuse,
-  otel: readOtel,
-};
 
 /** How many leading values of a file are looked at to tell its format. */
 const SNIFF_VALUES = 50;
@@ -78,7 +68,7 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
   const batchSize = opts.batchSize ?? (store.kind === 'postgres' ? 5000 : 500);
 
   const run = async <Batch,>(db: Db, importId: number, writer: TrafficWriter<Batch>): Promise<ImportSummary> => {
-    const state = new ImportState(db, importId, format, batchSize, redact, writer);
+    const state = new ImportState(db, importId, { format, scrub: createScrubber(redact), sink: writer }, batchSize, writer);
     try {
       return await runWith(state);
     } finally {
@@ -86,39 +76,17 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
       await state.settle();
     }
   };
-  const runWith = async (state: ImportState<unknown>): Promise<ImportSummary> => {
+  const runWith = async <Batch,>(state: ImportState<Batch>): Promise<ImportSummary> => {
     const { db, importId } = state;
     const progress: SourceProgress = { bytes: 0 };
     let lines = 0;
-    const tick = () => {
-      if (opts.onProgress && ++lines % PROGRESS_EVERY === 0) opts.onProgress({ lines, bytes: progress.bytes, totalBytes });
+    const tick = (n = 1) => {
+      const before = lines;
+      lines += n;
+      if (opts.onProgress && Math.floor(lines / PROGRESS_EVERY) > Math.floor(before / PROGRESS_EVERY)) opts.onProgress({ lines, bytes: progress.bytes, totalBytes });
     };
     if (format === 'openai-batch') await importBatch(inputs, state, progress, tick);
-    else {
-      const reader = READERS[format];
-      for (const input of inputs) {
-        // A chunk of the file at a time; a promise is awaited only when a batch is full.
-        for await (const raws of readRawBatches(input.file, progress)) {
-          for (const rawItem of raws) {
-            tick();
-            const item = decode(rawItem);
-            if ('reason' in item) {
-              await state.quarantine(input.file, item.line, item.reason);
-              continue;
-            }
-            const out = reader(item.value, input.ctx);
-            state.skipped += out.skipped;
-            for (const reason of out.bad) await state.quarantine(input.file, item.line, reason);
-            // The raw line identifies a record only when the line is that one record.
-            const raw = out.records.length === 1 ? item.raw : undefined;
-            for (const record of out.records) {
-              const full = state.add(record, raw);
-              if (full) await full;
-            }
-          }
-        }
-      }
-    }
+    else await importValues(inputs, format, state, progress, tick);
     await state.flush();
     opts.onProgress?.({ lines, bytes: progress.bytes, totalBytes });
     const seen = state.read + state.quarantinedCount;
@@ -170,7 +138,7 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
   }
 }
 
-function describeBadShare(state: ImportState<unknown>, seen: number, max: number): string {
+function describeBadShare<Batch>(state: ImportState<Batch>, seen: number, max: number): string {
   const first = state.quarantinedList.slice(0, 5).map((q) => ({ file: q.file, line: q.line, message: q.reason }));
   const share = ((100 * state.quarantinedCount) / seen).toFixed(1);
   return new InputError(
@@ -217,8 +185,23 @@ async function describeFile(file: string, requested: 'auto' | TrafficFormat): Pr
   );
 }
 
+/**
+ * Every value of every file, a chunk of the file (about 1 MB) at a time: one asynchronous step per
+ * chunk, and a write awaited only when a batch is full.
+ */
+async function importValues<Batch>(inputs: FileInput[], format: ValueFormat, state: ImportState<Batch>, progress: SourceProgress, tick: (n: number) => void): Promise<void> {
+  const reader = READERS[format];
+  for (const input of inputs) {
+    for await (const items of readRawBatches(input.file, progress)) {
+      tick(items.length);
+      const full = state.take(input.file, valuesToRows(items, reader, input.ctx, state.maker));
+      if (full) await full;
+    }
+  }
+}
+
 /** Outputs first (held slim, by custom_id), then inputs streamed past them; unmatched outputs last. */
-async function importBatch(inputs: FileInput[], state: ImportState<unknown>, progress: SourceProgress, tick: () => void): Promise<void> {
+async function importBatch<Batch>(inputs: FileInput[], state: ImportState<Batch>, progress: SourceProgress, tick: () => void): Promise<void> {
   const outputs = new Map<string, BatchOutput>();
   const ctx = inputs[0]?.ctx as ReaderContext;
   for (const input of inputs.filter((i) => i.role === 'batch-output')) {
@@ -259,8 +242,10 @@ async function importBatch(inputs: FileInput[], state: ImportState<unknown>, pro
 }
 
 /**
- * Counters and the pending batch of one import. A batch is written while the next is read; at most
- * WRITES_IN_FLIGHT batches are pending, so memory stays flat however fast the file is read.
+ * Counters and the pending rows of one import. Rows arrive a chunk at a time (`take`) or a record
+ * at a time (`add`); a batch is written once batchSize rows are pending, while the next is read.
+ * At most WRITES_IN_FLIGHT batches are being written, so memory stays flat however fast the file
+ * is read.
  */
 class ImportState<Batch> {
   imported = 0;
@@ -271,46 +256,50 @@ class ImportState<Batch> {
   redactedKinds: Record<string, number> = {};
   quarantinedCount = 0;
   quarantinedList: QuarantinedLine[] = [];
-  private batch: Batch;
-  private batchRows = 0;
-  private batchNotReplayable = 0;
+  private open: ValueRows<Batch>;
+  private pending: Batch[] = [];
+  private pendingRows = 0;
+  private pendingNotReplayable = 0;
   private bad: QuarantinedLine[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown = null;
-  private readonly scrub: ReturnType<typeof createScrubber>;
 
   constructor(
     readonly db: Db,
     readonly importId: number,
-    private readonly format: TrafficFormat,
+    readonly maker: RowMaker<Batch>,
     private readonly batchSize: number,
-    redact: ReturnType<typeof createRedactor>,
     private readonly writer: TrafficWriter<Batch>,
   ) {
-    this.scrub = createScrubber(redact);
-    this.batch = writer.batch();
+    this.open = emptyRows(writer);
   }
 
-  /** Add a record to the pending batch; when that fills it, the returned promise is its write. */
+  /** One record (OpenAI Batch joins); when that fills a batch, the returned promise is its write. */
   add(record: NormalisedRecord, raw?: Buffer): Promise<void> | undefined {
-    const id = recordId(this.format, record, raw);
-    const scrubbed = this.scrub(record);
-    if (scrubbed.count) {
-      this.redacted += scrubbed.count;
-      for (const [k, n] of Object.entries(scrubbed.kinds)) this.redactedKinds[k] = (this.redactedKinds[k] ?? 0) + n;
+    addRecord(this.open, this.maker, record, raw);
+    if (this.open.rows < this.batchSize) return undefined;
+    return this.take('', this.reopen());
+  }
+
+  /** A chunk's rows and bad lines; when that fills a batch, the returned promise is its write. */
+  take(file: string, rows: ValueRows<Batch>): Promise<void> | undefined {
+    this.read += rows.rows;
+    this.skipped += rows.skipped;
+    if (rows.redacted) {
+      this.redacted += rows.redacted;
+      for (const k in rows.redactedKinds) this.redactedKinds[k] = (this.redactedKinds[k] ?? 0) + (rows.redactedKinds[k] as number);
     }
-    const r = scrubbed.record;
-    this.read++;
-    if (!r.replayable) this.batchNotReplayable++;
-    this.writer.add(this.batch, { id, timestamp: r.timestamp, request: r.request, metadata: r.metadata, response: r.response, replayable: r.replayable, format: this.format });
-    return ++this.batchRows >= this.batchSize ? this.write() : undefined;
+    for (const b of rows.bad) this.note(file, b.line, b.reason);
+    if (rows.rows) {
+      this.pending.push(rows.batch);
+      this.pendingRows += rows.rows;
+      this.pendingNotReplayable += rows.notReplayable;
+    }
+    return this.pendingRows >= this.batchSize || this.bad.length >= this.batchSize ? this.write() : undefined;
   }
 
   async quarantine(file: string, line: number, reason: string): Promise<void> {
-    const entry = { file, line, reason };
-    this.quarantinedCount++;
-    if (this.quarantinedList.length < QUARANTINE_LIST_LIMIT) this.quarantinedList.push(entry);
-    this.bad.push(entry);
+    this.note(file, line, reason);
     if (this.bad.length >= this.batchSize) await this.write();
   }
 
@@ -320,27 +309,43 @@ class ImportState<Batch> {
   }
 
   async flush(): Promise<void> {
+    this.take('', this.reopen());
     await this.write();
     await Promise.all(this.inFlight);
     if (this.failure) throw this.failure;
   }
 
-  /** Start writing the current batch once fewer than WRITES_IN_FLIGHT are pending. */
+  /** The record-at-a-time rows so far, replaced by an empty set. */
+  private reopen(): ValueRows<Batch> {
+    const rows = this.open;
+    this.open = emptyRows(this.writer);
+    return rows;
+  }
+
+  private note(file: string, line: number, reason: string): void {
+    const entry = { file, line, reason };
+    this.quarantinedCount++;
+    if (this.quarantinedList.length < QUARANTINE_LIST_LIMIT) this.quarantinedList.push(entry);
+    this.bad.push(entry);
+  }
+
+  /** Start writing the pending rows once fewer than WRITES_IN_FLIGHT writes are under way. */
   private async write(): Promise<void> {
-    const records = this.batch;
-    const rows = this.batchRows;
-    const recordsNotReplayable = this.batchNotReplayable;
+    const batches = this.pending;
+    const rows = this.pendingRows;
+    const recordsNotReplayable = this.pendingNotReplayable;
     const bad = this.bad;
-    this.batch = this.writer.batch();
-    this.batchRows = 0;
-    this.batchNotReplayable = 0;
+    this.pending = [];
+    this.pendingRows = 0;
+    this.pendingNotReplayable = 0;
     this.bad = [];
     while (this.inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(this.inFlight);
     if (this.failure) throw this.failure;
     if (rows === 0 && bad.length === 0) return;
     const job = (async () => {
       if (rows) {
-        const { inserted, notReplayable } = await this.writer.write(records, recordsNotReplayable);
+        const batch = batches.length === 1 ? (batches[0] as Batch) : this.writer.concat(batches);
+        const { inserted, notReplayable } = await this.writer.write(batch, recordsNotReplayable);
         this.imported += inserted;
         this.notReplayable += notReplayable;
       }

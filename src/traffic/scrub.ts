@@ -15,6 +15,8 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 const MEMO_MAX_LENGTH = 64;
 const MEMO_MAX_ENTRIES = 20_000;
 
+const NOTHING: Record<string, number> = Object.freeze({}) as Record<string, number>;
+
 /** The string fields of the fixed-shape parts of a record, as the scrubber handles them. */
 export const SCRUBBED_FIELDS = { message: ['role', 'content', 'name'], response: ['model', 'output'] } as const;
 
@@ -24,11 +26,14 @@ export const SCRUBBED_FIELDS = { message: ['role', 'content', 'name'], response:
  * in place: readers build it fresh from the parsed line, and copying it would double the garbage.
  * Pure apart from that; the memo belongs to the scrubber.
  */
-export function createScrubber(redact: Redactor): (record: NormalisedRecord) => ScrubResult {
+export type Scrubber = (record: NormalisedRecord) => ScrubResult;
+
+export function createScrubber(redact: Redactor): Scrubber {
   // `byKind` is null when nothing was replaced, the usual case, so a hit costs no loop.
   const memo = new Map<string, { text: string; byKind: Record<string, number> | null }>();
   // Per-record tallies live here so that `text` and `walk` are made once, not once per record.
-  let kinds: Record<string, number> = {};
+  // Shared while a record has nothing redacted (the usual case), so most records allocate no tally.
+  let kinds: Record<string, number> = NOTHING;
   let count = 0;
   const text = (s: string): string => {
     const short = s.length <= MEMO_MAX_LENGTH;
@@ -47,6 +52,7 @@ export function createScrubber(redact: Redactor): (record: NormalisedRecord) => 
     for (const k in r.byKind) {
       const n = r.byKind[k] as number;
       count += n;
+      if (kinds === NOTHING) kinds = {};
       kinds[k] = (kinds[k] ?? 0) + n;
     }
     return r.text;
@@ -86,7 +92,7 @@ export function createScrubber(redact: Redactor): (record: NormalisedRecord) => 
     return v;
   };
   return (record) => {
-    kinds = {};
+    kinds = NOTHING;
     count = 0;
     const { request, response } = record;
     // Messages and the response have the fixed shapes of domain/traffic-record.ts, built by the

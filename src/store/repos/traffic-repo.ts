@@ -1,10 +1,12 @@
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { desc, eq, sql } from 'drizzle-orm';
-import type { Sql, TransactionSql } from 'postgres';
+import type { ReservedSql, Sql, TransactionSql } from 'postgres';
 import type { Db } from '../db.js';
 import { quarantine, traffic, trafficImports } from '../schema/traffic.js';
+import { copyRowEncoder, type CopyRows } from '../copy-rows.js';
 import type { TrafficRecord } from '../../domain/traffic-record.js';
+import type { RowSink } from '../row-sink.js';
 
 /** Both drivers answer `execute` differently: postgres.js with an array, PGlite with `{rows}`. */
 export function rowsOf<T>(result: unknown): T[] {
@@ -40,12 +42,11 @@ export interface InsertCounts {
  * inserts a batch, skipping ids already stored (by earlier imports or earlier in this one), and says
  * how many rows were new.
  */
-export interface TrafficWriter<Batch = unknown> {
-  /** A new, empty batch. */
-  batch(): Batch;
-  add(batch: Batch, record: TrafficRecord): void;
+export interface TrafficWriter<Batch = unknown> extends RowSink<Batch> {
   /** `notReplayable`: how many of the batch's rows are not replayable (for writers that cannot ask the insert). */
   write(batch: Batch, notReplayable: number): Promise<InsertCounts>;
+  /** One batch holding the rows of several, in order. */
+  concat(batches: Batch[]): Batch;
 }
 
 /**
@@ -55,6 +56,7 @@ export interface TrafficWriter<Batch = unknown> {
 export function jsonTrafficWriter(db: Db, importId: number): TrafficWriter<string[]> {
   return {
     batch: () => [],
+    concat: (batches) => batches.flat(),
     add: (rows, r) => {
       rows.push(JSON.stringify({ id: r.id, ts: r.timestamp, request: r.request, metadata: r.metadata, response: r.response, replayable: r.replayable, format: r.format }));
     },
@@ -83,16 +85,13 @@ export async function insertTraffic(db: Db, importId: number, records: TrafficRe
   return writer.write(batch, records.filter((r) => !r.replayable).length);
 }
 
-/** COPY text format: only backslash needs escaping, since JSON.stringify never leaves a raw tab or newline. */
-const copyText = (json: string) => (json.includes('\\') ? json.replaceAll('\\', '\\\\') : json);
-
 /**
  * Send `rows` to a `copy … from stdin` statement and wait for the server to accept it. postgres.js
  * (3.4.9) hands an error the server sends after the end of the data only to the query's promise,
  * which has already resolved to the stream, and never finishes the stream (porsager/postgres#1173):
  * that promise's reject is routed here instead, so a failed COPY rejects rather than hangs.
  */
-async function copyIn(sqlOf: Sql | TransactionSql, statement: string, chunks: readonly Buffer[]): Promise<void> {
+async function copyIn(sqlOf: Sql | TransactionSql | ReservedSql, statement: string, chunks: readonly Buffer[]): Promise<void> {
   const query = sqlOf.unsafe(statement);
   let fail: (e: unknown) => void = () => {};
   const failed = new Promise<never>((_, reject) => {
@@ -115,38 +114,6 @@ async function copyIn(sqlOf: Sql | TransactionSql, statement: string, chunks: re
   await Promise.race([finished(stream), failed]);
 }
 
-/**
- * COPY text rows of one batch, encoded as they come into chunks of COPY_CHUNK bytes: no buffer per
- * row and no copying them together later (both cost more than the encoding). The chunks are the
- * messages sent to the server.
- */
-export class CopyRows {
-  readonly chunks: Buffer[] = [];
-  rows = 0;
-  private current: Buffer | null = null;
-  private used = 0;
-
-  append(row: string): void {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit; a row that might not fit starts a new chunk.
-    const room = row.length * 3;
-    if (this.current === null || this.current.length - this.used < room) {
-      this.seal();
-      this.current = Buffer.allocUnsafeSlow(Math.max(COPY_CHUNK, room));
-    }
-    this.used += this.current.write(row, this.used);
-    this.rows++;
-  }
-
-  /** The filled chunks; the batch takes no more rows after this. */
-  seal(): readonly Buffer[] {
-    if (this.current !== null && this.used > 0) this.chunks.push(this.current.subarray(0, this.used));
-    this.current = null;
-    this.used = 0;
-    return this.chunks;
-  }
-}
-
-const COPY_CHUNK = 256 * 1024;
 
 /** Postgres' unique_violation: a COPY met an id that is already stored. */
 const UNIQUE_VIOLATION = '23505';
@@ -162,7 +129,7 @@ const UNIQUE_VIOLATION = '23505';
 export function copyTrafficWriter(db: Db, importId: number): TrafficWriter<CopyRows> {
   const client = (db as unknown as { $client: Sql }).$client;
   const columns = 'id, ts, request, metadata, response, replayable, format, import_id';
-  const copyInto = (sqlOf: Sql | TransactionSql, table: string, chunks: readonly Buffer[]) => copyIn(sqlOf, `copy ${table} (${columns}) from stdin`, chunks);
+  const copyInto = (sqlOf: Sql | TransactionSql | ReservedSql, table: string, chunks: readonly Buffer[]) => copyIn(sqlOf, `copy ${table} (${columns}) from stdin`, chunks);
   const staged = (chunks: readonly Buffer[]) =>
     client.begin(async (tx) => {
       await tx.unsafe(`create temp table traffic_stage (like traffic including defaults) on commit drop`);
@@ -177,22 +144,22 @@ export function copyTrafficWriter(db: Db, importId: number): TrafficWriter<CopyR
       return { inserted: Number(row?.n ?? 0), notReplayable: Number(row?.nr ?? 0) };
     });
   return {
-    batch: () => new CopyRows(),
-    // Encoded at once: a pending batch then holds bytes outside the JS heap, not strings on it.
-    add: (rows, r) =>
-      rows.append(
-        `${r.id}\t${r.timestamp}\t${copyText(JSON.stringify(r.request))}\t${copyText(JSON.stringify(r.metadata))}\t${copyText(JSON.stringify(r.response))}\t${r.replayable ? 't' : 'f'}\t${r.format}\t${importId}\n`,
-      ),
+    ...copyRowEncoder(importId),
     write: async (rows, notReplayable) => {
       const chunks = rows.seal();
       if (rows.rows === 0) return { inserted: 0, notReplayable: 0 };
+      // A connection of its own: postgres.js would otherwise queue a second COPY onto a connection
+      // whose COPY is still streaming (a pool of one), and the server fails both.
+      const conn = await client.reserve();
       try {
-        await copyInto(client, 'traffic', chunks);
+        await copyInto(conn, 'traffic', chunks);
         return { inserted: rows.rows, notReplayable };
       } catch (e) {
         if ((e as { code?: unknown }).code !== UNIQUE_VIOLATION) throw e;
-        return (await staged(chunks)) as InsertCounts;
+      } finally {
+        conn.release();
       }
+      return (await staged(chunks)) as InsertCounts;
     },
   };
 }

@@ -262,17 +262,19 @@ async function* splitValues(chunks: AsyncIterable<Buffer>, unwrapArray: boolean)
 }
 
 /** Bytes → a parsed value, or why not. Parser messages are not kept: they quote the input. */
+const NUL_REASON = 'contains a NUL byte';
+
 export function decode(raw: RawItem): SourceItem {
   const { line, buf } = raw;
   if (raw.problem || !buf) return { line, reason: raw.problem ?? 'unreadable' };
-  if (buf.indexOf(0) !== -1) return { line, reason: 'contains a NUL byte' };
-  if (!isUtf8(buf)) return { line, reason: 'not valid UTF-8' };
+  // A raw NUL byte is never valid JSON, so it is looked for only once a line fails.
+  if (!isUtf8(buf)) return { line, reason: buf.indexOf(0) !== -1 ? NUL_REASON : 'not valid UTF-8' };
   let text = buf.toString('utf8');
   if (line === 1) text = stripBom(text);
   try {
     return { line, value: JSON.parse(text) as unknown, raw: buf };
   } catch (e) {
-    return { line, reason: jsonReason(text, e) };
+    return { line, reason: buf.indexOf(0) !== -1 ? NUL_REASON : jsonReason(text, e) };
   }
 }
 

@@ -28,6 +28,8 @@ export interface ReaderContext {
 
 export type Reader = (value: unknown, ctx: ReaderContext) => ReadOutput;
 
-export const one = (record: NormalisedRecord): ReadOutput => ({ records: [record], bad: [], skipped: 0 });
+/** Shared by every good value: readers build a fresh list only when something is bad. */
+const NO_BAD: string[] = Object.freeze([]) as unknown as string[];
+export const one = (record: NormalisedRecord): ReadOutput => ({ records: [record], bad: NO_BAD, skipped: 0 });
 export const bad = (reason: string): ReadOutput => ({ records: [], bad: [reason], skipped: 0 });
 export const skip = (): ReadOutput => ({ records: [], bad: [], skipped: 1 });

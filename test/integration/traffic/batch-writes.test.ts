@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { importTraffic } from '../../../src/traffic/import.js';
 import { copyTrafficWriter, createImport } from '../../../src/store/repos/traffic-repo.js';
-import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/stores.js';
+import { openStore } from '../../../src/store/db.js';
+import { createTestDatabase, openTestStore, STORE_KINDS, type TestStore } from '../../helpers/stores.js';
 import { clearTraffic } from './clear-traffic.js';
 
 const chat = (i: number, content: string | null = `question ${i}`) =>
@@ -58,6 +59,25 @@ describe.each(STORE_KINDS)('batched writes on %s', (kind) => {
     const rows = await store.rows<{ content: string }>(sql`select request->'messages'->0->>'content' as content from traffic`);
     const expected = [...Array.from({ length: 700 }, (_, i) => text(i)), 'x'.repeat(600_000)];
     expect(rows.map((r) => r.content).sort()).toEqual(expected.sort());
+  });
+});
+
+describe('imports on a Postgres pool of one connection', () => {
+  it('queue their COPY batches instead of failing them', async () => {
+    const dbase = await createTestDatabase();
+    const store = await openStore({ url: dbase.url, max: 1 });
+    const dir = mkdtempSync(join(tmpdir(), 'rl-pool1-'));
+    try {
+      const path = join(dir, 'pool.jsonl');
+      // Batches of about 1 MB, so that one is still streaming when the next is sent.
+      const lines = Array.from({ length: 2000 }, (_, i) => chat(i % 60, `${i} ${'x'.repeat(2000)}`).replace('"timestamp"', `"id":"p${i}","timestamp"`));
+      writeFileSync(path, `${lines.join('\n')}\n`);
+      expect(await importTraffic(store, [path], { batchSize: 500 })).toMatchObject({ imported: 2000, duplicates: 0 });
+      expect(await importTraffic(store, [path], { batchSize: 500 })).toMatchObject({ imported: 0, duplicates: 2000 });
+    } finally {
+      await store.close();
+      await dbase.drop();
+    }
   });
 });
 
