@@ -220,16 +220,6 @@ function readSource(key: string, consts: unknown[]): string | undefined {
   return `h.path(r.${root}, c[${consts.push(rest) - 1}])`;
 }
 
-/** `metadata.a.b`, `params.x`, `input_tokens` → a reader; anything else is not a field. */
-export function fieldReader(key: string): ((r: RequestContext) => unknown) | undefined {
-  if (key === 'input_tokens') return (r) => r.input_tokens;
-  const [root, ...rest] = key.split('.');
-  if (!ROOTS.includes(root as (typeof ROOTS)[number]) || rest.length === 0 || rest.some((s) => s === '')) return undefined;
-  const first = rest[0] as string;
-  if (rest.length === 1) return root === 'metadata' ? (r) => r.metadata[first] : (r) => r.params[first];
-  return (r) => helpers.path(root === 'metadata' ? r.metadata : r.params, rest);
-}
-
 function matchesEq(v: unknown, arg: unknown): boolean {
   if (Array.isArray(v) && !Array.isArray(arg)) return v.some((x) => equalValue(x, arg));
   if (v === undefined) return arg === null;

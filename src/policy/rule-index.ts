@@ -1,17 +1,15 @@
 import type { Rule } from '../domain/policy-spec.js';
-import { compileFirstMatch, compileKeyedFirstMatch, fieldReader } from './condition.js';
+import { compileFirstMatch, compileKeyedFirstMatch } from './condition.js';
 import type { RequestContext } from './request-context.js';
 
 /**
  * Rules usually key on one field (`metadata.intent: code`, as the router-policy seed writes them).
- * This index reads that field once and hands back, in priority order, only the rules that can
- * match its value plus the rules that do not constrain it — so a 10-rule policy tests one or two
- * conditions instead of ten. Each candidate's full condition is still tested; the index only skips.
+ * This index reads that field once and tests, in priority order, only the rules that can match its
+ * value plus the rules that do not constrain it — so a 10-rule policy tests one or two conditions
+ * instead of ten. Each candidate's full condition is still tested; the index only skips.
  */
 export interface RuleIndex<R> {
-  /** The candidate rules for a request, in priority order… */
-  candidates(request: RequestContext): readonly R[];
-  /** …and the first of them that matches (one generated function: a switch on the field's value). */
+  /** The first rule that matches (one generated function: a switch on the field's value). */
   firstMatch(request: RequestContext): R | null;
 }
 
@@ -34,16 +32,12 @@ function allowedValues(when: Rule['when'], field: string): Primitive[] | null {
 export function buildRuleIndex<R>(rules: ReadonlyArray<{ when: Rule['when']; compiled: R }>): RuleIndex<R> {
   const all = rules.map((r) => r.compiled);
   const allFirst = compileFirstMatch(rules.map((r) => r.when));
-  const linear: RuleIndex<R> = {
-    candidates: () => all,
-    firstMatch: (request) => pick(all, allFirst(request)),
-  };
+  const linear: RuleIndex<R> = { firstMatch: (request) => pick(all, allFirst(request)) };
   // The field constrained by the most rules is the one worth indexing.
   const counts = new Map<string, number>();
   for (const r of rules) for (const key of Object.keys(r.when)) if (allowedValues(r.when, key)) counts.set(key, (counts.get(key) ?? 0) + 1);
   const best = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
-  const read = best ? fieldReader(best[0]) : undefined;
-  if (!best || best[1] < 2 || !read) return linear;
+  if (!best || best[1] < 2) return linear;
 
   const allowed = rules.map((r) => allowedValues(r.when, best[0]));
   const lists = new Map<Primitive, number[]>();
@@ -65,17 +59,9 @@ export function buildRuleIndex<R>(rules: ReadonlyArray<{ when: Rule['when']; com
     // An array field (tags) can match several keys: keep it simple and test every rule.
     keyed(rules.map((_, i) => i)),
   );
+  // Undefined when the field is not one a condition can read: then every rule is tested.
   if (!first) return linear;
-  const byValue = new Map([...lists.entries()].map(([v, ids]) => [v, ids.map((id) => all[id] as R)]));
-  const unconstrained = open.map((id) => all[id] as R);
-  return {
-    candidates: (request) => {
-      const v = read(request);
-      if (Array.isArray(v)) return all;
-      return (isPrimitive(v) ? byValue.get(v) : undefined) ?? unconstrained;
-    },
-    firstMatch: (request) => pick(all, first(request)),
-  };
+  return { firstMatch: (request) => pick(all, first(request)) };
 }
 
 function pick<R>(all: readonly R[], k: number): R | null {

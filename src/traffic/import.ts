@@ -344,8 +344,7 @@ class ImportState<Batch> {
     if (rows === 0 && bad.length === 0) return;
     const job = (async () => {
       if (rows) {
-        const batch = batches.length === 1 ? (batches[0] as Batch) : this.writer.concat(batches);
-        const { inserted, notReplayable } = await this.writer.write(batch, recordsNotReplayable);
+        const { inserted, notReplayable } = await this.writer.write(this.writer.concat(batches), recordsNotReplayable);
         this.imported += inserted;
         this.notReplayable += notReplayable;
       }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { expect } from 'vitest';
 import type { Store } from '../../src/store/db.js';
 import { testContext } from '../helpers/cli-context.js';
 
@@ -204,6 +205,22 @@ export function spawnProducer(env: NodeJS.ProcessEnv, seeded: { policy: string; 
     exited: new Promise((r) => child.on('exit', (code) => r(code))),
     kill: () => void child.kill('SIGKILL'),
   };
+}
+
+/**
+ * The outcome every outage scenario wants: the producer exits 0 without a stack trace, its run is
+ * completed, and every worker is still up. Returns the producer's summary.
+ */
+export async function expectProducerCompleted(producer: ProducerProcess, workers: readonly WorkerProcess[]): Promise<{ run_id: string; status: string }> {
+  const code = await producer.exited;
+  const err = producer.err();
+  const out = producer.out();
+  expect(hasStackTrace(err)).toBe(false);
+  expect({ code, err: err.slice(-400) }).toEqual({ code: 0, err: expect.any(String) });
+  const summary = JSON.parse(out) as { run_id: string; status: string };
+  expect(summary.status).toBe('completed');
+  expect(workers.every((w) => w.alive())).toBe(true);
+  return summary;
 }
 
 /** `workers/worker.ts` as its own process, its stderr (the log) kept for inspection. */

@@ -5,7 +5,7 @@ import { openStore } from '../../src/store/db.js';
 import { createTestDatabase, PG_ADMIN_URL } from '../helpers/stores.js';
 import { testPrefix } from '../helpers/redis.js';
 import { assertExactlyOnce } from './checker.js';
-import { cleanupList, hasStackTrace, retrying, spawnProducer, spawnWorker, startPrivateRedis, until } from './harness.js';
+import { cleanupList, expectProducerCompleted, retrying, spawnProducer, spawnWorker, startPrivateRedis, until } from './harness.js';
 import { startModelServer } from './model-server.js';
 import { CANARY, CANARY_ENV, seedInputs } from './run-fixture.js';
 
@@ -49,14 +49,7 @@ it('pg_terminate_backend on every backend mid-run: run completes exactly once, w
   expect(terminated).toBeGreaterThan(0);
   expect(atKill).toBeLessThan(180);
 
-  const code = await producer.exited;
-  const err = producer.err();
-  const out = producer.out();
-  expect(hasStackTrace(err)).toBe(false);
-  expect({ code, err: err.slice(-400) }).toEqual({ code: 0, err: expect.any(String) });
-  const summary = JSON.parse(out) as { run_id: string; status: string };
-  expect(summary.status).toBe('completed');
-  expect(workers.every((w) => w.alive())).toBe(true);
+  const summary = await expectProducerCompleted(producer, workers);
   const check = await retrying(() => assertExactlyOnce(store, summary.run_id));
   const chunks = await store.rows(sql`select chunk, status, error from run_chunks where run_id = ${summary.run_id} order by chunk`);
   expect({ outcomes: check.outcomeRows, failures: check.recordedFailures, chunks }).toEqual({ outcomes: check.plannedPairs, failures: 0, chunks: chunks.map((c) => ({ ...c, status: 'done' })) });

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
 import { sanitizeInline } from '../../domain/sanitize.js';
 import { TrafficFormat } from '../../domain/traffic-record.js';
-import { createSample, listSamples, type SampleSummary } from '../../store/repos/sample-repo.js';
+import { createSample, listSamples, type SampleOptions, type SampleSummary } from '../../store/repos/sample-repo.js';
 import { importTraffic, type ImportProgress } from '../../traffic/import.js';
 import type { ImportSummary } from '../../traffic/import-summary.js';
 import { parseRedactConfig, REDACT_CONFIG_PATH } from '../../traffic/redact-config.js';
@@ -21,17 +21,7 @@ interface ImportFlags {
   json?: boolean;
 }
 
-interface SampleFlags {
-  name: string;
-  size?: number;
-  rate?: number;
-  stratifyBy?: string;
-  minPerStratum?: number;
-  since?: string;
-  until?: string;
-  seed?: string;
-  json?: boolean;
-}
+type SampleFlags = SampleOptions & { json?: boolean };
 
 /** `routelab traffic import | sample | samples`. */
 export function registerTraffic(program: Command, ctx: CliContext): void {

@@ -6,7 +6,7 @@ import { openStore } from '../../../src/store/db.js';
 import { createTestDatabase } from '../../helpers/stores.js';
 import { testPrefix } from '../../helpers/redis.js';
 import { assertExactlyOnce } from '../checker.js';
-import { cleanupList, hasStackTrace, retrying, spawnProducer, spawnWorker, startPrivateRedis, until } from '../harness.js';
+import { cleanupList, expectProducerCompleted, retrying, spawnProducer, spawnWorker, startPrivateRedis, until } from '../harness.js';
 import { startModelServer } from '../model-server.js';
 import { CANARY, CANARY_ENV, seedInputs } from '../run-fixture.js';
 
@@ -52,14 +52,7 @@ it('PostgreSQL restarted mid-run: the run completes exactly once, workers and pr
   await until(async () => (await stored()) >= 16, 60_000, 'the first outcomes to be stored');
   restartPostgres();
 
-  const code = await producer.exited;
-  const err = producer.err();
-  const out = producer.out();
-  expect(hasStackTrace(err)).toBe(false);
-  expect({ code, err: err.slice(-400) }).toEqual({ code: 0, err: expect.any(String) });
-  const summary = JSON.parse(out) as { run_id: string; status: string };
-  expect(summary.status).toBe('completed');
-  expect(workers.every((w) => w.alive())).toBe(true);
+  const summary = await expectProducerCompleted(producer, workers);
   const check = await retrying(() => assertExactlyOnce(store, summary.run_id));
   expect(check.outcomeRows).toBe(check.plannedPairs);
   expect(check.recordedFailures).toBe(0);
