@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { InputError } from '../domain/errors.js';
 import type { TrafficFormat } from '../domain/traffic-record.js';
 import type { Db, Store } from '../store/db.js';
@@ -12,6 +13,8 @@ import type { NormalisedRecord, ReaderContext } from './readers/reader.js';
 import { compileUserPatterns, createRedactor, type UserPattern } from './redact.js';
 import { createScrubber } from './scrub.js';
 import { addRecord, emptyRows, valuesToRows, type RowMaker, type ValueRows } from './value-rows.js';
+import { RowsPool, type RowsOffload } from './rows-pool.js';
+import type { CopyRows } from '../store/copy-rows.js';
 
 export interface ImportProgress {
   lines: number;
@@ -27,6 +30,12 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void;
   /** Rows per batch (default 500 on PGlite, 5000 on Postgres, where batches go in by COPY). */
   batchSize?: number;
+  /**
+   * Worker threads that turn values into rows beside the main thread (Postgres only). Default: one
+   * fewer than the machine's cores, at most MAX_WORKERS, for inputs of WORKERS_MIN_BYTES or more;
+   * none for smaller ones, where starting a thread costs more than it saves. 0 turns them off.
+   */
+  workers?: number;
 }
 
 /** How many leading values of a file are looked at to tell its format. */
@@ -34,6 +43,10 @@ const SNIFF_VALUES = 50;
 const PROGRESS_EVERY = 5000;
 /** Batches written (or queued on the connection) while the next one is read. */
 const WRITES_IN_FLIGHT = 2;
+const WORKERS_MIN_BYTES = 32 * 1024 * 1024;
+const MAX_WORKERS = 3;
+/** Chunks read ahead of the one whose rows are applied next (bounds memory while a worker is slow). */
+const CHUNKS_AHEAD = 6;
 
 /** Thrown so that the import is undone (rollback or delete); turned into an InputError outside. */
 class TooManyBadLines extends Error {}
@@ -67,16 +80,16 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
   const totalBytes = inputs.reduce((s, i) => s + i.size, 0);
   const batchSize = opts.batchSize ?? (store.kind === 'postgres' ? 5000 : 500);
 
-  const run = async <Batch,>(db: Db, importId: number, writer: TrafficWriter<Batch>): Promise<ImportSummary> => {
+  const run = async <Batch,>(db: Db, importId: number, writer: TrafficWriter<Batch>, offload: RowsOffload<Batch> | null = null): Promise<ImportSummary> => {
     const state = new ImportState(db, importId, { format, scrub: createScrubber(redact), sink: writer }, batchSize, writer);
     try {
-      return await runWith(state);
+      return await runWith(state, offload);
     } finally {
       // Nothing may still be writing when a failed import is undone.
       await state.settle();
     }
   };
-  const runWith = async <Batch,>(state: ImportState<Batch>): Promise<ImportSummary> => {
+  const runWith = async <Batch,>(state: ImportState<Batch>, offload: RowsOffload<Batch> | null): Promise<ImportSummary> => {
     const { db, importId } = state;
     const progress: SourceProgress = { bytes: 0 };
     let lines = 0;
@@ -86,7 +99,7 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
       if (opts.onProgress && Math.floor(lines / PROGRESS_EVERY) > Math.floor(before / PROGRESS_EVERY)) opts.onProgress({ lines, bytes: progress.bytes, totalBytes });
     };
     if (format === 'openai-batch') await importBatch(inputs, state, progress, tick);
-    else await importValues(inputs, format, state, progress, tick);
+    else await importValues(inputs, format, state, progress, tick, offload);
     await state.flush();
     opts.onProgress?.({ lines, bytes: progress.bytes, totalBytes });
     const seen = state.read + state.quarantinedCount;
@@ -126,11 +139,17 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
     // Postgres: batches are COPYed on two connections at once (the server parses JSON on the other
     // core), so there is no single transaction; an abandoned import is deleted by its id instead.
     const importId = await createImport(store.db, files, format);
+    const workers = format === 'openai-batch' ? 0 : (opts.workers ?? (totalBytes >= WORKERS_MIN_BYTES ? Math.min(MAX_WORKERS, availableParallelism() - 1) : 0));
+    const pool = workers > 0 ? new RowsPool(workers, { format: format as ValueFormat, redactPatterns: patterns, importId }) : null;
     try {
-      return await run(store.db, importId, copyTrafficWriter(store.db, importId));
+      // Asked for by number: the threads must start (and the import fails if they cannot).
+      if (pool && opts.workers !== undefined) await pool.started();
+      return await run<CopyRows>(store.db, importId, copyTrafficWriter(store.db, importId), pool);
     } catch (e) {
       await deleteImport(store.db, importId);
       throw e;
+    } finally {
+      await pool?.close();
     }
   } catch (e) {
     if (e instanceof TooManyBadLines) throw new InputError(e.message);
@@ -187,17 +206,59 @@ async function describeFile(file: string, requested: 'auto' | TrafficFormat): Pr
 
 /**
  * Every value of every file, a chunk of the file (about 1 MB) at a time: one asynchronous step per
- * chunk, and a write awaited only when a batch is full.
+ * chunk, and a write awaited only when a batch is full. With `offload`, chunks go to worker threads
+ * while they have room and are done here otherwise; their rows are applied in file order.
  */
-async function importValues<Batch>(inputs: FileInput[], format: ValueFormat, state: ImportState<Batch>, progress: SourceProgress, tick: (n: number) => void): Promise<void> {
+async function importValues<Batch>(
+  inputs: FileInput[],
+  format: ValueFormat,
+  state: ImportState<Batch>,
+  progress: SourceProgress,
+  tick: (n: number) => void,
+  offload: RowsOffload<Batch> | null,
+): Promise<void> {
   const reader = READERS[format];
+  const ahead: Array<ChunkRows<Batch>> = [];
+  // Apply finished chunks from the front; wait for the front one while too many are read ahead.
+  const apply = async (keep: number) => {
+    while (ahead.length > 0) {
+      const next = ahead[0] as ChunkRows<Batch>;
+      if (next.rows === null && ahead.length <= keep) return;
+      const rows = next.rows ?? (await (next.done as Promise<ValueRows<Batch>>));
+      ahead.shift();
+      const full = state.take(next.file, rows);
+      if (full) await full;
+    }
+  };
   for (const input of inputs) {
     for await (const items of readRawBatches(input.file, progress)) {
       tick(items.length);
-      const full = state.take(input.file, valuesToRows(items, reader, input.ctx, state.maker));
-      if (full) await full;
+      ahead.push(items.length > 0 && offload?.hasRoom() ? pending(input.file, offload.run(items, input.ctx)) : { file: input.file, rows: valuesToRows(items, reader, input.ctx, state.maker), done: null });
+      await apply(CHUNKS_AHEAD);
     }
   }
+  await apply(0);
+}
+
+/** One chunk's rows: at hand, or still being made by a worker. */
+interface ChunkRows<Batch> {
+  file: string;
+  rows: ValueRows<Batch> | null;
+  /** Set while `rows` is not. */
+  done: Promise<ValueRows<Batch>> | null;
+}
+
+function pending<Batch>(file: string, done: Promise<ValueRows<Batch>>): ChunkRows<Batch> {
+  const chunk: ChunkRows<Batch> = { file, rows: null, done };
+  // Noted when it arrives, so the reader loop applies it without waiting; a failure surfaces when
+  // the chunk's turn comes (and is not reported as unhandled before that).
+  done.then(
+    (rows) => {
+      chunk.rows = rows;
+    },
+    () => {},
+  );
+  return chunk;
 }
 
 /** Outputs first (held slim, by custom_id), then inputs streamed past them; unmatched outputs last. */

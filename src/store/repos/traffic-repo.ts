@@ -4,7 +4,7 @@ import { desc, eq, sql } from 'drizzle-orm';
 import type { ReservedSql, Sql, TransactionSql } from 'postgres';
 import type { Db } from '../db.js';
 import { quarantine, traffic, trafficImports } from '../schema/traffic.js';
-import { copyRowEncoder, type CopyRows } from '../copy-rows.js';
+import { COPY_HEADER, COPY_TRAILER, copyRowEncoder, type CopyRows } from '../copy-rows.js';
 import type { TrafficRecord } from '../../domain/traffic-record.js';
 import type { RowSink } from '../row-sink.js';
 
@@ -119,8 +119,8 @@ async function copyIn(sqlOf: Sql | TransactionSql | ReservedSql, statement: stri
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * Postgres: a batch goes in by one COPY straight into `traffic` (the server parses the JSON once,
- * with no per-row statement overhead). COPY cannot skip conflicts, so a batch holding an id already
+ * Postgres: a batch goes in by one binary COPY straight into `traffic` (the server parses the JSON
+ * once, with no per-row statement overhead). COPY cannot skip conflicts, so a batch holding an id already
  * stored fails at that row, undone whole, and goes in again through a temporary staging table and
  * INSERT … SELECT … ON CONFLICT DO NOTHING. A first import takes the fast path, a re-import the
  * careful one. Batches run on pool connections, two at once if the pool has them; each commits
@@ -129,7 +129,8 @@ const UNIQUE_VIOLATION = '23505';
 export function copyTrafficWriter(db: Db, importId: number): TrafficWriter<CopyRows> {
   const client = (db as unknown as { $client: Sql }).$client;
   const columns = 'id, ts, request, metadata, response, replayable, format, import_id';
-  const copyInto = (sqlOf: Sql | TransactionSql | ReservedSql, table: string, chunks: readonly Buffer[]) => copyIn(sqlOf, `copy ${table} (${columns}) from stdin`, chunks);
+  const copyInto = (sqlOf: Sql | TransactionSql | ReservedSql, table: string, chunks: readonly Buffer[]) =>
+    copyIn(sqlOf, `copy ${table} (${columns}) from stdin with (format binary)`, [COPY_HEADER, ...chunks, COPY_TRAILER]);
   const staged = (chunks: readonly Buffer[]) =>
     client.begin(async (tx) => {
       await tx.unsafe(`create temp table traffic_stage (like traffic including defaults) on commit drop`);

@@ -88,12 +88,29 @@ describe('copyTrafficWriter on postgres', () => {
   });
   afterAll(() => store.cleanup());
 
+  it('stores timestamps exactly, before and after 2000 (the binary format counts from there) and before 1970', async () => {
+    const importId = await createImport(store.db, ['ts.jsonl'], 'openai-chat');
+    const writer = copyTrafficWriter(store.db, importId);
+    const batch = writer.batch();
+    const response = { model: null, output: null, status: 200, latency_ms: null, input_tokens: null, output_tokens: null, cost_usd: null };
+    const times = ['1969-07-20T20:17:40.123Z', '1999-12-31T23:59:59.999Z', '2000-01-01T00:00:00.000Z', '2026-11-21T16:41:52.001Z', '9999-12-31T23:59:59.999Z'];
+    times.forEach((timestamp, i) => writer.add(batch, { id: `t_${i}`, timestamp, request: { messages: [], params: {} }, metadata: { tags: [] }, response, replayable: i % 2 === 0, format: 'openai-chat' }));
+    expect(await writer.write(batch, 2)).toEqual({ inserted: 5, notReplayable: 2 });
+    const rows = await store.rows<{ ts: string; replayable: boolean; import_id: number }>(
+      sql`select to_char(ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ts, replayable, import_id from traffic order by id`,
+    );
+    expect(rows).toEqual(times.map((ts, i) => ({ ts, replayable: i % 2 === 0, import_id: importId })));
+    await store.db.execute(sql`delete from traffic`);
+  });
+
   it('rejects a batch the server refuses instead of waiting forever, and the pool stays usable', async () => {
     const importId = await createImport(store.db, ['x.jsonl'], 'openai-chat');
     const writer = copyTrafficWriter(store.db, importId);
     const batch = writer.batch();
-    batch.append('t_1\tnot a time\t{}\t{}\t{}\tt\topenai-chat\t1\n');
-    await expect(writer.write(batch, 0)).rejects.toThrow(/timestamp|invalid input/);
+    // jsonb refuses the escaped NUL that JSON.stringify writes (the scrubber removes NULs on import).
+    const response = { model: null, output: null, status: 200, latency_ms: null, input_tokens: null, output_tokens: null, cost_usd: null };
+    writer.add(batch, { id: 't_1', timestamp: '2026-11-01T00:00:00.000Z', request: { messages: [], params: {} }, metadata: { tags: [], note: 'a\u0000b' }, response, replayable: true, format: 'openai-chat' });
+    await expect(writer.write(batch, 0)).rejects.toThrow(/unicode|\\u0000|escape/i);
     expect(await store.rows(sql`select count(*)::int as n from traffic`)).toEqual([{ n: 0 }]);
   });
 });

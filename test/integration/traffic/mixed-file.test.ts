@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -120,5 +120,38 @@ describe.each(STORE_KINDS)('a mixed file on %s', (kind) => {
       expect(row?.n, table).toBe(0);
     }
     expect(await importTraffic(store, [file], { maxBadShare: 0.8 })).toMatchObject({ imported: 1, quarantined_count: 3 });
+  });
+});
+
+describe('an import on postgres with a worker thread', () => {
+  /** The mixed file's lines, then 6,000 more (about 4 MB: chunks go both to the worker and to the main thread). */
+  function writeBigFile(dir: string): string {
+    const mixed = writeMixedFile(dir);
+    const more = Array.from({ length: 6000 }, (_, i) =>
+      i % 997 === 0 ? 'not json' : i % 1500 === 1 ? good(1, `my key is ${SECRETS.openai}, mail me at ${SECRETS.email}`) : good(i % 60, `question ${i} ${'about brakes '.repeat(40)}${i % 7 ? '' : SECRETS.email2}`),
+    );
+    const file = join(dir, 'big.jsonl');
+    writeFileSync(file, Buffer.concat([readFileSync(mixed), Buffer.from(`\n${more.join('\n')}\n`)]));
+    return file;
+  }
+
+  it('stores the same rows, counts and quarantine as the main thread alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rl-workers-'));
+    const file = writeBigFile(dir);
+    const outcomes = [];
+    for (const workers of [0, 1]) {
+      const store = await openTestStore('postgres');
+      try {
+        const { import_id: _id, ...summary } = await importTraffic(store, [file], { redactPatterns: ['ACME-\\d{6}'], workers, batchSize: 700 });
+        const rows = await store.rows(sql`select id, ts, request::text, metadata::text, response::text, replayable, format from traffic order by id`);
+        const quarantine = await store.rows(sql`select line, reason from quarantine order by line`);
+        outcomes.push({ summary, rows, quarantine });
+      } finally {
+        await store.cleanup();
+      }
+    }
+    const [alone, withWorker] = outcomes;
+    expect(alone?.summary).toMatchObject({ imported: 5995, duplicates: 5, quarantined_count: 13 });
+    expect(withWorker).toEqual(alone);
   });
 });
