@@ -29,7 +29,6 @@ interface Pending {
 class RowsThread {
   ready = false;
   readonly pending = new Map<number, Pending>();
-  failure: Error | null = null;
   /** Settles when the thread takes jobs, or has failed before it could. */
   readonly started: Promise<void>;
   private onStarted: (e?: Error) => void = () => {};
@@ -54,7 +53,6 @@ class RowsThread {
       job.resolve({ ...counts, batch: CopyRows.of(buffers, counts.rows) });
     });
     const fail = (e: Error) => {
-      this.failure ??= e;
       this.ready = false;
       this.onStarted(e);
       for (const job of this.pending.values()) job.reject(e);

@@ -3,7 +3,7 @@
  * default 1,000,000) in a temp dir; measures in a child process each (so peak RSS is the import's
  * own): a plain read-lines + JSON.parse of the file (the baseline), then `importTraffic` into a
  * new store — Postgres when BENCH_IMPORT_STORE=postgres (default), else a temp-dir PGlite — each
- * BENCH_IMPORT_RUNS times, alternating, keeping each side's fastest run.
+ * BENCH_IMPORT_RUNS (default 3) times, alternating, keeping each side's fastest run.
  * Figures: lines/s of the import as a ratio to the baseline (target >= 0.3), and peak RSS of the
  * import process (target <= 300 MB).
  */
@@ -16,8 +16,8 @@ import { once } from 'node:events';
 import { result, type BenchResult } from './harness.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-/** Runs of each side (BENCH_IMPORT_RUNS, default 2). */
-const RUNS = Math.max(1, Number(process.env.BENCH_IMPORT_RUNS ?? 2));
+/** Runs of each side (BENCH_IMPORT_RUNS, default 3). */
+const RUNS = Math.max(1, Number(process.env.BENCH_IMPORT_RUNS ?? 3));
 const INTENTS = ['chat', 'code', 'sql', 'support', 'translate'];
 
 async function generate(file: string, lines: number): Promise<void> {
