@@ -120,10 +120,10 @@ const UNIQUE_VIOLATION = '23505';
 
 /**
  * Postgres: a batch goes in by one binary COPY straight into `traffic` (the server parses the JSON
- * once, with no per-row statement overhead). COPY cannot skip conflicts, so a batch holding an id already
- * stored fails at that row, undone whole, and goes in again through a temporary staging table and
- * INSERT … SELECT … ON CONFLICT DO NOTHING. A first import takes the fast path, a re-import the
- * careful one. Batches run on pool connections, two at once if the pool has them; each commits
+ * once, with no per-row statement overhead). COPY cannot skip conflicts, so a batch holding an id
+ * already stored fails at that row, undone whole, and goes in again through a temporary staging
+ * table and INSERT … SELECT … ON CONFLICT DO NOTHING. A first import takes the fast path, a re-import
+ * the careful one. Batches run on pool connections, two at once if the pool has them; each commits
  * alone, so the caller undoes an abandoned import with `deleteImport`.
  */
 export function copyTrafficWriter(db: Db, importId: number): TrafficWriter<CopyRows> {
