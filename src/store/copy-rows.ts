@@ -14,7 +14,7 @@ export class CopyRows {
   private current: Buffer | null = null;
   private used = 0;
 
-  /** Rows already encoded elsewhere (other batches). */
+  /** Rows already encoded elsewhere (other batches, a worker thread). */
   static of(chunks: readonly Buffer[], rows: number): CopyRows {
     const batch = new CopyRows();
     batch.chunks.push(...chunks);

@@ -224,7 +224,7 @@ async function importValues<Batch>(
     while (ahead.length > 0) {
       const next = ahead[0] as ChunkRows<Batch>;
       if (next.rows === null && ahead.length <= keep) return;
-      const rows = next.rows ?? (await (next.done as Promise<ValueRows<Batch>>));
+      const rows = next.rows ?? (await next.done);
       ahead.shift();
       const full = state.take(next.file, rows);
       if (full) await full;
@@ -233,7 +233,7 @@ async function importValues<Batch>(
   for (const input of inputs) {
     for await (const items of readRawBatches(input.file, progress)) {
       tick(items.length);
-      ahead.push(items.length > 0 && offload?.hasRoom() ? pending(input.file, offload.run(items, input.ctx)) : { file: input.file, rows: valuesToRows(items, reader, input.ctx, state.maker), done: null });
+      ahead.push(items.length > 0 && offload?.hasRoom() ? pending(input.file, offload.run(items, input.ctx)) : settled(input.file, valuesToRows(items, reader, input.ctx, state.maker)));
       await apply(CHUNKS_AHEAD);
     }
   }
@@ -243,9 +243,13 @@ async function importValues<Batch>(
 /** One chunk's rows: at hand, or still being made by a worker. */
 interface ChunkRows<Batch> {
   file: string;
+  /** Null until `done` has settled. */
   rows: ValueRows<Batch> | null;
-  /** Set while `rows` is not. */
-  done: Promise<ValueRows<Batch>> | null;
+  done: Promise<ValueRows<Batch>>;
+}
+
+function settled<Batch>(file: string, rows: ValueRows<Batch>): ChunkRows<Batch> {
+  return { file, rows, done: Promise.resolve(rows) };
 }
 
 function pending<Batch>(file: string, done: Promise<ValueRows<Batch>>): ChunkRows<Batch> {

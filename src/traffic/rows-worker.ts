@@ -4,13 +4,12 @@
  * gives away (no copy). It reads no file and touches no database.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { copyRowEncoder } from '../store/copy-rows.js';
+import { copyRowEncoder, type CopyRows } from '../store/copy-rows.js';
 import { READERS } from './readers/by-format.js';
 import { createRedactor } from './redact.js';
 import { createScrubber } from './scrub.js';
 import { valuesToRows, type RowMaker } from './value-rows.js';
 import { READY, unpackItems, type RowsJob, type RowsReply, type RowsWorkerData } from './rows-protocol.js';
-import type { CopyRows } from '../store/copy-rows.js';
 
 const data = workerData as RowsWorkerData;
 const reader = READERS[data.format];
