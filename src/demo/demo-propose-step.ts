@@ -1,4 +1,4 @@
-import { proposeForRun } from '../cli/commands/propose.js';
+import { proposeForRun } from '../app/propose-run.js';
 import type { ProposalOptions } from '../domain/proposal.js';
 import type { Store } from '../store/db.js';
 import type { StoredProposal } from '../store/repos/proposal-repo.js';

@@ -1,4 +1,4 @@
-import { writeRunReport } from '../cli/commands/propose.js';
+import { writeRunReport } from '../app/write-run-report.js';
 import { defaultReportDir } from '../report/index.js';
 import type { Store } from '../store/db.js';
 

@@ -2,7 +2,7 @@ import type { Clock } from '../domain/rng.js';
 import type { NightlyPayload } from '../queue/payloads.js';
 import type { Db } from '../store/db.js';
 import { findSource, getRun } from '../store/repos/run-repo.js';
-import { createSample } from '../store/repos/sample-repo.js';
+import { createSample } from '../app/create-sample.js';
 import { createRun } from './create-run.js';
 import { planRun } from './plan-run.js';
 

@@ -1,15 +1,11 @@
 import type { Command } from 'commander';
-import { InputError, NotFoundError } from '../../domain/errors.js';
+import { InputError } from '../../domain/errors.js';
 import type { ProposalOptions } from '../../domain/proposal.js';
 import { sanitize, sanitizeInline } from '../../domain/sanitize.js';
+import { proposeForRun } from '../../app/propose-run.js';
+import { writeRunReport } from '../../app/write-run-report.js';
 import { exportPolicy } from '../../policy/index.js';
-import type { Db } from '../../store/db.js';
-import { createProposal, findProposal, listProposals, type StoredProposal } from '../../store/repos/proposal-repo.js';
-import { getRun, loadRunData } from '../../store/repos/run-repo.js';
-import { createRng } from '../../domain/rng.js';
-import { analyzeRun } from '../../stats/run-analysis.js';
-import { defaultReportDir, proposalBeforeAfter, renderReport, writeReport } from '../../report/index.js';
-import { optionsKey, proposalId, propose } from '../../tuning/index.js';
+import type { StoredProposal } from '../../store/repos/proposal-repo.js';
 import { parseIntOption, parseNumberOption } from '../action.js';
 import type { CliContext } from '../context.js';
 import { note, printJson, println, table } from '../output.js';
@@ -51,49 +47,6 @@ export function proposalOptionsFromFlags(f: Omit<ProposeFlags, 'run' | 'json'>):
   if (f.maxChange !== undefined) options.max_change = f.maxChange;
   if (f.minSegmentN !== undefined) options.min_segment_n = f.minSegmentN;
   return options;
-}
-
-/**
- * Propose for a stored run and store the result once per (run, options). The same run and options
- * return the stored proposal unchanged (its review status included) without recomputing.
- */
-export async function proposeForRun(db: Db, runId: string, options: ProposalOptions): Promise<{ proposal: StoredProposal; created: boolean }> {
-  const key = optionsKey(options);
-  const existing = await findProposal(db, runId, key);
-  if (existing) return { proposal: existing, created: false };
-  const data = await loadRunData(db, runId);
-  if (!data) throw new NotFoundError('run', runId, 'see `routelab runs list`');
-  if (data.run.status !== 'completed') throw new InputError(`run ${runId} is ${data.run.status}: propose needs a completed run (see \`routelab runs show ${runId}\`)`);
-  const base = data.variants.find((v) => v.isBaseline);
-  if (!base) throw new InputError(`run ${runId} has no baseline variant (the policy's active version) to compare with`);
-  if (options.segment_by && !data.cases.some((c) => c.metadata[options.segment_by as string] !== undefined)) {
-    const seen = [...new Set(data.cases.flatMap((c) => Object.keys(c.metadata)))].sort().slice(0, 12);
-    throw new InputError(`--segment-by: no case of run ${runId} has metadata.${options.segment_by}${seen.length ? ` (fields seen: ${seen.map((s) => sanitizeInline(s)).join(', ')})` : ''}`);
-  }
-  const draft = propose({
-    runId,
-    seed: data.run.seed,
-    rate: data.run.rate,
-    baseline: { name: base.name, version: base.version, spec: base.spec, results: data.results.get(base.idx) ?? [] },
-    cases: data.cases,
-    outcomes: data.outcomes,
-    options,
-  });
-  return createProposal(db, {
-    id: proposalId(runId, key),
-    runId,
-    policyId: data.run.policyId,
-    baseVersionId: data.run.baseVersionId,
-    optionsKey: key,
-    options,
-    status: draft.status,
-    spec: draft.policy,
-    train: draft.train,
-    holdout: draft.holdout,
-    baseline: draft.baseline,
-    holdoutDiff: draft.holdout_diff,
-    rationale: draft.rationale,
-  });
 }
 
 /** The `--json` contract (issue 5). */
@@ -189,52 +142,6 @@ export function registerPropose(program: Command, ctx: CliContext): void {
       }
     });
   registerReport(program, ctx);
-}
-
-/** Metadata fields tried, in order, when `report` is not told what to break results down by. */
-const SEGMENT_FIELDS = ['intent', 'eval_name', 'project', 'task'];
-
-/** Analyse a stored run and write its report; returns the report.md path. */
-export async function writeRunReport(db: Db, runId: string, opts: { dir?: string; segmentBy?: string } = {}): Promise<string> {
-  const data = await loadRunData(db, runId);
-  const run = await getRun(db, runId);
-  if (!data || !run) throw new NotFoundError('run', runId, 'see `routelab runs list`');
-  const proposals = await listProposals(db, { runId });
-  const distinct = (field: string) => new Set(data.cases.map((c) => c.metadata[field]).filter((v) => v !== undefined)).size;
-  const segmentBy = opts.segmentBy ?? proposals.find((p) => p.options.segment_by)?.options.segment_by ?? SEGMENT_FIELDS.find((f) => distinct(f) >= 2);
-  if (opts.segmentBy && distinct(opts.segmentBy) === 0) throw new InputError(`--segment-by: no case of run ${runId} has metadata.${opts.segmentBy}`);
-  const analysis = analyzeRun(
-    {
-      cases: data.cases,
-      outcomes: data.outcomes,
-      variants: data.variants.map((v) => ({ name: v.name, version: v.version, isBaseline: v.isBaseline, results: data.results.get(v.idx) ?? [] })),
-    },
-    { rng: createRng(`${data.run.seed}:report`), ...(segmentBy ? { segmentBy } : {}) },
-  );
-  const base = data.variants.find((v) => v.isBaseline);
-  const files = renderReport({
-    run: {
-      id: run.id,
-      policyName: run.policyName,
-      baseVersion: base?.version ?? null,
-      status: run.status,
-      source: `${run.sourceKind} ${run.sourceName}`,
-      seed: run.seed,
-      holdout: run.holdout,
-      createdAt: run.createdAt ? new Date(run.createdAt).toISOString() : null,
-      costUsd: run.costUsd,
-      trainCases: data.cases.filter((c) => c.split === 'train').length,
-      holdoutCases: data.cases.filter((c) => c.split === 'holdout').length,
-    },
-    analysis,
-    proposals: proposals.map((p) => ({
-      proposal: p,
-      groups: base
-        ? proposalBeforeAfter(p.policy, data.results.get(base.idx) ?? [], data.cases, data.outcomes, { segmentBy: p.options.segment_by ?? segmentBy ?? null, rate: data.run.rate, seed: data.run.seed })
-        : [],
-    })),
-  });
-  return writeReport(opts.dir ?? defaultReportDir(runId), files);
 }
 
 function registerReport(program: Command, ctx: CliContext): void {

@@ -14,7 +14,7 @@ import { NightlyPayload } from '../../queue/payloads.js';
 import { listNightly, removeNightly, upsertNightly } from '../../queue/schedules.js';
 import { defaultReportDir } from '../../report/write-report.js';
 import { listRuns } from '../../store/repos/run-repo.js';
-import { requireSharedStores, runUntilSignalled, startRoutelabWorker } from '../../../workers/worker.js';
+import { requireSharedStores, runUntilSignalled, startRoutelabWorker } from '../../app/worker.js';
 import { collect, ExitError, parseIntOption, parseNumberOption } from '../action.js';
 import type { CliContext } from '../context.js';
 import { note, printJson, printList, println, table } from '../output.js';

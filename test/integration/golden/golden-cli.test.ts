@@ -7,7 +7,7 @@ import { createContext } from '../../../src/cli/context.js';
 import { main } from '../../../src/cli/main.js';
 import type { TrafficRecord } from '../../../src/domain/traffic-record.js';
 import { loadGoldenSet } from '../../../src/store/repos/golden-repo.js';
-import { createSample } from '../../../src/store/repos/sample-repo.js';
+import { createSample } from '../../../src/app/create-sample.js';
 import { createImport, insertTraffic } from '../../../src/store/repos/traffic-repo.js';
 import { openTestStore, type TestStore } from '../../helpers/stores.js';
 

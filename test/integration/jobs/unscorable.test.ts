@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRun } from '../../../src/jobs/create-run.js';
 import { planRun } from '../../../src/jobs/plan-run.js';
 import { getRun } from '../../../src/store/repos/run-repo.js';
-import { createSample } from '../../../src/store/repos/sample-repo.js';
+import { createSample } from '../../../src/app/create-sample.js';
 import { importTraffic } from '../../../src/traffic/import.js';
 import { openTestStore, type TestStore } from '../../helpers/stores.js';
 import { seedDemo } from './fixtures.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../../src/cli/main.js';
 import { createContext, type CliContext } from '../../../src/cli/context.js';
-import { proposeForRun } from '../../../src/cli/commands/propose.js';
+import { proposeForRun } from '../../../src/app/propose-run.js';
 import { checkPolicySpec } from '../../../src/policy/index.js';
 import { getProposal, listProposals } from '../../../src/store/repos/proposal-repo.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/stores.js';

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { importTraffic } from '../../../src/traffic/import.js';
-import { createSample, listSamples, loadSampleRecords } from '../../../src/store/repos/sample-repo.js';
+import { createSample } from '../../../src/app/create-sample.js';
+import { listSamples, loadSampleRecords } from '../../../src/store/repos/sample-repo.js';
 import { NotFoundError } from '../../../src/domain/errors.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/stores.js';
 

@@ -1,0 +1,50 @@
+import { InputError, NotFoundError } from '../domain/errors.js';
+import type { ProposalOptions } from '../domain/proposal.js';
+import { sanitizeInline } from '../domain/sanitize.js';
+import type { Db } from '../store/db.js';
+import { createProposal, findProposal, type StoredProposal } from '../store/repos/proposal-repo.js';
+import { loadRunData } from '../store/repos/run-repo.js';
+import { optionsKey, proposalId, propose } from '../tuning/index.js';
+
+/**
+ * Propose for a stored run and store the result once per (run, options). The same run and options
+ * return the stored proposal unchanged (its review status included) without recomputing.
+ */
+export async function proposeForRun(db: Db, runId: string, options: ProposalOptions): Promise<{ proposal: StoredProposal; created: boolean }> {
+  const key = optionsKey(options);
+  const existing = await findProposal(db, runId, key);
+  if (existing) return { proposal: existing, created: false };
+  const data = await loadRunData(db, runId);
+  if (!data) throw new NotFoundError('run', runId, 'see `routelab runs list`');
+  if (data.run.status !== 'completed') throw new InputError(`run ${runId} is ${data.run.status}: propose needs a completed run (see \`routelab runs show ${runId}\`)`);
+  const base = data.variants.find((v) => v.isBaseline);
+  if (!base) throw new InputError(`run ${runId} has no baseline variant (the policy's active version) to compare with`);
+  if (options.segment_by && !data.cases.some((c) => c.metadata[options.segment_by as string] !== undefined)) {
+    const seen = [...new Set(data.cases.flatMap((c) => Object.keys(c.metadata)))].sort().slice(0, 12);
+    throw new InputError(`--segment-by: no case of run ${runId} has metadata.${options.segment_by}${seen.length ? ` (fields seen: ${seen.map((s) => sanitizeInline(s)).join(', ')})` : ''}`);
+  }
+  const draft = propose({
+    runId,
+    seed: data.run.seed,
+    rate: data.run.rate,
+    baseline: { name: base.name, version: base.version, spec: base.spec, results: data.results.get(base.idx) ?? [] },
+    cases: data.cases,
+    outcomes: data.outcomes,
+    options,
+  });
+  return createProposal(db, {
+    id: proposalId(runId, key),
+    runId,
+    policyId: data.run.policyId,
+    baseVersionId: data.run.baseVersionId,
+    optionsKey: key,
+    options,
+    status: draft.status,
+    spec: draft.policy,
+    train: draft.train,
+    holdout: draft.holdout,
+    baseline: draft.baseline,
+    holdoutDiff: draft.holdout_diff,
+    rationale: draft.rationale,
+  });
+}
