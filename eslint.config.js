@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'migrations/**', 'reports/**', '.routelab/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'migrations/**', 'reports/**', '.routelab/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { languageOptions: { globals: { ...globals.node } } },

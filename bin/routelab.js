@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-// Entry point: loads the TypeScript sources through tsx so the checkout runs without a build step.
-import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
+// Entry point: runs the compiled JavaScript in dist/ (built by `npm install` through the `prepare`
+// script, or `npm run build`), so a start costs no transpiling. Commands load their modules lazily.
+import { existsSync } from 'node:fs';
 
-// The project's tsconfig, not the one in the caller's cwd: run from elsewhere, tsx would otherwise
-// compile the dashboard's JSX with the classic runtime ("React is not defined").
-register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv);
+const main = new URL('../dist/src/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('error: routelab is not built (dist/ is missing): run `npm run build` (or `npm install`).\n');
+  process.exit(1);
+}
+// Stack traces point at the TypeScript sources only when someone asks for them (loading the maps costs time).
+if (process.env.ROUTELAB_DEBUG) process.setSourceMapsEnabled(true);
+const { main: run } = await import(main.href);
+process.exitCode = await run(process.argv);

@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { openStore, storeOptionsFromEnv, type Store } from '../store/db.js';
+import type { Store } from '../store/db.js';
 import type { Clock } from '../domain/rng.js';
 
 /**
@@ -26,7 +26,8 @@ export function createContext(overrides: Partial<Pick<CliContext, 'env' | 'stdou
     clock: overrides.clock ?? { now: () => Date.now() },
     stdout: overrides.stdout ?? process.stdout,
     stderr: overrides.stderr ?? process.stderr,
-    store: () => (opened ??= openStore(storeOptionsFromEnv(env))),
+    // Imported on first use: `--help` and commands without a store never load drizzle or PGlite.
+    store: () => (opened ??= import('../store/db.js').then(({ openStore, storeOptionsFromEnv }) => openStore(storeOptionsFromEnv(env)))),
     actor: (explicit) => explicit ?? env.ROUTELAB_USER ?? safeUser(),
     close: async () => {
       if (opened) await (await opened).close();

@@ -2,17 +2,16 @@ import { Command, CommanderError } from 'commander';
 import { formatIssue, InputError } from '../domain/errors.js';
 import { createContext, type CliContext } from './context.js';
 import { exitCodeFor } from './action.js';
-import { registerPolicy } from './commands/policy.js';
-import { registerModels } from './commands/models.js';
-import { registerTraffic } from './commands/traffic.js';
-import { registerGolden } from './commands/golden.js';
-import { registerOutcomes } from './commands/outcomes.js';
-import { registerRun } from './commands/run.js';
-import { registerPropose } from './commands/propose.js';
-import { registerReview } from './commands/review.js';
-import { registerDemo } from './commands/demo.js';
+import { commandNamed, COMMAND_MODULES } from './command-index.js';
 
-export function buildProgram(ctx: CliContext): Command {
+/**
+ * The program for one command line. Only the command file that `args` names is imported and
+ * registered for real; every other command is a name and a description, enough for `--help`
+ * (and for the demo's "what to try next", which asks which commands exist). With no `args`,
+ * every command is registered for real.
+ */
+export async function buildProgram(ctx: CliContext, args?: readonly string[]): Promise<Command> {
+  const terms = new Map<string, string>();
   const program = new Command('routelab')
     .description('Evidence-driven LLM routing policies: replay traffic across policy variants,\nscore outcomes, propose better weights, approve and promote.')
     .version('0.1.0')
@@ -24,12 +23,23 @@ export function buildProgram(ctx: CliContext): Command {
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
     })
+    // A placeholder lists as the real command would (`run [options]`), from the table.
+    .configureHelp({ subcommandTerm: (cmd) => terms.get(cmd.name()) ?? defaultTerm(cmd) })
     .addHelpText(
       'after',
       '\nStore: PGlite in .routelab/ unless DATABASE_URL is set. Jobs: in-process unless REDIS_URL is set.\nExit codes: 0 success, 1 runtime failure, 2 bad input.',
     );
-  for (const register of [registerPolicy, registerModels, registerTraffic, registerGolden, registerOutcomes, registerRun, registerPropose, registerReview, registerDemo]) {
-    register(program, ctx);
+  const named = args ? commandNamed(args) : undefined;
+  // In table order, loaded or not, so the help lists commands the same way either way.
+  for (const mod of COMMAND_MODULES) {
+    if (!args || (named !== undefined && named in mod.commands)) {
+      (await mod.load())(program, ctx);
+      continue;
+    }
+    for (const [name, [term, description]] of Object.entries(mod.commands)) {
+      terms.set(name, term);
+      program.command(name).description(description);
+    }
   }
   // Every subcommand inherits exit-override so that bad flags exit 2 instead of killing the process.
   const override = (cmd: Command) => {
@@ -40,9 +50,14 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
+function defaultTerm(cmd: Command): string {
+  const args = cmd.registeredArguments.map((a) => (a.required ? `<${a.name()}>` : `[${a.name()}]`)).join(' ');
+  return `${cmd.name()}${cmd.options.length ? ' [options]' : ''}${args ? ` ${args}` : ''}`;
+}
+
 export async function main(argv: string[], ctx: CliContext = createContext()): Promise<number> {
-  const program = buildProgram(ctx);
   try {
+    const program = await buildProgram(ctx, argv.slice(2));
     await program.parseAsync(argv);
     return 0;
   } catch (error) {

@@ -1,8 +1,11 @@
-// Worker-thread entry: loads a TypeScript module (workerData.module) through tsx, the way
-// bin/routelab.js loads the CLI. Plain JavaScript, because a new thread starts without tsx's hooks.
+// Worker-thread entry: loads workerData.module. Compiled (dist/), that is JavaScript and loads as is;
+// from the sources (tests, benches) it is TypeScript, loaded through tsx, which a new thread does not
+// inherit from its parent. Plain JavaScript itself, so that it runs either way.
 import { fileURLToPath } from 'node:url';
 import { workerData } from 'node:worker_threads';
-import { register } from 'tsx/esm/api';
 
-register({ tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) });
+if (workerData.module.endsWith('.ts')) {
+  const { register } = await import('tsx/esm/api');
+  register({ tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) });
+}
 await import(workerData.module);

@@ -2,12 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { openStore } from '../../src/store/db.js';
 import { listPromotions } from '../../src/store/repos/review-repo.js';
 import { policyVersions } from '../../src/store/schema/policy.js';
 import { proposals } from '../../src/store/schema/proposals.js';
+import { cliShellCommand, ROOT } from '../helpers/cli-bin.js';
 import { createTestDatabase } from '../helpers/stores.js';
 import { POLICY, seedReview } from '../integration/review/seed.js';
 
@@ -16,7 +17,6 @@ import { POLICY, seedReview } from '../integration/review/seed.js';
  * approve with a comment, promote, and check what a user would check afterwards.
  */
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -72,7 +72,7 @@ describe('routelab dashboard in a terminal', () => {
     // A person at a terminal: no CI variables (Ink, through is-in-ci, draws nothing live when CI is set).
     const ciVars = Object.keys(process.env).filter((k) => k === 'CI' || k === 'CONTINUOUS_INTEGRATION');
     const unset = ciVars.map((k) => `-u ${k}`).join(' ');
-    const command = `cd ${quote(ROOT)} && env ${unset} ${env} node bin/routelab.js dashboard; echo "EXIT:$?"; sleep 600`;
+    const command = `cd ${quote(ROOT)} && env ${unset} ${env} ${cliShellCommand()} dashboard; echo "EXIT:$?"; sleep 600`;
     tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', command);
 
     const runs = await waitFor('● waiting');

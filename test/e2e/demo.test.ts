@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/db.js';
-
-const BIN = fileURLToPath(new URL('../../bin/routelab.js', import.meta.url));
+import { spawnCli } from '../helpers/cli-bin.js';
 
 interface Ran {
   code: number | null;
@@ -18,15 +15,15 @@ interface Ran {
 /** The demo as a user runs it in a pipe: a child process, no TTY, its own data dir and cwd. */
 function demo(dir: string, args: string[] = []): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'demo', '--json', ...args], {
+    const child = spawnCli(['demo', '--json', ...args], {
       cwd: dir,
       env: { ...process.env, ROUTELAB_DATA_DIR: join(dir, 'db'), DATABASE_URL: '', REDIS_URL: '', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });

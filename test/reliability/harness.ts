@@ -3,17 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import type { Store } from '../../src/store/db.js';
+import { BIN, ROOT, spawnCli, spawnWorkerEntry, WORKER_ENTRY } from '../helpers/cli-bin.js';
 import { testContext } from '../helpers/cli-context.js';
 
 /** Shared plumbing of the reliability scenarios: real processes, real servers, bounded waits. */
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const BIN = join(ROOT, 'bin/routelab.js');
-export const WORKER = join(ROOT, 'workers/worker.ts');
+// Child processes start the compiled binary and worker entry (test/helpers/cli-bin.ts).
+export { BIN, ROOT };
+export const WORKER = WORKER_ENTRY;
 
 /** Cleanups registered by a test, run in reverse order by `runCleanups` (call it from afterEach). */
 export function cleanupList(): { add(fn: () => Promise<unknown> | unknown): void; run(): Promise<void> } {
@@ -193,12 +193,12 @@ export interface ProducerProcess {
 
 /** `routelab run … --json` as its own process: the producer that waits on the workers, output kept. */
 export function spawnProducer(env: NodeJS.ProcessEnv, seeded: { policy: string; variants: readonly string[]; golden: string }): ProducerProcess {
-  const args = [BIN, 'run', '--policy', seeded.policy, '--variant', seeded.variants[0] as string, '--golden', seeded.golden, '--json'];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = ['run', '--policy', seeded.policy, '--variant', seeded.variants[0] as string, '--golden', seeded.golden, '--json'];
+  const child = spawnCli(args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stderr?.on('data', (c: Buffer) => (err += c.toString('utf8')));
   return {
     out: () => out,
     err: () => err,
@@ -225,7 +225,7 @@ export async function expectProducerCompleted(producer: ProducerProcess, workers
 
 /** `workers/worker.ts` as its own process, its stderr (the log) kept for inspection. */
 export function spawnWorker(env: NodeJS.ProcessEnv, concurrency = 2): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, '--concurrency', String(concurrency)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnWorkerEntry(['--concurrency', String(concurrency)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout?.on('data', (c: Buffer) => (log += c.toString('utf8')));
   child.stderr?.on('data', (c: Buffer) => (log += c.toString('utf8')));

@@ -14,5 +14,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // The scenarios start the compiled worker entry and binary: build dist/ when the sources are newer.
+    globalSetup: ['test/helpers/build-dist.ts'],
   },
 });

@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createRun } from '../../../src/jobs/create-run.js';
@@ -14,11 +13,11 @@ import { DEFAULT_QUEUE } from '../../../src/queue/connection.js';
 import { loadCatalogFile } from '../../../src/providers/index.js';
 import { openStore, type Store } from '../../../src/store/db.js';
 import { upsertModels } from '../../../src/store/repos/catalog-repo.js';
+import { spawnWorkerEntry } from '../../helpers/cli-bin.js';
 import { createTestDatabase } from '../../helpers/stores.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../../helpers/redis.js';
 import { DEMO, seedDemo, weightVariants } from '../jobs/fixtures.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -35,7 +34,7 @@ function slowCatalog(): string {
 }
 
 function spawnWorker(env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'workers/worker.ts'), '--concurrency', '2'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawnWorkerEntry(['--concurrency', '2'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr?.resume();
   cleanups.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
