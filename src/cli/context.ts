@@ -1,22 +1,9 @@
 import { userInfo } from 'node:os';
 import type { Store } from '../store/db.js';
-import type { Clock } from '../domain/rng.js';
+import type { AppContext } from '../app/context.js';
 
-/**
- * What every command gets: lazily opened store, clock, output streams and the environment. The CLI
- * is the composition root; nothing below it reads process.env on its own.
- */
-export interface CliContext {
-  env: NodeJS.ProcessEnv;
-  clock: Clock;
-  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  /** Opens (and migrates) the store on first use. */
-  store(): Promise<Store>;
-  /** Who is acting: `--as`, else ROUTELAB_USER, else the OS user. */
-  actor(explicit?: string): string;
-  close(): Promise<void>;
-}
+/** What every command gets; defined in src/app because workflows (the demo) take it too. */
+export type CliContext = AppContext;
 
 export function createContext(overrides: Partial<Pick<CliContext, 'env' | 'stdout' | 'stderr' | 'clock'>> = {}): CliContext {
   const env = overrides.env ?? process.env;

@@ -1,4 +1,4 @@
-import type { CliContext } from '../cli/context.js';
+import type { AppContext as CliContext } from '../app/context.js';
 import { createRun, planRun, processRunLocally, runReport, type RunReport } from '../jobs/index.js';
 import type { Store } from '../store/db.js';
 import { DEMO_NAMES } from './demo-files.js';

@@ -1,4 +1,4 @@
-import type { CliContext } from '../cli/context.js';
+import type { AppContext as CliContext } from '../app/context.js';
 import { DEFAULT_DATA_DIR, type Store } from '../store/db.js';
 import { DEMO_NAMES } from './demo-files.js';
 import { ensureDemoSample, importDemoCatalog, importDemoGolden, importDemoPolicies, importDemoTraffic } from './load-demo-data.js';
