@@ -83,7 +83,9 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
     modelCalls: counts.calls,
     cacheHits: counts.cacheHits,
     recorded: counts.recorded,
-    costUsd: counts.callCostUsd,
+    // A sum of doubles in whatever order the database scans them differs in the last bits from run to
+    // run; to the nano-dollar it is the same figure for the same seed.
+    costUsd: Math.round(counts.callCostUsd * 1e9) / 1e9,
     coverage,
     status: cases.length === 0 ? 'failed' : run.capReached ? 'capped' : evaluated === 0 ? 'failed' : 'completed',
     notes,

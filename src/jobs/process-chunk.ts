@@ -39,6 +39,19 @@ export interface ChunkDeps {
   goldenCache?: Map<number, Promise<Map<string, GoldenCase>>>;
   /** Per-model concurrency (the catalog's), shared by the chunks a process runs. */
   limiter?: ModelLimiter;
+  /**
+   * One run's fetches by cache key, shared by its chunks in this process (processRunLocally gives a
+   * fresh map per run; without one, each chunk has its own). Identical requests of a run are asked
+   * once and every case sharing them gets that answer, so how many calls a run makes does not
+   * depend on which chunk got there first (it did: the demo made 614 calls one time, 609 the next).
+   */
+  inflight?: Map<string, Promise<Fetched | null>>;
+}
+
+/** What one fetch of a (model, input) found: an answer from the response cache or a provider call. */
+export interface Fetched {
+  result: CallResult;
+  source: 'cache' | 'call';
 }
 
 /** Outcomes are written in small batches: a crash loses at most this many fetched pairs. */
@@ -97,6 +110,22 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
     for (const [key, result] of cache) await putCached(db, key, result);
   };
 
+  const inflight = deps.inflight ?? new Map<string, Promise<Fetched | null>>();
+  const fetchOnce = async (key: string, c: PlannedCase, entry: CatalogEntry, input: CaseInput): Promise<Fetched | null> => {
+    const cached = await getCached(db, key);
+    if (cached) return { result: cached, source: 'cache' };
+    const estimate = estimateCallCostUsd(priceOf(entry), c.input_tokens, input.params);
+    if (!(await reserveCall(db, runId, estimate))) return null;
+    // The attempt id names this fetch by the run's seed alone (the fleet adds model and input), so a
+    // simulated model draws the same status however the calls interleave; a real endpoint never sees it.
+    const request = { messages: input.messages, params: input.params, attempt_id: `${run.seed}#0`, ...(deps.deadlineMs ? { deadline_ms: deps.deadlineMs } : {}) };
+    const result = await limiter.run(entry.name, entry.concurrency, () => deps.chat.complete(entry, request));
+    reservedDelta += (result.cost_usd ?? 0) - estimate;
+    // Only answers are cached: a 429 or a timeout must be tried again by the next run.
+    if (result.status >= 200 && result.status < 300) toCache.push([key, result]);
+    return { result, source: 'call' };
+  };
+
   const one = async ({ c, model }: { c: PlannedCase; model: string }) => {
     const input = inputs.get(c.case_id);
     const entry = catalog.get(model);
@@ -105,22 +134,23 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
       return;
     }
     const key = cacheKey(model, input.messages, input.params);
-    let result = await getCached(db, key);
-    let source: Outcome['source'] = 'cache';
-    if (!result) {
-      const estimate = estimateCallCostUsd(priceOf(entry), c.input_tokens, input.params);
-      if (!(await reserveCall(db, runId, estimate))) {
-        skipped++;
-        return;
-      }
-      const request = { messages: input.messages, params: input.params, ...(deps.deadlineMs ? { deadline_ms: deps.deadlineMs } : {}) };
-      result = await limiter.run(model, entry.concurrency, () => deps.chat.complete(entry, request));
-      reservedDelta += (result.cost_usd ?? 0) - estimate;
-      source = 'call';
-      // Only answers are cached: a 429 or a timeout must be tried again by the next run.
-      if (result.status >= 200 && result.status < 300) toCache.push([key, result]);
+    const shared = `${runId}\u0000${key}`;
+    // Claimed before the first await, so two cases with the same input never both fetch it.
+    let fetching = inflight.get(shared);
+    const first = fetching === undefined;
+    if (!fetching) {
+      fetching = fetchOnce(key, c, entry, input);
+      inflight.set(shared, fetching);
+      // A failed fetch (a lost connection) is tried again when its chunk is retried.
+      fetching.catch(() => inflight.delete(shared));
     }
-    buffer.push(await toOutcome(c.case_id, model, result, source, input.gcase, deps.judge));
+    const got = await fetching;
+    if (!got) {
+      skipped++;
+      return;
+    }
+    const source: Outcome['source'] = first ? got.source : 'cache';
+    buffer.push(await toOutcome(c.case_id, model, got.result, source, input.gcase, deps.judge));
     fetched++;
     if (buffer.length >= FLUSH_EVERY) await flush();
   };

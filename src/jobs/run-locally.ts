@@ -27,6 +27,8 @@ export async function processRunLocally(db: Db, runId: string, chunks: number[],
       chat,
       clock: opts.clock,
       judge: createJudgeDeps(db, chat, opts.env.ROUTELAB_JUDGE_MODEL),
+      // This run's chunks share their fetches: identical requests are asked once, whichever chunk is first.
+      inflight: new Map(),
       ...(opts.callConcurrency !== undefined ? { concurrency: opts.callConcurrency } : {}),
     });
     await runInProcess(processors, runId, chunks, {
