@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { Queue } from 'bullmq';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { waitForRun } from '../../src/jobs/wait-for-run.js';
 import { DEFAULT_QUEUE, connectionOptions, type QueueConfig } from '../../src/queue/connection.js';
 import { NightlyPayload } from '../../src/queue/payloads.js';
@@ -90,20 +90,21 @@ it('one nightly slot triggered twice, on two workers at once: one sample, one ru
   await Promise.all(['a', 'b'].map((k) => queue.add('nightly', payload, { jobId: `nightly-dup-${k}`, prevMillis: slotMs })));
 
   const runsOfSlot = async () => store.rows<{ id: string }>(sql`select id from runs where schedule_slot = ${new Date(slotMs).toISOString()}`);
-  let run: { id: string } | undefined;
-  const end = Date.now() + 20_000;
-  while (!run && Date.now() < end) {
-    [run] = await runsOfSlot();
-    if (!run) await new Promise((r) => setTimeout(r, 50));
-  }
-  expect(run).toBeDefined();
-  await waitForRun(store.db, (run as { id: string }).id, { pollMs: 50, timeoutMs: 20_000 });
+  const run = await vi.waitFor(
+    async () => {
+      const [found] = await runsOfSlot();
+      if (!found) throw new Error('no run for the slot yet');
+      return found;
+    },
+    { timeout: 20_000, interval: 50 },
+  );
+  await waitForRun(store.db, run.id, { pollMs: 50, timeoutMs: 20_000 });
   // Both triggers were handled (neither failed), yet there is one sample and one run.
   const done = async () => (await queue.getJobCounts('completed')).completed;
   expect(await done()).toBeGreaterThanOrEqual(2);
   expect(await runsOfSlot()).toHaveLength(1);
   expect((await store.rows<{ n: number }>(sql`select count(*)::int as n from samples`))[0]?.n).toBe(1);
-  const check = await assertExactlyOnce(store, (run as { id: string }).id);
+  const check = await assertExactlyOnce(store, run.id);
   expect(check.status).toBe('completed');
   expect(check.duplicateCalls).toBe(0);
   expect(check.counters.modelCalls + check.counters.cacheHits).toBe(check.plannedPairs);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createProcessors } from '../../../src/jobs/processors.js';
 import { runReport } from '../../../src/jobs/run-summary.js';
 import { waitForRun } from '../../../src/jobs/wait-for-run.js';
@@ -80,13 +80,14 @@ describe('nightly schedule', () => {
       await upsertNightly(config, '* * * * * *', undefined, { policy: 'support-assistant', variants: [], window_ms: 30 * DAY, size: 4, golden: 'demo-golden', holdout: 0.3 });
       // The first fired slot's run appears; stop the schedule there so slots do not pile up, then
       // wait for that run to finish.
-      const end = Date.now() + 20_000;
-      let created: Array<{ id: string }> = [];
-      while (created.length === 0) {
-        if (Date.now() > end) throw new Error('the schedule fired no run in time');
-        await new Promise((r) => setTimeout(r, 50));
-        created = await store.rows<{ id: string }>(sql`select id from runs where schedule_slot is not null order by created_at limit 1`);
-      }
+      const created = await vi.waitFor(
+        async () => {
+          const rows = await store.rows<{ id: string }>(sql`select id from runs where schedule_slot is not null order by created_at limit 1`);
+          if (rows.length === 0) throw new Error('the schedule fired no run yet');
+          return rows;
+        },
+        { timeout: 20_000, interval: 50 },
+      );
       await removeNightly(config, 'support-assistant');
       const runId = created[0]?.id ?? '';
       await waitForRun(store.db, runId, { pollMs: 50 });

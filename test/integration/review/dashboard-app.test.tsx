@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,15 +16,16 @@ import { seedReview } from './seed.js';
 
 type Rendered = ReturnType<typeof render>;
 
-async function waitFor(r: Rendered, text: string, ms = 15_000): Promise<string> {
-  const until = Date.now() + ms;
-  let last = '';
-  while (Date.now() < until) {
-    last = r.lastFrame() ?? '';
-    if (last.includes(text)) return last;
-    await new Promise((res) => setTimeout(res, 25));
-  }
-  throw new Error(`timed out waiting for "${text}"; frame was:\n${last}`);
+/** The first frame showing `text` (a condition, polled; the last frame is in the failure). */
+function waitFor(r: Rendered, text: string, ms = 15_000): Promise<string> {
+  return vi.waitFor(
+    () => {
+      const frame = r.lastFrame() ?? '';
+      if (!frame.includes(text)) throw new Error(`waiting for "${text}"; frame was:\n${frame}`);
+      return frame;
+    },
+    { timeout: ms, interval: 25 },
+  );
 }
 
 describe('dashboard app over PGlite', () => {
