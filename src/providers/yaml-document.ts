@@ -1,6 +1,6 @@
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { Issue } from '../domain/errors.js';
+import { loadLocatedYaml } from '../domain/located-yaml.js';
 import { err, ok, type Result } from '../domain/result.js';
 
 /** A parsed YAML file that can say on which line a value sits, so errors name it. */
@@ -11,26 +11,13 @@ export interface LocatedYaml {
 }
 
 export function parseLocatedYaml(text: string, file: string): Result<LocatedYaml> {
-  const lineCounter = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    return err(
-      doc.errors.map((e) => ({
-        file,
-        line: e.linePos?.[0]?.line,
-        message: `not valid YAML: ${e.message.split('\n')[0] ?? e.code}`,
-      })),
-    );
-  }
-  const lineOf = (path: ReadonlyArray<PropertyKey>): number | undefined => {
-    // Walk up until a node exists: a missing field is reported at its parent's line.
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n) as unknown[], true);
-      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-    }
-    return undefined;
-  };
-  return ok({ value: doc.toJS() as unknown, file, lineOf });
+  // The one hardened loader (size, depth, alias and tag limits): src/domain/located-yaml.ts.
+  const loaded = loadLocatedYaml(text, { file, kind: 'catalog and fleet files' });
+  if (!loaded.ok) return err(loaded.error);
+  const { value, locate } = loaded.value;
+  // A missing field is reported at its nearest existing parent's line.
+  const lineOf = (path: ReadonlyArray<PropertyKey>): number | undefined => locate(path.map((p) => (typeof p === 'number' ? p : String(p))))?.line;
+  return ok({ value, file, lineOf });
 }
 
 export function dottedPath(path: ReadonlyArray<PropertyKey>): string {

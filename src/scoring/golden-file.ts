@@ -1,6 +1,6 @@
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { z } from 'zod';
 import type { Issue } from '../domain/errors.js';
+import { loadLocatedYaml } from '../domain/located-yaml.js';
 import { GoldenCase } from '../domain/golden-case.js';
 import { type Result, ok, err } from '../domain/result.js';
 import { checkCase } from './check-case.js';
@@ -76,27 +76,11 @@ function parseJsonl(text: string, file: string): Result<GoldenDoc, Issue[]> {
 }
 
 function parseYaml(text: string, file: string): Result<GoldenDoc, Issue[]> {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
-  if (doc.errors.length) {
-    return err(
-      doc.errors.slice(0, MAX_ISSUES).map((e) => ({
-        file,
-        line: e.linePos?.[0]?.line,
-        column: e.linePos?.[0]?.col,
-        // prettyErrors appends the position and a code excerpt; the issue carries the position.
-        message: `YAML: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
-      })),
-    );
-  }
-  let raw: unknown;
-  try {
-    // A low alias budget stops "billion laughs" documents from expanding without bound.
-    raw = doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    return err([{ file, message: `YAML: ${e instanceof Error ? e.message : String(e)}` }]);
-  }
-  const locate: Locate = (path) => locateInYaml(doc, lineCounter, path);
+  // The one hardened loader (size, depth, alias and tag limits): src/domain/located-yaml.ts.
+  const loaded = loadLocatedYaml(text, { file, kind: 'golden sets' });
+  if (!loaded.ok) return err(loaded.error.slice(0, MAX_ISSUES));
+  let raw: unknown = loaded.value.value;
+  const locate: Locate = (path) => loaded.value.locate(path) ?? {};
   if (Array.isArray(raw)) raw = { cases: raw };
   const top = YamlDoc.safeParse(raw ?? {});
   if (!top.success) return err(zodIssues(top.error.issues, [], locate, file));
@@ -178,14 +162,3 @@ export function pathText(path: Path): string {
   return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
 }
 
-/** The line of the deepest node of `path` that exists in the document. */
-function locateInYaml(doc: Document, lineCounter: LineCounter, path: Path): Pick<Issue, 'line' | 'column'> {
-  for (let n = path.length; n >= 0; n--) {
-    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-    if (isNode(node) && node.range) {
-      const pos = lineCounter.linePos(node.range[0]);
-      return { line: pos.line, column: pos.col };
-    }
-  }
-  return {};
-}

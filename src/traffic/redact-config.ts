@@ -1,6 +1,6 @@
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../domain/errors.js';
+import { loadLocatedYaml } from '../domain/located-yaml.js';
 import type { UserPattern } from './redact.js';
 
 /**
@@ -18,12 +18,10 @@ export const REDACT_CONFIG_PATH = '.routelab/redact.yaml';
 
 /** Parse the file's text; a bad document is an InputError naming the file and field. */
 export function parseRedactConfig(text: string, file: string): UserPattern[] {
-  let doc: unknown;
-  try {
-    doc = parse(text) ?? {};
-  } catch (e) {
-    throw new InputError(`${file}: not valid YAML (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
-  }
+  // The one hardened loader (size, depth, alias and tag limits): src/domain/located-yaml.ts.
+  const loaded = loadLocatedYaml(text, { file, kind: 'redaction configs' });
+  if (!loaded.ok) throw new InputError(`${file}: not valid YAML`, loaded.error);
+  const doc: unknown = loaded.value.value ?? {};
   const result = RedactConfig.safeParse(doc);
   if (!result.success) {
     throw new InputError(

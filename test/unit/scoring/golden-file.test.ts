@@ -111,7 +111,7 @@ describe('parseGoldenText: YAML', () => {
   });
 
   it('reports YAML syntax errors with their line', () => {
-    expect(issuesOf('cases:\n  - id: a\n   input: [unclosed\n', 'bad.yaml')[0]).toMatch(/^bad\.yaml, line \d+:\d+: YAML: /);
+    expect(issuesOf('cases:\n  - id: a\n   input: [unclosed\n', 'bad.yaml')[0]).toMatch(/^bad\.yaml, line \d+:\d+: not valid YAML/);
   });
 
   it('refuses an empty set and unknown top-level keys', () => {
