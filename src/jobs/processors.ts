@@ -1,6 +1,6 @@
 import type { Clock } from '../domain/rng.js';
 import { AggregatePayload, ChunkPayload, NightlyPayload } from '../queue/payloads.js';
-import type { Processors } from '../queue/processors.js';
+import type { Processors } from '../queue/processor-port.js';
 import type { Db } from '../store/db.js';
 import { isConnectionLoss } from '../store/connection-loss.js';
 import { markChunk, recordMissingFailures, setRunStatus } from '../store/repos/run-repo.js';

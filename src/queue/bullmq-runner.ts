@@ -1,7 +1,7 @@
 import { DelayedError, FlowProducer, Queue, Worker, type Job } from 'bullmq';
 import { connectionOptions, type QueueConfig } from './connection.js';
 import { AggregatePayload, aggregateJobId, ChunkPayload, chunkJobId, chunkOfJobKey, NightlyPayload } from './payloads.js';
-import { JOB_ATTEMPTS, TRANSIENT_WINDOW_MS, transientDelayMs, type Processors } from './processors.js';
+import { JOB_ATTEMPTS, TRANSIENT_WINDOW_MS, transientDelayMs, type Processors } from './processor-port.js';
 
 /** Bounded history: Redis must not grow with every nightly run. */
 const KEEP = { removeOnComplete: { count: 1000, age: 7 * 24 * 3600 }, removeOnFail: { count: 5000, age: 30 * 24 * 3600 } };

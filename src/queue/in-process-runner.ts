@@ -1,4 +1,4 @@
-import { JOB_ATTEMPTS, TRANSIENT_WINDOW_MS, transientDelayMs, type Processors } from './processors.js';
+import { JOB_ATTEMPTS, TRANSIENT_WINDOW_MS, transientDelayMs, type Processors } from './processor-port.js';
 
 export interface InProcessOptions {
   /** Chunk jobs running at once (default 4). */

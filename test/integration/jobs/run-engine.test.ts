@@ -5,7 +5,7 @@ import { createProcessors } from '../../../src/jobs/processors.js';
 import { planRun } from '../../../src/jobs/plan-run.js';
 import { runReport } from '../../../src/jobs/run-summary.js';
 import { createChatClient, type ChatClient } from '../../../src/providers/index.js';
-import type { Processors } from '../../../src/queue/processors.js';
+import type { Processors } from '../../../src/queue/processor-port.js';
 import { loadRunData } from '../../../src/store/repos/run-repo.js';
 import { openTestStore, type StoreKind, type TestStore } from '../../helpers/stores.js';
 import { seedDemo, seedRecorded, weightVariants } from './fixtures.js';

@@ -3,7 +3,7 @@ import { waitForRun } from '../../../src/jobs/wait-for-run.js';
 import { enqueueRun, startWorker } from '../../../src/queue/bullmq-runner.js';
 import { DEFAULT_QUEUE, type QueueConfig } from '../../../src/queue/connection.js';
 import { runInProcess } from '../../../src/queue/in-process-runner.js';
-import type { Processors } from '../../../src/queue/processors.js';
+import type { Processors } from '../../../src/queue/processor-port.js';
 import type { Db } from '../../../src/store/db.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../../helpers/redis.js';
 
