@@ -34,7 +34,7 @@ export interface GatewayOptions {
   logSampleRate?: number;
   logBufferSize?: number;
   redactPatterns?: UserPattern[];
-  shadow?: { spec: PolicySpec; rate: number; of?: string; label?: string };
+  shadow?: { spec: PolicySpec; rate: number; of?: string; label?: string; maxInFlight?: number };
   maxBodyBytes?: number;
   /** Requests handled at once; past it a request gets 503 + Retry-After (backpressure). */
   maxInFlight?: number;
@@ -98,7 +98,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           onDropped: (n) => metrics.logDropped.inc([], n),
         });
   const shadow = opts.shadow
-    ? createShadow({ spec: opts.shadow.spec, rate: opts.shadow.rate, of: opts.shadow.of, label: opts.shadow.label, store: opts.store, deps: { client, rng: rng.fork('shadow-route'), metrics, deadlineMs: route.deadlineMs }, rng: rng.fork('shadow') })
+    ? createShadow({ spec: opts.shadow.spec, rate: opts.shadow.rate, of: opts.shadow.of, label: opts.shadow.label, maxInFlight: opts.shadow.maxInFlight, store: opts.store, deps: { client, rng: rng.fork('shadow-route'), metrics, deadlineMs: route.deadlineMs }, rng: rng.fork('shadow') })
     : null;
 
   let draining = false;
