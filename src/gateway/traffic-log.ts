@@ -66,7 +66,18 @@ export async function createTrafficLog(opts: TrafficLogOptions): Promise<Traffic
       }
     }
   };
-  const flush = () => (writing = writing.then(writeOnce));
+  // One write queued at a time: records logged while it runs join its loop.
+  let queued = false;
+  const flush = () => {
+    if (!queued) {
+      queued = true;
+      writing = writing.then(() => {
+        queued = false;
+        return writeOnce();
+      });
+    }
+    return writing;
+  };
   const timer = setInterval(() => {
     if (buffer.length > 0) void flush();
   }, opts.flushEveryMs ?? 200);
