@@ -13,6 +13,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { errorBody, GatewayError } from './openai-error.js';
 import { createPolicyRegistry, type PolicyRegistry } from './policy-registry.js';
 import { createRedisState } from './redis-state.js';
+import type { RouteDeps } from './route-request.js';
 import { createShadow } from './shadow.js';
 import { createLocalState } from './shared-state.js';
 import { createTrafficLog, type TrafficLog } from './traffic-log.js';
@@ -52,6 +53,8 @@ export interface Gateway {
   metrics: Metrics;
   registry: PolicyRegistry;
   trafficLog: TrafficLog | null;
+  /** Chat and model requests being handled now. */
+  inFlight(): number;
   /** Stop accepting, let requests in flight finish (up to drainMs), write the log, close. */
   close(drainMs?: number): Promise<void>;
 }
@@ -65,7 +68,7 @@ export interface GatewayRuntime {
   access: ReturnType<typeof createAccess>;
   trafficLog: TrafficLog | null;
   shadow: ReturnType<typeof createShadow> | null;
-  route: Parameters<typeof import('./route-request.js').routePolicy>[0];
+  route: RouteDeps;
   logRng: ReturnType<typeof createRng>;
   draining(): boolean;
 }
@@ -148,6 +151,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     metrics,
     registry,
     trafficLog,
+    inFlight: () => inFlight,
     close: async (drainMs = 30_000) => {
       if (draining) return;
       draining = true;
