@@ -26,8 +26,8 @@ export interface ServeDeps {
   env: NodeJS.ProcessEnv;
   /** Structured log lines and notices (stderr in the CLI). */
   write(line: string): void;
-  /** Resolves when the process is asked to stop (SIGINT / SIGTERM in the CLI). */
-  stopped: Promise<unknown>;
+  /** Called once listening: resolves when the process is asked to stop (SIGINT / SIGTERM in the CLI). */
+  untilStopped(): Promise<unknown>;
 }
 
 /**
@@ -37,7 +37,7 @@ export interface ServeDeps {
 export async function runServe(flags: ServeFlags, deps: ServeDeps): Promise<void> {
   const gateway = await startServe(flags, deps);
   deps.write(JSON.stringify({ level: 'info', msg: 'listening', url: gateway.url, shared_state: deps.env.REDIS_URL ? 'redis' : 'process' }));
-  await deps.stopped;
+  await deps.untilStopped();
   deps.write(JSON.stringify({ level: 'info', msg: 'draining' }));
   await gateway.close();
   deps.write(JSON.stringify({ level: 'info', msg: 'stopped' }));

@@ -89,6 +89,11 @@ describe('routelab serve (openai client, simulated fleet)', () => {
     const big = await fetch(`${s.gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${s.key}`, 'content-type': 'application/json' }, body: 'x'.repeat(2 * 1024 * 1024) });
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ error: { code: 'request_too_large', type: 'invalid_request_error' } });
+    // The command refuses what cannot be served safely, before listening (exit code 2).
+    const refused = testContext(store);
+    expect(await main(['node', 'routelab', 'serve', '--host', '0.0.0.0', '--allow-anonymous'], refused)).toBe(2);
+    expect(refused.err()).toContain('--allow-anonymous is only allowed on a loopback host');
+    expect(await main(['node', 'routelab', 'serve', '--port', '0', '--shadow-rate', '0.5'], testContext(store))).toBe(2);
     const bad = await fetch(`${s.gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${s.key}` }, body: '{"model":"policy/anygem","messages":[]}' });
     expect(await bad.json()).toMatchObject({ error: { param: 'messages', type: 'invalid_request_error' } });
   });

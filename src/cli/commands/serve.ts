@@ -22,10 +22,11 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--upstream-timeout-ms <ms>', 'deadline of each upstream attempt', parseIntOption('--upstream-timeout-ms'), 120_000)
     .addHelpText('after', '\nShared state: set REDIS_URL so several instances share round robin and budgets.\nEndpoints: POST /v1/chat/completions, GET /v1/models, /healthz, /readyz, /metrics.')
     .action(async (flags: ServeFlags) => {
-      const stopped = new Promise((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      await runServe(flags, { store: await ctx.store(), env: ctx.env, write: (line) => ctx.stderr.write(`${line}\n`), stopped });
+      const untilStopped = () =>
+        new Promise((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+      await runServe(flags, { store: await ctx.store(), env: ctx.env, write: (line) => ctx.stderr.write(`${line}\n`), untilStopped });
     });
 }
