@@ -4,6 +4,8 @@ import type { PolicySpec } from '../domain/policy-spec.js';
 import { parsePolicyTextOrThrow } from '../policy/index.js';
 import type { Store } from '../store/db.js';
 import { getActiveVersion } from '../store/repos/policy-repo.js';
+import { compileUserPatterns, type UserPattern } from '../traffic/redact.js';
+import { parseRedactConfig, REDACT_CONFIG_PATH } from '../traffic/redact-config.js';
 import { startGateway, type Gateway, type GatewayOptions } from './gateway.js';
 
 export interface ServeFlags {
@@ -19,6 +21,7 @@ export interface ServeFlags {
   maxBodyBytes: number;
   maxInFlight: number;
   upstreamTimeoutMs: number;
+  redactConfig?: string;
 }
 
 export interface ServeDeps {
@@ -64,11 +67,25 @@ export async function startServe(flags: ServeFlags, deps: Pick<ServeDeps, 'store
     logTraffic: flags.logTraffic,
     logSampleRate: flags.logSampleRate,
     shadow,
+    redactPatterns: loadRedactPatterns(flags.redactConfig),
     maxBodyBytes: flags.maxBodyBytes,
     maxInFlight: flags.maxInFlight,
     upstreamTimeoutMs: flags.upstreamTimeoutMs,
     log: (entry) => deps.write(JSON.stringify(entry)),
   });
+}
+
+/** The same patterns `traffic import` uses: --redact-config, else .routelab/redact.yaml if present. */
+function loadRedactPatterns(explicit: string | undefined): UserPattern[] {
+  const file = explicit ?? REDACT_CONFIG_PATH;
+  if (!existsSync(file)) {
+    if (explicit) throw new InputError(`--redact-config: ${file} does not exist`);
+    return [];
+  }
+  const patterns = parseRedactConfig(readFileSync(file, 'utf8'), file);
+  const { errors } = compileUserPatterns(patterns);
+  if (errors.length) throw new InputError('bad redaction pattern', errors.map((message) => ({ file, message })));
+  return patterns;
 }
 
 /** A policy file, or a registered policy's active version (as `run --variant` reads it). */

@@ -94,6 +94,7 @@ describe('routelab serve (openai client, simulated fleet)', () => {
     expect(await main(['node', 'routelab', 'serve', '--host', '0.0.0.0', '--allow-anonymous'], refused)).toBe(2);
     expect(refused.err()).toContain('--allow-anonymous is only allowed on a loopback host');
     expect(await main(['node', 'routelab', 'serve', '--port', '0', '--shadow-rate', '0.5'], testContext(store))).toBe(2);
+    expect(await main(['node', 'routelab', 'serve', '--port', '0', '--redact-config', '/nonexistent/redact.yaml'], testContext(store))).toBe(2);
     const bad = await fetch(`${s.gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${s.key}` }, body: '{"model":"policy/anygem","messages":[]}' });
     expect(await bad.json()).toMatchObject({ error: { param: 'messages', type: 'invalid_request_error' } });
   });

@@ -16,6 +16,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--shadow-of <policy>', 'live policy whose requests are shadowed (default: the variant name)')
     .option('--no-log-traffic', 'do not write served requests back as traffic')
     .option('--log-sample-rate <rate>', 'share of served requests written back as traffic', parseNumberOption('--log-sample-rate'), 1)
+    .option('--redact-config <file>', 'redaction patterns for logged traffic (default .routelab/redact.yaml if present)')
     .option('--reload-ms <ms>', 'how often active versions are checked (hot reload)', parseIntOption('--reload-ms'), 250)
     .option('--max-body-bytes <n>', 'largest request body accepted', parseIntOption('--max-body-bytes'), 1024 * 1024)
     .option('--max-in-flight <n>', 'requests at once before 503 + Retry-After', parseIntOption('--max-in-flight'), 1024)
