@@ -86,6 +86,13 @@ describe('routelab serve (openai client, simulated fleet)', () => {
     await s.gateway.registry.refresh();
     await expect(ask(scoped, 'policy/anygem')).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
 
+    // A key scoped to a project: its requests are that project's unless they name another.
+    const projectCtx = testContext(store);
+    expect(await main(['node', 'routelab', 'keys', 'create', '--name', 'acme-only', '--project', 'acme', '--json'], projectCtx)).toBe(0);
+    const acme = openaiClient(s.gateway, (JSON.parse(projectCtx.out()) as { key: string }).key);
+    expect((await ask(acme, 'policy/anygem')).choices).toHaveLength(1);
+    await expect(ask(acme, 'policy/anygem', { metadata: { project: 'globex' } })).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
+
     const big = await fetch(`${s.gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${s.key}`, 'content-type': 'application/json' }, body: 'x'.repeat(2 * 1024 * 1024) });
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ error: { code: 'request_too_large', type: 'invalid_request_error' } });
