@@ -65,6 +65,16 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     },
   },
   {
+    load: async () => (await import('./commands/serve.js')).registerServe,
+    commands: {
+      serve: ['serve [options]', 'OpenAI-compatible gateway: model "policy/<name>" runs the active version'],
+    },
+  },
+  {
+    load: async () => (await import('./commands/keys.js')).registerKeys,
+    commands: { keys: ['keys', 'Gateway API keys for `routelab serve` (stored hashed; shown once)'] },
+  },
+  {
     load: async () => (await import('./commands/demo.js')).registerDemo,
     commands: {
       demo: ['demo [options]', 'Run the nightly loop on the bundled demo data: import, sample, replay 3 variants on simulated models, propose, report'],

@@ -34,7 +34,7 @@ export function roundRobinKey(policy: string, groupKey: string): string {
   return `${policy}\u0000${groupKey}`;
 }
 
-function budgetKey(policy: string, period: BudgetPeriod): string {
+export function budgetKey(policy: string, period: BudgetPeriod): string {
   return `${policy}\u0000${period}`;
 }
 

@@ -1,0 +1,136 @@
+import { spawn } from 'node:child_process';
+import { createServer, Agent, request } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { result, type BenchResult } from './harness.js';
+
+/**
+ * The gateway against a loopback upstream that answers at once, measured in the same run as the
+ * upstream called directly. The gateway runs in a child process (its own event loop, as `routelab
+ * serve` does); this process is the upstream and the load generator in both measurements, so the
+ * comparison charges the gateway only for itself. Logging back is on, as it is by default, into
+ * a temporary Postgres database (BENCH_GATEWAY_STORE=pglite for the embedded store).
+ * - throughput: 64 keep-alive connections, closed loop, for BENCH_GATEWAY_SECONDS (default 3);
+ *   target gateway ÷ direct ≥ 0.5.
+ * - added latency at 1,000 req/s (open loop, requests paced on a fixed schedule): p50 ≤ 0.5 ms,
+ *   p99 ≤ 2 ms over direct.
+ * The load generator is a plain node:http keep-alive loop: a tool like autocannon would add a
+ * dependency and its own process without measuring anything this loop does not.
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+const SECONDS = Number(process.env.BENCH_GATEWAY_SECONDS ?? 3);
+const REPLY = JSON.stringify({
+  id: 'chatcmpl-bench',
+  object: 'chat.completion',
+  created: 0,
+  model: 'bench/echo',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+  usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
+});
+
+export default async function gatewayBench(): Promise<BenchResult[]> {
+  const upstream = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(REPLY) });
+      res.end(REPLY);
+    });
+  });
+  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', () => r()));
+  const port = (upstream.address() as { port: number }).port;
+  // Postgres by default, as instances behind a load balancer share it; BENCH_GATEWAY_STORE=pglite
+  // runs the embedded store inside the gateway's own thread (its log writes then share the CPU).
+  const storeKind = process.env.BENCH_GATEWAY_STORE ?? 'postgres';
+  const dbase = storeKind === 'postgres' ? await (await import('../helpers/stores.js')).createTestDatabase() : null;
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'gateway-child.ts')], {
+    env: { ...process.env, BENCH_UPSTREAM: `http://127.0.0.1:${port}/v1`, ...(dbase ? { BENCH_DATABASE_URL: dbase.url } : {}) },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  try {
+    const gatewayUrl = await new Promise<string>((resolve, reject) => {
+      child.stdout.once('data', (d: Buffer) => resolve(String(d).trim()));
+      child.once('exit', (code) => reject(new Error(`gateway child exited with ${code}`)));
+    });
+    const direct = { url: `http://127.0.0.1:${port}/v1/chat/completions`, model: 'bench/echo' };
+    const gateway = { url: `${gatewayUrl}/v1/chat/completions`, model: 'policy/bench' };
+    // Warm both paths (JIT, pooled sockets), then measure each twice, alternating, keeping the best.
+    await closedLoop(gateway, 64, 0.5);
+    await closedLoop(direct, 64, 0.5);
+    let directRps = 0;
+    let gatewayRps = 0;
+    for (let i = 0; i < 2; i++) {
+      directRps = Math.max(directRps, await closedLoop(direct, 64, SECONDS / 2));
+      gatewayRps = Math.max(gatewayRps, await closedLoop(gateway, 64, SECONDS / 2));
+    }
+    const directLat = await openLoop(direct, 1000, SECONDS);
+    const gatewayLat = await openLoop(gateway, 1000, SECONDS);
+    const added = (q: number) => Math.max(0, quantile(gatewayLat, q) - quantile(directLat, q));
+    const ratio = gatewayRps / directRps;
+    const details = { store: storeKind, seconds: SECONDS, directRps: Math.round(directRps), gatewayRps: Math.round(gatewayRps), direct_p50_ms: quantile(directLat, 0.5), direct_p99_ms: quantile(directLat, 0.99), gateway_p50_ms: quantile(gatewayLat, 0.5), gateway_p99_ms: quantile(gatewayLat, 0.99), samples: gatewayLat.length };
+    return [
+      result({ name: 'gateway-throughput', value: gatewayRps, baseline: directRps, ratio, target: 'ratio >= 0.5 (64 connections)', unit: 'requests/s', passed: ratio >= 0.5, details }),
+      result({ name: 'gateway-added-latency-p50', value: added(0.5), baseline: quantile(directLat, 0.5), ratio: added(0.5), target: 'added p50 <= 0.5 ms at 1,000 req/s', unit: 'ms', passed: added(0.5) <= 0.5, details }),
+      result({ name: 'gateway-added-latency-p99', value: added(0.99), baseline: quantile(directLat, 0.99), ratio: added(0.99), target: 'added p99 <= 2 ms at 1,000 req/s', unit: 'ms', passed: added(0.99) <= 2, details }),
+    ];
+  } finally {
+    child.stdin.end();
+    await new Promise((r) => child.once('exit', r));
+    await new Promise((r) => upstream.close(r));
+    await dbase?.drop();
+  }
+}
+
+interface Target {
+  url: string;
+  model: string;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(t: Target, i: number): Promise<void> {
+  const body = JSON.stringify({ model: t.model, messages: [{ role: 'user', content: `bench ${i}` }] });
+  return new Promise((resolve, reject) => {
+    const req = request(t.url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      if (res.statusCode !== 200) reject(new Error(`${t.url} answered ${res.statusCode}`));
+      res.resume();
+      res.on('end', () => resolve());
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Requests per second with `connections` requests always outstanding. */
+async function closedLoop(t: Target, connections: number, seconds: number): Promise<number> {
+  const end = performance.now() + seconds * 1000;
+  let done = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < end) await post(t, done++);
+    }),
+  );
+  return done / ((performance.now() - start) / 1000);
+}
+
+/** Latencies (ms) of requests sent on a fixed schedule of `rate` per second, whatever the replies do. */
+async function openLoop(t: Target, rate: number, seconds: number): Promise<number[]> {
+  const total = Math.round(rate * seconds);
+  const latencies: number[] = [];
+  const pending: Array<Promise<void>> = [];
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const sent = performance.now();
+    pending.push(post(t, i).then(() => void latencies.push(performance.now() - sent)));
+  }
+  await Promise.all(pending);
+  return latencies.sort((a, b) => a - b);
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
