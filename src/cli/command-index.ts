@@ -67,7 +67,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   {
     load: async () => (await import('./commands/serve.js')).registerServe,
     commands: {
-      serve: ['serve [options]', 'OpenAI-compatible gateway: model "policy/<name>" runs the active version'],
+      serve: ['serve [options]', 'OpenAI-compatible gateway: model "policy/<name>" runs the active version;\na catalog model name passes through. Needs a key (routelab keys create).'],
     },
   },
   {
