@@ -12,8 +12,9 @@ import { createWatsonxAdapter } from './wire-watsonx.js';
  * live no longer than the client that obtained them.
  *
  * Why no SDK: the official SDKs (openai, @anthropic-ai/sdk, @google/genai, @aws-sdk/client-bedrock-runtime,
- * @ibm-cloud/watsonx-ai) and the Vercel AI SDK providers each retry by default (2 to 3 attempts with
- * their own backoff), bring their own timeouts and HTTP agents, throw their own error classes (some
+ * @ibm-cloud/watsonx-ai) and the Vercel AI SDK providers retry on their own unless told not to (openai,
+ * Anthropic and the AI SDK: 2 retries; @google/genai's retry options: 5 attempts once enabled; the AWS
+ * SDK: 3 attempts), bring their own timeouts and HTTP agents, throw their own error classes (some
  * carrying the request with its headers), and read errors inside 200s or cut bodies each their own
  * way. Turning all of that off differs per SDK and per version; speaking the documented wire format over
  * routelab's one transport keeps status classes, Retry-After, deadlines, socket closing and key
