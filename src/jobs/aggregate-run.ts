@@ -71,6 +71,7 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
   const coverage = total === 0 ? 1 : evaluated / total;
   // Notes from planning stay; the ones written here are rewritten, so aggregating twice says each once.
   const notes = run.notes.filter((n) => !AGGREGATE_NOTE.test(n));
+  if (run.judgeCostUsd > 0) notes.push(`LLM-judge calls cost $${round6(run.judgeCostUsd)}, included in the run's cost`);
   if (run.capReached) notes.push(`cost cap of $${run.costCapUsd} reached: fetching stopped before exceeding it; unfetched cases are recorded failures`);
   const failedChunks = [...statuses.values()].filter((s) => s.status === 'failed').length;
   if (coverage < 1) notes.push(`coverage ${(coverage * 100).toFixed(1)}%: ${total - evaluated} of ${total} (variant, case) results are recorded failures${failedChunks ? ` (${failedChunks} chunk(s) failed)` : ''}`);
@@ -83,7 +84,7 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
     modelCalls: counts.calls,
     cacheHits: counts.cacheHits,
     recorded: counts.recorded,
-    costUsd: counts.callCostUsd,
+    costUsd: counts.callCostUsd + run.judgeCostUsd,
     coverage,
     status: cases.length === 0 ? 'failed' : run.capReached ? 'capped' : evaluated === 0 ? 'failed' : 'completed',
     notes,
@@ -95,7 +96,9 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
   });
 }
 
-const AGGREGATE_NOTE = /^(cost cap of |coverage |\d+ outcome\(s\) were answered |\d+ provider call\(s\) were repeated )/;
+const round6 = (usd: number) => Math.round(usd * 1e6) / 1e6;
+
+const AGGREGATE_NOTE = /^(LLM-judge calls cost |cost cap of |coverage |\d+ outcome\(s\) were answered |\d+ provider call\(s\) were repeated )/;
 
 function missingReason(capped: boolean, sourceKind: string, missing: string[]): string {
   if (capped) return `not fetched (cost cap reached): ${missing.join(', ')}`;

@@ -7,6 +7,7 @@ import type { ChatClient } from '../providers/index.js';
 import { estimateCallCostUsd } from '../replay/cost-estimate.js';
 import { unionModels } from '../replay/plan-pairs.js';
 import { scoreCase, type JudgeDeps } from '../scoring/index.js';
+import type { JudgeMeter } from './judge-deps.js';
 import { createModelLimiter, type ModelLimiter } from './model-limiter.js';
 import type { Db } from '../store/db.js';
 import { getModels } from '../store/repos/catalog-repo.js';
@@ -21,6 +22,8 @@ import {
   loadTrafficInputs,
   markChunk,
   reserveCall,
+  reserveJudgeCall,
+  settleJudgeCall,
   settleReserved,
   storedPairs,
   type PlannedCase,
@@ -29,8 +32,8 @@ import {
 
 export interface ChunkDeps {
   chat: ChatClient;
-  /** LLM-as-judge wiring for golden assertions of type `judge`. */
-  judge?: JudgeDeps;
+  /** LLM-as-judge wiring for golden assertions of type `judge`; `metered` binds it to a run's cost cap. */
+  judge?: JudgeDeps & { metered?: (meter: JudgeMeter) => JudgeDeps };
   /** Pairs fetched at once within one chunk (default 8). */
   concurrency?: number;
   /** Per-call deadline (the client's default when absent). */
@@ -80,6 +83,10 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
   }
 
   const inputs = await caseInputs(db, run, cases, deps);
+  // Judge calls spend under the run's cap and count in its cost, like the model calls they score.
+  const judge = deps.judge?.metered
+    ? deps.judge.metered({ reserve: (estimate) => reserveJudgeCall(db, runId, estimate), settle: (estimate, actual) => settleJudgeCall(db, runId, estimate, actual) })
+    : deps.judge;
   const limiter = deps.limiter ?? createModelLimiter();
   const catalog = await getModels(db, models);
   const buffer: Outcome[] = [];
@@ -120,7 +127,7 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
       // Only answers are cached: a 429 or a timeout must be tried again by the next run.
       if (result.status >= 200 && result.status < 300) toCache.push([key, result]);
     }
-    buffer.push(await toOutcome(c.case_id, model, result, source, input.gcase, deps.judge));
+    buffer.push(await toOutcome(c.case_id, model, result, source, input.gcase, judge));
     fetched++;
     if (buffer.length >= FLUSH_EVERY) await flush();
   };
