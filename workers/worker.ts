@@ -4,9 +4,11 @@
  * job in hand finishes; a job cut short by SIGKILL is redelivered and its writes are idempotent).
  */
 import { pathToFileURL } from 'node:url';
+import { Redis } from 'ioredis';
 import { InputError } from '../src/domain/errors.js';
 import { createJudgeDeps } from '../src/jobs/judge-deps.js';
 import { createProcessors } from '../src/jobs/processors.js';
+import { createRedisRateLimiter } from '../src/jobs/rate-limiter.js';
 import { createChatClient } from '../src/providers/index.js';
 import { queueConfigFromEnv, type QueueConfig } from '../src/queue/connection.js';
 import { startWorker } from '../src/queue/bullmq-runner.js';
@@ -39,8 +41,12 @@ export async function startRoutelabWorker(options: WorkerStartOptions): Promise<
   const log = options.log ?? (() => {});
   const store = await openStore(storeOptionsFromEnv(options.env));
   const chat = createChatClient({ env: options.env });
+  // rpm/tpm are shared by every worker on the queue's Redis prefix, not counted per process.
+  const rateRedis = new Redis(queue.url, { lazyConnect: true });
+  rateRedis.on('error', (e: Error) => log(`rate limiter redis: ${e.message}`));
   const processors = createProcessors(store.db, {
     chat,
+    rate: createRedisRateLimiter(rateRedis, queue.prefix),
     clock: { now: () => Date.now() },
     judge: createJudgeDeps(store.db, chat, options.env.ROUTELAB_JUDGE_MODEL),
   });
@@ -60,6 +66,7 @@ export async function startRoutelabWorker(options: WorkerStartOptions): Promise<
       (closing ??= (async () => {
         await worker.close();
         await chat.close();
+        rateRedis.disconnect();
         await store.close();
       })()),
   };

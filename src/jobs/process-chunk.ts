@@ -9,6 +9,7 @@ import { unionModels } from '../replay/plan-pairs.js';
 import { scoreCase, type JudgeDeps } from '../scoring/index.js';
 import type { JudgeMeter } from './judge-deps.js';
 import { createModelLimiter, type ModelLimiter } from './model-limiter.js';
+import type { RateLimiter } from './rate-limiter.js';
 import type { Db } from '../store/db.js';
 import { getModels } from '../store/repos/catalog-repo.js';
 import { loadGoldenSet } from '../store/repos/golden-repo.js';
@@ -42,6 +43,8 @@ export interface ChunkDeps {
   goldenCache?: Map<number, Promise<Map<string, GoldenCase>>>;
   /** Per-model concurrency (the catalog's), shared by the chunks a process runs. */
   limiter?: ModelLimiter;
+  /** Per-model rpm/tpm (the catalog's): in the process, or in Redis shared by every worker. */
+  rate?: RateLimiter;
 }
 
 /** Outcomes are written in small batches: a crash loses at most this many fetched pairs. */
@@ -121,7 +124,12 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
         return;
       }
       const request = { messages: input.messages, params: input.params, ...(deps.deadlineMs ? { deadline_ms: deps.deadlineMs } : {}) };
-      result = await limiter.run(model, entry.concurrency, () => deps.chat.complete(entry, request));
+      // Tokens a provider counts against its per-minute limit when the call arrives: input plus the most it may write.
+      const tokens = c.input_tokens + (typeof input.params.max_tokens === 'number' ? input.params.max_tokens : 0);
+      result = await limiter.run(model, entry.concurrency, async () => {
+        await deps.rate?.acquire(model, { rpm: entry.rate_limit_rpm, tpm: entry.rate_limit_tpm ?? null }, tokens);
+        return deps.chat.complete(entry, request);
+      });
       reservedDelta += (result.cost_usd ?? 0) - estimate;
       source = 'call';
       // Only answers are cached: a 429 or a timeout must be tried again by the next run.
