@@ -2,6 +2,7 @@ import { reachableModels } from '../policy/index.js';
 import { evaluateVariant } from '../replay/evaluate-variant.js';
 import { buildOutcomeMatrix, missingModels } from '../replay/outcome-matrix.js';
 import type { Db } from '../store/db.js';
+import { getModels } from '../store/repos/catalog-repo.js';
 import {
   chunkStatuses,
   finishRun,
@@ -75,7 +76,13 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
   if (run.capReached) notes.push(`cost cap of $${run.costCapUsd} reached: fetching stopped before exceeding it; unfetched cases are recorded failures`);
   const failedChunks = [...statuses.values()].filter((s) => s.status === 'failed').length;
   if (coverage < 1) notes.push(`coverage ${(coverage * 100).toFixed(1)}%: ${total - evaluated} of ${total} (variant, case) results are recorded failures${failedChunks ? ` (${failedChunks} chunk(s) failed)` : ''}`);
-  const swapped = outcomes.filter((o) => o.answered_by !== null && o.answered_by !== o.model).length;
+  // The model asked is the catalog name or the upstream id it sends (providers may add a version suffix).
+  const upstream = await getModels(db, [...new Set(outcomes.map((o) => o.model))]);
+  const asked = (o: { model: string; answered_by: string | null }) => {
+    const id = upstream.get(o.model)?.model;
+    return o.answered_by === o.model || (id !== undefined && (o.answered_by === id || (o.answered_by ?? '').startsWith(`${id}-`)));
+  };
+  const swapped = outcomes.filter((o) => o.answered_by !== null && !asked(o)).length;
   if (swapped > 0) notes.push(`${swapped} outcome(s) were answered by a different model than the one asked (see answered_by)`);
   const duplicates = Math.max(0, run.callsAttempted - counts.calls);
   if (duplicates > 0) notes.push(`${duplicates} provider call(s) were repeated after a worker was lost (not stored twice)`);

@@ -80,7 +80,7 @@ export const FAKES: Record<ProviderKind, ProviderFake> = {
   openai: {
     kind: 'openai',
     env: { PROVIDER_KEY: KEY },
-    entry: (origin, name = 'fake/openai', over = {}) => base(name, 'openai', `${origin}/openai/v1`, over),
+    entry: (origin, name = 'fake/openai', over = {}) => base(name, 'openai', `${origin}/openai/v1`, { model: 'gpt-fake', ...over }),
     cached: USAGE.cached,
     ok: (text) => openaiOk(text, 'gpt-fake-2024', true),
     error: openaiError,
@@ -96,7 +96,7 @@ export const FAKES: Record<ProviderKind, ProviderFake> = {
   'azure-openai': {
     kind: 'azure-openai',
     env: { PROVIDER_KEY: KEY },
-    entry: (origin, name = 'fake/azure', over = {}) => base(name, 'azure-openai', `${origin}/azure-openai/openai`, { options: { api_version: '2024-10-21' }, ...over }),
+    entry: (origin, name = 'fake/azure', over = {}) => base(name, 'azure-openai', `${origin}/azure-openai/openai`, { model: 'gpt-4o', options: { api_version: '2024-10-21' }, ...over }),
     cached: USAGE.cached,
     ok: (text) => openaiOk(text, 'gpt-4o-2024-08-06', true),
     error: (status, message) => ({ error: { code: String(status === 429 ? '429' : status), message } }),
@@ -110,7 +110,7 @@ export const FAKES: Record<ProviderKind, ProviderFake> = {
   anthropic: {
     kind: 'anthropic',
     env: { PROVIDER_KEY: KEY },
-    entry: (origin, name = 'fake/anthropic', over = {}) => base(name, 'anthropic', `${origin}/anthropic/v1`, over),
+    entry: (origin, name = 'fake/anthropic', over = {}) => base(name, 'anthropic', `${origin}/anthropic/v1`, { model: 'claude-fake', ...over }),
     cached: USAGE.cached,
     ok: (text) => ({
       id: 'msg_01',
@@ -136,7 +136,7 @@ export const FAKES: Record<ProviderKind, ProviderFake> = {
   gemini: {
     kind: 'gemini',
     env: { PROVIDER_KEY: KEY },
-    entry: (origin, name = 'fake/gemini', over = {}) => base(name, 'gemini', `${origin}/gemini/v1beta`, over),
+    entry: (origin, name = 'fake/gemini', over = {}) => base(name, 'gemini', `${origin}/gemini/v1beta`, { model: 'gemini-fake-flash', ...over }),
     cached: USAGE.cached,
     ok: (text) => ({
       candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 }],

@@ -97,6 +97,8 @@ it('prices each model from its own usage fields and counts the judge calls in th
   const judgeCost = judgeCalls * cost(judge, FAKES.openai.cached);
   expect(report?.cost_usd).toBeCloseTo(modelCost + judgeCost, 12);
   expect(report?.notes.join('\n')).toMatch(/LLM-judge calls cost \$[\d.]+, included in the run's cost/);
+  // An answer naming the upstream id (or a dated version of it) is not a swap.
+  expect(report?.notes.join('\n')).not.toMatch(/answered by a different model/);
 });
 
 it('stops the run at a cost cap that the judge calls use up', async () => {
