@@ -226,17 +226,30 @@ export async function bedrockSignatureOk(req: ReceivedRequest, port: number): Pr
 
 /**
  * One loopback server for every kind: IAM token requests answered, a malformed request refused with
- * its provider's 400, anything else given `fault(kind, req)`.
+ * its provider's 400, anything else given `fault(kind, req, tag)`. A path may start with `/t-<tag>`
+ * (an entry made with origin `${origin}/t-<tag>`), so one server can script a fault per model.
  */
-export async function startProviderFakes(fault: (kind: ProviderKind, req: ReceivedRequest) => Fault): Promise<FaultServer & { origin: string; calls(kind: ProviderKind): ReceivedRequest[] }> {
-  const server = await startFaultServer((_n, req) => {
+export async function startProviderFakes(
+  fault: (kind: ProviderKind, req: ReceivedRequest, tag: string | undefined) => Fault,
+): Promise<FaultServer & { origin: string; calls(kind: ProviderKind): ReceivedRequest[]; tagOf(req: ReceivedRequest): string | undefined }> {
+  const untag = (req: ReceivedRequest) => {
+    const m = /^\/t-([A-Za-z0-9_-]+)(\/.*)$/.exec(req.path);
+    return m ? { tag: m[1], req: { ...req, path: m[2] as string } } : { tag: undefined, req };
+  };
+  const server = await startFaultServer((_n, received) => {
+    const { tag, req } = untag(received);
     if (isIamRequest(req)) return iamReply(req);
     const kind = kindOfRequest(req);
     if (!kind) return { kind: 'json', status: 404, body: { error: { message: `no fake at ${req.path}` } } };
     const wrong = FAKES[kind].check(req);
     if (wrong) return { kind: 'json', status: 400, body: FAKES[kind].error(400, `malformed request: ${wrong}`) };
-    return fault(kind, req);
+    return fault(kind, req, tag);
   });
   const origin = server.baseUrl.replace(/\/v1$/, '');
-  return { ...server, origin, calls: (kind) => server.requests.filter((r) => kindOfRequest(r) === kind) };
+  return {
+    ...server,
+    origin,
+    calls: (kind) => server.requests.filter((r) => kindOfRequest(untag(r).req) === kind),
+    tagOf: (req) => untag(req).tag,
+  };
 }
