@@ -26,8 +26,11 @@ export const openaiAdapter: ProviderAdapter = {
 };
 
 export function jsonHeaders(ctx: Pick<PrepareContext, 'entry'>): Record<string, string> {
-  // Catalog headers first: ours (content type, credentials) always win.
-  return { ...ctx.entry.headers, 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'routelab' };
+  // Catalog headers first, their names lower-cased so that ours (content type, versions,
+  // credentials) replace them instead of being sent twice.
+  const out = Object.create(null) as Record<string, string>;
+  for (const [k, v] of Object.entries(ctx.entry.headers ?? {})) out[k.toLowerCase()] = v;
+  return Object.assign(out, { 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'routelab' });
 }
 
 export function trimSlash(url: string): string {

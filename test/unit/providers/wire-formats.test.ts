@@ -86,7 +86,7 @@ describe('request encoding per provider kind', () => {
 
   it('openai: the caller params with our model and messages; catalog headers added, never over ours', async () => {
     const c = await prepare('openai', { headers: { 'X-Title': 'routelab', 'content-type': 'text/plain' } });
-    expect(c.headers).toMatchObject({ authorization: `Bearer ${KEY}`, 'X-Title': 'routelab', 'content-type': 'application/json' });
+    expect(c.headers).toEqual({ authorization: `Bearer ${KEY}`, 'x-title': 'routelab', 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'routelab' });
     expect(c.json).toMatchObject({ model: 'up-model', temperature: 0.2, stream: false });
     expect((c.json.messages as unknown[])[2]).toEqual({ role: 'assistant', content: '', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"cat"}' } }] });
   });
