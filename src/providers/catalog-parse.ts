@@ -112,7 +112,7 @@ function findSecrets(doc: LocatedYaml, value: unknown, path: PropertyKey[]): Iss
   }
   if (typeof value !== 'string') return [];
   const field = String(path[path.length - 1] ?? '');
-  if (field === 'base_url') return urlCarriesSecret(value) ? [at(doc, path, `the URL carries a credential; ${KEY_IN_FILE}`)] : [];
+  if (field === 'base_url' || field === 'auth_url') return urlCarriesSecret(value) ? [at(doc, path, `the URL carries a credential; ${KEY_IN_FILE}`)] : [];
   // Names and file paths are the user's own identifiers; a key never belongs there by mistake.
   if (field === 'name' || field === 'fleet' || field === 'answers') return [];
   return looksLikeSecret(value) ? [at(doc, path, `the value ${KEY_IN_FILE}`)] : [];

@@ -115,6 +115,14 @@ describe('rate limits per model', () => {
     expect(maxInWindow(arrivals, 60_000)).toBe(4);
   });
 
+  it('holds tokens per minute in the process too', async () => {
+    const arrivals = await measure((o) => {
+      const l = createLocalRateLimiter(o);
+      return [l, l];
+    }, 5, { rpm: 100, tpm: 2500 }, 1000);
+    expect(maxInWindow(arrivals, 60_000)).toBe(2);
+  });
+
   it('a model without limits never waits', async () => {
     const limiter = createLocalRateLimiter({ sleep: () => Promise.reject(new Error('must not wait')) });
     for (let i = 0; i < 500; i++) await limiter.acquire('free', { rpm: null, tpm: null }, 10);

@@ -136,6 +136,7 @@ describe('parseCatalogText: provider kinds', () => {
     ['a credential header', 'headers: { api-key: "$X" }', /credential header/],
     ['a key in a header value', 'headers: { x-note: sk-proj-AbCdEf0123456789GhIjKl }', /credential/],
     ['an openai entry without base_url', 'provider: openai', /either base_url/],
+    ['a credential in the IAM URL', 'provider: watsonx\n    options: { project_id: p, auth_url: "https://u:AbCdEf0123456789xyz@iam.example.com/identity/token" }', /credential/],
   ])('refuses %s', (_what, extra, message) => {
     const r = parseCatalogText(`models:\n  - name: m\n    ${extra}\n    price: { input_per_m: 1, output_per_m: 1 }\n`, FILE);
     expect(r.ok).toBe(false);
