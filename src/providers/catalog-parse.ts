@@ -8,7 +8,7 @@ import { dottedPath, parseLocatedYaml, zodIssues, type LocatedYaml } from './yam
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Kinds whose public endpoint is known, so base_url may be left out (see provider-endpoints.ts). */
+/** Kinds whose public endpoint is known, so base_url may be left out (each adapter's defaultBaseUrl). */
 const DEFAULT_ENDPOINT: ReadonlySet<string> = new Set(['anthropic', 'gemini', 'bedrock', 'watsonx']);
 
 /** Headers that carry credentials: those come from api_key_env (or the AWS chain), never the file. */
