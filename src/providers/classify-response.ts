@@ -1,7 +1,9 @@
 import type { ModelPrice } from '../domain/catalog-entry.js';
 import { failure, kindOf, type Classified, type HttpReply } from './classified.js';
 import type { ProviderAdapter } from './provider-adapter.js';
+import type { ChatReply } from './chat-message.js';
 import { excerpt } from './redact.js';
+import { isEventStream, parseSse } from './sse.js';
 import { parseRetryAfter } from './retry-after.js';
 import { openaiAdapter } from './wire-openai.js';
 import { costOf, isObject, tryJson } from './wire-kit.js';
@@ -14,6 +16,7 @@ export { failure, kindOf, type Classified, type HttpReply } from './classified.j
  * the message before anything leaves it.
  */
 export function classifyWire(adapter: ProviderAdapter, reply: HttpReply, price: ModelPrice, nowMs: number): Classified {
+  if (reply.status >= 200 && reply.status < 300 && isEventStream(reply.headers['content-type'], reply.body)) return classifyStream(adapter, reply, price, nowMs);
   const json = tryJson(reply.body);
   if (reply.status >= 200 && reply.status < 300) {
     if (json === undefined) return failure(502, 'bad_response', `the endpoint answered ${reply.status} with a body that is not JSON: "${excerpt(reply.body, 60)}"`);
@@ -22,18 +25,7 @@ export function classifyWire(adapter: ProviderAdapter, reply: HttpReply, price: 
     if (e) return failure(e.status, kindOf(e.status), `the endpoint answered ${reply.status} holding an error: ${e.message}`, retryAfter(reply, nowMs, e.status) ?? bodyWait(e.status, e.retry_after_ms));
     const r = adapter.decode(json);
     if (!r) return failure(502, 'bad_response', 'the response has no answer in the shape this provider kind sends');
-    const toolsOnly = r.text === '' && r.tool_calls.length > 0;
-    return {
-      status: 200,
-      // A tool-calling answer reads the same whichever provider gave it: the OpenAI tool_calls JSON.
-      output: toolsOnly ? JSON.stringify(r.tool_calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }))) : r.text,
-      answered_by: r.answered_by,
-      input_tokens: r.usage.input_tokens,
-      output_tokens: r.usage.output_tokens,
-      cost_usd: costOf(r.usage, price),
-      ...(r.usage.cached_input_tokens !== null ? { cached_input_tokens: r.usage.cached_input_tokens } : {}),
-      ...(r.usage.reasoning_tokens !== null ? { reasoning_tokens: r.usage.reasoning_tokens } : {}),
-    };
+    return answered(r, price);
   }
   if (reply.status >= 300 && reply.status < 400) return failure(502, 'bad_response', `the endpoint redirected (${reply.status}); give the final base_url in the catalog`);
   // Anthropic's 529 "overloaded" is a 503 to a policy: same meaning, and the code policies list.
@@ -42,6 +34,30 @@ export function classifyWire(adapter: ProviderAdapter, reply: HttpReply, price: 
   const message = e ? e.message : isObject(json) && typeof json.message === 'string' ? excerpt(json.message, 160) : `"${excerpt(reply.body, 80)}"`;
   const shown = status === reply.status ? `HTTP ${status}` : `HTTP ${reply.status} (overloaded)`;
   return failure(status, kindOf(status), `${shown}: ${message}`, retryAfter(reply, nowMs, status) ?? bodyWait(status, e?.retry_after_ms));
+}
+
+/** A 2xx event stream: read like a JSON answer, an error event like an error inside a 200. */
+function classifyStream(adapter: ProviderAdapter, reply: HttpReply, price: ModelPrice, nowMs: number): Classified {
+  if (!adapter.decodeStream) return failure(502, 'bad_response', `the endpoint answered ${reply.status} with an event stream this provider kind is not read as`);
+  const r = adapter.decodeStream(parseSse(reply.body));
+  if (!r) return failure(502, 'bad_response', 'the event stream ended before its final event (a cut or unfinished answer)');
+  if ('status' in r) return failure(r.status, kindOf(r.status), `the endpoint answered ${reply.status} with a stream holding an error: ${r.message}`, retryAfter(reply, nowMs, r.status) ?? bodyWait(r.status, r.retry_after_ms));
+  return answered(r, price);
+}
+
+function answered(r: ChatReply, price: ModelPrice): Classified {
+  const toolsOnly = r.text === '' && r.tool_calls.length > 0;
+  return {
+    status: 200,
+    // A tool-calling answer reads the same whichever provider gave it: the OpenAI tool_calls JSON.
+    output: toolsOnly ? JSON.stringify(r.tool_calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }))) : r.text,
+    answered_by: r.answered_by,
+    input_tokens: r.usage.input_tokens,
+    output_tokens: r.usage.output_tokens,
+    cost_usd: costOf(r.usage, price),
+    ...(r.usage.cached_input_tokens !== null ? { cached_input_tokens: r.usage.cached_input_tokens } : {}),
+    ...(r.usage.reasoning_tokens !== null ? { reasoning_tokens: r.usage.reasoning_tokens } : {}),
+  };
 }
 
 /** The OpenAI-compatible reading (kept under its old name). */

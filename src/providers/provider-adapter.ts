@@ -2,6 +2,7 @@ import type { CatalogEntry } from '../domain/catalog-entry.js';
 import type { ChatMessage, ChatReply } from './chat-message.js';
 import type { Classified } from './classified.js';
 import type { Transport } from './http-transport.js';
+import type { SseEvent } from './sse.js';
 
 /** One HTTP call an adapter built: the chat client posts it over its own transport, nothing else does. */
 export interface WireCall {
@@ -48,6 +49,12 @@ export interface ProviderAdapter {
   errorIn(json: Record<string, unknown>, httpStatus: number): WireError | undefined;
   /** A 2xx answer; undefined when the body has none of the expected fields. */
   decode(json: Record<string, unknown>): ChatReply | undefined;
+  /**
+   * A 2xx answer sent as server-sent events: the reply, the error event it carried, or undefined when
+   * the stream ended before its final event. Absent: this kind's streams are not read (Bedrock's are
+   * binary AWS event streams, and routelab never asks for one).
+   */
+  decodeStream?(events: SseEvent[]): ChatReply | WireError | undefined;
   /** Told the classified status of every call (watsonx drops a cached token the endpoint refused). */
   afterCall?(entry: CatalogEntry, env: Record<string, string | undefined>, status: number): void;
 }

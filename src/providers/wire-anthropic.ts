@@ -2,9 +2,10 @@ import { DEFAULT_OUTPUT_TOKENS_ESTIMATE } from '../replay/cost-estimate.js';
 import { partsOf, textOf, type ChatMessage, type ChatReply, type ToolCall } from './chat-message.js';
 import { failure } from './classified.js';
 import { missingKey, type ProviderAdapter, type WireError } from './provider-adapter.js';
+import type { SseEvent } from './sse.js';
 import { excerpt } from './redact.js';
 import { jsonHeaders, trimSlash } from './wire-openai.js';
-import { dataUrl, finite, isObject, maxTokens, num, opt, parseArgs, statusOfErrorText, stopList, str, sum, toolSpecs } from './wire-kit.js';
+import { dataUrl, finite, isObject, maxTokens, num, opt, parseArgs, statusOfErrorText, stopList, str, sum, toolSpecs, tryJson } from './wire-kit.js';
 
 const DEFAULT_VERSION = '2023-06-01';
 
@@ -41,6 +42,7 @@ export const anthropicAdapter: ProviderAdapter = {
     return { url: `${trimSlash(ctx.baseUrl)}/messages`, headers, body: JSON.stringify(body), secrets: key ? [key] : [] };
   },
   errorIn: (json) => anthropicErrorIn(json),
+  decodeStream: (events) => decodeAnthropicStream(events),
   decode: (json) => {
     if (!Array.isArray(json.content)) return undefined;
     let text = '';
@@ -89,4 +91,42 @@ function turns(messages: ChatMessage[]): Array<{ role: 'user' | 'assistant'; con
 function imageBlock(url: string): unknown {
   const d = dataUrl(url);
   return { type: 'image', source: d ? { type: 'base64', media_type: d.media_type, data: d.data } : { type: 'url', url } };
+}
+
+/**
+ * Messages streaming events: message_start (model, input usage), content_block_start / _delta
+ * (text_delta, input_json_delta for tool use), message_delta (output usage), message_stop; an
+ * `error` event (e.g. overloaded_error mid-stream) is the stream's error.
+ */
+function decodeAnthropicStream(events: SseEvent[]): ChatReply | WireError | undefined {
+  let text = '';
+  let model: string | null = null;
+  let usage: Record<string, unknown> = {};
+  let done = false;
+  const blocks = new Map<number, { id: string; name: string; json: string }>();
+  for (const e of events) {
+    const json = tryJson(e.data);
+    if (!isObject(json)) continue;
+    const err = anthropicErrorIn(json);
+    if (err) return err;
+    if (json.type === 'message_start' && isObject(json.message)) {
+      model = str(json.message.model) ?? null;
+      if (isObject(json.message.usage)) usage = { ...json.message.usage };
+    } else if (json.type === 'content_block_start' && isObject(json.content_block) && json.content_block.type === 'tool_use') {
+      blocks.set(Number(json.index), { id: str(json.content_block.id) ?? '', name: str(json.content_block.name) ?? '', json: '' });
+    } else if (json.type === 'content_block_delta' && isObject(json.delta)) {
+      if (json.delta.type === 'text_delta' && typeof json.delta.text === 'string') text += json.delta.text;
+      const block = blocks.get(Number(json.index));
+      if (block && json.delta.type === 'input_json_delta' && typeof json.delta.partial_json === 'string') block.json += json.delta.partial_json;
+    } else if (json.type === 'message_delta' && isObject(json.usage)) {
+      usage = { ...usage, ...json.usage };
+    } else if (json.type === 'message_stop') {
+      done = true;
+    }
+  }
+  if (!done) return undefined;
+  const tool_calls: ToolCall[] = [...blocks.values()].map((b) => ({ id: b.id, name: b.name, arguments: b.json || '{}' }));
+  const read = finite(usage.cache_read_input_tokens);
+  const uncached = finite(usage.input_tokens);
+  return { text, tool_calls, answered_by: model, usage: { input_tokens: uncached === null ? null : sum(uncached, read, finite(usage.cache_creation_input_tokens)), output_tokens: finite(usage.output_tokens), cached_input_tokens: read, reasoning_tokens: null } };
 }

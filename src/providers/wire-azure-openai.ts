@@ -1,6 +1,6 @@
 import { failure } from './classified.js';
 import { missingKey, type ProviderAdapter } from './provider-adapter.js';
-import { decodeChoices, jsonHeaders, openaiErrorIn, openaiMessage, trimSlash } from './wire-openai.js';
+import { decodeChoices, decodeChunks, jsonHeaders, openaiErrorIn, openaiMessage, trimSlash } from './wire-openai.js';
 import { str } from './wire-kit.js';
 
 const DEFAULT_API_VERSION = '2024-10-21';
@@ -27,4 +27,5 @@ export const azureOpenaiAdapter: ProviderAdapter = {
   },
   errorIn: (json) => openaiErrorIn(json),
   decode: (json) => decodeChoices(json, str(json.model) ?? null),
+  decodeStream: (events) => decodeChunks(events, openaiErrorIn, 'model'),
 };

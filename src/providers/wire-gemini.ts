@@ -4,7 +4,7 @@ import { missingKey, type ProviderAdapter, type WireError } from './provider-ada
 import { excerpt } from './redact.js';
 import { RETRY_AFTER_CAP_MS } from './retry-after.js';
 import { jsonHeaders, trimSlash } from './wire-openai.js';
-import { dataUrl, finite, isObject, maxTokens, num, numericStatus, opt, parseArgs, statusOfErrorText, stopList, str, sum, toolSpecs } from './wire-kit.js';
+import { dataUrl, finite, isObject, maxTokens, num, numericStatus, opt, parseArgs, statusOfErrorText, stopList, str, sum, toolSpecs, tryJson } from './wire-kit.js';
 
 /**
  * Gemini generateContent: AI Studio (`{base}/models/{model}:generateContent`, key in the
@@ -45,6 +45,25 @@ export const geminiAdapter: ProviderAdapter = {
     return { url: `${trimSlash(ctx.baseUrl)}/models/${encodeURIComponent(model)}:generateContent`, headers, body: JSON.stringify(body), secrets: key ? [key] : [] };
   },
   errorIn: (json) => geminiErrorIn(json),
+  decodeStream: (events) => {
+    // streamGenerateContent?alt=sse: each event a GenerateContentResponse; parts concatenate,
+    // usageMetadata is cumulative (the last one counts), a finishReason ends the answer.
+    const chunks: ChatReply[] = [];
+    let done = false;
+    for (const e of events) {
+      const json = tryJson(e.data);
+      if (!isObject(json)) continue;
+      const err = geminiErrorIn(json);
+      if (err) return err;
+      const r = geminiAdapter.decode(json);
+      if (r) chunks.push(r);
+      const cand = Array.isArray(json.candidates) ? json.candidates[0] : undefined;
+      if (isObject(cand) && typeof cand.finishReason === 'string') done = true;
+    }
+    const last = chunks[chunks.length - 1];
+    if (!done || !last) return undefined;
+    return { text: chunks.map((c) => c.text).join(''), tool_calls: chunks.flatMap((c) => c.tool_calls), answered_by: last.answered_by, usage: last.usage };
+  },
   decode: (json) => {
     if (!Array.isArray(json.candidates) && !isObject(json.promptFeedback)) return undefined;
     const cand = Array.isArray(json.candidates) ? json.candidates[0] : undefined;

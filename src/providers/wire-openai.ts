@@ -2,7 +2,8 @@ import type { ChatMessage, ChatReply, ToolCall } from './chat-message.js';
 import { failure } from './classified.js';
 import { missingKey, type PrepareContext, type ProviderAdapter, type WireCall, type WireError } from './provider-adapter.js';
 import { excerpt } from './redact.js';
-import { finite, isObject, numericStatus, statusOfErrorText, str, sum } from './wire-kit.js';
+import type { SseEvent } from './sse.js';
+import { finite, isObject, numericStatus, statusOfErrorText, str, sum, tryJson } from './wire-kit.js';
 
 /**
  * OpenAI chat completions: any OpenAI-compatible server (vLLM, Ollama, OpenRouter, Together, a
@@ -23,6 +24,7 @@ export const openaiAdapter: ProviderAdapter = {
   },
   errorIn: (json) => openaiErrorIn(json),
   decode: (json) => decodeChoices(json, str(json.model) ?? null),
+  decodeStream: (events) => decodeChunks(events, openaiErrorIn, 'model'),
 };
 
 export function jsonHeaders(ctx: Pick<PrepareContext, 'entry'>): Record<string, string> {
@@ -96,4 +98,46 @@ function toolCallsOf(v: unknown): ToolCall[] {
     out.push({ id: str(c.id) ?? '', name: c.function.name, arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}) });
   }
   return out;
+}
+
+/**
+ * chat.completion.chunk events (OpenAI, Azure, watsonx.ai): deltas joined, tool calls assembled by
+ * index, usage from the chunk that carries it. Finished by `[DONE]` or a finish_reason; an `error`
+ * chunk is the stream's error.
+ */
+export function decodeChunks(events: SseEvent[], errorIn: (json: Record<string, unknown>) => WireError | undefined, modelField: string): ChatReply | WireError | undefined {
+  let text = '';
+  let model: string | null = null;
+  let usage: Record<string, unknown> | undefined;
+  let done = false;
+  const calls: Array<{ id: string; name: string; arguments: string }> = [];
+  for (const e of events) {
+    if (e.data.trim() === '[DONE]') {
+      done = true;
+      continue;
+    }
+    const json = tryJson(e.data);
+    if (!isObject(json)) continue;
+    const err = errorIn(json);
+    if (err) return err;
+    model ??= str(json[modelField]) ?? str(json.model) ?? null;
+    if (isObject(json.usage)) usage = json.usage;
+    const choice = Array.isArray(json.choices) ? json.choices[0] : undefined;
+    if (!isObject(choice)) continue;
+    if (typeof choice.finish_reason === 'string') done = true;
+    const delta = isObject(choice.delta) ? choice.delta : isObject(choice.message) ? choice.message : {};
+    if (typeof delta.content === 'string') text += delta.content;
+    for (const t of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
+      if (!isObject(t)) continue;
+      const i = typeof t.index === 'number' && t.index >= 0 && t.index < 128 ? t.index : calls.length;
+      const call = (calls[i] ??= { id: '', name: '', arguments: '' });
+      const f = isObject(t.function) ? t.function : {};
+      if (typeof t.id === 'string') call.id = t.id;
+      if (typeof f.name === 'string') call.name += f.name;
+      if (typeof f.arguments === 'string') call.arguments += f.arguments;
+    }
+  }
+  if (!done) return undefined;
+  const reply = decodeChoices({ choices: [{ message: { content: text } }], ...(usage ? { usage } : {}) }, model);
+  return reply && { ...reply, tool_calls: calls.filter((c) => c && c.name) };
 }

@@ -3,7 +3,7 @@ import { failure, kindOf, type Classified } from './classified.js';
 import { missingKey, type PrepareContext, type ProviderAdapter, type WireError } from './provider-adapter.js';
 import { excerpt } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
-import { decodeChoices, jsonHeaders, openaiErrorIn, openaiMessage, trimSlash } from './wire-openai.js';
+import { decodeChoices, decodeChunks, jsonHeaders, openaiErrorIn, openaiMessage, trimSlash } from './wire-openai.js';
 import { finite, isObject, numericStatus, statusOfErrorText, str, tryJson } from './wire-kit.js';
 
 const DEFAULT_VERSION = '2024-10-08';
@@ -68,6 +68,7 @@ export function createWatsonxAdapter(): ProviderAdapter {
     },
     errorIn: (json) => watsonxErrorIn(json),
     decode: (json) => decodeChoices(json, str(json.model_id) ?? str(json.model) ?? null),
+    decodeStream: (events) => decodeChunks(events, watsonxErrorIn, 'model_id'),
     afterCall: (entry, env, status) => {
       if (status !== 401) return;
       const key = keyOf(entry, env);

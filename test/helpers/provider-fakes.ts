@@ -38,7 +38,31 @@ export interface ProviderFake {
   errorIn200(): unknown;
   /** Why the request is not one this provider accepts; undefined when it is. */
   check(req: ReceivedRequest): string | undefined;
+  /**
+   * The same answer as the provider's documented server-sent events (`cut`: without its final
+   * event), and a stream whose events end in an error with the status it means. Absent for Bedrock,
+   * whose streams are binary AWS event streams.
+   */
+  stream?: { ok(text: string, cut?: boolean): string; error(): { body: string; status: number } };
 }
+
+const sse = (events: Array<{ event?: string; data: unknown }>) => events.map((e) => `${e.event ? `event: ${e.event}\n` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`).join('');
+
+/** chat.completion.chunk events, usage in the last chunk (stream_options.include_usage). */
+const openaiStream = (model: string, cached: boolean, modelField = 'model'): NonNullable<ProviderFake['stream']> => ({
+  ok: (text, cut = false) => {
+    const half = Math.ceil(text.length / 2);
+    const chunk = (delta: unknown, finish: string | null, usage?: unknown) => ({ id: 'c1', object: 'chat.completion.chunk', [modelField]: model, choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) });
+    const events = [
+      { data: chunk({ role: 'assistant', content: text.slice(0, half) }, null) },
+      { data: chunk({ content: text.slice(half) }, null) },
+      { data: chunk({}, 'stop', { prompt_tokens: USAGE.input, completion_tokens: USAGE.output, ...(cached ? { prompt_tokens_details: { cached_tokens: USAGE.cached } } : {}) }) },
+      { data: '[DONE]' },
+    ];
+    return sse(cut ? events.slice(0, 2) : events);
+  },
+  error: () => ({ body: sse([{ data: { id: 'c1', [modelField]: model, choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null }] } }, { data: { error: { message: 'Rate limit reached', type: 'rate_limit_exceeded' } } }]), status: 429 }),
+});
 
 const json = (req: ReceivedRequest): Record<string, unknown> | undefined => {
   try {
@@ -85,6 +109,7 @@ export const FAKES: Record<ProviderKind, ProviderFake> = {
     ok: (text) => openaiOk(text, 'gpt-fake-2024', true),
     error: openaiError,
     errorIn200: () => ({ error: { message: 'Rate limit reached', type: 'rate_limit_exceeded' } }),
+    stream: openaiStream('gpt-fake-2024', true),
     check: (req) => {
       const b = json(req);
       if (!/^\/openai\/v1\/chat\/completions$/.test(req.path)) return `path ${req.path}`;
@@ -101,6 +126,7 @@ export const FAKES: Record<ProviderKind, ProviderFake> = {
     ok: (text) => openaiOk(text, 'gpt-4o-2024-08-06', true),
     error: (status, message) => ({ error: { code: String(status === 429 ? '429' : status), message } }),
     errorIn200: () => ({ error: { code: '429', message: 'Requests to the ChatCompletions_Create Operation have exceeded the rate limit' } }),
+    stream: openaiStream('gpt-4o-2024-08-06', true),
     check: (req) => {
       if (!/^\/azure-openai\/openai\/deployments\/[^/]+\/chat\/completions\?api-version=\d{4}-\d{2}-\d{2}(-preview)?$/.test(req.path)) return `path ${req.path}`;
       if (req.headers['api-key'] !== KEY || req.headers.authorization) return 'api-key';
@@ -123,6 +149,28 @@ export const FAKES: Record<ProviderKind, ProviderFake> = {
     }),
     error: (status, message) => ({ type: 'error', error: { type: ANTHROPIC_TYPES[status] ?? 'api_error', message } }),
     errorIn200: () => ({ type: 'error', error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit' } }),
+    stream: {
+      ok: (text, cut = false) => {
+        const events = [
+          { event: 'message_start', data: { type: 'message_start', message: { id: 'msg_01', type: 'message', role: 'assistant', model: 'claude-fake-20241022', content: [], usage: { input_tokens: USAGE.input - USAGE.cached, cache_creation_input_tokens: 0, cache_read_input_tokens: USAGE.cached, output_tokens: 1 } } } },
+          { event: 'content_block_start', data: { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } } },
+          { event: 'ping', data: { type: 'ping' } },
+          { event: 'content_block_delta', data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } } },
+          { event: 'content_block_stop', data: { type: 'content_block_stop', index: 0 } },
+          { event: 'message_delta', data: { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: USAGE.output } } },
+          { event: 'message_stop', data: { type: 'message_stop' } },
+        ];
+        return sse(cut ? events.slice(0, 4) : events);
+      },
+      // The documented mid-stream failure: an overloaded_error event after the answer began.
+      error: () => ({
+        body: sse([
+          { event: 'message_start', data: { type: 'message_start', message: { id: 'msg_01', model: 'claude-fake-20241022', content: [], usage: { input_tokens: 10, output_tokens: 1 } } } },
+          { event: 'error', data: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } },
+        ]),
+        status: 503,
+      }),
+    },
     check: (req) => {
       const b = json(req);
       if (req.path !== '/anthropic/v1/messages') return `path ${req.path}`;
@@ -145,6 +193,17 @@ export const FAKES: Record<ProviderKind, ProviderFake> = {
     }),
     error: (status, message) => ({ error: { code: status, message, status: GOOGLE_STATUS[status] ?? 'UNKNOWN' } }),
     errorIn200: () => ({ error: { code: 429, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED' } }),
+    stream: {
+      ok: (text, cut = false) => {
+        const half = Math.ceil(text.length / 2);
+        const events = [
+          { data: { candidates: [{ content: { role: 'model', parts: [{ text: text.slice(0, half) }] }, index: 0 }], modelVersion: 'gemini-fake-flash' } },
+          { data: { candidates: [{ content: { role: 'model', parts: [{ text: text.slice(half) }] }, finishReason: 'STOP', index: 0 }], usageMetadata: { promptTokenCount: USAGE.input, cachedContentTokenCount: USAGE.cached, candidatesTokenCount: USAGE.output - 50, thoughtsTokenCount: 50 }, modelVersion: 'gemini-fake-flash' } },
+        ];
+        return sse(cut ? events.slice(0, 1) : events);
+      },
+      error: () => ({ body: sse([{ data: { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } } }]), status: 503 }),
+    },
     check: (req) => {
       const b = json(req);
       if (!/^\/gemini\/v1beta\/models\/[^/?]+:generateContent$/.test(req.path)) return `path ${req.path}`;
@@ -180,6 +239,7 @@ export const FAKES: Record<ProviderKind, ProviderFake> = {
     ok: (text) => openaiOk(text, 'ibm/granite-fake-instruct', false, 'model_id'),
     error: (status, message) => ({ errors: [{ code: status === 429 ? 'rate_limit_exceeded' : status === 401 ? 'authentication_token_expired' : 'internal_error', message }], trace: 'abc', status_code: status }),
     errorIn200: () => ({ errors: [{ code: 'rate_limit_exceeded', message: 'too many requests' }], trace: 'abc', status_code: 429 }),
+    stream: openaiStream('ibm/granite-fake-instruct', false, 'model_id'),
     check: (req) => {
       const b = json(req);
       if (!/^\/watsonx\/ml\/v1\/text\/chat\?version=\d{4}-\d{2}-\d{2}$/.test(req.path)) return `path ${req.path}`;

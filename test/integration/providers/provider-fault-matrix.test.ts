@@ -17,11 +17,16 @@ const messages = [
 ];
 const HTML = '<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>';
 
+type Expected = Partial<Omit<CallResult, 'error'>> & { error?: Partial<NonNullable<CallResult['error']>> };
 interface Case {
   fault: (kind: ProviderKind) => Fault;
-  expect: Partial<Omit<CallResult, 'error'>> & { error?: Partial<NonNullable<CallResult['error']>> };
+  expect: Expected | ((kind: ProviderKind) => Expected);
   deadline_ms?: number;
 }
+
+const sse = (body: string): Fault => ({ kind: 'text', status: 200, body, contentType: 'text/event-stream' });
+/** Bedrock's streams are binary AWS event streams: routelab never asks for one and does not read one. */
+const NOT_READ: Expected = { status: 502, error: { kind: 'bad_response' } };
 
 const MATRIX: Record<string, Case> = {
   answer: { fault: (k) => ({ kind: 'json', status: 200, body: FAKES[k].ok('56') }), expect: { status: 200, output: '56', input_tokens: USAGE.input, output_tokens: USAGE.output } },
@@ -40,6 +45,18 @@ const MATRIX: Record<string, Case> = {
   'HTML in a 200': { fault: () => ({ kind: 'text', status: 200, body: HTML }), expect: { status: 502, error: { kind: 'bad_response' } } },
   'unknown JSON in a 200': { fault: () => ({ kind: 'json', status: 200, body: { hello: 'world' } }), expect: { status: 502, error: { kind: 'bad_response' } } },
   'error inside a 200': { fault: (k) => ({ kind: 'json', status: 200, body: FAKES[k].errorIn200() }), expect: { status: 429, error: { kind: 'rate_limited' } } },
+  'answer as an event stream': {
+    fault: (k) => (FAKES[k].stream ? sse(FAKES[k].stream.ok('56')) : sse('data: {}\n\n')),
+    expect: (k) => (FAKES[k].stream ? { status: 200, output: '56', input_tokens: USAGE.input, output_tokens: USAGE.output } : NOT_READ),
+  },
+  'error event mid-stream': {
+    fault: (k) => sse(FAKES[k].stream?.error().body ?? 'data: {}\n\n'),
+    expect: (k) => {
+      const status = FAKES[k].stream?.error().status;
+      return status ? { status, error: { kind: status === 429 ? 'rate_limited' : 'server' } } : NOT_READ;
+    },
+  },
+  'stream without its final event': { fault: (k) => sse(FAKES[k].stream?.ok('56', true) ?? 'data: {}\n\n'), expect: { status: 502, error: { kind: 'bad_response' } } },
   'leaky server echoing headers': { fault: () => ({ kind: 'echo-headers', status: 401 }), expect: { status: 401, error: { kind: 'auth' } } },
 };
 
@@ -60,9 +77,10 @@ describe.each(KINDS)('%s wire format against the fault matrix', (kind) => {
     client = createChatClient({ env: fake.env });
     const r = await client.complete(fake.entry(server.origin), { messages, params: { temperature: 0, max_tokens: 100 }, ...(c.deadline_ms ? { deadline_ms: c.deadline_ms } : {}) });
 
-    expect(r).toMatchObject(c.expect);
+    const want = typeof c.expect === 'function' ? c.expect(kind) : c.expect;
+    expect(r).toMatchObject(want);
     if (r.status !== 200) expect(r.output).toBeNull();
-    if (c.expect.error && !('retry_after_ms' in c.expect.error) && r.status !== 429) expect(r.error?.retry_after_ms).toBeUndefined();
+    if (want.error && !('retry_after_ms' in want.error) && r.status !== 429) expect(r.error?.retry_after_ms).toBeUndefined();
     // One request to the model: never a retry behind the policy's back.
     expect(server.calls(kind)).toHaveLength(1);
     // No credential in anything the call produced.
