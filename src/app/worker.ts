@@ -1,6 +1,8 @@
+import { Redis } from 'ioredis';
 import { InputError } from '../domain/errors.js';
 import { createJudgeDeps } from '../jobs/judge-deps.js';
 import { createProcessors } from '../jobs/processors.js';
+import { createRedisRateLimiter } from '../jobs/rate-limiter.js';
 import { createChatClient } from '../providers/index.js';
 import { queueConfigFromEnv, type QueueConfig } from '../queue/connection.js';
 import { startWorker } from '../queue/bullmq-runner.js';
@@ -33,8 +35,12 @@ export async function startRoutelabWorker(options: WorkerStartOptions): Promise<
   const log = options.log ?? (() => {});
   const store = await openStore(storeOptionsFromEnv(options.env));
   const chat = createChatClient({ env: options.env });
+  // rpm/tpm are shared by every worker on the queue's Redis prefix, not counted per process.
+  const rateRedis = new Redis(queue.url, { lazyConnect: true });
+  rateRedis.on('error', (e: Error) => log(`rate limiter redis: ${e.message}`));
   const processors = createProcessors(store.db, {
     chat,
+    rate: createRedisRateLimiter(rateRedis, queue.prefix),
     clock: { now: () => Date.now() },
     judge: createJudgeDeps(store.db, chat, options.env.ROUTELAB_JUDGE_MODEL),
   });
@@ -54,6 +60,7 @@ export async function startRoutelabWorker(options: WorkerStartOptions): Promise<
       (closing ??= (async () => {
         await worker.close();
         await chat.close();
+        rateRedis.disconnect();
         await store.close();
       })()),
   };

@@ -25,6 +25,10 @@ export const CallResult = z.object({
   input_tokens: z.number().nullable(),
   output_tokens: z.number().nullable(),
   cost_usd: z.number().nullable(),
+  /** Of input_tokens, those served from the provider's prompt cache (when it says). */
+  cached_input_tokens: z.number().optional(),
+  /** Of output_tokens, those spent reasoning (when the provider says). */
+  reasoning_tokens: z.number().optional(),
   error: CallError.optional(),
   /** True when the simulated fleet answered: never mistaken for a real model's output. */
   simulated: z.boolean(),

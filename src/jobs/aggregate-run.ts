@@ -2,6 +2,7 @@ import { reachableModels } from '../policy/index.js';
 import { evaluateVariant } from '../replay/evaluate-variant.js';
 import { buildOutcomeMatrix, missingModels } from '../replay/outcome-matrix.js';
 import type { Db } from '../store/db.js';
+import { getModels } from '../store/repos/catalog-repo.js';
 import {
   chunkStatuses,
   finishRun,
@@ -71,10 +72,17 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
   const coverage = total === 0 ? 1 : evaluated / total;
   // Notes from planning stay; the ones written here are rewritten, so aggregating twice says each once.
   const notes = run.notes.filter((n) => !AGGREGATE_NOTE.test(n));
+  if (run.judgeCostUsd > 0) notes.push(`LLM-judge calls cost $${round6(run.judgeCostUsd)}, included in the run's cost`);
   if (run.capReached) notes.push(`cost cap of $${run.costCapUsd} reached: fetching stopped before exceeding it; unfetched cases are recorded failures`);
   const failedChunks = [...statuses.values()].filter((s) => s.status === 'failed').length;
   if (coverage < 1) notes.push(`coverage ${(coverage * 100).toFixed(1)}%: ${total - evaluated} of ${total} (variant, case) results are recorded failures${failedChunks ? ` (${failedChunks} chunk(s) failed)` : ''}`);
-  const swapped = outcomes.filter((o) => o.answered_by !== null && o.answered_by !== o.model).length;
+  // The model asked is the catalog name or the upstream id it sends (providers may add a version suffix).
+  const upstream = await getModels(db, [...new Set(outcomes.map((o) => o.model))]);
+  const asked = (o: { model: string; answered_by: string | null }) => {
+    const id = upstream.get(o.model)?.model;
+    return o.answered_by === o.model || (id !== undefined && (o.answered_by === id || (o.answered_by ?? '').startsWith(`${id}-`)));
+  };
+  const swapped = outcomes.filter((o) => o.answered_by !== null && !asked(o)).length;
   if (swapped > 0) notes.push(`${swapped} outcome(s) were answered by a different model than the one asked (see answered_by)`);
   const duplicates = Math.max(0, run.callsAttempted - counts.calls);
   if (duplicates > 0) notes.push(`${duplicates} provider call(s) were repeated after a worker was lost (not stored twice)`);
@@ -84,8 +92,8 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
     cacheHits: counts.cacheHits,
     recorded: counts.recorded,
     // A sum of doubles in whatever order the database scans them differs in the last bits from run to
-    // run; to the nano-dollar it is the same figure for the same seed.
-    costUsd: Math.round(counts.callCostUsd * 1e9) / 1e9,
+    // run; to the nano-dollar it is the same figure for the same seed. Judge calls count in the cost.
+    costUsd: Math.round((counts.callCostUsd + run.judgeCostUsd) * 1e9) / 1e9,
     coverage,
     status: cases.length === 0 ? 'failed' : run.capReached ? 'capped' : evaluated === 0 ? 'failed' : 'completed',
     notes,
@@ -97,7 +105,9 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
   });
 }
 
-const AGGREGATE_NOTE = /^(cost cap of |coverage |\d+ outcome\(s\) were answered |\d+ provider call\(s\) were repeated )/;
+const round6 = (usd: number) => Math.round(usd * 1e6) / 1e6;
+
+const AGGREGATE_NOTE = /^(LLM-judge calls cost |cost cap of |coverage |\d+ outcome\(s\) were answered |\d+ provider call\(s\) were repeated )/;
 
 function missingReason(capped: boolean, sourceKind: string, missing: string[]): string {
   if (capped) return `not fetched (cost cap reached): ${missing.join(', ')}`;

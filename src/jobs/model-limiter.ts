@@ -1,7 +1,7 @@
 /**
  * At most `limit` calls in flight per model in this process (the catalog's `concurrency`), shared by
  * every chunk the process runs: a worker with several chunk jobs must not exceed what the provider
- * allows. Each worker process enforces it on its own; rate limits per minute are not enforced here.
+ * allows. Each worker process enforces it on its own; rates per minute are rate-limiter.ts's.
  */
 export interface ModelLimiter {
   run<T>(model: string, limit: number, fn: () => Promise<T>): Promise<T>;

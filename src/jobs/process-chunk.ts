@@ -7,7 +7,9 @@ import type { ChatClient } from '../providers/index.js';
 import { estimateCallCostUsd } from '../replay/cost-estimate.js';
 import { unionModels } from '../replay/plan-pairs.js';
 import { scoreCase, type JudgeDeps } from '../scoring/index.js';
+import type { JudgeMeter } from './judge-deps.js';
 import { createModelLimiter, type ModelLimiter } from './model-limiter.js';
+import type { RateLimiter } from './rate-limiter.js';
 import type { Db } from '../store/db.js';
 import { getModels } from '../store/repos/catalog-repo.js';
 import { loadGoldenSet } from '../store/repos/golden-repo.js';
@@ -21,6 +23,8 @@ import {
   loadTrafficInputs,
   markChunk,
   reserveCall,
+  reserveJudgeCall,
+  settleJudgeCall,
   settleReserved,
   storedPairs,
   type PlannedCase,
@@ -29,8 +33,8 @@ import {
 
 export interface ChunkDeps {
   chat: ChatClient;
-  /** LLM-as-judge wiring for golden assertions of type `judge`. */
-  judge?: JudgeDeps;
+  /** LLM-as-judge wiring for golden assertions of type `judge`; `metered` binds it to a run's cost cap. */
+  judge?: JudgeDeps & { metered?: (meter: JudgeMeter) => JudgeDeps };
   /** Pairs fetched at once within one chunk (default 8). */
   concurrency?: number;
   /** Per-call deadline (the client's default when absent). */
@@ -39,6 +43,8 @@ export interface ChunkDeps {
   goldenCache?: Map<number, Promise<Map<string, GoldenCase>>>;
   /** Per-model concurrency (the catalog's), shared by the chunks a process runs. */
   limiter?: ModelLimiter;
+  /** Per-model rpm/tpm (the catalog's): in the process, or in Redis shared by every worker. */
+  rate?: RateLimiter;
   /**
    * One run's fetches by cache key, shared by its chunks in this process (processRunLocally gives a
    * fresh map per run; without one, each chunk has its own). Identical requests of a run are asked
@@ -93,6 +99,10 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
   }
 
   const inputs = await caseInputs(db, run, cases, deps);
+  // Judge calls spend under the run's cap and count in its cost, like the model calls they score.
+  const judge = deps.judge?.metered
+    ? deps.judge.metered({ reserve: (estimate) => reserveJudgeCall(db, runId, estimate), settle: (estimate, actual) => settleJudgeCall(db, runId, estimate, actual) })
+    : deps.judge;
   const limiter = deps.limiter ?? createModelLimiter();
   const catalog = await getModels(db, models);
   const buffer: Outcome[] = [];
@@ -119,7 +129,12 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
     // The attempt id names this fetch by the run's seed alone (the fleet adds model and input), so a
     // simulated model draws the same status however the calls interleave; a real endpoint never sees it.
     const request = { messages: input.messages, params: input.params, attempt_id: `${run.seed}#0`, ...(deps.deadlineMs ? { deadline_ms: deps.deadlineMs } : {}) };
-    const result = await limiter.run(entry.name, entry.concurrency, () => deps.chat.complete(entry, request));
+    // Tokens a provider counts against its per-minute limit when the call arrives: input plus the most it may write.
+    const tokens = c.input_tokens + (typeof input.params.max_tokens === 'number' ? input.params.max_tokens : 0);
+    const result = await limiter.run(entry.name, entry.concurrency, async () => {
+      await deps.rate?.acquire(entry.name, { rpm: entry.rate_limit_rpm, tpm: entry.rate_limit_tpm ?? null }, tokens);
+      return deps.chat.complete(entry, request);
+    });
     reservedDelta += (result.cost_usd ?? 0) - estimate;
     // Only answers are cached: a 429 or a timeout must be tried again by the next run.
     if (result.status >= 200 && result.status < 300) toCache.push([key, result]);
@@ -150,7 +165,7 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
       return;
     }
     const source: Outcome['source'] = first ? got.source : 'cache';
-    buffer.push(await toOutcome(c.case_id, model, got.result, source, input.gcase, deps.judge));
+    buffer.push(await toOutcome(c.case_id, model, got.result, source, input.gcase, judge));
     fetched++;
     if (buffer.length >= FLUSH_EVERY) await flush();
   };

@@ -7,6 +7,7 @@ import { markChunk, recordMissingFailures, setRunStatus } from '../store/repos/r
 import { aggregateRun } from './aggregate-run.js';
 import { nightlyRun } from './nightly.js';
 import { createModelLimiter } from './model-limiter.js';
+import { createLocalRateLimiter } from './rate-limiter.js';
 import { processChunk, type ChunkDeps } from './process-chunk.js';
 
 /**
@@ -14,7 +15,7 @@ import { processChunk, type ChunkDeps } from './process-chunk.js';
  * payload first: a malformed job fails loudly instead of writing garbage.
  */
 export function createProcessors(db: Db, deps: Omit<ChunkDeps, 'goldenCache' | 'limiter'> & { clock: Clock }): Processors {
-  const chunkDeps: ChunkDeps = { ...deps, goldenCache: new Map(), limiter: createModelLimiter() };
+  const chunkDeps: ChunkDeps = { ...deps, goldenCache: new Map(), limiter: createModelLimiter(), rate: deps.rate ?? createLocalRateLimiter() };
   return {
     chunk: async (payload) => {
       const p = ChunkPayload.parse(payload);

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { CatalogEntry, ModelPrice } from '../domain/catalog-entry.js';
+import { CatalogEntry, ModelPrice, ProviderKind, ProviderOptions } from '../domain/catalog-entry.js';
 import type { Issue } from '../domain/errors.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { isSecretFieldName, looksLikeSecret, urlCarriesSecret } from './secret-detect.js';
@@ -8,22 +8,41 @@ import { dottedPath, parseLocatedYaml, zodIssues, type LocatedYaml } from './yam
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Kinds whose public endpoint is known, so base_url may be left out (each adapter's defaultBaseUrl). */
+const DEFAULT_ENDPOINT: ReadonlySet<string> = new Set(['anthropic', 'gemini', 'bedrock', 'watsonx']);
+
+/** Headers that carry credentials: those come from api_key_env (or the AWS chain), never the file. */
+const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie|api-key|x-api-key|x-goog-api-key|x-amz-security-token)$/i;
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
+
+const Headers = z
+  .record(z.string().regex(HEADER_NAME, 'is not an HTTP header name'), z.string().max(1000).regex(/^[^\r\n]*$/, 'must be one line'))
+  .refine((h) => !Object.keys(h).some((k) => CREDENTIAL_HEADER.test(k)), {
+    message: 'carries a credential header: name the variable holding the key with api_key_env instead',
+  });
+
 /** One model as written in catalog.yaml (paths still relative to the file). */
 const CatalogFileModel = z
   .strictObject({
     name: z.string().min(1),
+    provider: ProviderKind.default('openai'),
+    model: z.string().min(1).optional(),
     base_url: z
       .string()
       .regex(/^https?:\/\/\S+$/, 'must be an http(s) URL, e.g. https://api.openai.com/v1')
       .optional(),
     api_key_env: z.string().regex(ENV_NAME, 'must name an environment variable, e.g. OPENAI_API_KEY').optional(),
+    headers: Headers.optional(),
+    options: ProviderOptions.optional(),
     price: ModelPrice,
     context_window: z.number().int().positive().optional(),
     concurrency: z.number().int().positive().default(4),
     rate_limit_rpm: z.number().int().positive().optional(),
+    rate_limit_tpm: z.number().int().positive().optional(),
+    cache_ttl_s: z.number().int().positive().optional(),
     simulated: z.strictObject({ fleet: z.string().min(1), answers: z.string().min(1) }).optional(),
   })
-  .refine((m) => (m.base_url === undefined) !== (m.simulated === undefined), {
+  .refine((m) => (m.base_url === undefined && !DEFAULT_ENDPOINT.has(m.provider)) !== (m.simulated === undefined) && !(m.base_url && m.simulated), {
     message: 'give either base_url (a real endpoint) or simulated: {fleet, answers}, not both or neither',
   });
 
@@ -59,12 +78,18 @@ export function parseCatalogText(text: string, file: string): Result<CatalogEntr
     seen.set(m.data.name, i);
     entries.push({
       name: m.data.name,
+      ...(m.data.provider !== 'openai' ? { provider: m.data.provider } : {}),
+      ...(m.data.model !== undefined ? { model: m.data.model } : {}),
       base_url: m.data.base_url ?? null,
       api_key_env: m.data.api_key_env ?? null,
+      ...(m.data.headers ? { headers: m.data.headers } : {}),
+      ...(m.data.options ? { options: m.data.options } : {}),
       price: m.data.price,
       context_window: m.data.context_window ?? null,
       concurrency: m.data.concurrency,
       rate_limit_rpm: m.data.rate_limit_rpm ?? null,
+      ...(m.data.rate_limit_tpm !== undefined ? { rate_limit_tpm: m.data.rate_limit_tpm } : {}),
+      ...(m.data.cache_ttl_s !== undefined ? { cache_ttl_s: m.data.cache_ttl_s } : {}),
       simulated: m.data.simulated ? { fleet: resolve(base, m.data.simulated.fleet), answers: resolve(base, m.data.simulated.answers) } : null,
     });
   });
@@ -87,7 +112,7 @@ function findSecrets(doc: LocatedYaml, value: unknown, path: PropertyKey[]): Iss
   }
   if (typeof value !== 'string') return [];
   const field = String(path[path.length - 1] ?? '');
-  if (field === 'base_url') return urlCarriesSecret(value) ? [at(doc, path, `the URL carries a credential; ${KEY_IN_FILE}`)] : [];
+  if (field === 'base_url' || field === 'auth_url') return urlCarriesSecret(value) ? [at(doc, path, `the URL carries a credential; ${KEY_IN_FILE}`)] : [];
   // Names and file paths are the user's own identifiers; a key never belongs there by mistake.
   if (field === 'name' || field === 'fleet' || field === 'answers') return [];
   return looksLikeSecret(value) ? [at(doc, path, `the value ${KEY_IN_FILE}`)] : [];

@@ -1,13 +1,17 @@
 import type { CallResult } from '../domain/call-result.js';
-import type { CatalogEntry } from '../domain/catalog-entry.js';
-import type { Message } from '../domain/traffic-record.js';
-import { classifyReply, failure, type Classified } from './classify-response.js';
+import { providerOf, upstreamModel, type CatalogEntry } from '../domain/catalog-entry.js';
+import type { ChatMessage } from './chat-message.js';
+import { classifyWire, failure, type Classified } from './classify-response.js';
 import { acquireFleet, type FleetLease } from './fleet-registry.js';
 import { createFetchTransport, createNodeTransport, TransportError } from './http-transport.js';
+import { isWireCall } from './provider-adapter.js';
+import { createAdapters } from './provider-adapters.js';
+import { openaiAdapter } from './wire-openai.js';
 import { redactSecrets } from './redact.js';
 
 export interface ChatRequest {
-  messages: Array<Pick<Message, 'role' | 'content'>>;
+  /** The normalised messages: text or parts (images by reference), tool calls and tool results. */
+  messages: ChatMessage[];
   /** temperature, max_tokens, … as the caller sent them; `model` and `stream` are ours. */
   params: Record<string, unknown>;
   /** Per-call deadline in milliseconds (default 120 s): past it the call is a 408. */
@@ -36,13 +40,16 @@ export interface ChatClientOptions {
 export const DEFAULT_DEADLINE_MS = 120_000;
 
 /**
- * One OpenAI-compatible call per complete(): classified to a status code, never retried here
- * (retries belong to the policy). The API key goes in the Authorization header only.
+ * One call per complete(), in the wire format of the entry's provider kind: classified to a status
+ * code the same way for every kind, never retried here (retries belong to the policy). Credentials go
+ * in the headers the provider reads (or into the SigV4 signature) only, and are scrubbed from every
+ * message that leaves.
  */
 export function createChatClient(opts: ChatClientOptions): ChatClient {
   const now = opts.now ?? (() => Date.now());
   const transport = opts.fetchImpl ? createFetchTransport(opts.fetchImpl) : createNodeTransport();
   const leases = new Map<string, Promise<FleetLease>>();
+  const adapters = createAdapters();
   let closed = false;
 
   const fleetBaseUrl = async (fleet: string, answers: string): Promise<string> => {
@@ -62,18 +69,11 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     const simulated = entry.simulated !== null;
     const done = (c: Classified, latency = Math.max(0, now() - started), isSimulated = simulated): CallResult => ({ ...c, latency_ms: latency, simulated: isSimulated });
 
-    const baseUrl = entry.simulated ? await fleetBaseUrl(entry.simulated.fleet, entry.simulated.answers) : entry.base_url;
+    // A simulated model is always the OpenAI-compatible fleet, whatever kind the catalog names.
+    const adapter = simulated ? openaiAdapter : adapters[providerOf(entry)];
+    const baseUrl = entry.simulated ? await fleetBaseUrl(entry.simulated.fleet, entry.simulated.answers) : (entry.base_url ?? adapter.defaultBaseUrl(entry, opts.env));
     if (!baseUrl) return done(failure(400, 'client', `model "${entry.name}" has neither base_url nor simulated in the catalog`));
-    const key = entry.api_key_env ? opts.env[entry.api_key_env] : undefined;
-    if (entry.api_key_env && !key) {
-      return done(failure(401, 'auth', `environment variable ${entry.api_key_env} is not set (the catalog names it as the key for ${entry.name})`));
-    }
-
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'routelab' };
-    if (key) headers.authorization = `Bearer ${key}`;
-    if (simulated && req.attempt_id !== undefined) headers['x-routelab-attempt'] = req.attempt_id;
-    const body = JSON.stringify({ ...req.params, model: entry.name, messages: req.messages.map((m) => ({ role: m.role, content: m.content })), stream: false });
-    const url = `${baseUrl.replace(/\/+$/, '')}/chat/completions`;
+    let secrets: string[] = entry.api_key_env && opts.env[entry.api_key_env] ? [opts.env[entry.api_key_env] as string] : [];
 
     const deadline = req.deadline_ms ?? DEFAULT_DEADLINE_MS;
     const controller = new AbortController();
@@ -86,9 +86,18 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     req.signal?.addEventListener('abort', onCallerAbort, { once: true });
     try {
       if (req.signal?.aborted) throw req.signal.reason;
-      const reply = await transport.post(url, headers, body, controller.signal);
-      const classified = classifyReply(reply, entry.price, now());
-      if (classified.error) classified.error.message = redactSecrets(classified.error.message, [key]);
+      const call = await adapter.prepare({ entry, model: simulated ? entry.name : upstreamModel(entry), baseUrl, messages: req.messages, params: req.params, env: opts.env, transport, signal: controller.signal, now });
+      if (!isWireCall(call)) {
+        if (call.error) call.error.message = redactSecrets(call.error.message, secrets);
+        adapter.afterCall?.(entry, opts.env, call.status);
+        return done(call);
+      }
+      secrets = [...secrets, ...call.secrets];
+      if (simulated && req.attempt_id !== undefined) call.headers['x-routelab-attempt'] = req.attempt_id;
+      const reply = await transport.post(call.url, call.headers, call.body, controller.signal);
+      const classified = classifyWire(adapter, reply, entry.price, now());
+      if (classified.error) classified.error.message = redactSecrets(classified.error.message, secrets);
+      adapter.afterCall?.(entry, opts.env, classified.status);
       const reported = Number(reply.headers['x-routelab-latency-ms']);
       const isSimulated = simulated || reply.headers['x-routelab-simulated'] === 'true';
       // The simulated fleet reports latency instead of sleeping it; real endpoints are timed.
@@ -97,7 +106,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       if (!(e instanceof TransportError)) throw e;
       if (e.kind === 'aborted' && !timedOut) throw req.signal?.reason ?? e;
       if (timedOut) return done(failure(408, 'timeout', `no complete answer from ${entry.name} within ${deadline} ms`));
-      return done(failure(502, 'network', redactSecrets(`${entry.name}: ${e.message}`, [key])));
+      return done(failure(502, 'network', redactSecrets(`${entry.name}: ${e.message}`, secrets)));
     } finally {
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', onCallerAbort);

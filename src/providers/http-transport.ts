@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { HttpReply } from './classify-response.js';
+import type { HttpReply } from './classified.js';
 
 /** Why a request produced no HTTP reply. `aborted` covers both the deadline and the caller's signal. */
 export class TransportError extends Error {

@@ -9,7 +9,10 @@ export function redactSecrets(text: string, secrets: ReadonlyArray<string | unde
   }
   return out
     .replace(/(bearer\s+)[^\s"',;]+/gi, '$1[redacted]')
-    .replace(/\bsk-[A-Za-z0-9_-]{8,}/g, '[redacted]');
+    .replace(/\bsk-[A-Za-z0-9_-]{8,}/g, '[redacted]')
+    // Google API keys and AWS access key ids, should a provider echo one we did not send.
+    .replace(/\bAIza[0-9A-Za-z_-]{20,}/g, '[redacted]')
+    .replace(/\b(AKIA|ASIA)[0-9A-Z]{16}\b/g, '[redacted]');
 }
 
 /** A short, single-line, control-free excerpt of a body for an error message. */

@@ -17,8 +17,8 @@ export interface InProcessWorker {
   close(): Promise<void>;
 }
 
-export function inProcessWorker(db: Db, queue: QueueConfig, options: { concurrency?: number; lockDurationMs?: number; deadlineMs?: number } = {}): InProcessWorker {
-  const chat = createChatClient({ env: { [CANARY_ENV]: CANARY } });
+export function inProcessWorker(db: Db, queue: QueueConfig, options: { concurrency?: number; lockDurationMs?: number; deadlineMs?: number; env?: Record<string, string> } = {}): InProcessWorker {
+  const chat = createChatClient({ env: options.env ?? { [CANARY_ENV]: CANARY } });
   const processors = createProcessors(db, { chat, clock: { now: () => Date.now() }, ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}) });
   const log: string[] = [];
   const worker = startWorker(queue, processors, {

@@ -41,7 +41,7 @@ function catalogTable(entries: readonly CatalogEntry[]): string {
     ['model', 'endpoint', 'key env', '$/M in', '$/M out', 'ctx', 'conc', 'rpm'],
     entries.map((e) => [
       sanitizeInline(e.name),
-      e.simulated ? 'simulated' : sanitizeInline(hostOf(e.base_url ?? '')),
+      e.simulated ? 'simulated' : sanitizeInline(endpointOf(e)),
       e.api_key_env ?? '-',
       money(e.price.input_per_m),
       money(e.price.output_per_m),
@@ -50,6 +50,12 @@ function catalogTable(entries: readonly CatalogEntry[]): string {
       e.rate_limit_rpm === null ? '-' : compact(e.rate_limit_rpm),
     ]),
   );
+}
+
+/** The host, prefixed by the provider kind unless it is the OpenAI-compatible default. */
+function endpointOf(e: CatalogEntry): string {
+  const host = e.base_url ? hostOf(e.base_url) : '(default endpoint)';
+  return e.provider && e.provider !== 'openai' ? `${e.provider}: ${host}` : host;
 }
 
 function hostOf(url: string): string {

@@ -16,7 +16,14 @@ export async function upsertModels(db: Db, entries: CatalogEntry[]): Promise<{ a
     .onConflictDoUpdate({
       target: models.name,
       set: {
+        provider: sql`excluded.provider`,
+        upstreamModel: sql`excluded.upstream_model`,
         baseUrl: sql`excluded.base_url`,
+        headers: sql`excluded.headers`,
+        providerOptions: sql`excluded.provider_options`,
+        cachedInputPricePerM: sql`excluded.cached_input_price_per_m`,
+        rateLimitTpm: sql`excluded.rate_limit_tpm`,
+        cacheTtlS: sql`excluded.cache_ttl_s`,
         apiKeyEnv: sql`excluded.api_key_env`,
         inputPricePerM: sql`excluded.input_price_per_m`,
         outputPricePerM: sql`excluded.output_price_per_m`,
@@ -46,13 +53,20 @@ export async function getModels(db: Db, names: string[]): Promise<Map<string, Ca
 function toRow(e: CatalogEntry): typeof models.$inferInsert {
   return {
     name: e.name,
+    provider: e.provider ?? 'openai',
+    upstreamModel: e.model ?? null,
     baseUrl: e.base_url,
     apiKeyEnv: e.api_key_env,
+    headers: e.headers ?? null,
+    providerOptions: e.options ?? null,
     inputPricePerM: e.price.input_per_m,
     outputPricePerM: e.price.output_per_m,
+    cachedInputPricePerM: e.price.cached_input_per_m ?? null,
     contextWindow: e.context_window,
     concurrency: e.concurrency,
     rateLimitRpm: e.rate_limit_rpm,
+    rateLimitTpm: e.rate_limit_tpm ?? null,
+    cacheTtlS: e.cache_ttl_s ?? null,
     fleetFile: e.simulated?.fleet ?? null,
     answersFile: e.simulated?.answers ?? null,
   };
@@ -61,12 +75,19 @@ function toRow(e: CatalogEntry): typeof models.$inferInsert {
 function fromRow(r: ModelRow): CatalogEntry {
   return CatalogEntry.parse({
     name: r.name,
+    // Rows written before provider kinds read exactly as they did: openai, the name sent upstream.
+    ...(r.provider !== 'openai' ? { provider: r.provider } : {}),
+    ...(r.upstreamModel !== null ? { model: r.upstreamModel } : {}),
     base_url: r.baseUrl,
     api_key_env: r.apiKeyEnv,
-    price: { input_per_m: r.inputPricePerM, output_per_m: r.outputPricePerM },
+    ...(r.headers ? { headers: r.headers } : {}),
+    ...(r.providerOptions ? { options: r.providerOptions } : {}),
+    price: { input_per_m: r.inputPricePerM, output_per_m: r.outputPricePerM, ...(r.cachedInputPricePerM !== null ? { cached_input_per_m: r.cachedInputPricePerM } : {}) },
     context_window: r.contextWindow,
     concurrency: r.concurrency,
     rate_limit_rpm: r.rateLimitRpm,
+    ...(r.rateLimitTpm !== null ? { rate_limit_tpm: r.rateLimitTpm } : {}),
+    ...(r.cacheTtlS !== null ? { cache_ttl_s: r.cacheTtlS } : {}),
     simulated: r.fleetFile && r.answersFile ? { fleet: r.fleetFile, answers: r.answersFile } : null,
   });
 }

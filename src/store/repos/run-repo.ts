@@ -219,6 +219,29 @@ export async function settleReserved(db: Db, runId: string, deltaUsd: number): P
   await db.update(runs).set({ reservedUsd: sql`greatest(0, ${runs.reservedUsd} + ${deltaUsd})` }).where(eq(runs.id, runId));
 }
 
+/**
+ * Reserve an LLM-judge call's estimated cost under the same cap as model calls. Not counted in
+ * calls_attempted: that counter finds repeated model calls against stored outcome rows.
+ */
+export async function reserveJudgeCall(db: Db, runId: string, estimateUsd: number): Promise<boolean> {
+  const ok = await db
+    .update(runs)
+    .set({ reservedUsd: sql`${runs.reservedUsd} + ${estimateUsd}` })
+    .where(and(eq(runs.id, runId), eq(runs.capReached, false), sql`(${runs.costCapUsd} is null or ${runs.reservedUsd} + ${estimateUsd} <= ${runs.costCapUsd})`))
+    .returning({ id: runs.id });
+  if (ok.length > 0) return true;
+  await db.update(runs).set({ capReached: true }).where(eq(runs.id, runId));
+  return false;
+}
+
+/** A judge call's estimate replaced by what it cost, which is added to the run's judge spend. */
+export async function settleJudgeCall(db: Db, runId: string, estimateUsd: number, actualUsd: number): Promise<void> {
+  await db
+    .update(runs)
+    .set({ reservedUsd: sql`greatest(0, ${runs.reservedUsd} + ${actualUsd - estimateUsd})`, judgeCostUsd: sql`${runs.judgeCostUsd} + ${actualUsd}` })
+    .where(eq(runs.id, runId));
+}
+
 // ── cases ───────────────────────────────────────────────────────────────────────────────────────
 
 const CASE_COLUMNS = [

@@ -38,6 +38,8 @@ export const runs = pgTable(
     /** Provider calls started, duplicates after a crash included (model_calls counts stored pairs). */
     callsAttempted: integer('calls_attempted').notNull().default(0),
     capReached: boolean('cap_reached').notNull().default(false),
+    /** What LLM-judge calls cost (their verdicts are not outcome rows); part of the run's cost. */
+    judgeCostUsd: doublePrecision('judge_cost_usd').notNull().default(0),
     /** Share of (variant, case) results that are not recorded failures (set by aggregate). */
     coverage: doublePrecision('coverage'),
     /** Lines the summary must say (how unmatched sampled cases were scored, cap reached, …). */

@@ -1,6 +1,7 @@
 import type { Message } from '../../domain/traffic-record.js';
 import { contentText, toMessage, toMessages } from '../normalise/messages.js';
 import { buildMetadata } from '../normalise/metadata.js';
+import { providerKindOf } from '../normalise/provider-kind.js';
 import { durationMs, parseTimestamp } from '../normalise/timestamp.js';
 import { decodeJsonField, isObj, num, pick, statusFrom, str, type Obj } from '../normalise/values.js';
 import { bad, one, skip, type Reader } from './reader.js';
@@ -33,7 +34,7 @@ export const readLangfuse: Reader = (value) => {
     sourceId: id,
     timestamp,
     request: { messages, params },
-    metadata: buildMetadata([value.metadata, { trace_id: str(pick(value, 'traceId', 'trace_id')), name: str(value.name) }], value.tags),
+    metadata: buildMetadata([value.metadata, { trace_id: str(pick(value, 'traceId', 'trace_id')), name: str(value.name), ...providerOf(decodeJsonField(value.metadata)) }], value.tags),
     response: {
       model,
       output: outputText(decodeJsonField(value.output)),
@@ -70,4 +71,19 @@ function outputText(output: unknown): string | null {
   }
   if (Array.isArray(output)) return contentText(output.map((m: unknown) => (isObj(m) && m.content !== undefined ? { type: 'text', text: contentText(m.content) } : m)));
   return String(output);
+}
+
+/**
+ * The provider a Langfuse generation's metadata names: LangChain's `ls_provider`, or the OTel
+ * attributes the Langfuse SDK keeps (`gen_ai.provider.name`, `gen_ai.system`), top level or under
+ * `attributes`. Raw name as `provider`, our kind as `provider_kind`.
+ */
+function providerOf(metadata: unknown): { provider?: string; provider_kind?: string } {
+  if (!isObj(metadata)) return {};
+  const attrs = isObj(metadata.attributes) ? metadata.attributes : {};
+  const name =
+    str(metadata.provider) ?? str(metadata.ls_provider) ?? str(metadata['gen_ai.provider.name']) ?? str(metadata['gen_ai.system']) ?? str(attrs['gen_ai.provider.name']) ?? str(attrs['gen_ai.system']);
+  if (!name) return {};
+  const kind = providerKindOf(name);
+  return kind ? { provider: name, provider_kind: kind } : { provider: name };
 }

@@ -1,5 +1,6 @@
 import { choiceText, toMessages } from '../normalise/messages.js';
 import { buildMetadata } from '../normalise/metadata.js';
+import { providerKindOf } from '../normalise/provider-kind.js';
 import { durationMs, parseTimestamp } from '../normalise/timestamp.js';
 import { decodeJsonField, isObj, num, pick, statusFrom, str, type Obj } from '../normalise/values.js';
 import { bad, one, type Reader } from './reader.js';
@@ -46,6 +47,7 @@ export const readLiteLlm: Reader = (value) => {
           team: str(value.team_id) ?? str(meta.user_api_key_team_id),
           model_group: str(value.model_group),
           provider: str(value.custom_llm_provider),
+          provider_kind: providerKindOf(str(value.custom_llm_provider)),
         },
       ],
       value.request_tags,

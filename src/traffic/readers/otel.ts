@@ -1,6 +1,7 @@
 import type { Message } from '../../domain/traffic-record.js';
 import { contentText, toMessages } from '../normalise/messages.js';
 import { buildMetadata } from '../normalise/metadata.js';
+import { providerKindOf } from '../normalise/provider-kind.js';
 import { fromEpoch } from '../normalise/timestamp.js';
 import { decodeJsonField, isObj, num, statusFrom, str, type Obj } from '../normalise/values.js';
 import type { NormalisedRecord, ReadOutput, Reader } from './reader.js';
@@ -74,6 +75,7 @@ function readSpan(span: unknown, resource: Obj): NormalisedRecord | 'skip' | str
           operation: str(a['gen_ai.operation.name']),
           conversation_id: str(a['gen_ai.conversation.id']),
           provider: str(a['gen_ai.provider.name']) ?? str(a['gen_ai.system']),
+          provider_kind: providerKindOf(str(a['gen_ai.provider.name']) ?? str(a['gen_ai.system'])),
         },
       ],
       a.tags,

@@ -61,6 +61,27 @@ describe.each(STORE_KINDS)('provider repositories on %s', (kind) => {
     expect(got.get('openai/gpt-4o')?.price).toEqual({ input_per_m: 2, output_per_m: 8 });
   });
 
+  it('keeps every provider-kind field through a round trip', async () => {
+    const claude: CatalogEntry = {
+      name: 'kinds/claude',
+      provider: 'anthropic',
+      model: 'claude-3-5-haiku-20241022',
+      base_url: null,
+      api_key_env: 'ANTHROPIC_API_KEY',
+      headers: { 'x-title': 'routelab' },
+      options: { api_version: '2023-06-01' },
+      price: { input_per_m: 0.8, output_per_m: 4, cached_input_per_m: 0.08 },
+      context_window: 200000,
+      concurrency: 2,
+      rate_limit_rpm: 50,
+      rate_limit_tpm: 40000,
+      cache_ttl_s: 300,
+      simulated: null,
+    };
+    await upsertModels(store.db, [claude]);
+    expect((await getModels(store.db, ['kinds/claude'])).get('kinds/claude')).toEqual(claude);
+  });
+
   it('returns what was put, and the first write wins', async () => {
     const key = cacheKey('sim/atlas', messages, {});
     expect(await getCached(store.db, key)).toBeNull();

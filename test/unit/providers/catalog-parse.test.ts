@@ -81,6 +81,71 @@ describe('parseCatalogText', () => {
   });
 });
 
+describe('parseCatalogText: provider kinds', () => {
+  it('reads provider, upstream model, headers, options, cached price and tpm; old entries stay as they were', () => {
+    const r = parseCatalogText(
+      `models:
+  - name: claude-fast
+    provider: anthropic
+    model: claude-3-5-haiku-20241022
+    api_key_env: ANTHROPIC_API_KEY
+    price: { input_per_m: 0.8, output_per_m: 4, cached_input_per_m: 0.08 }
+    rate_limit_rpm: 60
+    rate_limit_tpm: 40000
+    cache_ttl_s: 300
+  - name: virtual-model/google/gemini-2.0-flash
+    provider: gemini
+    model: gemini-2.0-flash
+    api_key_env: GEMINI_API_KEY
+    price: { input_per_m: 0.1, output_per_m: 0.4 }
+  - name: gpt-eu
+    provider: azure-openai
+    model: gpt4o-prod-deployment
+    base_url: https://acme.openai.azure.com/openai
+    api_key_env: AZURE_OPENAI_API_KEY
+    options: { api_version: 2024-10-21 }
+    price: { input_per_m: 2.5, output_per_m: 10 }
+  - name: router
+    base_url: https://openrouter.ai/api/v1
+    api_key_env: OPENROUTER_API_KEY
+    headers: { HTTP-Referer: https://example.com, X-Title: routelab }
+    price: { input_per_m: 1, output_per_m: 2 }
+`,
+      FILE,
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value[0]).toMatchObject({ name: 'claude-fast', provider: 'anthropic', model: 'claude-3-5-haiku-20241022', base_url: null, price: { cached_input_per_m: 0.08 }, rate_limit_tpm: 40000, cache_ttl_s: 300 });
+    expect(r.value[1]).toMatchObject({ provider: 'gemini', model: 'gemini-2.0-flash' });
+    expect(r.value[2]).toMatchObject({ provider: 'azure-openai', options: { api_version: '2024-10-21' } });
+    expect(r.value[3]).toEqual({
+      name: 'router',
+      base_url: 'https://openrouter.ai/api/v1',
+      api_key_env: 'OPENROUTER_API_KEY',
+      headers: { 'HTTP-Referer': 'https://example.com', 'X-Title': 'routelab' },
+      price: { input_per_m: 1, output_per_m: 2 },
+      context_window: null,
+      concurrency: 4,
+      rate_limit_rpm: null,
+      simulated: null,
+    });
+  });
+
+  it.each([
+    ['an unknown provider', 'provider: palm', /provider/],
+    ['a credential header', 'headers: { api-key: "$X" }', /credential header/],
+    ['a key in a header value', 'headers: { x-note: sk-proj-AbCdEf0123456789GhIjKl }', /credential/],
+    ['an openai entry without base_url', 'provider: openai', /either base_url/],
+    ['a credential in the IAM URL', 'provider: watsonx\n    options: { project_id: p, auth_url: "https://u:AbCdEf0123456789xyz@iam.example.com/identity/token" }', /credential/],
+  ])('refuses %s', (_what, extra, message) => {
+    const r = parseCatalogText(`models:\n  - name: m\n    ${extra}\n    price: { input_per_m: 1, output_per_m: 1 }\n`, FILE);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.map((i) => `${i.path ?? ''} ${i.message}`).join(' | ')).toMatch(message);
+    expect(JSON.stringify(r.error)).not.toContain('AbCdEf0123456789');
+  });
+});
+
 describe('looksLikeSecret', () => {
   it.each(['sk-proj-abcdEFGH1234ijklMNOP5678', 'sk-ant-api03-xyz12345678', 'ghp_0123456789abcdefghijABCDEFGHIJ', 'AKIAABCDEFGHIJKLMNOP', 'aZ3kQ9xV1mN7pL2wR8tY5uI0oE4sD6fG', '9f86d081884c7d659a2feaa0c55ad015', 'my key is Xk29fLq83mZp0Ra7Tb55Wc1Yd'])('flags %s', (s) => {
     expect(looksLikeSecret(s)).toBe(true);

@@ -11,7 +11,8 @@ describe('classifyReply', () => {
   it('takes text from content parts, a refusal or tool calls', () => {
     expect(reply(200, { choices: [{ message: { content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] } }] }).output).toBe('ab');
     expect(reply(200, { choices: [{ message: { content: null, refusal: 'I cannot help' } }] }).output).toBe('I cannot help');
-    expect(reply(200, { choices: [{ message: { content: null, tool_calls: [{ id: 't' }] } }] }).output).toBe('[{"id":"t"}]');
+    const call = { id: 't', type: 'function', function: { name: 'f', arguments: '{"x":1}' } };
+    expect(reply(200, { choices: [{ message: { content: null, tool_calls: [call] } }] }).output).toBe(JSON.stringify([call]));
   });
 
   it('leaves cost unknown when usage is missing', () => {

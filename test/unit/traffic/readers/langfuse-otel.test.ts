@@ -33,6 +33,14 @@ describe('langfuse reader', () => {
     expect(readLangfuse({ id: 's', traceId: 't', type: 'SPAN', startTime: '2026-11-20T10:00:00Z' }, ctx).skipped).toBe(1);
   });
 
+  it('keeps the provider named in the metadata (LangChain ls_provider, OTel attributes)', () => {
+    const meta = (metadata: unknown) => readLangfuse({ id: 'p', traceId: 't', type: 'GENERATION', startTime: '2026-11-20T10:00:00Z', input: 'hi', metadata }, ctx).records[0]?.metadata;
+    expect(meta({ ls_provider: 'anthropic' })).toMatchObject({ provider: 'anthropic', provider_kind: 'anthropic' });
+    expect(meta({ attributes: { 'gen_ai.system': 'gcp.vertex_ai' } })).toMatchObject({ provider_kind: 'gemini' });
+    expect(meta({ 'gen_ai.provider.name': 'aws.bedrock' })).toMatchObject({ provider_kind: 'bedrock' });
+    expect(meta({ intent: 'chat' })).not.toHaveProperty('provider_kind');
+  });
+
   it('turns an ERROR level into a failure status and a string input into a user turn', () => {
     const r = readLangfuse({ id: 'o2', trace_id: 't', type: 'GENERATION', start_time: '2026-11-20 10:00:00', input: 'Summarise', level: 'ERROR', status_message: 'Error code: 429 rate limited' }, ctx).records[0];
     expect(r?.request.messages).toEqual([{ role: 'user', content: 'Summarise' }]);
@@ -68,6 +76,14 @@ describe('otel reader', () => {
     expect(r?.response).toMatchObject({ model: 'gpt-4o', output: '56 cm.', status: 200, latency_ms: 700, input_tokens: 52 });
     expect(r?.metadata.service).toBe('shop');
     expect(r?.timestamp).toBe('2025-11-20T09:01:02.000Z');
+  });
+
+  it('keeps the provider: gen_ai.provider.name, else the deprecated gen_ai.system', () => {
+    const kind = (attrs: unknown[]) => readOtel(doc([{ ...base, spanId: '09', attributes: [attr('gen_ai.request.model', s('m')), ...attrs] }]), ctx).records[0]?.metadata;
+    expect(kind([attr('gen_ai.provider.name', s('aws.bedrock'))])).toMatchObject({ provider: 'aws.bedrock', provider_kind: 'bedrock' });
+    expect(kind([attr('gen_ai.system', s('anthropic'))])).toMatchObject({ provider: 'anthropic', provider_kind: 'anthropic' });
+    expect(kind([attr('gen_ai.system', s('ibm.watsonx.ai'))])).toMatchObject({ provider_kind: 'watsonx' });
+    expect(kind([attr('gen_ai.provider.name', s('gcp.gemini')), attr('gen_ai.system', s('openai'))])).toMatchObject({ provider_kind: 'gemini' });
   });
 
   it('reads the deprecated gen_ai.prompt forms and span events', () => {

@@ -30,6 +30,17 @@ describe('litellm reader', () => {
     expect(r?.replayable).toBe(true);
   });
 
+  it('keeps the provider the log names, as its raw name and as a provider kind', () => {
+    const row = (custom_llm_provider: string) => readLiteLlm({ request_id: `p-${custom_llm_provider}`, startTime: '2026-11-20T09:00:00Z', model: 'm', custom_llm_provider, messages: '[{"role":"user","content":"hi"}]', status: 'success' }, ctx).records[0]?.metadata;
+    expect(row('anthropic')).toMatchObject({ provider: 'anthropic', provider_kind: 'anthropic' });
+    expect(row('vertex_ai')).toMatchObject({ provider: 'vertex_ai', provider_kind: 'gemini' });
+    expect(row('bedrock')).toMatchObject({ provider: 'bedrock', provider_kind: 'bedrock' });
+    expect(row('watsonx')).toMatchObject({ provider_kind: 'watsonx' });
+    expect(row('azure')).toMatchObject({ provider_kind: 'azure-openai' });
+    expect(row('together_ai')).toMatchObject({ provider_kind: 'openai' });
+    expect(row('some-new-cloud')).toEqual(expect.not.objectContaining({ provider_kind: expect.anything() }));
+  });
+
   it('keeps a row logged without messages, marked not replayable', () => {
     const r = readLiteLlm({ request_id: 'r2', startTime: '2026-11-20T09:00:00Z', model: 'gpt-4o', messages: '{}', response: '{}', status: 'success', spend: 0.01 }, ctx).records[0];
     expect(r?.replayable).toBe(false);

@@ -1,0 +1,127 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { sql } from 'drizzle-orm';
+import { Redis } from 'ioredis';
+import { afterEach, expect, it } from 'vitest';
+import type { ProviderKind } from '../../src/domain/catalog-entry.js';
+import { waitForRun } from '../../src/jobs/wait-for-run.js';
+import { enqueueRun } from '../../src/queue/bullmq-runner.js';
+import { DEFAULT_QUEUE, type QueueConfig } from '../../src/queue/connection.js';
+import { upsertModels } from '../../src/store/repos/catalog-repo.js';
+import type { Fault } from '../helpers/fault-server.js';
+import { CANARIES, FAKES, KINDS, startProviderFakes } from '../helpers/provider-fakes.js';
+import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { openTestStore } from '../helpers/stores.js';
+import { assertExactlyOnce } from './checker.js';
+import { cleanupList, until } from './harness.js';
+import { inProcessWorker } from './queue-fixture.js';
+import { seedRun } from './run-fixture.js';
+import { runSurfaces } from './surfaces.js';
+
+/**
+ * provider-faults.test.ts over every provider kind: a whole run through BullMQ against loopback fakes
+ * of each wire format, one model per (kind, fault). Each fault becomes a stored outcome with the same
+ * status whatever the kind; each (case, model) is requested once; every socket closes; and no
+ * credential (API key, IAM token, AWS secret or session token) is in Redis, a pg_dump, the worker's
+ * log, a dashboard frame, CLI output or a report file.
+ */
+
+const cleanups = cleanupList();
+afterEach(() => cleanups.run());
+
+// Five per kind: a policy holds at most 32 targets. The other faults of the matrix are run per kind in
+// test/integration/providers/provider-fault-matrix.test.ts.
+const FAULTS: Record<string, { fault: (k: ProviderKind) => Fault; status: number }> = {
+  'retry-after': { fault: (k) => ({ kind: 'json', status: 429, body: FAKES[k].error(429, 'slow down'), headers: { 'retry-after': '7' } }), status: 429 },
+  'cut-mid-body': { fault: () => ({ kind: 'cut', partial: '{"id":"x","output":{"mess' }), status: 502 },
+  'error-in-200': { fault: (k) => ({ kind: 'json', status: 200, body: FAKES[k].errorIn200() }), status: 429 },
+  'leaky-401': { fault: () => ({ kind: 'echo-headers', status: 401 }), status: 401 },
+  ok: { fault: (k) => ({ kind: 'json', status: 200, body: FAKES[k].ok('The answer is 42.') }), status: 200 },
+};
+const CASES = 2;
+const nameOf = (kind: ProviderKind, fault: string) => `${kind}.${fault}`;
+
+it('every provider kind turns every fault into one classified outcome per pair, no retries, no open socket, no credential anywhere', async () => {
+  const store = await openTestStore('postgres');
+  cleanups.add(() => store.cleanup());
+  const server = await startProviderFakes((kind, _req, tag) => (FAULTS[tag ?? 'ok'] ?? (FAULTS.ok as (typeof FAULTS)[string])).fault(kind));
+  cleanups.add(() => server.close());
+  const names = KINDS.flatMap((k) => Object.keys(FAULTS).map((f) => nameOf(k, f)));
+  const seeded = await seedRun(store.db, { baseUrl: server.origin, cases: CASES, models: names, variants: 1, chunkSize: 2, mode: 'fallback' });
+  // Each model of its kind, on its own path of the fakes (the path carries its fault).
+  await upsertModels(
+    store.db,
+    KINDS.flatMap((k) => Object.keys(FAULTS).map((f) => FAKES[k].entry(`${server.origin}/t-${f}`, nameOf(k, f)))),
+  );
+
+  const queue: QueueConfig = { url: REDIS_URL, prefix: testPrefix(), queueName: DEFAULT_QUEUE };
+  cleanups.add(() => dropPrefix(queue.prefix));
+  const env = Object.assign({}, ...KINDS.map((k) => FAKES[k].env)) as Record<string, string>;
+  const worker = inProcessWorker(store.db, queue, { deadlineMs: 1500, env });
+  cleanups.add(() => worker.close());
+  await enqueueRun(queue, seeded.runId, seeded.chunks);
+  await waitForRun(store.db, seeded.runId, { pollMs: 50, timeoutMs: 25_000 });
+
+  const [run] = await store.rows<{ status: string; error: string | null }>(sql`select status, error from runs where id = ${seeded.runId}`);
+  expect(run).toEqual({ status: 'completed', error: null });
+  const check = await assertExactlyOnce(store, seeded.runId);
+  expect(check.outcomeRows).toBe(CASES * names.length);
+
+  // One request per (case, model), IAM token requests aside: no hidden retry on any kind.
+  const perModel = new Map<string, number>();
+  for (const k of KINDS) for (const r of server.calls(k)) perModel.set(nameOf(k, server.tagOf(r) ?? '?'), (perModel.get(nameOf(k, server.tagOf(r) ?? '?')) ?? 0) + 1);
+  expect(Object.fromEntries(perModel)).toEqual(Object.fromEntries(names.map((n) => [n, CASES])));
+
+  // The same status for a fault whatever the kind, as stored.
+  const rows = await store.rows<{ model: string; statuses: number[] }>(sql`select model, array_agg(distinct status) as statuses from run_outcomes where run_id = ${seeded.runId} group by model`);
+  expect(Object.fromEntries(rows.map((r) => [r.model, r.statuses.map(Number)]))).toEqual(Object.fromEntries(names.map((n) => [n, [FAULTS[n.slice(n.indexOf('.') + 1)]?.status]])));
+
+  await worker.close();
+  await until(() => server.openConnections() === 0, 5000, 'the fakes to see every connection closed');
+
+  const places: Array<{ name: string; text: string }> = [];
+  places.push({ name: 'worker log', text: worker.log.join('\n') });
+  places.push({ name: 'redis', text: await redisText(queue.prefix) });
+  places.push({ name: 'pg_dump', text: await pgDump(store.url as string) });
+  places.push(...(await runSurfaces(store, seeded.runId)));
+  expect(places.find((p) => p.name === 'pg_dump')?.text).toContain('run_outcomes');
+  expect(places.some((p) => p.name === 'report file report.md')).toBe(true);
+  for (const secret of [...CANARIES, FAKES.bedrock.env.AWS_SESSION_TOKEN as string]) {
+    expect(places.filter((p) => p.text.includes(secret)).map((p) => p.name)).toEqual([]);
+    expect(places.filter((p) => p.text.includes(secret.slice(3, 20))).map((p) => p.name)).toEqual([]);
+  }
+});
+
+// The two readers below are provider-faults.test.ts's (a test file cannot be imported without running it).
+
+/** Every key under the prefix and every value in it, whatever its type. */
+async function redisText(prefix: string): Promise<string> {
+  const r = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    const parts: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      for (const k of keys) {
+        parts.push(k);
+        const type = await r.type(k);
+        if (type === 'string') parts.push((await r.get(k)) ?? '');
+        else if (type === 'hash') parts.push(JSON.stringify(await r.hgetall(k)));
+        else if (type === 'list') parts.push(JSON.stringify(await r.lrange(k, 0, -1)));
+        else if (type === 'set') parts.push(JSON.stringify(await r.smembers(k)));
+        else if (type === 'zset') parts.push(JSON.stringify(await r.zrange(k, '0', '-1')));
+        else if (type === 'stream') parts.push(JSON.stringify(await r.xrange(k, '-', '+')));
+      }
+    } while (cursor !== '0');
+    expect(parts.length).toBeGreaterThan(0);
+    return parts.join('\n');
+  } finally {
+    r.disconnect();
+  }
+}
+
+async function pgDump(url: string): Promise<string> {
+  const { stdout } = await promisify(execFile)('pg_dump', ['--no-owner', url], { maxBuffer: 256 * 1024 * 1024 });
+  return stdout;
+}
