@@ -1,5 +1,6 @@
 import { InputError, NotFoundError } from '../domain/errors.js';
 import type { ProposalOptions } from '../domain/proposal.js';
+import { parseField, readField } from '../domain/request-field.js';
 import { sanitizeInline } from '../domain/sanitize.js';
 import type { Db } from '../store/db.js';
 import { createProposal, findProposal, type StoredProposal } from '../store/repos/proposal-repo.js';
@@ -19,9 +20,14 @@ export async function proposeForRun(db: Db, runId: string, options: ProposalOpti
   if (data.run.status !== 'completed') throw new InputError(`run ${runId} is ${data.run.status}: propose needs a completed run (see \`routelab runs show ${runId}\`)`);
   const base = data.variants.find((v) => v.isBaseline);
   if (!base) throw new InputError(`run ${runId} has no baseline variant (the policy's active version) to compare with`);
-  if (options.segment_by && !data.cases.some((c) => c.metadata[options.segment_by as string] !== undefined)) {
-    const seen = [...new Set(data.cases.flatMap((c) => Object.keys(c.metadata)))].sort().slice(0, 12);
-    throw new InputError(`--segment-by: no case of run ${runId} has metadata.${options.segment_by}${seen.length ? ` (fields seen: ${seen.map((s) => sanitizeInline(s)).join(', ')})` : ''}`);
+  if (options.segment_by) {
+    const parsed = parseField(options.segment_by);
+    if (!parsed.ok) throw new InputError(`--segment-by: ${sanitizeInline(parsed.message)}`);
+    const field = parsed.field;
+    if (!data.cases.some((c) => readField(c, field) !== undefined)) {
+      const seen = [...new Set(data.cases.flatMap((c) => Object.keys(c.metadata)))].sort().slice(0, 12);
+      throw new InputError(`--segment-by: no case of run ${runId} has ${sanitizeInline(field.name)}${seen.length ? ` (metadata fields seen: ${seen.map((s) => sanitizeInline(s)).join(', ')})` : ''}`);
+    }
   }
   const draft = propose({
     runId,

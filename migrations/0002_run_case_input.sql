@@ -1,0 +1,1 @@
+ALTER TABLE "run_cases" ADD COLUMN "input" jsonb;
