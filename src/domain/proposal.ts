@@ -21,6 +21,12 @@ export const ProposalOptions = z.object({
   max_change: z.number().positive().max(1).optional(),
   /** Fewest train cases a segment needs for its own rule (`--min-segment-n`, default 30). */
   min_segment_n: z.number().int().positive().optional(),
+  /** Learn per-request rules (a shallow tree over request fields and text) instead of segments only. */
+  per_request: z.boolean().optional(),
+  /** Fit to a cost target whose holdout bootstrap upper bound at this level stays under the ceiling. */
+  confidence: z.number().gt(0).lt(1).optional(),
+  /** Non-inferiority margin in quality points (0.01 = 1 point) for "as good and cheaper". */
+  margin: z.number().min(0).max(1).optional(),
 });
 export type ProposalOptions = z.infer<typeof ProposalOptions>;
 

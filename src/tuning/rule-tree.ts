@@ -1,0 +1,120 @@
+import type { Condition } from '../domain/policy-spec.js';
+import { holdsOn, type FeatureSet } from './features.js';
+
+/**
+ * A shallow, cost-sensitive decision tree over the candidate tests of features.ts. Each case has a
+ * value per model, quality − λ·cost (λ: the price of quality at the constraint, from the hull walk);
+ * a leaf is worth the best single model's summed value, and a split is kept when its two leaves are
+ * worth more than their parent. Depth and leaf size are limited (both chosen by cross-validation in
+ * propose.ts). Leaves are only groups: their model mixes come from the hull walk under the one
+ * global constraint, exactly as segments get theirs.
+ */
+export interface TreeConfig {
+  maxDepth: number;
+  minLeaf: number;
+}
+
+export type TreeNode = { leaf: true; id: number } | { leaf: false; feature: number; yes: TreeNode; no: TreeNode };
+
+export interface Tree {
+  root: TreeNode;
+  leaves: number;
+}
+
+/** values[row * M + m]: what routing that case to model m is worth. */
+export function growTree(set: FeatureSet, rows: readonly number[], values: Float64Array, M: number, config: TreeConfig): Tree {
+  const F = set.features.length;
+  const sums = new Float64Array(F * M);
+  const counts = new Int32Array(F);
+  let leaves = 0;
+  const best = (s: ArrayLike<number>, off: number) => {
+    let b = Number.NEGATIVE_INFINITY;
+    for (let m = 0; m < M; m++) if ((s[off + m] as number) > b) b = s[off + m] as number;
+    return b;
+  };
+  const grow = (node: readonly number[], depth: number): TreeNode => {
+    if (depth >= config.maxDepth || node.length < 2 * config.minLeaf) return { leaf: true, id: leaves++ };
+    const total = new Float64Array(M);
+    const touched: number[] = [];
+    for (const r of node) {
+      const base = r * M;
+      for (let m = 0; m < M; m++) total[m] = (total[m] as number) + (values[base + m] as number);
+      const list = set.holds[r] as Int32Array;
+      for (let k = 0; k < list.length; k++) {
+        const f = list[k] as number;
+        if (counts[f] === 0) touched.push(f);
+        counts[f] = (counts[f] as number) + 1;
+        const off = f * M;
+        for (let m = 0; m < M; m++) sums[off + m] = (sums[off + m] as number) + (values[base + m] as number);
+      }
+    }
+    const parent = best(total, 0);
+    const rest = new Float64Array(M);
+    let bestF = -1;
+    let bestGain = 1e-9 * Math.max(1, Math.abs(parent));
+    for (const f of touched) {
+      const c = counts[f] as number;
+      if (c < config.minLeaf || node.length - c < config.minLeaf) continue;
+      const off = f * M;
+      for (let m = 0; m < M; m++) rest[m] = (total[m] as number) - (sums[off + m] as number);
+      const gain = best(sums, off) + best(rest, 0) - parent;
+      // Ties go to the lower feature id, so the tree never depends on the order cases arrive in.
+      if (gain > bestGain || (gain === bestGain && bestF >= 0 && f < bestF)) {
+        bestGain = gain;
+        bestF = f;
+      }
+    }
+    for (const f of touched) {
+      counts[f] = 0;
+      sums.fill(0, f * M, f * M + M);
+    }
+    if (bestF < 0) return { leaf: true, id: leaves++ };
+    const yes: number[] = [];
+    const no: number[] = [];
+    for (const r of node) (holdsOn(set, r, bestF) ? yes : no).push(r);
+    const yesNode = grow(yes, depth + 1);
+    const noNode = grow(no, depth + 1);
+    return { leaf: false, feature: bestF, yes: yesNode, no: noNode };
+  };
+  const root = grow(rows, 0);
+  return { root, leaves };
+}
+
+export function leafOf(tree: Tree, set: FeatureSet, row: number): number {
+  let node = tree.root;
+  while (!node.leaf) node = holdsOn(set, row, node.feature) ? node.yes : node.no;
+  return node.id;
+}
+
+export interface LeafRule {
+  leaf: number;
+  /** The tests on the path that held (the ones that failed are implied by the rules before it). */
+  path: number[];
+  when: Condition;
+  name: string;
+}
+
+/**
+ * The tree as an ordered decision list: leaves depth-first, the "holds" branch first. A leaf's rule
+ * is the conjunction of the tests that held on its path; the tests that failed need no negation,
+ * because every case where one held was taken by an earlier rule. The last leaf is the catch-all.
+ */
+export function treeRules(tree: Tree, set: FeatureSet): LeafRule[] {
+  const out: LeafRule[] = [];
+  const walk = (node: TreeNode, path: number[]) => {
+    if (node.leaf) {
+      const conds = path.map((f) => {
+        const feat = set.features[f] as FeatureSet['features'][number];
+        return { [feat.field]: feat.test } as Condition;
+      });
+      const when: Condition = conds.length === 0 ? {} : conds.length === 1 ? (conds[0] as Condition) : { $and: conds };
+      const name = path.length === 0 ? 'default' : path.map((f) => (set.features[f] as FeatureSet['features'][number]).label).join(' and ');
+      out.push({ leaf: node.id, path, when, name });
+      return;
+    }
+    walk(node.yes, [...path, node.feature]);
+    walk(node.no, path);
+  };
+  walk(tree.root, []);
+  return out;
+}
