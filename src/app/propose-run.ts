@@ -52,5 +52,17 @@ export async function proposeForRun(db: Db, runId: string, options: ProposalOpti
     baseline: draft.baseline,
     holdoutDiff: draft.holdout_diff,
     rationale: draft.rationale,
+    details: {
+      reason: draft.reason,
+      recommended: draft.recommended,
+      constraint: draft.constraint,
+      learner: draft.learner,
+      rules: draft.rules,
+      segments: draft.segments,
+      cost_diff: draft.cost_diff,
+      holm: draft.holm,
+      margin: draft.margin,
+      refit_cases: draft.refit_cases,
+    },
   });
 }

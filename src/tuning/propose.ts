@@ -1,7 +1,9 @@
 import { InputError } from '../domain/errors.js';
 import type { Outcome } from '../domain/outcome.js';
 import type { Condition, PolicySpec } from '../domain/policy-spec.js';
-import { ProposalOptions, type SplitMetrics } from '../domain/proposal.js';
+import { ProposalOptions, type ConstraintReport, type Figures, type LearnerReport, type RuleReport, type SegmentDecision, type SplitMetrics } from '../domain/proposal.js';
+
+export type { ConstraintReport, Figures, LearnerReport, RuleReport, SegmentDecision };
 import { parseField, readField } from '../domain/request-field.js';
 import { createRng, hashSeed } from '../domain/rng.js';
 import type { RunCase, VariantCaseResult } from '../domain/run.js';
@@ -44,56 +46,6 @@ export interface ProposeInput {
   cases: readonly RunCase[];
   outcomes: readonly Outcome[];
   options: ProposalOptions;
-}
-
-export interface SegmentDecision {
-  key: string;
-  value: unknown;
-  train_n: number;
-  holdout_n: number;
-  /** Own rule in the proposal, or why not (decided by cross-validation inside train). */
-  kept: boolean;
-  reason: string;
-  mix: Mix | null;
-}
-
-export interface Figures {
-  n: number;
-  quality: number;
-  cost_per_1k: number;
-}
-
-/** One rule of the proposal with what it did on train (where it was fitted) and on the holdout. */
-export interface RuleReport {
-  name: string;
-  when: Condition;
-  mix: Mix;
-  train: Figures;
-  holdout: Figures;
-}
-
-export interface ConstraintReport {
-  kind: 'max_cost' | 'min_quality';
-  /** As asked: USD per 1k requests (max_cost) or mean quality (min_quality). */
-  bound: number;
-  /** What the fit aimed at: below the ceiling under `--confidence`, else the bound itself. */
-  target: number;
-  /** Confidence of `promise`. */
-  level: number;
-  /** From the holdout bootstrap: cost per 1k at most this (quality at least this) with `level` confidence. */
-  promise: number;
-  /** Holdout point estimate. */
-  holdout: number;
-  met: boolean;
-  text: string;
-}
-
-export interface LearnerReport {
-  kind: 'global' | 'segments' | 'tree';
-  max_depth: number | null;
-  min_leaf: number | null;
-  /** Cross-validated (inside train) quality and cost per 1k of every candidate tried. */
-  candidates: Array<{ name: string; quality: number; cost_per_1k: number; chosen: boolean }>;
 }
 
 export interface ProposalDraft {
@@ -285,7 +237,7 @@ export function propose(input: ProposeInput): ProposalDraft {
     for (const maxDepth of [1, 2, 3, 4]) {
       for (const minLeaf of [minLeafBase, 2 * minLeafBase, 4 * minLeafBase]) {
         const config = { maxDepth, minLeaf };
-        const cv = cvOf((fitRows) => treeGrouping(features, fitRows, config));
+        const cv = cvOf((fitRows) => treeGrouping(features, fitRows, config, structure));
         candidates.push({ name: `tree depth ≤ ${maxDepth}, leaves ≥ ${minLeaf}`, quality: cv.quality, cost_per_1k: cv.cost * 1000, chosen: false });
         if (value(cv) > best.v + 1e-12) best = { v: value(cv), config };
       }
@@ -294,7 +246,7 @@ export function propose(input: ProposeInput): ProposalDraft {
     for (const c of candidates) c.chosen = c.name === chosenName;
     if (best.config) {
       treeConfig = best.config;
-      structure = treeGrouping(features, trainRows, best.config);
+      structure = treeGrouping(features, trainRows, best.config, structure);
     }
   }
 
@@ -522,31 +474,66 @@ export function propose(input: ProposeInput): ProposalDraft {
     return chosen;
   }
 
-  /** A tree grown on some rows (two rounds: the price of quality moves once leaves exist). */
-  function treeGrouping(features: FeatureSet, rows: readonly number[], config: TreeConfig): Grouping {
-    let lambda = fitMixes(globalGrouping, rows, target).solution.lambda;
-    let tree: Tree | null = null;
+  /**
+   * Trees grown inside each group of `base` (the chosen segments, or everything): per-request rules
+   * are conjunctions of the segment's condition and the tests on the leaf's path. Two rounds: the
+   * price of quality moves once leaves exist.
+   */
+  function treeGrouping(features: FeatureSet, rows: readonly number[], config: TreeConfig, base: Grouping): Grouping {
+    let lambda = fitMixes(base, rows, target).solution.lambda;
+    let grouping = base;
+    const byGroup = new Map<string, number[]>();
+    for (const r of rows) {
+      const k = base.keyOf(r);
+      let list = byGroup.get(k);
+      if (!list) byGroup.set(k, (list = []));
+      list.push(r);
+    }
     for (let round = 0; round < 2; round++) {
       const values = lagrangeValues(table, allowedIdx, lambda);
-      tree = growTree(features, rows, values, M, config);
-      if (tree.leaves <= 1) break;
-      const grouping = groupingOfTree(tree, features);
+      const trees = new Map<string, Tree>();
+      for (const [k, groupRows] of byGroup) trees.set(k, growTree(features, groupRows, values, M, config));
+      grouping = nestedGrouping(base, trees, features);
+      if (grouping.rules.length === base.rules.length) break;
       const next = fitMixes(grouping, rows, target).solution.lambda;
       if (next === lambda) break;
       lambda = next;
     }
-    return groupingOfTree(tree as Tree, features);
+    return grouping;
   }
 }
 
-function groupingOfTree(tree: Tree, features: FeatureSet): Grouping {
-  const list = treeRules(tree, features);
-  const last = list[list.length - 1];
-  const keyOfLeaf = new Map(list.map((r) => [r.leaf, r === last ? DEFAULT_GROUP : `leaf:${r.leaf}`]));
+/** Each base group split further by its own tree; the group's last leaf keeps the group's key. */
+function nestedGrouping(base: Grouping, trees: ReadonlyMap<string, Tree>, features: FeatureSet): Grouping {
+  const leafKeys = new Map<string, Map<number, string>>();
+  const rules: Grouping['rules'] = [];
+  const treeRulesOf = (groupKey: string, baseWhen: Condition | null) => {
+    const tree = trees.get(groupKey);
+    const keys = new Map<number, string>();
+    leafKeys.set(groupKey, keys);
+    if (!tree) return;
+    const list = treeRules(tree, features);
+    list.forEach((r, i) => {
+      const last = i === list.length - 1;
+      keys.set(r.leaf, last ? groupKey : `${groupKey}/leaf:${r.leaf}`);
+      if (last) return;
+      const when: Condition = baseWhen === null ? r.when : { $and: [baseWhen, ...(Array.isArray(r.when.$and) ? (r.when.$and as Condition[]) : [r.when])] };
+      rules.push({ key: `${groupKey}/leaf:${r.leaf}`, name: baseWhen === null ? r.name : `${base.rules.find((b) => b.key === groupKey)?.name ?? groupKey} and ${r.name}`, when });
+    });
+  };
+  for (const b of base.rules) {
+    treeRulesOf(b.key, b.when);
+    rules.push(b);
+  }
+  treeRulesOf(DEFAULT_GROUP, null);
   return {
-    kind: list.length > 1 ? 'tree' : 'global',
-    keyOf: (row) => keyOfLeaf.get(leafOf(tree, features, row)) as string,
-    rules: list.slice(0, -1).map((r) => ({ key: `leaf:${r.leaf}`, name: r.name, when: r.when })),
+    kind: rules.length > base.rules.length ? 'tree' : base.kind,
+    keyOf: (row) => {
+      const g = base.keyOf(row);
+      const tree = trees.get(g);
+      return tree ? (leafKeys.get(g)?.get(leafOf(tree, features, row)) ?? g) : g;
+    },
+    rules,
   };
 }
 
