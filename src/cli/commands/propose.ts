@@ -3,7 +3,8 @@ import { InputError } from '../../domain/errors.js';
 import type { ProposalOptions } from '../../domain/proposal.js';
 import { parseField } from '../../domain/request-field.js';
 import { sanitize, sanitizeInline } from '../../domain/sanitize.js';
-import { proposeForRun } from '../../app/propose-run.js';
+import { proposalFrontier, proposeForRun } from '../../app/propose-run.js';
+import type { FrontierCurve } from '../../tuning/frontier-curve.js';
 import { writeRunReport } from '../../app/write-run-report.js';
 import { exportPolicy } from '../../policy/index.js';
 import type { StoredProposal } from '../../store/repos/proposal-repo.js';
@@ -24,11 +25,12 @@ interface ProposeFlags {
   confidence?: number;
   margin?: number;
   frontier?: boolean;
+  out?: string;
   json?: boolean;
 }
 
 /** Flags → options, refusing contradictions by flag name (exit 2). */
-export function proposalOptionsFromFlags(f: Omit<ProposeFlags, 'run' | 'json' | 'frontier'>): ProposalOptions {
+export function proposalOptionsFromFlags(f: Omit<ProposeFlags, 'run' | 'json' | 'frontier' | 'out'>): ProposalOptions {
   if (f.maxCostRatio !== undefined && f.maxCostPer1k !== undefined) throw new InputError('--max-cost-ratio and --max-cost-per-1k both set a cost ceiling: give one of them');
   if (f.minQuality !== undefined && (f.maxCostRatio !== undefined || f.maxCostPer1k !== undefined)) {
     throw new InputError('--min-quality minimises cost above a quality floor; it cannot be combined with a cost ceiling (--max-cost-ratio / --max-cost-per-1k)');
@@ -154,6 +156,25 @@ function printProposal(ctx: CliContext, p: StoredProposal, created: boolean): vo
   }
 }
 
+function printFrontier(ctx: CliContext, curve: FrontierCurve, path: string): void {
+  const q = (x: number) => x.toFixed(3);
+  const c = (x: number) => x.toPrecision(3);
+  println(ctx);
+  println(ctx, `Frontier (holdout; ceilings as a share of ${sanitizeInline(curve.best_single.model)}'s cost):`);
+  println(
+    ctx,
+    table(
+      ['ceiling', 'per-req q', '$/1k', 'segments q', '$/1k', 'random q'],
+      [
+        ...curve.rows.map((r) => [`${(r.share * 100).toFixed(0)}%`, q(r.per_request.quality), c(r.per_request.cost_per_1k), q(r.segments.quality), c(r.segments.cost_per_1k), r.random_mix === null ? '-' : q(r.random_mix)]),
+        ['best single', q(curve.best_single.quality), c(curve.best_single.cost_per_1k), '', '', ''],
+        ['oracle', q(curve.oracle.quality), c(curve.oracle.cost_per_1k), '', '', ''],
+      ],
+    ),
+  );
+  println(ctx, `Chart and table: ${sanitizeInline(path)}`);
+}
+
 export function registerPropose(program: Command, ctx: CliContext): void {
   program
     .command('propose')
@@ -170,6 +191,7 @@ export function registerPropose(program: Command, ctx: CliContext): void {
     .option('--confidence <level>', 'fit so the cost ceiling holds at this level', parseNumberOption('--confidence'))
     .option('--margin <q>', 'non-inferiority margin in quality (0.01)', parseNumberOption('--margin'))
     .option('--frontier', 'print the quality/cost curve across ceilings')
+    .option('-o, --out <dir>', 'with --frontier: write frontier.md/.svg here (reports/<run>)')
     .option('--json', 'print the proposal as JSON only')
     .addHelpText(
       'after',
@@ -186,10 +208,12 @@ export function registerPropose(program: Command, ctx: CliContext): void {
       const options = proposalOptionsFromFlags(flags);
       const store = await ctx.store();
       const { proposal, created } = await proposeForRun(store.db, flags.run, options);
-      if (flags.json) printJson(ctx, proposalJson(proposal));
+      const frontier = flags.frontier ? await proposalFrontier(store.db, flags.run, options, flags.out) : null;
+      if (flags.json) printJson(ctx, { ...proposalJson(proposal), ...(frontier ? { frontier: frontier.curve } : {}) });
       else {
         printProposal(ctx, proposal, created);
         if (!created) note(ctx, `note: run ${flags.run} already had a proposal with these options; showing it.`);
+        if (frontier) printFrontier(ctx, frontier.curve, frontier.path);
       }
     });
   registerReport(program, ctx);
