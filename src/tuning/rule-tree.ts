@@ -118,3 +118,19 @@ export function treeRules(tree: Tree, set: FeatureSet): LeafRule[] {
   walk(tree.root, []);
   return out;
 }
+
+/**
+ * The tree cut at a depth. Growth is greedy and depth-first, so this is exactly the tree that
+ * growing with that depth limit would give: cross-validation grows once per leaf size and cuts.
+ */
+export function truncateTree(tree: Tree, maxDepth: number): Tree {
+  let leaves = 0;
+  const cut = (node: TreeNode, depth: number): TreeNode => {
+    if (node.leaf || depth >= maxDepth) return { leaf: true, id: leaves++ };
+    const yes = cut(node.yes, depth + 1);
+    const no = cut(node.no, depth + 1);
+    return { leaf: false, feature: node.feature, yes, no };
+  };
+  const root = cut(tree.root, 0);
+  return { root, leaves };
+}
