@@ -2,6 +2,7 @@
  * Proposal quality on a RouterBench-layout CSV, scored on rows the proposer never saw:
  *
  *   npx tsx test/bench/proposal-quality.ts <file.csv> [--segment-by eval_name] [--ceilings 0.1,0.25,0.5]
+ *                                          [--confidence 0.95]
  *
  * The file is split 50/50 by a seeded hash of sample_id into a fit half and a test half. The fit half
  * goes through the same steps a user's run takes (label columns dropped as `outcomes import` does,
@@ -36,6 +37,7 @@ if (!file) {
 const segmentBy = flag('--segment-by') ?? 'eval_name';
 const ceilings = (flag('--ceilings') ?? '0.05,0.1,0.25,0.5,0.75,1').split(',').map(Number);
 const RUN_SEED = 'run-seed';
+const confidence = flag('--confidence') === undefined ? {} : { confidence: Number(flag('--confidence')) };
 
 const texts = new Map<string, { input: string; metadata: Record<string, unknown> }>();
 const outcomes: Outcome[] = [];
@@ -72,7 +74,7 @@ process.stderr.write(`${file}: ${ids.length} cases, ${models.length} models; fit
 process.stderr.write(`best single model (fit half): ${bestModel.m}; metadata kept: ${[...columns.kept].join(', ')}; labels dropped: ${[...columns.labels].join(', ') || 'none'}\n`);
 
 const run = (options: ProposalOptions) => {
-  const draft = propose({ runId: 'eval', seed: RUN_SEED, rate: 1, baseline: { name: 'current', version: 1, spec: baseSpec, results: baseResults }, cases: fitCases, outcomes, options });
+  const draft = propose({ runId: 'eval', seed: RUN_SEED, rate: 1, baseline: { name: 'current', version: 1, spec: baseSpec, results: baseResults }, cases: fitCases, outcomes, options: { ...options, ...confidence } });
   const s = score(draft.policy, testCases);
   return { draft, q: (100 * s.q) / bestTest.q, c: (100 * s.c) / bestTest.c };
 };
