@@ -95,6 +95,11 @@ describe.each(STORE_KINDS)('proposals on %s', (kind) => {
       expect(json.frontier.rows).toHaveLength(6);
       expect(readFileSync(join(dir, 'frontier.svg'), 'utf8')).toMatch(/^<svg[^]*<\/svg>\n$/);
       expect(readFileSync(join(dir, 'frontier.md'), 'utf8')).toMatch(/## Quality\/cost frontier/);
+      // The same options again: the stored proposal, printed for a person within 80 columns.
+      const human = await cli(['propose', '--run', runId, '--max-cost-ratio', '0.5', '--segment-by', 'metadata.eval_name', '--per-request', '--confidence', '0.9']);
+      expect(human.code).toBe(0);
+      for (const line of human.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+      expect(human.stdout).toMatch(/Constraint: cost ≤ \$[\d.]+ per 1k requests with 90\.0% confidence/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
