@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { InputError, NotFoundError } from '../domain/errors.js';
 import { createRng } from '../domain/rng.js';
 import { defaultReportDir, proposalBeforeAfter, renderReport, writeReport } from '../report/index.js';
@@ -49,5 +51,10 @@ export async function writeRunReport(db: Db, runId: string, opts: { dir?: string
         : [],
     })),
   });
-  return writeReport(opts.dir ?? defaultReportDir(runId), files);
+  const dir = opts.dir ?? defaultReportDir(runId);
+  // `propose --frontier` writes its section beside the report; the report points to it.
+  if (existsSync(join(dir, 'frontier.md')) && files['report.md'] !== undefined) {
+    files['report.md'] += '\n## Quality/cost frontier of proposals\n\nSee [frontier.md](frontier.md) (chart: frontier.svg), written by `routelab propose --frontier`.\n';
+  }
+  return writeReport(dir, files);
 }

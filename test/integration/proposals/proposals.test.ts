@@ -100,6 +100,9 @@ describe.each(STORE_KINDS)('proposals on %s', (kind) => {
       expect(human.code).toBe(0);
       for (const line of human.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
       expect(human.stdout).toMatch(/Constraint: cost ≤ \$[\d.]+ per 1k requests with 90\.0% confidence/);
+      const report = await cli(['report', runId, '-o', dir]);
+      expect(report.code).toBe(0);
+      expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/## Quality\/cost frontier of proposals[^]*frontier\.md/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
