@@ -170,22 +170,6 @@ export function propose(input: ProposeInput): ProposalDraft {
     const groups = [...byGroup.entries()].map(([k, rs]) => ({ key: k, share: rs.length / rows.length, points: pointsOf(table, rs, allowed) }));
     return { grouping, solution: hullWalk(groups, objective), groups };
   };
-  /** Mean expected quality and cost of a fit's mixes on some cases (the mixes are linear). */
-  const score = (fit: Fit, rows: readonly number[]) => {
-    const mixes = compiledMixes(table, fit.solution.mixes);
-    const fallback = mixes.get(DEFAULT_GROUP) ?? [...mixes.values()][0] ?? [];
-    let q = 0;
-    let c = 0;
-    for (const r of rows) {
-      for (const [m, w] of mixes.get(fit.grouping.keyOf(r)) ?? fallback) {
-        q += w * (table.quality[r * M + m] as number);
-        c += w * (table.cost[r * M + m] as number);
-      }
-    }
-    const n = Math.max(1, rows.length);
-    return { quality: q / n, cost: c / n };
-  };
-
   const globalGrouping: Grouping = { kind: 'global', keyOf: () => DEFAULT_GROUP, rules: [] };
   const folds = foldsOf(trainRows, (r) => caseAt(r).case_id, `${input.seed}:cv`);
 
@@ -208,57 +192,66 @@ export function propose(input: ProposeInput): ProposalDraft {
   const candidates: LearnerReport['candidates'] = [];
   let treeConfig: TreeConfig | null = null;
   const lambdaAll = fitMixes(globalGrouping, trainRows, target).solution.lambda;
-  const cvOf = (make: (fitRows: readonly number[]) => Grouping) => {
-    let q = 0;
-    let c = 0;
-    let n = 0;
-    for (const held of folds) {
-      const heldSet = new Set(held);
-      const fitRows = trainRows.filter((r) => !heldSet.has(r));
-      const s = score(fitMixes(make(fitRows), fitRows, target), held);
-      q += s.quality * held.length;
-      c += s.cost * held.length;
-      n += held.length;
-    }
-    return { quality: q / Math.max(1, n), cost: c / Math.max(1, n) };
-  };
-  const value = (s: { quality: number; cost: number }) => s.quality - (Number.isFinite(lambdaAll) ? lambdaAll : 0) * s.cost;
-
   if (options.segment_by) {
     const picked = chooseSegments(options.segment_by);
     if (picked) structure = picked;
   }
   if (options.per_request) {
-    const baseCv = cvOf(() => structure);
-    candidates.push({ name: structure.kind === 'global' ? 'one mix for all' : `segments by ${options.segment_by}`, quality: baseCv.quality, cost_per_1k: baseCv.cost * 1000, chosen: false });
+    // Held-out quality and cost per train case for each structure, so candidates are compared with
+    // the paired standard error of their difference (cross-validated on the same cases).
+    const posOf = new Map(trainRows.map((r, i) => [r, i]));
+    const heldFigures = (fit: Fit, held: readonly number[], q: Float64Array, c: Float64Array) => {
+      const mixes = compiledMixes(table, fit.solution.mixes);
+      const fallback = mixes.get(DEFAULT_GROUP) ?? [...mixes.values()][0] ?? [];
+      for (const r of held) {
+        const i = posOf.get(r) as number;
+        for (const [m, w] of mixes.get(fit.grouping.keyOf(r)) ?? fallback) {
+          q[i] = (q[i] as number) + w * (table.quality[r * M + m] as number);
+          c[i] = (c[i] as number) + w * (table.cost[r * M + m] as number);
+        }
+      }
+    };
+    const lam = Number.isFinite(lambdaAll) ? lambdaAll : 0;
+    const n = trainRows.length;
+    const baseQ = new Float64Array(n);
+    const baseC = new Float64Array(n);
+    for (const held of folds) {
+      const heldSet = new Set(held);
+      const fitRows = trainRows.filter((r) => !heldSet.has(r));
+      heldFigures(fitMixes(structure, fitRows, target), held, baseQ, baseC);
+    }
+    const mean = (xs: Float64Array) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
+    candidates.push({ name: structure.kind === 'global' ? 'one mix for all' : `segments by ${options.segment_by}`, quality: mean(baseQ), cost_per_1k: mean(baseC) * 1000, chosen: false });
     const features = buildFeatures(input.cases, trainRows, { minSupport: Math.max(5, Math.floor(trainRows.length / 200)) });
     const minLeafBase = Math.max(options.min_segment_n ?? DEFAULT_MIN_SEGMENT_N, Math.ceil(trainRows.length / 200));
-    let best = { v: value(baseCv), config: null as TreeConfig | null };
+    let best = { gain: 0, se: 0, config: null as TreeConfig | null };
     // Per leaf size, one deepest tree per fold, cut at each depth (growth is greedy, so the cut
     // tree is the one a smaller depth limit grows): 2 growths per fold instead of 8.
     const depths = [1, 2, 3, 4];
     for (const minLeaf of [minLeafBase, 4 * minLeafBase]) {
-      const acc = depths.map(() => ({ q: 0, c: 0, n: 0 }));
+      const figs = depths.map(() => ({ q: new Float64Array(n), c: new Float64Array(n) }));
       for (const held of folds) {
         const heldSet = new Set(held);
         const fitRows = trainRows.filter((r) => !heldSet.has(r));
         const deep = growPerGroup(features, fitRows, { maxDepth: depths[depths.length - 1] as number, minLeaf }, structure, fitMixes(structure, fitRows, target).solution.lambda);
         depths.forEach((d, i) => {
           const cut = new Map([...deep].map(([k, t]) => [k, truncateTree(t, d)]));
-          const s = score(fitMixes(nestedGrouping(structure, cut, features), fitRows, target), held);
-          const a = acc[i] as { q: number; c: number; n: number };
-          a.q += s.quality * held.length;
-          a.c += s.cost * held.length;
-          a.n += held.length;
+          const f = figs[i] as { q: Float64Array; c: Float64Array };
+          heldFigures(fitMixes(nestedGrouping(structure, cut, features), fitRows, target), held, f.q, f.c);
         });
       }
       depths.forEach((maxDepth, i) => {
-        const a = acc[i] as { q: number; c: number; n: number };
-        const cv = { quality: a.q / Math.max(1, a.n), cost: a.c / Math.max(1, a.n) };
-        candidates.push({ name: `tree depth ≤ ${maxDepth}, leaves ≥ ${minLeaf}`, quality: cv.quality, cost_per_1k: cv.cost * 1000, chosen: false });
-        if (value(cv) > best.v + 1e-12) best = { v: value(cv), config: { maxDepth, minLeaf } };
+        const f = figs[i] as { q: Float64Array; c: Float64Array };
+        const diff = f.q.map((q, k) => q - lam * (f.c[k] as number) - ((baseQ[k] as number) - lam * (baseC[k] as number)));
+        const gain = mean(diff);
+        const se = standardDeviation([...diff]) / Math.sqrt(Math.max(1, n));
+        candidates.push({ name: `tree depth ≤ ${maxDepth}, leaves ≥ ${minLeaf}`, quality: mean(f.q), cost_per_1k: mean(f.c) * 1000, chosen: false });
+        if (gain > best.gain + 1e-12) best = { gain, se, config: { maxDepth, minLeaf } };
       });
     }
+    // The one-standard-error rule: rules are kept only when they beat the simpler structure by more
+    // than the noise of that comparison (the best of several noisy CV scores is optimistic).
+    if (best.config && !(best.gain > best.se)) best = { gain: 0, se: 0, config: null };
     const chosenName = best.config ? `tree depth ≤ ${best.config.maxDepth}, leaves ≥ ${best.config.minLeaf}` : (candidates[0] as { name: string }).name;
     for (const c of candidates) c.chosen = c.name === chosenName;
     if (best.config) {
