@@ -28,6 +28,11 @@ import { splitMetrics } from './split-metrics.js';
 
 /** Segments with fewer train cases than this follow the default rule (`--min-segment-n`). */
 export const DEFAULT_MIN_SEGMENT_N = 30;
+/** Most tests a split may join with "or" (a learned keyword set), when cross-validation prefers it. */
+export const MAX_OR = 8;
+
+const treeName = (c: TreeConfig) => `tree depth ≤ ${c.maxDepth}, leaves ≥ ${c.minLeaf}${(c.maxOr ?? 1) > 1 ? `, ≤ ${c.maxOr} tests per split` : ''}`;
+
 /** Folds of the cross-validation inside the train split that makes every choice. */
 export const CV_FOLDS = 5;
 /** Non-inferiority margin (quality points) when `--margin` is not given. */
@@ -228,12 +233,12 @@ export function propose(input: ProposeInput): ProposalDraft {
     // Per leaf size, one deepest tree per fold, cut at each depth (growth is greedy, so the cut
     // tree is the one a smaller depth limit grows): 2 growths per fold instead of 8.
     const depths = [1, 2, 3, 4];
-    for (const minLeaf of [minLeafBase, 4 * minLeafBase]) {
+    for (const [minLeaf, maxOr] of [[minLeafBase, 1], [4 * minLeafBase, 1], [minLeafBase, MAX_OR]] as const) {
       const figs = depths.map(() => ({ q: new Float64Array(n), c: new Float64Array(n) }));
       for (const held of folds) {
         const heldSet = new Set(held);
         const fitRows = trainRows.filter((r) => !heldSet.has(r));
-        const deep = growPerGroup(features, fitRows, { maxDepth: depths[depths.length - 1] as number, minLeaf }, structure, fitMixes(structure, fitRows, target).solution.lambda);
+        const deep = growPerGroup(features, fitRows, { maxDepth: depths[depths.length - 1] as number, minLeaf, maxOr }, structure, fitMixes(structure, fitRows, target).solution.lambda);
         depths.forEach((d, i) => {
           const cut = new Map([...deep].map(([k, t]) => [k, truncateTree(t, d)]));
           const f = figs[i] as { q: Float64Array; c: Float64Array };
@@ -245,14 +250,14 @@ export function propose(input: ProposeInput): ProposalDraft {
         const diff = f.q.map((q, k) => q - lam * (f.c[k] as number) - ((baseQ[k] as number) - lam * (baseC[k] as number)));
         const gain = mean(diff);
         const se = standardDeviation([...diff]) / Math.sqrt(Math.max(1, n));
-        candidates.push({ name: `tree depth ≤ ${maxDepth}, leaves ≥ ${minLeaf}`, quality: mean(f.q), cost_per_1k: mean(f.c) * 1000, chosen: false });
-        if (gain > best.gain + 1e-12) best = { gain, se, config: { maxDepth, minLeaf } };
+        candidates.push({ name: treeName({ maxDepth, minLeaf, maxOr }), quality: mean(f.q), cost_per_1k: mean(f.c) * 1000, chosen: false });
+        if (gain > best.gain + 1e-12) best = { gain, se, config: { maxDepth, minLeaf, maxOr } };
       });
     }
     // The one-standard-error rule: rules are kept only when they beat the simpler structure by more
     // than the noise of that comparison (the best of several noisy CV scores is optimistic).
     if (best.config && !(best.gain > best.se)) best = { gain: 0, se: 0, config: null };
-    const chosenName = best.config ? `tree depth ≤ ${best.config.maxDepth}, leaves ≥ ${best.config.minLeaf}` : (candidates[0] as { name: string }).name;
+    const chosenName = best.config ? treeName(best.config) : (candidates[0] as { name: string }).name;
     for (const c of candidates) c.chosen = c.name === chosenName;
     if (best.config) {
       treeConfig = best.config;

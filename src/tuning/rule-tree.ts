@@ -12,9 +12,12 @@ import { holdsOn, type FeatureSet } from './features.js';
 export interface TreeConfig {
   maxDepth: number;
   minLeaf: number;
+  /** Most tests one split may join with "or" (a keyword set); 1: single tests only. */
+  maxOr?: number;
 }
 
-export type TreeNode = { leaf: true; id: number } | { leaf: false; feature: number; yes: TreeNode; no: TreeNode };
+/** A split holds when any of its tests holds (usually one; a learned keyword set otherwise). */
+export type TreeNode = { leaf: true; id: number } | { leaf: false; features: number[]; yes: TreeNode; no: TreeNode };
 
 export interface Tree {
   root: TreeNode;
@@ -27,6 +30,7 @@ export function growTree(set: FeatureSet, rows: readonly number[], values: Float
   const sums = new Float64Array(F * M);
   const counts = new Int32Array(F);
   let leaves = 0;
+  const mark = new Uint8Array(set.holds.length);
   const best = (s: ArrayLike<number>, off: number) => {
     let b = Number.NEGATIVE_INFINITY;
     for (let m = 0; m < M; m++) if ((s[off + m] as number) > b) b = s[off + m] as number;
@@ -64,17 +68,72 @@ export function growTree(set: FeatureSet, rows: readonly number[], values: Float
         bestF = f;
       }
     }
+    if (bestF < 0) {
+      for (const f of touched) {
+        counts[f] = 0;
+        sums.fill(0, f * M, f * M + M);
+      }
+      return { leaf: true, id: leaves++ };
+    }
+    // Greedy "or": add the test whose cases (not yet covered) raise the split's worth most.
+    const chosen = [bestF];
+    const yesSum = Float64Array.from(sums.subarray(bestF * M, bestF * M + M));
+    let yesCount = counts[bestF] as number;
     for (const f of touched) {
       counts[f] = 0;
       sums.fill(0, f * M, f * M + M);
     }
-    if (bestF < 0) return { leaf: true, id: leaves++ };
+    for (const r of node) mark[r] = holdsOn(set, r, bestF) ? 1 : 0;
+    for (let step = 1; step < (config.maxOr ?? 1); step++) {
+      const more: number[] = [];
+      for (const r of node) {
+        if (mark[r]) continue;
+        const base = r * M;
+        const list = set.holds[r] as Int32Array;
+        for (let k = 0; k < list.length; k++) {
+          const f = list[k] as number;
+          if (counts[f] === 0) more.push(f);
+          counts[f] = (counts[f] as number) + 1;
+          const off = f * M;
+          for (let m = 0; m < M; m++) sums[off + m] = (sums[off + m] as number) + (values[base + m] as number);
+        }
+      }
+      let addF = -1;
+      let addGain = bestGain + 1e-9 * Math.max(1, Math.abs(parent));
+      const yesTry = new Float64Array(M);
+      for (const f of more) {
+        const c = yesCount + (counts[f] as number);
+        if (node.length - c < config.minLeaf) continue;
+        const off = f * M;
+        for (let m = 0; m < M; m++) {
+          yesTry[m] = (yesSum[m] as number) + (sums[off + m] as number);
+          rest[m] = (total[m] as number) - (yesTry[m] as number);
+        }
+        const gain = best(yesTry, 0) + best(rest, 0) - parent;
+        if (gain > addGain || (gain === addGain && addF >= 0 && f < addF)) {
+          addGain = gain;
+          addF = f;
+        }
+      }
+      if (addF >= 0) {
+        for (let m = 0; m < M; m++) yesSum[m] = (yesSum[m] as number) + (sums[addF * M + m] as number);
+        yesCount += counts[addF] as number;
+        bestGain = addGain;
+        chosen.push(addF);
+        for (const r of node) if (!mark[r] && holdsOn(set, r, addF)) mark[r] = 1;
+      }
+      for (const f of more) {
+        counts[f] = 0;
+        sums.fill(0, f * M, f * M + M);
+      }
+      if (addF < 0) break;
+    }
     const yes: number[] = [];
     const no: number[] = [];
-    for (const r of node) (holdsOn(set, r, bestF) ? yes : no).push(r);
+    for (const r of node) (mark[r] ? yes : no).push(r);
     const yesNode = grow(yes, depth + 1);
     const noNode = grow(no, depth + 1);
-    return { leaf: false, feature: bestF, yes: yesNode, no: noNode };
+    return { leaf: false, features: chosen.sort((a, b) => a - b), yes: yesNode, no: noNode };
   };
   const root = grow(rows, 0);
   return { root, leaves };
@@ -82,7 +141,7 @@ export function growTree(set: FeatureSet, rows: readonly number[], values: Float
 
 export function leafOf(tree: Tree, set: FeatureSet, row: number): number {
   let node = tree.root;
-  while (!node.leaf) node = holdsOn(set, row, node.feature) ? node.yes : node.no;
+  while (!node.leaf) node = node.features.some((f) => holdsOn(set, row, f)) ? node.yes : node.no;
   return node.id;
 }
 
@@ -101,18 +160,18 @@ export interface LeafRule {
  */
 export function treeRules(tree: Tree, set: FeatureSet): LeafRule[] {
   const out: LeafRule[] = [];
-  const walk = (node: TreeNode, path: number[]) => {
+  const feat = (f: number) => set.features[f] as FeatureSet['features'][number];
+  const test = (fs: readonly number[]): Condition => (fs.length === 1 ? { [feat(fs[0] as number).field]: feat(fs[0] as number).test } : { $or: fs.map((f) => ({ [feat(f).field]: feat(f).test })) });
+  const label = (fs: readonly number[]) => (fs.length === 1 ? feat(fs[0] as number).label : `(${fs.map((f) => feat(f).label).join(' or ')})`);
+  const walk = (node: TreeNode, path: number[][]) => {
     if (node.leaf) {
-      const conds = path.map((f) => {
-        const feat = set.features[f] as FeatureSet['features'][number];
-        return { [feat.field]: feat.test } as Condition;
-      });
+      const conds = path.map(test);
       const when: Condition = conds.length === 0 ? {} : conds.length === 1 ? (conds[0] as Condition) : { $and: conds };
-      const name = path.length === 0 ? 'default' : path.map((f) => (set.features[f] as FeatureSet['features'][number]).label).join(' and ');
-      out.push({ leaf: node.id, path, when, name });
+      const name = path.length === 0 ? 'default' : path.map(label).join(' and ');
+      out.push({ leaf: node.id, path: path.flat(), when, name });
       return;
     }
-    walk(node.yes, [...path, node.feature]);
+    walk(node.yes, [...path, node.features]);
     walk(node.no, path);
   };
   walk(tree.root, []);
@@ -129,7 +188,7 @@ export function truncateTree(tree: Tree, maxDepth: number): Tree {
     if (node.leaf || depth >= maxDepth) return { leaf: true, id: leaves++ };
     const yes = cut(node.yes, depth + 1);
     const no = cut(node.no, depth + 1);
-    return { leaf: false, feature: node.feature, yes, no };
+    return { leaf: false, features: node.features, yes, no };
   };
   const root = cut(tree.root, 0);
   return { root, leaves };
