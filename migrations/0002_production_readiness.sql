@@ -32,5 +32,7 @@ ALTER TABLE "models" ADD COLUMN "provider_options" jsonb;--> statement-breakpoin
 ALTER TABLE "models" ADD COLUMN "cached_input_price_per_m" double precision;--> statement-breakpoint
 ALTER TABLE "models" ADD COLUMN "rate_limit_tpm" integer;--> statement-breakpoint
 ALTER TABLE "models" ADD COLUMN "cache_ttl_s" integer;--> statement-breakpoint
+ALTER TABLE "run_cases" ADD COLUMN "input" jsonb;--> statement-breakpoint
 ALTER TABLE "runs" ADD COLUMN "judge_cost_usd" double precision DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "proposals" ADD COLUMN "details" jsonb;--> statement-breakpoint
 CREATE INDEX "shadow_outcomes_ts" ON "shadow_outcomes" USING btree ("ts");

@@ -1,10 +1,12 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { InputError, NotFoundError } from '../domain/errors.js';
 import { createRng } from '../domain/rng.js';
 import { defaultReportDir, proposalBeforeAfter, renderReport, writeReport } from '../report/index.js';
 import type { Db } from '../store/db.js';
 import { listProposals } from '../store/repos/proposal-repo.js';
 import { getRun, loadRunData } from '../store/repos/run-repo.js';
-import { analyzeRun } from '../stats/run-analysis.js';
+import { analyzeRun, NO_SEGMENT, segmentValue } from '../stats/run-analysis.js';
 
 /** Metadata fields tried, in order, when `report` is not told what to break results down by. */
 const SEGMENT_FIELDS = ['intent', 'eval_name', 'project', 'task'];
@@ -15,9 +17,9 @@ export async function writeRunReport(db: Db, runId: string, opts: { dir?: string
   const run = await getRun(db, runId);
   if (!data || !run) throw new NotFoundError('run', runId, 'see `routelab runs list`');
   const proposals = await listProposals(db, { runId });
-  const distinct = (field: string) => new Set(data.cases.map((c) => c.metadata[field]).filter((v) => v !== undefined)).size;
+  const distinct = (field: string) => new Set(data.cases.map((c) => segmentValue(c, field)).filter((v) => v !== NO_SEGMENT)).size;
   const segmentBy = opts.segmentBy ?? proposals.find((p) => p.options.segment_by)?.options.segment_by ?? SEGMENT_FIELDS.find((f) => distinct(f) >= 2);
-  if (opts.segmentBy && distinct(opts.segmentBy) === 0) throw new InputError(`--segment-by: no case of run ${runId} has metadata.${opts.segmentBy}`);
+  if (opts.segmentBy && distinct(opts.segmentBy) === 0) throw new InputError(`--segment-by: no case of run ${runId} has ${opts.segmentBy}`);
   const analysis = analyzeRun(
     {
       cases: data.cases,
@@ -49,5 +51,10 @@ export async function writeRunReport(db: Db, runId: string, opts: { dir?: string
         : [],
     })),
   });
-  return writeReport(opts.dir ?? defaultReportDir(runId), files);
+  const dir = opts.dir ?? defaultReportDir(runId);
+  // `propose --frontier` writes its section beside the report; the report points to it.
+  if (existsSync(join(dir, 'frontier.md')) && files['report.md'] !== undefined) {
+    files['report.md'] += '\n## Quality/cost frontier of proposals\n\nSee [frontier.md](frontier.md) (chart: frontier.svg), written by `routelab propose --frontier`.\n';
+  }
+  return writeReport(dir, files);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RequestInput } from './request-input.js';
 
 export const RunStatus = z.enum(['queued', 'running', 'completed', 'failed', 'capped']);
 export type RunStatus = z.infer<typeof RunStatus>;
@@ -17,6 +18,8 @@ export const RunCase = z.object({
   metadata: z.record(z.string(), z.unknown()),
   params: z.record(z.string(), z.unknown()),
   input_tokens: z.number(),
+  /** Derived request fields (`input.*`), computed from the messages when the run was planned. */
+  input: RequestInput.nullable().optional(),
 });
 export type RunCase = z.infer<typeof RunCase>;
 

@@ -1,5 +1,6 @@
 import { inputKey } from '../domain/input-key.js';
 import type { Outcome } from '../domain/outcome.js';
+import { requestInput } from '../domain/request-input.js';
 import { reachableModels } from '../policy/index.js';
 import { chunkOf, planPairs, unionModels } from '../replay/plan-pairs.js';
 import { splitOf } from '../replay/split.js';
@@ -67,6 +68,7 @@ async function casesOf(db: Db, run: RunRow): Promise<SourceCases> {
           metadata: g.metadata,
           params: {},
           input_tokens: estimateTokens(g.input.messages),
+          input: requestInput(g.input.messages),
           chunk: 0,
           golden_case_id: g.id,
         }),
@@ -83,6 +85,7 @@ async function casesOf(db: Db, run: RunRow): Promise<SourceCases> {
           metadata: c.metadata,
           params: {},
           input_tokens: estimateTokens([{ content: c.input ?? '' }]),
+          input: requestInput([{ role: 'user', content: c.input ?? '' }]),
           chunk: 0,
           golden_case_id: null,
         }),
@@ -117,6 +120,7 @@ async function casesOf(db: Db, run: RunRow): Promise<SourceCases> {
           metadata: r.metadata,
           params: r.request.params,
           input_tokens: r.response.input_tokens ?? estimateTokens(r.request.messages),
+          input: requestInput(r.request.messages, r.request.params),
           chunk: 0,
           golden_case_id: match,
         });

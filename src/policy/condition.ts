@@ -1,4 +1,5 @@
 import type { Condition } from '../domain/policy-spec.js';
+import { parseField } from '../domain/request-field.js';
 import type { PathIssue, RequestContext } from './request-context.js';
 
 /**
@@ -16,7 +17,6 @@ import type { PathIssue, RequestContext } from './request-context.js';
 export type Predicate = (request: RequestContext) => boolean;
 
 export const OPERATORS = ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$regex'] as const;
-const ROOTS = ['metadata', 'params'] as const;
 
 type Path = Array<string | number>;
 
@@ -107,7 +107,7 @@ function conditionSource(when: Condition, at: Path, issues: PathIssue[], consts:
     }
     const read = readSource(key, consts);
     if (!read) {
-      issues.push({ path: here, message: `unknown field "${key}": conditions read metadata.<key>, params.<key> or input_tokens` });
+      issues.push({ path: here, message: fieldMessage(key) });
       parts.push('false');
       continue;
     }
@@ -213,11 +213,20 @@ function literal(v: string | number | boolean): string {
 
 /** Source reading a field from `r`, or undefined when the key is not a field. */
 function readSource(key: string, consts: unknown[]): string | undefined {
-  if (key === 'input_tokens') return 'r.input_tokens';
-  const [root, ...rest] = key.split('.');
-  if (!ROOTS.includes(root as (typeof ROOTS)[number]) || rest.length === 0 || rest.some((s) => s === '')) return undefined;
-  if (rest.length === 1) return `r.${root}[${JSON.stringify(rest[0])}]`;
-  return `h.path(r.${root}, c[${consts.push(rest) - 1}])`;
+  // Field names are resolved by the one resolver (domain/request-field.ts); only its answer is code.
+  const parsed = parseField(key, 'error');
+  if (!parsed.ok) return undefined;
+  const f = parsed.field;
+  if (f.root === 'input_tokens') return 'r.input_tokens';
+  // Derived request fields (request-input.ts): absent when the caller computed none.
+  if (f.root === 'input') return `(r.input == null ? undefined : r.input[${JSON.stringify(f.key)}])`;
+  if (f.path.length === 1) return `r.${f.root}[${JSON.stringify(f.path[0])}]`;
+  return `h.path(r.${f.root}, c[${consts.push([...f.path]) - 1}])`;
+}
+
+function fieldMessage(key: string): string {
+  const parsed = parseField(key, 'error');
+  return parsed.ok ? `unknown field "${key}"` : parsed.message;
 }
 
 function matchesEq(v: unknown, arg: unknown): boolean {

@@ -1,3 +1,5 @@
+import type { RequestInput } from '../domain/request-input.js';
+
 /**
  * What the router sees of a request. `input_tokens` is derived by the caller (the traffic record's
  * usage, or an estimate); `timestamp_ms` places the request in a budget period; `project` is matched
@@ -5,6 +7,8 @@
  */
 export type RequestContext = {
   metadata: Record<string, unknown>;
+  /** Derived from the messages and params at routing time (`input.*` conditions); absent: unknown. */
+  input?: RequestInput | null;
   params: Record<string, unknown>;
   input_tokens: number;
   timestamp_ms: number;

@@ -75,6 +75,7 @@ export function requestOf(c: RunCase): RequestContext {
     metadata: c.metadata,
     params: c.params,
     input_tokens: c.input_tokens,
+    ...(c.input ? { input: c.input } : {}),
     timestamp_ms: Number.isFinite(ts) ? ts : 0,
     ...(project !== undefined ? { project } : {}),
   };

@@ -1,3 +1,4 @@
+import { fieldKey, NO_VALUE, parseField, readField, type FieldSource } from '../domain/request-field.js';
 import type { Outcome } from '../domain/outcome.js';
 import type { Rng } from '../domain/rng.js';
 import type { RunCase, VariantCaseResult } from '../domain/run.js';
@@ -85,12 +86,12 @@ export interface RunAnalysis {
   warnings: string[];
 }
 
-export const NO_SEGMENT = '(none)';
+export const NO_SEGMENT = NO_VALUE;
 
-export function segmentValue(c: Pick<RunCase, 'metadata'>, field: string): string {
-  const v = c.metadata[field];
-  if (v === undefined || v === null || v === '') return NO_SEGMENT;
-  return typeof v === 'string' ? v : JSON.stringify(v);
+/** A case's group under a field named as anywhere else (`metadata.X`, `X`, `params.X`, `input.*`). */
+export function segmentValue(c: FieldSource, field: string): string {
+  const parsed = parseField(field);
+  return parsed.ok ? fieldKey(readField(c, parsed.field)) : NO_SEGMENT;
 }
 
 function modelRows(table: OutcomeTable, m: number, rows: readonly number[]): StatRow[] {

@@ -1,13 +1,12 @@
-import type { PolicySpec, Rule, Target } from '../domain/policy-spec.js';
+import type { Condition, PolicySpec, Rule, Target } from '../domain/policy-spec.js';
 import type { Mix } from './hull-walk.js';
 
 export const DEFAULT_GROUP = 'default';
 
-/** A segment's rule: the metadata value as found in the cases (kept raw so `$eq` matches its type). */
-export interface SegmentRule {
-  key: string;
-  field: string;
-  value: unknown;
+/** One emitted rule: its name, condition and model mix (segments and tree leaves alike). */
+export interface EmittedRule {
+  name: string;
+  when: Condition;
   mix: Mix;
 }
 
@@ -28,23 +27,18 @@ export function targetsOf(mix: Mix): Target[] {
 /**
  * The proposed policy: the baseline document with its routing replaced. Guardrails, budget, scope,
  * retry and the strategy's status codes are kept — the proposal changes who serves, nothing else.
- * Without segment rules it is a loadbalance over weighted targets; with them it is `conditional`,
- * one `metadata.<field> $eq` rule per segment and a catch-all `when: {}` rule last (a policy with
- * its own targets would bypass the rules, orq precedence).
+ * Without rules it is a loadbalance over weighted targets; with them it is `conditional`: the rules
+ * in order (first match wins) and a catch-all `when: {}` rule last (a policy with its own targets
+ * would bypass the rules, orq precedence).
  */
-export function emitSpec(base: PolicySpec, defaultMix: Mix, rules: readonly SegmentRule[]): PolicySpec {
+export function emitSpec(base: PolicySpec, defaultMix: Mix, rules: readonly EmittedRule[]): PolicySpec {
   const { targets: _targets, rules: _rules, strategy, ...rest } = base.policy;
   const onCodes = strategy.on_status_codes ? { on_status_codes: [...strategy.on_status_codes] } : {};
   const loadbalance = { mode: 'loadbalance' as const, ...onCodes };
   if (rules.length === 0) {
     return { ...base, policy: { ...rest, strategy: loadbalance, targets: targetsOf(defaultMix) } };
   }
-  const segmentRules: Rule[] = rules.map((r) => ({
-    name: `${r.field}=${typeof r.value === 'string' ? r.value : JSON.stringify(r.value)}`,
-    when: { [`metadata.${r.field}`]: { $eq: r.value } },
-    strategy: loadbalance,
-    targets: targetsOf(r.mix),
-  }));
+  const emitted: Rule[] = rules.map((r) => ({ name: r.name, when: r.when, strategy: loadbalance, targets: targetsOf(r.mix) }));
   const fallbackRule: Rule = { name: DEFAULT_GROUP, when: {}, strategy: loadbalance, targets: targetsOf(defaultMix) };
-  return { ...base, policy: { ...rest, strategy: { mode: 'conditional', ...onCodes }, rules: [...segmentRules, fallbackRule] } };
+  return { ...base, policy: { ...rest, strategy: { mode: 'conditional', ...onCodes }, rules: [...emitted, fallbackRule] } };
 }

@@ -1,4 +1,5 @@
 export * from './emit-spec.js';
+export * from './frontier-curve.js';
 export * from './hull-walk.js';
 export * from './max-change.js';
 export * from './options-key.js';

@@ -7,6 +7,7 @@ import type { RecordedOutcomeLine } from '../../domain/outcome.js';
 import { sanitizeInline } from '../../domain/sanitize.js';
 import { readOutcomesJsonl } from '../../providers/outcomes-jsonl.js';
 import { RecordedFormat, type RecordedItem } from '../../providers/recorded-item.js';
+import { newColumnReport, withoutLabels, type ColumnReport } from '../../providers/label-columns.js';
 import { readRouterbenchCsv } from '../../providers/routerbench-csv.js';
 import { importRecordedOutcomes, listOutcomeSets, quarantineOutcomeRows } from '../../store/repos/recorded-outcomes-repo.js';
 import type { CliContext } from '../context.js';
@@ -32,16 +33,19 @@ export function registerOutcomes(program: Command, ctx: CliContext): void {
       if (name.trim() === '') throw new InputError('--name: the dataset needs a name');
       await mustBeFile(opts.file);
       const quarantined: Issue[] = [];
+      const columns = newColumnReport();
       const items = format === 'jsonl' ? readOutcomesJsonl(createReadStream(opts.file), opts.file) : readRouterbenchCsv(createReadStream(opts.file), opts.file);
       const store = await ctx.store();
-      const result = await importRecordedOutcomes(store.db, name, rowsOf(items, quarantined), { format, file: opts.file });
+      const result = await importRecordedOutcomes(store.db, name, rowsOf(items, quarantined, columns), { format, file: opts.file });
       if (result.id === null) {
         throw new InputError(`${opts.file} holds no usable ${format} row; nothing was imported`, quarantined.slice(0, SHOWN));
       }
       await quarantineOutcomeRows(store.db, result.id, quarantined);
-      const summary = { name, id: result.id, format, file: opts.file, imported: result.inserted, duplicates: result.duplicates, quarantined: quarantined.length, quarantine: quarantined.slice(0, 100) };
+      const summary = { name, id: result.id, format, file: opts.file, imported: result.inserted, duplicates: result.duplicates, quarantined: quarantined.length, metadata_columns: [...columns.kept].sort(), label_columns: [...columns.labels].sort(), quarantine: quarantined.slice(0, 100) };
       if (opts.json) return printJson(ctx, summary);
       println(ctx, `outcomes "${name}": ${result.inserted} rows imported, ${result.duplicates} already present, ${quarantined.length} quarantined`);
+      note(ctx, `metadata kept (routable): ${summary.metadata_columns.map((c) => sanitizeInline(c)).join(', ') || 'none'}`);
+      if (summary.label_columns.length) note(ctx, `label columns not kept as metadata: ${summary.label_columns.map((c) => sanitizeInline(c)).join(', ')}`);
       for (const q of quarantined.slice(0, SHOWN)) note(ctx, `  quarantined ${formatIssue(q)}`);
       if (quarantined.length > SHOWN) note(ctx, `  … and ${quarantined.length - SHOWN} more (see --json)`);
     });
@@ -64,9 +68,10 @@ export function registerOutcomes(program: Command, ctx: CliContext): void {
     });
 }
 
-async function* rowsOf(items: AsyncIterable<RecordedItem>, quarantined: Issue[]): AsyncGenerator<RecordedOutcomeLine> {
+async function* rowsOf(items: AsyncIterable<RecordedItem>, quarantined: Issue[], columns: ColumnReport): AsyncGenerator<RecordedOutcomeLine> {
   for await (const item of items) {
-    if (item.ok) yield item.row;
+    // Labels stay labels: answer-describing columns never become routable case metadata.
+    if (item.ok) yield item.row.metadata ? { ...item.row, metadata: withoutLabels(item.row.metadata, columns) } : item.row;
     else quarantined.push(item.issue);
   }
 }

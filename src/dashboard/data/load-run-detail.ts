@@ -1,5 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import { NotFoundError } from '../../domain/errors.js';
+import { NO_SEGMENT, segmentValue } from '../../stats/run-analysis.js';
 import type { Db } from '../../store/db.js';
 import { proposals } from '../../store/schema/proposals.js';
 import { runCases, runOutcomes, runs, runVariants, variantResults } from '../../store/schema/runs.js';
@@ -10,7 +11,7 @@ import { loadRunRows, pickProposal } from './load-runs.js';
 const SEGMENT_FIELDS = ['intent', 'segment', 'eval_name', 'category', 'task', 'project'];
 
 export function chooseSegmentField(explicit: string | undefined, metadata: Array<Record<string, unknown>>): string | null {
-  if (explicit) return explicit.replace(/^metadata\./, '');
+  if (explicit) return explicit;
   for (const field of SEGMENT_FIELDS) if (metadata.some((m) => m[field] !== undefined && m[field] !== null)) return field;
   return null;
 }
@@ -24,7 +25,7 @@ export async function loadRunDetail(db: Db, runId: string): Promise<RunDetailDat
     .from(proposals)
     .where(eq(proposals.runId, runId));
   const caseRows = await db
-    .select({ caseId: runCases.caseId, split: runCases.split, metadata: runCases.metadata })
+    .select({ caseId: runCases.caseId, split: runCases.split, metadata: runCases.metadata, params: runCases.params, inputTokens: runCases.inputTokens, input: runCases.input })
     .from(runCases)
     .where(eq(runCases.runId, runId))
     .orderBy(asc(runCases.caseId));
@@ -64,8 +65,9 @@ export async function loadRunDetail(db: Db, runId: string): Promise<RunDetailDat
     run: { ...row, seed: extra?.seed ?? '', error: extra?.error ?? null, notes: extra?.notes ?? [] },
     segmentBy,
     cases: caseRows.map((c) => {
-      const v = segmentBy ? c.metadata[segmentBy] : undefined;
-      return { caseId: c.caseId, split: c.split, segment: v === undefined || v === null ? null : String(v) };
+      // The field is named as in propose/report (domain/request-field.ts): metadata.X, X, params.X, input.*.
+      const v = segmentBy ? segmentValue({ metadata: c.metadata, params: c.params, input_tokens: c.inputTokens, input: c.input }, segmentBy) : NO_SEGMENT;
+      return { caseId: c.caseId, split: c.split, segment: v === NO_SEGMENT ? null : v };
     }),
     outcomes,
     variants,

@@ -1,5 +1,6 @@
 import type { PolicySpec, Rule, Target } from '../../domain/policy-spec.js';
 import type { PathIssue } from '../request-context.js';
+import { derivedFieldPaths } from './derived-fields.js';
 import { isRecord, Meta, META_KEY, refuse, refuseUnknownKeys, type Converted, type Path, type ReadOptions } from './format.js';
 
 /**
@@ -124,6 +125,7 @@ function refusals(spec: PolicySpec, f: string): PathIssue[] {
     if (r.strategy || r.retry) out.push(refuse([...at, r.strategy ? 'strategy' : 'retry'], f, 'a condition routes to one target'));
     if (r.targets.length !== 1) out.push(refuse([...at, 'targets'], f, 'a condition routes to one target'));
     if (r.targets[0]?.weight !== undefined) out.push(refuse([...at, 'targets', 0, 'weight'], f, 'a condition target has no weight'));
+    for (const path of derivedFieldPaths(r.when, [...at, 'when'])) out.push(refuse(path, f, `${String(path[path.length - 1])} is derived by routelab from the request at routing time; Portkey conditions read metadata and params only`));
   });
   return out;
 }

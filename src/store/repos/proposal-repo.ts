@@ -1,6 +1,6 @@
 import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { PolicySpec } from '../../domain/policy-spec.js';
-import type { Proposal, ProposalOptions, ProposalStatus, SplitMetrics } from '../../domain/proposal.js';
+import type { Proposal, ProposalDetails, ProposalOptions, ProposalStatus, SplitMetrics } from '../../domain/proposal.js';
 import type { Db } from '../db.js';
 import { policies, policyVersions } from '../schema/policy.js';
 import { proposals } from '../schema/proposals.js';
@@ -19,6 +19,7 @@ export interface NewProposal {
   baseline: SplitMetrics;
   holdoutDiff: { mean: number; ci: [number, number]; p_value: number };
   rationale: string[];
+  details: ProposalDetails;
 }
 
 /** A stored proposal: the `propose --json` contract plus its review trail. */
@@ -52,6 +53,7 @@ function toStored(r: { row: typeof proposals.$inferSelect; policyName: string; b
     baseline: p.baseline,
     holdout_diff: p.holdoutDiff,
     rationale: p.rationale,
+    details: p.details ?? null,
     options_key: p.optionsKey,
     created_at: p.createdAt,
     decided_by: p.decidedBy,
@@ -93,6 +95,7 @@ export async function createProposal(db: Db, p: NewProposal): Promise<{ proposal
       baseline: p.baseline,
       holdoutDiff: p.holdoutDiff,
       rationale: p.rationale,
+      details: p.details,
     })
     .onConflictDoNothing()
     .returning({ id: proposals.id });

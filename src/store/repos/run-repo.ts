@@ -252,6 +252,7 @@ const CASE_COLUMNS = [
   ['metadata', 'jsonb'],
   ['params', 'jsonb'],
   ['input_tokens', 'integer'],
+  ['input', 'jsonb'],
   ['chunk', 'integer'],
   ['golden_case_id', 'text'],
 ] as const;
@@ -269,6 +270,7 @@ export async function insertRunCases(db: Db, runId: string, cases: readonly Plan
       metadata: c.metadata,
       params: c.params,
       input_tokens: Math.round(c.input_tokens),
+      input: c.input ?? null,
       chunk: c.chunk,
       golden_case_id: c.golden_case_id,
     })),
@@ -288,6 +290,7 @@ function toPlanned(c: typeof runCases.$inferSelect): PlannedCase {
     metadata: c.metadata,
     params: c.params,
     input_tokens: c.inputTokens,
+    input: c.input ?? null,
     chunk: c.chunk,
     golden_case_id: c.goldenCaseId,
   };

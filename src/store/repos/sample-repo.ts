@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, gte, lt, sql, type SQL } from 'drizzle-orm';
-import { NotFoundError } from '../../domain/errors.js';
+import { InputError, NotFoundError } from '../../domain/errors.js';
+import { parseField } from '../../domain/request-field.js';
 import type { TrafficFormat, TrafficRecord } from '../../domain/traffic-record.js';
 import type { Db } from '../db.js';
 import { sampleItems, samples, traffic, type StratumCount } from '../schema/traffic.js';
@@ -17,12 +18,22 @@ export interface SampleWindow {
 export const NO_VALUE = '(none)';
 const PAGE = 10_000;
 
+/** A text[] literal for `#>>`: each key double-quoted, so a key is data whatever it holds. */
+function pgPath(keys: readonly string[]): string {
+  return `{${keys.map((k) => `"${k.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
+
 function stratumExpr(field: string | undefined): SQL {
   if (!field) return sql`'all'`;
   if (field === 'model' || field === 'response.model') return sql`coalesce(${traffic.response}->>'model', ${NO_VALUE})`;
   if (field === 'format') return sql`${traffic.format}`;
-  const key = field.startsWith('metadata.') ? field.slice('metadata.'.length) : field;
-  return sql`coalesce(${traffic.metadata}->>${key}, ${NO_VALUE})`;
+  // Named as everywhere else (domain/request-field.ts): metadata.X or X, params.X, input_tokens.
+  const parsed = parseField(field);
+  if (!parsed.ok) throw new InputError(`--stratify-by: ${parsed.message}`);
+  const f = parsed.field;
+  if (f.root === 'metadata') return sql`coalesce(${traffic.metadata} #>> ${pgPath(f.path)}::text[], ${NO_VALUE})`;
+  if (f.root === 'params') return sql`coalesce(${traffic.request} #>> ${pgPath(['params', ...f.path])}::text[], ${NO_VALUE})`;
+  throw new InputError(`--stratify-by: ${f.name} is computed per request and cannot stratify stored traffic; use metadata.<key> or params.<key>`);
 }
 
 function windowWhere(opts: SampleWindow): SQL[] {

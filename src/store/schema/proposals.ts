@@ -1,6 +1,6 @@
 import { integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { PolicySpec } from '../../domain/policy-spec.js';
-import type { ProposalOptions, SplitMetrics } from '../../domain/proposal.js';
+import type { ProposalDetails, ProposalOptions, SplitMetrics } from '../../domain/proposal.js';
 import { policies, policyVersions } from './policy.js';
 import { runs } from './runs.js';
 
@@ -22,6 +22,8 @@ export const proposals = pgTable(
     baseline: jsonb('baseline').$type<SplitMetrics>().notNull(),
     holdoutDiff: jsonb('holdout_diff').$type<{ mean: number; ci: [number, number]; p_value: number }>().notNull(),
     rationale: jsonb('rationale').$type<string[]>().notNull(),
+    /** Reason, recommended, constraint and its bound, rules with train/holdout figures (issue 18). */
+    details: jsonb('details').$type<ProposalDetails>(),
     decidedBy: text('decided_by'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
     comment: text('comment'),

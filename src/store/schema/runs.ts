@@ -1,5 +1,6 @@
 import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { PolicySpec } from '../../domain/policy-spec.js';
+import type { RequestInput } from '../../domain/request-input.js';
 import type { Attempt } from '../../domain/run.js';
 import { policies, policyVersions } from './policy.js';
 
@@ -78,6 +79,8 @@ export const runCases = pgTable(
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull(),
     params: jsonb('params').$type<Record<string, unknown>>().notNull(),
     inputTokens: integer('input_tokens').notNull().default(0),
+    /** Derived request fields (`input.*`: last user message, turns, has_code, …); null before issue 18. */
+    input: jsonb('input').$type<RequestInput>(),
     /** Which chunk job owns the case. */
     chunk: integer('chunk').notNull().default(0),
     /** Golden case whose assertions score this case; null: scored against the original response. */

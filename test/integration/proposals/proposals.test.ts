@@ -79,6 +79,35 @@ describe.each(STORE_KINDS)('proposals on %s', (kind) => {
     expect(field.stderr).toMatch(/--segment-by.*eval_name/s);
   });
 
+  it('per-request proposals: fields named as everywhere, honest JSON, and a frontier chart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rl-frontier-'));
+    try {
+      const out = await cli(['propose', '--run', runId, '--max-cost-ratio', '0.5', '--segment-by', 'metadata.eval_name', '--per-request', '--confidence', '0.9', '--frontier', '-o', dir, '--json']);
+      expect(out.code, out.stderr).toBe(0);
+      const json = JSON.parse(out.stdout) as Record<string, unknown> & { constraint: Record<string, unknown>; rules: Array<Record<string, unknown>>; frontier: { rows: unknown[] } };
+      expect(typeof json.recommended).toBe('boolean');
+      expect(json.recommended).toBe(json.status === 'pending');
+      expect(json.reason === null).toBe(json.recommended);
+      expect(json.constraint).toMatchObject({ kind: 'max_cost', level: 0.9 });
+      expect(json.constraint.target as number).toBeLessThanOrEqual(json.constraint.bound as number);
+      expect(json.rules.length).toBeGreaterThan(0);
+      for (const r of json.rules) expect(Object.keys(r).sort()).toEqual(['holdout', 'mix', 'name', 'train', 'when']);
+      expect(json.frontier.rows).toHaveLength(6);
+      expect(readFileSync(join(dir, 'frontier.svg'), 'utf8')).toMatch(/^<svg[^]*<\/svg>\n$/);
+      expect(readFileSync(join(dir, 'frontier.md'), 'utf8')).toMatch(/## Quality\/cost frontier/);
+      // The same options again: the stored proposal, printed for a person within 80 columns.
+      const human = await cli(['propose', '--run', runId, '--max-cost-ratio', '0.5', '--segment-by', 'metadata.eval_name', '--per-request', '--confidence', '0.9']);
+      expect(human.code).toBe(0);
+      for (const line of human.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+      expect(human.stdout).toMatch(/Constraint: cost ≤ \$[\d.]+ per 1k requests with 90\.0% confidence/);
+      const report = await cli(['report', runId, '-o', dir]);
+      expect(report.code).toBe(0);
+      expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/## Quality\/cost frontier of proposals[^]*frontier\.md/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('human output fits 80 columns; a change limit and a no-gain case are explained', async () => {
     const out = await cli(['propose', '--run', runId, '--max-change', '0.1']);
     expect(out.code).toBe(0);

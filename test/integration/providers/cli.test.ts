@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../../../src/cli/context.js';
 import { main } from '../../../src/cli/main.js';
+import { loadRecordedOutcomes } from '../../../src/store/repos/recorded-outcomes-repo.js';
 import { createTestDatabase } from '../../helpers/stores.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/providers/${name}`, import.meta.url));
@@ -74,6 +75,23 @@ describe('routelab models / outcomes', () => {
     expect(list.stdout).toMatch(/quiz\s+routerbench-csv\s+2\s+2\s+4\s+2/);
     expect(list.stdout).toMatch(/gsm8k-excerpt\.outcomes\s+jsonl\s+10\s+2\s+20\s+0/);
     expect(fits(list.stdout)).toBe(true);
+  });
+
+  it('keeps answer columns (the oracle choice) out of routable metadata and says which it kept', async () => {
+    const r = await routelab('outcomes', 'import', '--file', fixture('routerbench-layout.csv'), '--name', 'layout', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ metadata_columns: ['eval_name'], label_columns: ['oracle_model_to_route_to'] });
+    const text = await routelab('outcomes', 'import', '--file', fixture('routerbench-layout.csv'), '--name', 'layout2');
+    expect(text.stderr).toMatch(/label columns not kept as metadata: oracle_model_to_route_to/);
+    const ctx = createContext({ env: { DATABASE_URL: database.url } });
+    const store = await ctx.store();
+    try {
+      const set = await loadRecordedOutcomes(store.db, 'layout');
+      expect(set.cases.length).toBeGreaterThan(0);
+      for (const c of set.cases) expect(Object.keys(c.metadata)).toEqual(['eval_name']);
+    } finally {
+      await ctx.close();
+    }
   });
 
   it.each([

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readOutcomesJsonl } from '../../../src/providers/outcomes-jsonl.js';
 import type { RecordedItem } from '../../../src/providers/recorded-item.js';
+import { isLabelColumn } from '../../../src/providers/label-columns.js';
 import { readRouterbenchCsv } from '../../../src/providers/routerbench-csv.js';
 
 async function all(items: AsyncIterable<RecordedItem>): Promise<RecordedItem[]> {
@@ -60,5 +61,12 @@ describe('readOutcomesJsonl', () => {
     ].join('\n');
     const items = await all(readOutcomesJsonl(Readable.from([text]), 'o.jsonl'));
     expect(items.map((i) => (i.ok ? i.row.case_id : [i.issue.line, i.issue.field ?? null]))).toEqual(['1', [3, null], [4, 'score'], '3']);
+  });
+});
+
+describe('label columns', () => {
+  it('answer-describing columns are labels; request-describing ones are not', () => {
+    for (const c of ['oracle_model_to_route_to', 'is_correct', 'correctness', 'gpt4_score', 'expected_answer', 'judge', 'winner']) expect(isLabelColumn(c)).toBe(true);
+    for (const c of ['eval_name', 'intent', 'project', 'language', 'task', 'user_tier']) expect(isLabelColumn(c)).toBe(false);
   });
 });

@@ -47,7 +47,7 @@ describe('bounded change and the emitted spec', () => {
       { model_name: 'b', weight: 0.333 },
     ]);
     const base: PolicySpec = { spec_version: 'v1', kind: 'model', name: 'p', policy: { strategy: { mode: 'fallback', on_status_codes: [429] }, retry: { attempts: 1 }, targets: [{ model_name: 'a' }] } };
-    const spec = emitSpec(base, { a: 1 }, [{ key: 'code', field: 'intent', value: 'code', mix: { b: 0.4, a: 0.6 } }]);
+    const spec = emitSpec(base, { a: 1 }, [{ name: 'intent=code', when: { 'metadata.intent': { $eq: 'code' } }, mix: { b: 0.4, a: 0.6 } }]);
     expect(checkPolicySpec(spec).ok).toBe(true);
     expect(spec.policy.strategy.mode).toBe('conditional');
     expect(spec.policy.targets).toBeUndefined();
