@@ -26,6 +26,8 @@ export const CallResult = z.object({
   output_tokens: z.number().nullable(),
   cost_usd: z.number().nullable(),
   error: CallError.optional(),
+  /** The upstream build that answered, where the provider reports one (OpenAI `system_fingerprint`). */
+  fingerprint: z.string().nullable().optional(),
   /** True when the simulated fleet answered: never mistaken for a real model's output. */
   simulated: z.boolean(),
 });

@@ -76,6 +76,8 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
   if (coverage < 1) notes.push(`coverage ${(coverage * 100).toFixed(1)}%: ${total - evaluated} of ${total} (variant, case) results are recorded failures${failedChunks ? ` (${failedChunks} chunk(s) failed)` : ''}`);
   const swapped = outcomes.filter((o) => o.answered_by !== null && o.answered_by !== o.model).length;
   if (swapped > 0) notes.push(`${swapped} outcome(s) were answered by a different model than the one asked (see answered_by)`);
+  const uncached = run.cacheMode === 'only' ? Math.max(0, run.pairs - counts.stored) : 0;
+  if (uncached > 0) notes.push(`--cache-only: ${uncached} pair(s) had no cached answer and were not fetched`);
   const duplicates = Math.max(0, run.callsAttempted - counts.calls);
   if (duplicates > 0) notes.push(`${duplicates} provider call(s) were repeated after a worker was lost (not stored twice)`);
 
@@ -95,7 +97,7 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
   });
 }
 
-const AGGREGATE_NOTE = /^(cost cap of |coverage |\d+ outcome\(s\) were answered |\d+ provider call\(s\) were repeated )/;
+const AGGREGATE_NOTE = /^(cost cap of |coverage |--cache-only: |\d+ outcome\(s\) were answered |\d+ provider call\(s\) were repeated )/;
 
 function missingReason(capped: boolean, sourceKind: string, missing: string[]): string {
   if (capped) return `not fetched (cost cap reached): ${missing.join(', ')}`;

@@ -70,6 +70,8 @@ export async function createRun(db: Db, request: RunRequest, deps: { clock: Cloc
       costCapUsd: req.cost_cap_usd ?? null,
       rate: source.rate > 0 && source.rate <= 1 ? source.rate : 1,
       scheduleSlot: req.schedule_slot ?? null,
+      cacheMode: req.cache,
+      refreshRate: req.refresh_rate,
       createdAt: new Date(now),
     },
     variants,

@@ -6,6 +6,9 @@ import { createSample } from '../app/create-sample.js';
 import { createRun } from './create-run.js';
 import { planRun } from './plan-run.js';
 
+/** A tenth of cached pairs re-asked each night: every pair is seen fresh about every ten nights. */
+export const DEFAULT_NIGHTLY_REFRESH_RATE = 0.1;
+
 /**
  * One nightly slot: sample the traffic of the window before the slot, create the run for the slot
  * and plan it. The run row's unique (policy, slot) key makes a second trigger of the same slot a
@@ -39,6 +42,7 @@ export async function nightlyRun(db: Db, payload: NightlyPayload, slot: string, 
       holdout: payload.holdout,
       seed: payload.seed ?? sampleName,
       schedule_slot: slot,
+      refresh_rate: payload.refresh_rate ?? DEFAULT_NIGHTLY_REFRESH_RATE,
     },
     deps,
   );

@@ -11,7 +11,9 @@ import { createModelLimiter, type ModelLimiter } from './model-limiter.js';
 import type { Db } from '../store/db.js';
 import { getModels } from '../store/repos/catalog-repo.js';
 import { loadGoldenSet } from '../store/repos/golden-repo.js';
-import { cacheKey, getCached, putCached } from '../store/repos/response-cache-repo.js';
+import { cacheKey, dropOtherBuilds, getCached, putCached } from '../store/repos/response-cache-repo.js';
+import type { Clock } from '../domain/rng.js';
+import { pickedForRefresh } from './refresh-pick.js';
 import {
   getRun,
   getVariants,
@@ -39,6 +41,8 @@ export interface ChunkDeps {
   goldenCache?: Map<number, Promise<Map<string, GoldenCase>>>;
   /** Per-model concurrency (the catalog's), shared by the chunks a process runs. */
   limiter?: ModelLimiter;
+  /** When cache entries are written and judged expired (default: the system clock). */
+  clock?: Clock;
 }
 
 /** Outcomes are written in small batches: a crash loses at most this many fetched pairs. */
@@ -83,7 +87,8 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
   const limiter = deps.limiter ?? createModelLimiter();
   const catalog = await getModels(db, models);
   const buffer: Outcome[] = [];
-  const toCache: Array<[string, CallResult]> = [];
+  const toCache: Array<{ key: string; model: string; result: CallResult; replace: boolean }> = [];
+  const now = () => deps.clock?.now() ?? Date.now();
   let reservedDelta = 0;
   let fetched = 0;
   let skipped = 0;
@@ -94,7 +99,7 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
     await insertOutcomes(db, runId, rows);
     // After the outcome row: a crash in between re-calls (counted as a duplicate) rather than
     // silently turning this run's own call into a cache hit on redelivery.
-    for (const [key, result] of cache) await putCached(db, key, result);
+    for (const e of cache) await putCached(db, e.key, e.model, e.result, new Date(now()), e.replace);
   };
 
   const one = async ({ c, model }: { c: PlannedCase; model: string }) => {
@@ -104,10 +109,20 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
       skipped++;
       return;
     }
-    const key = cacheKey(model, input.messages, input.params);
-    let result = await getCached(db, key);
-    let source: Outcome['source'] = 'cache';
-    if (!result) {
+    const key = cacheKey(entry, input.messages, input.params);
+    const cached = run.cacheMode === 'off' ? null : await getCached(db, key);
+    const expired = cached !== null && entry.cache_ttl_s != null && now() - cached.storedAt.getTime() >= entry.cache_ttl_s * 1000;
+    const refresh = cached !== null && !expired && pickedForRefresh(run.seed, c.case_id, model, run.refreshRate);
+    let result: CallResult;
+    let source: Outcome['source'];
+    if (cached && (run.cacheMode === 'only' || (!expired && !refresh))) {
+      // --cache-only takes what is cached, expired or not: it never calls.
+      result = cached.result;
+      source = 'cache';
+    } else if (run.cacheMode === 'only') {
+      skipped++;
+      return;
+    } else {
       const estimate = estimateCallCostUsd(priceOf(entry), c.input_tokens, input.params);
       if (!(await reserveCall(db, runId, estimate))) {
         skipped++;
@@ -116,9 +131,12 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
       const request = { messages: input.messages, params: input.params, ...(deps.deadlineMs ? { deadline_ms: deps.deadlineMs } : {}) };
       result = await limiter.run(model, entry.concurrency, () => deps.chat.complete(entry, request));
       reservedDelta += (result.cost_usd ?? 0) - estimate;
-      source = 'call';
-      // Only answers are cached: a 429 or a timeout must be tried again by the next run.
-      if (result.status >= 200 && result.status < 300) toCache.push([key, result]);
+      source = refresh ? 'refresh' : 'call';
+      // Errors are cached like answers: a re-run of the same cases then sees the same error rate
+      // (caching only answers made every re-run look healthier). TTL and refreshes re-ask both.
+      if (run.cacheMode === 'use') toCache.push({ key, model, result, replace: cached !== null });
+      const build = result.fingerprint;
+      if (build && cached?.result.fingerprint && cached.result.fingerprint !== build) await dropOtherBuilds(db, model, build);
     }
     buffer.push(await toOutcome(c.case_id, model, result, source, input.gcase, deps.judge));
     fetched++;

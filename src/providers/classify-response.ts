@@ -11,7 +11,7 @@ export interface HttpReply {
 }
 
 /** The parts of a CallResult an HTTP reply determines (latency and labelling are the caller's). */
-export type Classified = Pick<CallResult, 'status' | 'output' | 'answered_by' | 'input_tokens' | 'output_tokens' | 'cost_usd' | 'error'>;
+export type Classified = Pick<CallResult, 'status' | 'output' | 'answered_by' | 'input_tokens' | 'output_tokens' | 'cost_usd' | 'error' | 'fingerprint'>;
 
 /**
  * Map an HTTP reply to a status a policy's retry/strategy codes understand. Pure: the client adds
@@ -39,6 +39,7 @@ export function classifyReply(reply: HttpReply, price: ModelPrice, nowMs: number
       input_tokens,
       output_tokens,
       cost_usd,
+      ...(typeof json.system_fingerprint === 'string' ? { fingerprint: json.system_fingerprint.slice(0, 200) } : {}),
     };
   }
   if (reply.status >= 300 && reply.status < 400) return failure(502, 'bad_response', `the endpoint redirected (${reply.status}); give the final base_url in the catalog`);

@@ -22,6 +22,8 @@ export const NightlyPayload = z.object({
   cost_cap_usd: z.number().positive().optional(),
   holdout: z.number().min(0).lt(1).default(0.3),
   seed: z.string().optional(),
+  /** Share of cached pairs re-asked each night (seeded by the slot), so drift is seen. */
+  refresh_rate: z.number().min(0).max(1).optional(),
 });
 export type NightlyPayload = z.infer<typeof NightlyPayload>;
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, NotFoundError } from '../../domain/errors.js';
+import { sanitizeInline } from '../../domain/sanitize.js';
 import { createRun } from '../../jobs/create-run.js';
 import { planRun } from '../../jobs/plan-run.js';
 import { processRunLocally } from '../../jobs/run-locally.js';
@@ -29,6 +30,10 @@ interface RunFlags {
   holdout: number;
   seed?: string;
   detach?: boolean;
+  /** false with --no-cache. */
+  cache: boolean;
+  cacheOnly?: boolean;
+  refreshRate: number;
   json?: boolean;
 }
 
@@ -44,6 +49,9 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--cost-cap <usd>', 'hard cap on provider spend for this run', parseNumberOption('--cost-cap'))
     .option('--holdout <share>', 'share of cases held out for checking proposals', parseNumberOption('--holdout'), 0.3)
     .option('--seed <seed>', 'seed of the split and the sequential pass (default: the run id)')
+    .option('--no-cache', 'call every pair; read and write no cached answer')
+    .option('--cache-only', 'use cached answers only; never call a model')
+    .option('--refresh-rate <share>', 're-ask this share of cached pairs (seeded)', parseNumberOption('--refresh-rate'), 0)
     .option('--detach', 'enqueue and print the run id without waiting (needs REDIS_URL)')
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (flags: RunFlags) => runCommand(ctx, flags));
@@ -108,6 +116,8 @@ async function runCommand(ctx: CliContext, flags: RunFlags): Promise<void> {
     await assertRedisReachable(queue.url);
   }
   const variants = (flags.variant ?? []).map(variantRef);
+  if (!flags.cache && flags.cacheOnly) throw new InputError('--no-cache and --cache-only: give one of them');
+  if (!(flags.refreshRate >= 0 && flags.refreshRate <= 1)) throw new InputError(`--refresh-rate: ${flags.refreshRate} is not in [0, 1]`);
 
   const store = await ctx.store();
   const { run_id } = await createRun(
@@ -120,6 +130,8 @@ async function runCommand(ctx: CliContext, flags: RunFlags): Promise<void> {
       ...(flags.costCap !== undefined ? { cost_cap_usd: flags.costCap } : {}),
       holdout: flags.holdout,
       ...(flags.seed ? { seed: flags.seed } : {}),
+      cache: !flags.cache ? 'off' : flags.cacheOnly ? 'only' : 'use',
+      refresh_rate: flags.refreshRate,
     },
     { clock: ctx.clock },
   );
@@ -167,6 +179,10 @@ function printReport(ctx: CliContext, r: RunReport): void {
   const cov = r.coverage !== null && r.coverage < 1 ? ` · coverage ${(r.coverage * 100).toFixed(1)}%` : '';
   println(ctx, `run ${r.run_id} ${r.status} · policy ${r.policy} · ${r.source.kind} ${r.source.name}${cov}`);
   println(ctx, `${r.pairs} pairs: ${r.model_calls} model calls, ${r.cache_hits} cache hits, ${r.recorded} recorded · spent ${usd(r.cost_usd)}${r.cost_cap_usd !== null ? ` of ${usd(r.cost_cap_usd)} cap` : ''}`);
+  if (r.cache.length > 0) {
+    const mode = r.cache_mode === 'use' ? `refresh rate ${r.refresh_rate}` : r.cache_mode === 'off' ? 'cache off' : 'cache only';
+    println(ctx, `cache (${mode}): ${r.cache.map((m) => `${sanitizeInline(m.model)} ${m.hits} hit/${m.misses} miss/${m.refreshes} refresh`).join(' · ')}`);
+  }
   println(ctx);
   println(
     ctx,
@@ -220,6 +236,7 @@ interface NightlyFlags {
   golden?: string;
   costCap?: number;
   holdout: number;
+  refreshRate: number;
   json?: boolean;
 }
 
@@ -237,17 +254,19 @@ function registerSchedule(program: Command, ctx: CliContext): void {
     .option('--golden <name>', 'golden set scoring matched cases')
     .option('--cost-cap <usd>', 'hard cap per run', parseNumberOption('--cost-cap'))
     .option('--holdout <share>', 'held-out share', parseNumberOption('--holdout'), 0.3)
+    .option('--refresh-rate <share>', 're-ask this share of cached pairs each night', parseNumberOption('--refresh-rate'), 0.1)
     .option('--json', 'JSON on stdout')
     .action(async (flags: NightlyFlags) => {
       const fields = flags.cron.trim().split(/\s+/);
       if (fields.length < 5 || fields.length > 6) throw new InputError(`--cron: "${flags.cron}" needs 5 fields (minute hour day month weekday), or 6 with seconds`);
       const window = parseWindow(flags.sampleFromLast);
       if (flags.size < 1) throw new InputError('--size: must be at least 1');
+      if (!(flags.refreshRate >= 0 && flags.refreshRate <= 1)) throw new InputError(`--refresh-rate: ${flags.refreshRate} is not in [0, 1]`);
       for (const v of flags.variant ?? []) {
         if (/\.(ya?ml|json)$/i.test(v) || v.includes('/')) throw new InputError(`--variant ${v}: a schedule runs on workers that cannot read your files; register it with \`routelab policy import\` and name it`);
       }
       const queue = queueConfigFromEnv(ctx.env);
-      if (!queue) throw new InputError(`REDIS_URL is not set: nightly schedules live in Redis, where \`routelab worker\` processes pick them up.\nWithout Redis, an equivalent crontab line is:\n${crontabLine(flags)}`);
+      if (!queue) throw new InputError(`REDIS_URL is not set: nightly schedules live in Redis, where \`routelab worker\` processes pick them up.\nWithout Redis, an equivalent crontab line is:\n${crontabLine(flags, { postgres: Boolean(ctx.env.DATABASE_URL) })}`);
       await assertRedisReachable(queue.url);
       const payload = NightlyPayload.parse({
         policy: flags.policy,
@@ -257,6 +276,7 @@ function registerSchedule(program: Command, ctx: CliContext): void {
         ...(flags.golden ? { golden: flags.golden } : {}),
         ...(flags.costCap !== undefined ? { cost_cap_usd: flags.costCap } : {}),
         holdout: flags.holdout,
+        refresh_rate: flags.refreshRate,
       });
       const info = await upsertNightly(queue, flags.cron, flags.tz, payload).catch((e: unknown) => {
         throw new InputError(`--cron/--tz: ${e instanceof Error ? e.message : String(e)}`);
@@ -302,13 +322,27 @@ function parseWindow(text: string): number {
   return n * unit;
 }
 
-/** What cron would run instead: sample the window, then run (GNU date computes the window start). */
-export function crontabLine(flags: Pick<NightlyFlags, 'cron' | 'tz' | 'policy' | 'variant' | 'sampleFromLast' | 'size' | 'golden' | 'costCap'>): string {
+/**
+ * What cron would run instead: sample the window, then run (GNU date computes the window start). The
+ * store is named by reference only: `${DATABASE_URL:?…}` makes the line fail loudly when the crontab's
+ * environment lacks it, and no secret value is ever printed.
+ */
+export function crontabLine(
+  flags: Pick<NightlyFlags, 'cron' | 'tz' | 'policy' | 'variant' | 'sampleFromLast' | 'size' | 'golden' | 'costCap'> & Partial<Pick<NightlyFlags, 'holdout' | 'refreshRate'>>,
+  opts: { postgres: boolean } = { postgres: false },
+): string {
   const m = /^(\d+)\s*(m|h|d)$/.exec(flags.sampleFromLast.trim());
   const ago = m ? `${m[1]} ${m[2] === 'm' ? 'minutes' : m[2] === 'h' ? 'hours' : 'days'} ago` : '24 hours ago';
   const name = `nightly-${flags.policy}-$(date -u +\\%Y\\%m\\%dT\\%H\\%M)`;
   const variants = (flags.variant ?? []).map((v) => ` --variant ${v}`).join('');
-  const extra = `${flags.golden ? ` --golden ${flags.golden}` : ''}${flags.costCap !== undefined ? ` --cost-cap ${flags.costCap}` : ''}`;
+  const extra = [
+    flags.golden ? ` --golden ${flags.golden}` : '',
+    flags.costCap !== undefined ? ` --cost-cap ${flags.costCap}` : '',
+    flags.holdout !== undefined ? ` --holdout ${flags.holdout}` : '',
+    ` --refresh-rate ${flags.refreshRate ?? 0.1}`,
+    ' --seed "$S"',
+  ].join('');
   const tz = flags.tz ? `CRON_TZ=${flags.tz}\n` : '';
-  return `${tz}${flags.cron} cd ${process.cwd()} && S=${name} && routelab traffic sample --name "$S" --size ${flags.size} --since "$(date -u -d '${ago}' +\\%Y-\\%m-\\%dT\\%H:\\%M:\\%SZ)" && routelab run --policy ${flags.policy}${variants} --sample "$S"${extra}`;
+  const store = opts.postgres ? 'export DATABASE_URL="${DATABASE_URL:?set DATABASE_URL in the crontab environment}" && ' : '';
+  return `${tz}${flags.cron} cd ${process.cwd()} && ${store}S=${name} && routelab traffic sample --name "$S" --size ${flags.size} --since "$(date -u -d '${ago}' +\\%Y-\\%m-\\%dT\\%H:\\%M:\\%SZ)" && routelab run --policy ${flags.policy}${variants} --sample "$S"${extra}`;
 }

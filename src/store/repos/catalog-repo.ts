@@ -25,6 +25,7 @@ export async function upsertModels(db: Db, entries: CatalogEntry[]): Promise<{ a
         rateLimitRpm: sql`excluded.rate_limit_rpm`,
         fleetFile: sql`excluded.fleet_file`,
         answersFile: sql`excluded.answers_file`,
+        cacheTtlS: sql`excluded.cache_ttl_s`,
         updatedAt: sql`now()`,
       },
     });
@@ -55,6 +56,7 @@ function toRow(e: CatalogEntry): typeof models.$inferInsert {
     rateLimitRpm: e.rate_limit_rpm,
     fleetFile: e.simulated?.fleet ?? null,
     answersFile: e.simulated?.answers ?? null,
+    cacheTtlS: e.cache_ttl_s ?? null,
   };
 }
 
@@ -68,5 +70,6 @@ function fromRow(r: ModelRow): CatalogEntry {
     concurrency: r.concurrency,
     rate_limit_rpm: r.rateLimitRpm,
     simulated: r.fleetFile && r.answersFile ? { fleet: r.fleetFile, answers: r.answersFile } : null,
+    ...(r.cacheTtlS !== null ? { cache_ttl_s: r.cacheTtlS } : {}),
   });
 }

@@ -16,5 +16,7 @@ export const models = pgTable('models', {
   rateLimitRpm: integer('rate_limit_rpm'),
   fleetFile: text('fleet_file'),
   answersFile: text('answers_file'),
+  /** Seconds a cached answer stays fresh; null: until a refresh re-asks it. */
+  cacheTtlS: integer('cache_ttl_s'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -44,6 +44,10 @@ export const runs = pgTable(
     notes: jsonb('notes').$type<string[]>().notNull().default([]),
     /** Set by the nightly scheduler: one run per policy per scheduled slot. */
     scheduleSlot: text('schedule_slot'),
+    /** `use` (read and write the response cache), `off` (--no-cache), `only` (--cache-only: never call). */
+    cacheMode: text('cache_mode').notNull().default('use'),
+    /** Share of cached pairs re-asked anyway (a seeded pick per pair): drift shows without paying for every pair. */
+    refreshRate: doublePrecision('refresh_rate').notNull().default(0),
     error: text('error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
