@@ -18,6 +18,7 @@ import { listRuns } from '../../store/repos/run-repo.js';
 import { requireSharedStores, runUntilSignalled, startRoutelabWorker } from '../../app/worker.js';
 import { collect, ExitError, parseIntOption, parseNumberOption } from '../action.js';
 import type { CliContext } from '../context.js';
+import { registerRunsCompare } from './runs-compare.js';
 import { note, printJson, printList, println, table } from '../output.js';
 
 interface RunFlags {
@@ -90,6 +91,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
       println(ctx);
       println(ctx, written ? `report: ${reportFile}` : `report: not written yet (\`routelab report ${runId}\`)`);
     });
+
+  registerRunsCompare(runs, ctx);
 
   program
     .command('worker')
