@@ -36,6 +36,7 @@ export async function startRoutelabWorker(options: WorkerStartOptions): Promise<
   const processors = createProcessors(store.db, {
     chat,
     clock: { now: () => Date.now() },
+    env: options.env,
     judge: createJudgeDeps(store.db, chat, options.env.ROUTELAB_JUDGE_MODEL),
   });
   const lock = Number(options.env.ROUTELAB_WORKER_LOCK_MS);

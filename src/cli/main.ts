@@ -11,6 +11,7 @@ import { registerRun } from './commands/run.js';
 import { registerPropose } from './commands/propose.js';
 import { registerReview } from './commands/review.js';
 import { registerDemo } from './commands/demo.js';
+import { registerTrends } from './commands/trends.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('routelab')
@@ -28,7 +29,7 @@ export function buildProgram(ctx: CliContext): Command {
       'after',
       '\nStore: PGlite in .routelab/ unless DATABASE_URL is set. Jobs: in-process unless REDIS_URL is set.\nExit codes: 0 success, 1 runtime failure, 2 bad input.',
     );
-  for (const register of [registerPolicy, registerModels, registerTraffic, registerGolden, registerOutcomes, registerRun, registerPropose, registerReview, registerDemo]) {
+  for (const register of [registerPolicy, registerModels, registerTraffic, registerGolden, registerOutcomes, registerRun, registerPropose, registerReview, registerDemo, registerTrends]) {
     register(program, ctx);
   }
   // Every subcommand inherits exit-override so that bad flags exit 2 instead of killing the process.

@@ -2,6 +2,7 @@ import { reachableModels } from '../policy/index.js';
 import { evaluateVariant } from '../replay/evaluate-variant.js';
 import { buildOutcomeMatrix, missingModels } from '../replay/outcome-matrix.js';
 import type { Db } from '../store/db.js';
+import { storeRunAggregates } from '../store/repos/nightly-repo.js';
 import {
   chunkStatuses,
   finishRun,
@@ -81,13 +82,14 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
   const duplicates = Math.max(0, run.callsAttempted - counts.calls);
   if (duplicates > 0) notes.push(`${duplicates} provider call(s) were repeated after a worker was lost (not stored twice)`);
 
+  const status = cases.length === 0 ? 'failed' : run.capReached ? 'capped' : evaluated === 0 ? 'failed' : 'completed';
   await finishRun(db, runId, {
     modelCalls: counts.calls,
     cacheHits: counts.cacheHits,
     recorded: counts.recorded,
     costUsd: counts.callCostUsd,
     coverage,
-    status: cases.length === 0 ? 'failed' : run.capReached ? 'capped' : evaluated === 0 ? 'failed' : 'completed',
+    status,
     notes,
     ...(cases.length === 0
       ? { error: `${run.sourceKind} "${run.sourceName}" has no cases to replay` }
@@ -95,6 +97,8 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
         ? { error: 'no case could be evaluated (see notes)' }
         : {}),
   });
+  // The figures `trends` reads, written once here so trends never scans outcomes.
+  if (status !== 'failed') await storeRunAggregates(db, runId);
 }
 
 const AGGREGATE_NOTE = /^(cost cap of |coverage |--cache-only: |\d+ outcome\(s\) were answered |\d+ provider call\(s\) were repeated )/;

@@ -72,6 +72,7 @@ export async function createRun(db: Db, request: RunRequest, deps: { clock: Cloc
       scheduleSlot: req.schedule_slot ?? null,
       cacheMode: req.cache,
       refreshRate: req.refresh_rate,
+      nightly: req.nightly ?? null,
       createdAt: new Date(now),
     },
     variants,

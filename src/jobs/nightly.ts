@@ -3,6 +3,7 @@ import type { NightlyPayload } from '../queue/payloads.js';
 import type { Db } from '../store/db.js';
 import { findSource, getRun } from '../store/repos/run-repo.js';
 import { createSample } from '../app/create-sample.js';
+import { recordNightlyStep } from '../app/nightly-steps.js';
 import { createRun } from './create-run.js';
 import { planRun } from './plan-run.js';
 
@@ -43,6 +44,7 @@ export async function nightlyRun(db: Db, payload: NightlyPayload, slot: string, 
       seed: payload.seed ?? sampleName,
       schedule_slot: slot,
       refresh_rate: payload.refresh_rate ?? DEFAULT_NIGHTLY_REFRESH_RATE,
+      nightly: payload.nightly ?? {},
     },
     deps,
   );
@@ -52,6 +54,7 @@ export async function nightlyRun(db: Db, payload: NightlyPayload, slot: string, 
     const run = await getRun(db, created.run_id);
     if (!run || (run.status !== 'queued' && run.status !== 'running')) return null;
   }
+  await recordNightlyStep(db, created.run_id, 'sample', 'ok', sampleName, deps.clock);
   const planned = await planRun(db, created.run_id);
   return { run_id: planned.run_id, chunks: planned.chunks };
 }

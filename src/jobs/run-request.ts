@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NightlyOptions } from '../domain/nightly.js';
 import { RunSourceKind } from '../domain/run.js';
 
 /** A variant as the user named it: a registered policy (its active version) or a policy file's text. */
@@ -27,6 +28,8 @@ export const RunRequest = z.object({
   cache: CacheMode.default('use'),
   /** Share of cached pairs re-asked anyway, chosen by a seeded hash of (seed, case, model). */
   refresh_rate: z.number().min(0).max(1).default(0),
+  /** A nightly: the steps after the run (detect, propose, report, notify) and how they alert. */
+  nightly: NightlyOptions.optional(),
   /** Cases per chunk job (default 50). */
   chunk_size: z.number().int().positive().optional(),
 });

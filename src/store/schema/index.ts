@@ -5,3 +5,4 @@ export * from './golden.js';
 export * from './outcomes.js';
 export * from './runs.js';
 export * from './proposals.js';
+export * from './nightly.js';

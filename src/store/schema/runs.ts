@@ -1,5 +1,6 @@
 import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { PolicySpec } from '../../domain/policy-spec.js';
+import type { NightlyOptions } from '../../domain/nightly.js';
 import type { Attempt } from '../../domain/run.js';
 import { policies, policyVersions } from './policy.js';
 
@@ -48,6 +49,8 @@ export const runs = pgTable(
     cacheMode: text('cache_mode').notNull().default('use'),
     /** Share of cached pairs re-asked anyway (a seeded pick per pair): drift shows without paying for every pair. */
     refreshRate: doublePrecision('refresh_rate').notNull().default(0),
+    /** Set on a nightly: what the steps after the run do (alerting, segments). Null for a manual run. */
+    nightly: jsonb('nightly').$type<NightlyOptions>(),
     error: text('error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),

@@ -15,7 +15,8 @@ import { importGoldenSet } from '../../../src/store/repos/golden-repo.js';
 import { addPolicyVersion } from '../../../src/store/repos/policy-repo.js';
 
 /** Questions whose right answer is the number in them: an endpoint can be scripted to drift. */
-export const QUESTIONS = Array.from({ length: 8 }, (_, i) => ({ id: `q${i}`, question: `Say the number ${i + 10}.`, answer: String(i + 10) }));
+export const questions = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `q${i}`, question: `Say the number ${i + 10}.`, answer: String(i + 10) }));
+export const QUESTIONS = questions(8);
 
 /** The number a request asks for (the scripted endpoint answers it right, or drifts). */
 export function askedNumber(body: string): string {
@@ -24,7 +25,7 @@ export function askedNumber(body: string): string {
 }
 
 /** One real OpenAI-compatible model (a loopback server), a single-target policy and an exact-match golden set. */
-export async function seedDrift(db: Db, baseUrl: string, opts: { ttlS?: number } = {}): Promise<{ policy: string; golden: string }> {
+export async function seedDrift(db: Db, baseUrl: string, opts: { ttlS?: number; cases?: number } = {}): Promise<{ policy: string; golden: string }> {
   const entry: CatalogEntry = {
     name: 'drift/m',
     base_url: baseUrl,
@@ -42,7 +43,7 @@ export async function seedDrift(db: Db, baseUrl: string, opts: { ttlS?: number }
     { file: 'drift-policy.yaml' },
   ).spec;
   await addPolicyVersion(db, spec, { sourceFormat: 'watsonx', origin: 'import' });
-  const cases: GoldenCase[] = QUESTIONS.map((q) => ({
+  const cases: GoldenCase[] = questions(opts.cases ?? QUESTIONS.length).map((q) => ({
     id: q.id,
     input: { messages: [{ role: 'user', content: q.question }] },
     metadata: {},
