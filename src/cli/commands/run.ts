@@ -236,7 +236,8 @@ function printReport(ctx: CliContext, r: RunReport): void {
   println(ctx, `${r.pairs} pairs: ${r.model_calls} model calls, ${r.cache_hits} cache hits, ${r.recorded} recorded · spent ${usd(r.cost_usd)}${r.cost_cap_usd !== null ? ` of ${usd(r.cost_cap_usd)} cap` : ''}`);
   if (r.cache.length > 0) {
     const mode = r.cache_mode === 'use' ? `refresh rate ${r.refresh_rate}` : r.cache_mode === 'off' ? 'cache off' : 'cache only';
-    println(ctx, `cache (${mode}): ${r.cache.map((m) => `${sanitizeInline(m.model)} ${m.hits} hit/${m.misses} miss/${m.refreshes} refresh`).join(' · ')}`);
+    println(ctx, `cache (${mode}), per model: hits / misses / refreshes`);
+    for (const m of r.cache) println(ctx, `  ${sanitizeInline(m.model).slice(0, 50).padEnd(50)} ${m.hits} / ${m.misses} / ${m.refreshes}`);
   }
   println(ctx);
   println(
