@@ -99,7 +99,7 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
     await insertOutcomes(db, runId, rows);
     // After the outcome row: a crash in between re-calls (counted as a duplicate) rather than
     // silently turning this run's own call into a cache hit on redelivery.
-    for (const e of cache) await putCached(db, e.key, e.model, e.result, new Date(now()), e.replace);
+    for (const e of cache) await putCached(db, e.key, e.model, e.result, new Date(now()), e.replace, runId);
   };
 
   const one = async ({ c, model }: { c: PlannedCase; model: string }) => {
@@ -110,7 +110,11 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
       return;
     }
     const key = cacheKey(entry, input.messages, input.params);
-    const cached = run.cacheMode === 'off' ? null : await getCached(db, key);
+    const found = run.cacheMode === 'off' ? null : await getCached(db, key);
+    // An error this run itself cached is not served to its own identical requests: each is tried,
+    // as a run always did; later runs replay the error, so their error rate matches this one's.
+    const ownError = found !== null && found.storedBy === runId && (found.result.status < 200 || found.result.status >= 300);
+    const cached = ownError ? null : found;
     const expired = cached !== null && entry.cache_ttl_s != null && now() - cached.storedAt.getTime() >= entry.cache_ttl_s * 1000;
     const refresh = cached !== null && !expired && pickedForRefresh(run.seed, c.case_id, model, run.refreshRate);
     let result: CallResult;
@@ -134,7 +138,10 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
       source = refresh ? 'refresh' : 'call';
       // Errors are cached like answers: a re-run of the same cases then sees the same error rate
       // (caching only answers made every re-run look healthier). TTL and refreshes re-ask both.
-      if (run.cacheMode === 'use') toCache.push({ key, model, result, replace: cached !== null });
+      // A success replaces this run's own cached error, so its later identical requests reuse the
+      // answer exactly as when only answers were cached.
+      const answered = result.status >= 200 && result.status < 300;
+      if (run.cacheMode === 'use') toCache.push({ key, model, result, replace: cached !== null || (ownError && answered) });
       const build = result.fingerprint;
       if (build && cached?.result.fingerprint && cached.result.fingerprint !== build) await dropOtherBuilds(db, model, build);
     }

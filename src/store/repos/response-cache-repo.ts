@@ -27,6 +27,8 @@ export interface CachedResult {
   result: CallResult;
   /** When the entry was written (or last refreshed). */
   storedAt: Date;
+  /** The run whose call stored it (null for entries from before runs were recorded). */
+  storedBy: string | null;
 }
 
 export async function getCached(db: Db, key: string): Promise<CachedResult | null> {
@@ -44,17 +46,18 @@ export async function getCached(db: Db, key: string): Promise<CachedResult | nul
     ...(row.fingerprint !== null ? { fingerprint: row.fingerprint } : {}),
     simulated: row.simulated,
   });
-  return { result, storedAt: row.createdAt };
+  return { result, storedAt: row.createdAt, storedBy: row.runId };
 }
 
 /**
  * Store a call's result. A miss is first-writer-wins (a concurrent put of the same key changes
  * nothing); a refresh or an expired entry (`replace`) overwrites, restarting its TTL.
  */
-export async function putCached(db: Db, key: string, model: string, result: CallResult, at: Date, replace = false): Promise<void> {
+export async function putCached(db: Db, key: string, model: string, result: CallResult, at: Date, replace = false, runId: string | null = null): Promise<void> {
   const values = {
     key,
     model,
+    runId,
     fingerprint: result.fingerprint ?? null,
     status: result.status,
     output: result.output,

@@ -49,6 +49,8 @@ export const responseCache = pgTable('response_cache', {
   model: text('model'),
   /** The upstream build reported with the answer (`system_fingerprint`), when there is one. */
   fingerprint: text('fingerprint'),
+  /** The run whose call stored this entry: that run never reuses its own cached error (see process-chunk). */
+  runId: text('run_id'),
   status: integer('status').notNull(),
   output: text('output'),
   answeredBy: text('answered_by'),

@@ -70,10 +70,10 @@ describe.each(STORE_KINDS)('provider repositories on %s', (kind) => {
     expect(await getCached(store.db, key)).toBeNull();
     await putCached(store.db, key, 'sim/atlas', answer, at);
     await Promise.all([putCached(store.db, key, 'sim/atlas', { ...answer, output: 'other' }, at), putCached(store.db, key, 'sim/atlas', { ...answer, output: 'third' }, at)]);
-    expect(await getCached(store.db, key)).toEqual({ result: answer, storedAt: at });
+    expect(await getCached(store.db, key)).toEqual({ result: answer, storedAt: at, storedBy: null });
     const later = new Date('2026-11-22T02:00:00Z');
     await putCached(store.db, key, 'sim/atlas', { ...answer, output: 'fresh' }, later, true);
-    expect(await getCached(store.db, key)).toEqual({ result: { ...answer, output: 'fresh' }, storedAt: later });
+    expect(await getCached(store.db, key)).toEqual({ result: { ...answer, output: 'fresh' }, storedAt: later, storedBy: null });
     const failed: CallResult = { status: 429, output: null, answered_by: null, latency_ms: 20, input_tokens: null, output_tokens: null, cost_usd: null, error: { kind: 'rate_limited', message: 'HTTP 429', retry_after_ms: 1000 }, simulated: false };
     await putCached(store.db, 'k2', 'sim/atlas', failed, at);
     expect((await getCached(store.db, 'k2'))?.result).toEqual(failed);
