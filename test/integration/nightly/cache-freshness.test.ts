@@ -1,13 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createChatClient, type ChatClient } from '../../../src/providers/index.js';
-import { STORE_KINDS, openTestStore, type TestStore } from '../../helpers/stores.js';
+import { openTestStore, type TestStore } from '../../helpers/stores.js';
 import { completion, startFaultServer, type FaultServer } from '../../helpers/fault-server.js';
 import { askedNumber, QUESTIONS, runNight, seedDrift } from './fixtures.js';
 
 const NIGHT = 86_400_000;
 const T0 = Date.parse('2026-11-21T02:00:00Z');
 
-describe.each(STORE_KINDS)('a response cache that can see change (%s)', (kind) => {
+// PGlite only: the cache repository itself is tested on both stores (provider-repos.test.ts).
+describe.each(['pglite'] as const)('a response cache that can see change (%s)', (kind) => {
   let store: TestStore;
   let chat: ChatClient;
   let server: FaultServer;
