@@ -42,6 +42,7 @@ export async function startRoutelabWorker(options: WorkerStartOptions): Promise<
     chat,
     rate: createRedisRateLimiter(rateRedis, queue.prefix),
     clock: { now: () => Date.now() },
+    env: options.env,
     judge: createJudgeDeps(store.db, chat, options.env.ROUTELAB_JUDGE_MODEL),
   });
   const lock = Number(options.env.ROUTELAB_WORKER_LOCK_MS);

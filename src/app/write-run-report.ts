@@ -9,7 +9,7 @@ import { getRun, loadRunData } from '../store/repos/run-repo.js';
 import { analyzeRun, NO_SEGMENT, segmentValue } from '../stats/run-analysis.js';
 
 /** Metadata fields tried, in order, when `report` is not told what to break results down by. */
-const SEGMENT_FIELDS = ['intent', 'eval_name', 'project', 'task'];
+export const SEGMENT_FIELDS = ['intent', 'eval_name', 'project', 'task'];
 
 /** Analyse a stored run and write its report; returns the report.md path. */
 export async function writeRunReport(db: Db, runId: string, opts: { dir?: string; segmentBy?: string } = {}): Promise<string> {

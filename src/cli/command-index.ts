@@ -65,6 +65,10 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     },
   },
   {
+    load: async () => (await import('./commands/trends.js')).registerTrends,
+    commands: { trends: ['trends [options]', 'Quality, cost, p95 latency and errors per model and variant across runs'] },
+  },
+  {
     load: async () => (await import('./commands/serve.js')).registerServe,
     commands: {
       serve: ['serve [options]', 'OpenAI-compatible gateway: model "policy/<name>" runs the active version;\na catalog model name passes through. Needs a key (routelab keys create).'],

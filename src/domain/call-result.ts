@@ -30,6 +30,8 @@ export const CallResult = z.object({
   /** Of output_tokens, those spent reasoning (when the provider says). */
   reasoning_tokens: z.number().optional(),
   error: CallError.optional(),
+  /** The upstream build that answered, where the provider reports one (OpenAI `system_fingerprint`). */
+  fingerprint: z.string().nullable().optional(),
   /** True when the simulated fleet answered: never mistaken for a real model's output. */
   simulated: z.boolean(),
 });

@@ -54,9 +54,9 @@ export const CatalogEntry = z.object({
   concurrency: z.number().int().positive(),
   rate_limit_rpm: z.number().int().positive().nullable(),
   rate_limit_tpm: z.number().int().positive().nullable().optional(),
-  /** Seconds a provider-side prompt cache entry lives (informational; prices use cached_input_per_m). */
-  cache_ttl_s: z.number().int().positive().nullable().optional(),
   simulated: z.object({ fleet: z.string(), answers: z.string() }).nullable(),
+  /** Seconds a cached answer of this model stays fresh (null or absent: until refreshed). */
+  cache_ttl_s: z.number().int().positive().nullable().optional(),
 });
 export type CatalogEntry = z.infer<typeof CatalogEntry>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-export const OutcomeSource = z.enum(['call', 'cache', 'recorded']);
+/** `refresh`: a provider call re-asking a pair that was in the cache (a seeded share each nightly). */
+export const OutcomeSource = z.enum(['call', 'cache', 'refresh', 'recorded']);
 export type OutcomeSource = z.infer<typeof OutcomeSource>;
 
 /**

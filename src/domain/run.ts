@@ -63,6 +63,15 @@ export const VariantSummary = z.object({
 });
 export type VariantSummary = z.infer<typeof VariantSummary>;
 
+/** How one model's pairs of a run were fetched: from the cache, by a call, or re-asked though cached. */
+export const ModelCacheStats = z.object({
+  model: z.string(),
+  hits: z.number().int(),
+  misses: z.number().int(),
+  refreshes: z.number().int(),
+});
+export type ModelCacheStats = z.infer<typeof ModelCacheStats>;
+
 /** `routelab run --json` (issue 4 is the contract). */
 export const RunSummary = z.object({
   run_id: z.string(),

@@ -3,6 +3,7 @@ import { evaluateVariant } from '../replay/evaluate-variant.js';
 import { buildOutcomeMatrix, missingModels } from '../replay/outcome-matrix.js';
 import type { Db } from '../store/db.js';
 import { getModels } from '../store/repos/catalog-repo.js';
+import { storeRunAggregates } from '../store/repos/nightly-repo.js';
 import {
   chunkStatuses,
   finishRun,
@@ -84,9 +85,12 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
   };
   const swapped = outcomes.filter((o) => o.answered_by !== null && !asked(o)).length;
   if (swapped > 0) notes.push(`${swapped} outcome(s) were answered by a different model than the one asked (see answered_by)`);
+  const uncached = run.cacheMode === 'only' ? Math.max(0, run.pairs - counts.stored) : 0;
+  if (uncached > 0) notes.push(`--cache-only: ${uncached} pair(s) had no cached answer and were not fetched`);
   const duplicates = Math.max(0, run.callsAttempted - counts.calls);
   if (duplicates > 0) notes.push(`${duplicates} provider call(s) were repeated after a worker was lost (not stored twice)`);
 
+  const status = cases.length === 0 ? 'failed' : run.capReached ? 'capped' : evaluated === 0 ? 'failed' : 'completed';
   await finishRun(db, runId, {
     modelCalls: counts.calls,
     cacheHits: counts.cacheHits,
@@ -95,7 +99,7 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
     // run; to the nano-dollar it is the same figure for the same seed. Judge calls count in the cost.
     costUsd: Math.round((counts.callCostUsd + run.judgeCostUsd) * 1e9) / 1e9,
     coverage,
-    status: cases.length === 0 ? 'failed' : run.capReached ? 'capped' : evaluated === 0 ? 'failed' : 'completed',
+    status,
     notes,
     ...(cases.length === 0
       ? { error: `${run.sourceKind} "${run.sourceName}" has no cases to replay` }
@@ -103,11 +107,13 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
         ? { error: 'no case could be evaluated (see notes)' }
         : {}),
   });
+  // The figures `trends` reads, written once here so trends never scans outcomes.
+  if (status !== 'failed') await storeRunAggregates(db, runId);
 }
 
 const round6 = (usd: number) => Math.round(usd * 1e6) / 1e6;
 
-const AGGREGATE_NOTE = /^(LLM-judge calls cost |cost cap of |coverage |\d+ outcome\(s\) were answered |\d+ provider call\(s\) were repeated )/;
+const AGGREGATE_NOTE = /^(LLM-judge calls cost |cost cap of |coverage |--cache-only: |\d+ outcome\(s\) were answered |\d+ provider call\(s\) were repeated )/;
 
 function missingReason(capped: boolean, sourceKind: string, missing: string[]): string {
   if (capped) return `not fetched (cost cap reached): ${missing.join(', ')}`;

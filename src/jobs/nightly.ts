@@ -3,8 +3,12 @@ import type { NightlyPayload } from '../queue/payloads.js';
 import type { Db } from '../store/db.js';
 import { findSource, getRun } from '../store/repos/run-repo.js';
 import { createSample } from '../app/create-sample.js';
+import { recordNightlyStep } from '../app/nightly-steps.js';
 import { createRun } from './create-run.js';
 import { planRun } from './plan-run.js';
+
+/** A tenth of cached pairs re-asked each night: every pair is seen fresh about every ten nights. */
+export const DEFAULT_NIGHTLY_REFRESH_RATE = 0.1;
 
 /**
  * One nightly slot: sample the traffic of the window before the slot, create the run for the slot
@@ -39,6 +43,8 @@ export async function nightlyRun(db: Db, payload: NightlyPayload, slot: string, 
       holdout: payload.holdout,
       seed: payload.seed ?? sampleName,
       schedule_slot: slot,
+      refresh_rate: payload.refresh_rate ?? DEFAULT_NIGHTLY_REFRESH_RATE,
+      nightly: payload.nightly ?? {},
     },
     deps,
   );
@@ -48,6 +54,7 @@ export async function nightlyRun(db: Db, payload: NightlyPayload, slot: string, 
     const run = await getRun(db, created.run_id);
     if (!run || (run.status !== 'queued' && run.status !== 'running')) return null;
   }
+  await recordNightlyStep(db, created.run_id, 'sample', 'ok', sampleName, deps.clock);
   const planned = await planRun(db, created.run_id);
   return { run_id: planned.run_id, chunks: planned.chunks };
 }

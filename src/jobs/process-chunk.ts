@@ -13,7 +13,9 @@ import type { RateLimiter } from './rate-limiter.js';
 import type { Db } from '../store/db.js';
 import { getModels } from '../store/repos/catalog-repo.js';
 import { loadGoldenSet } from '../store/repos/golden-repo.js';
-import { cacheKey, getCached, putCached } from '../store/repos/response-cache-repo.js';
+import { cacheKey, dropOtherBuilds, getCached, putCached } from '../store/repos/response-cache-repo.js';
+import type { Clock } from '../domain/rng.js';
+import { pickedForRefresh } from './refresh-pick.js';
 import {
   getRun,
   getVariants,
@@ -52,12 +54,14 @@ export interface ChunkDeps {
    * depend on which chunk got there first (it did: the demo made 614 calls one time, 609 the next).
    */
   inflight?: Map<string, Promise<Fetched | null>>;
+  /** When cache entries are written and judged expired (default: the system clock). */
+  clock?: Clock;
 }
 
 /** What one fetch of a (model, input) found: an answer from the response cache or a provider call. */
 export interface Fetched {
   result: CallResult;
-  source: 'cache' | 'call';
+  source: 'cache' | 'call' | 'refresh';
 }
 
 /** Outcomes are written in small batches: a crash loses at most this many fetched pairs. */
@@ -106,7 +110,8 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
   const limiter = deps.limiter ?? createModelLimiter();
   const catalog = await getModels(db, models);
   const buffer: Outcome[] = [];
-  const toCache: Array<[string, CallResult]> = [];
+  const toCache: Array<{ key: string; model: string; result: CallResult; replace: boolean }> = [];
+  const now = () => deps.clock?.now() ?? Date.now();
   let reservedDelta = 0;
   let fetched = 0;
   let skipped = 0;
@@ -117,13 +122,25 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
     await insertOutcomes(db, runId, rows);
     // After the outcome row: a crash in between re-calls (counted as a duplicate) rather than
     // silently turning this run's own call into a cache hit on redelivery.
-    for (const [key, result] of cache) await putCached(db, key, result);
+    for (const e of cache) await putCached(db, e.key, e.model, e.result, new Date(now()), e.replace, runId);
   };
 
   const inflight = deps.inflight ?? new Map<string, Promise<Fetched | null>>();
   const fetchOnce = async (key: string, c: PlannedCase, entry: CatalogEntry, input: CaseInput): Promise<Fetched | null> => {
-    const cached = await getCached(db, key);
-    if (cached) return { result: cached, source: 'cache' };
+    const model = entry.name;
+    const found = run.cacheMode === 'off' ? null : await getCached(db, key);
+    // An error this run itself cached (another worker's chunk, or this chunk before a redelivery) is
+    // not served to the run's own identical requests: it is tried again, as a run always did; later
+    // runs replay the error, so their error rate matches this one's.
+    const ownError = found !== null && found.storedBy === runId && (found.result.status < 200 || found.result.status >= 300);
+    const cached = ownError ? null : found;
+    const expired = cached !== null && entry.cache_ttl_s != null && now() - cached.storedAt.getTime() >= entry.cache_ttl_s * 1000;
+    // Picked by the request's cache key, not by the case that asked first, so the share re-asked is
+    // the same however the run's chunks interleave.
+    const refresh = cached !== null && !expired && pickedForRefresh(run.seed, key, model, run.refreshRate);
+    // --cache-only takes what is cached, expired or not: it never calls.
+    if (cached && (run.cacheMode === 'only' || (!expired && !refresh))) return { result: cached.result, source: 'cache' };
+    if (run.cacheMode === 'only') return null;
     const estimate = estimateCallCostUsd(priceOf(entry), c.input_tokens, input.params);
     if (!(await reserveCall(db, runId, estimate))) return null;
     // The attempt id names this fetch by the run's seed alone (the fleet adds model and input), so a
@@ -131,14 +148,18 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
     const request = { messages: input.messages, params: input.params, attempt_id: `${run.seed}#0`, ...(deps.deadlineMs ? { deadline_ms: deps.deadlineMs } : {}) };
     // Tokens a provider counts against its per-minute limit when the call arrives: input plus the most it may write.
     const tokens = c.input_tokens + (typeof input.params.max_tokens === 'number' ? input.params.max_tokens : 0);
-    const result = await limiter.run(entry.name, entry.concurrency, async () => {
-      await deps.rate?.acquire(entry.name, { rpm: entry.rate_limit_rpm, tpm: entry.rate_limit_tpm ?? null }, tokens);
+    const result = await limiter.run(model, entry.concurrency, async () => {
+      await deps.rate?.acquire(model, { rpm: entry.rate_limit_rpm, tpm: entry.rate_limit_tpm ?? null }, tokens);
       return deps.chat.complete(entry, request);
     });
     reservedDelta += (result.cost_usd ?? 0) - estimate;
-    // Only answers are cached: a 429 or a timeout must be tried again by the next run.
-    if (result.status >= 200 && result.status < 300) toCache.push([key, result]);
-    return { result, source: 'call' };
+    // Errors are cached like answers: a re-run of the same cases then sees the same error rate
+    // (caching only answers made every re-run look healthier). TTL and refreshes re-ask both.
+    const answered = result.status >= 200 && result.status < 300;
+    if (run.cacheMode === 'use') toCache.push({ key, model, result, replace: cached !== null || (ownError && answered) });
+    const build = result.fingerprint;
+    if (build && cached?.result.fingerprint && cached.result.fingerprint !== build) await dropOtherBuilds(db, model, build);
+    return { result, source: refresh ? 'refresh' : 'call' };
   };
 
   const one = async ({ c, model }: { c: PlannedCase; model: string }) => {
@@ -148,7 +169,7 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
       skipped++;
       return;
     }
-    const key = cacheKey(model, input.messages, input.params);
+    const key = cacheKey(entry, input.messages, input.params);
     const shared = `${runId}\u0000${key}`;
     // Claimed before the first await, so two cases with the same input never both fetch it.
     let fetching = inflight.get(shared);

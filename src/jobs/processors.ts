@@ -3,7 +3,9 @@ import { AggregatePayload, ChunkPayload, NightlyPayload } from '../queue/payload
 import type { Processors } from '../queue/processor-port.js';
 import type { Db } from '../store/db.js';
 import { isConnectionLoss } from '../store/connection-loss.js';
-import { markChunk, recordMissingFailures, setRunStatus } from '../store/repos/run-repo.js';
+import { getRun, markChunk, recordMissingFailures, setRunStatus } from '../store/repos/run-repo.js';
+import { finishNightly } from '../app/nightly-steps.js';
+import { defaultReportDir } from '../report/write-report.js';
 import { aggregateRun } from './aggregate-run.js';
 import { nightlyRun } from './nightly.js';
 import { createModelLimiter } from './model-limiter.js';
@@ -14,7 +16,7 @@ import { processChunk, type ChunkDeps } from './process-chunk.js';
  * The processors both runners execute, bound to one store and one provider client. Each parses its
  * payload first: a malformed job fails loudly instead of writing garbage.
  */
-export function createProcessors(db: Db, deps: Omit<ChunkDeps, 'goldenCache' | 'limiter'> & { clock: Clock }): Processors {
+export function createProcessors(db: Db, deps: Omit<ChunkDeps, 'goldenCache' | 'limiter'> & { clock: Clock; env?: Record<string, string | undefined>; reportRoot?: string }): Processors {
   const chunkDeps: ChunkDeps = { ...deps, goldenCache: new Map(), limiter: createModelLimiter(), rate: deps.rate ?? createLocalRateLimiter() };
   return {
     chunk: async (payload) => {
@@ -26,7 +28,11 @@ export function createProcessors(db: Db, deps: Omit<ChunkDeps, 'goldenCache' | '
       await markChunk(db, p.run_id, p.chunk, 'failed', reason.slice(0, 500));
     },
     aggregate: async (payload) => {
-      await aggregateRun(db, AggregatePayload.parse(payload).run_id);
+      const runId = AggregatePayload.parse(payload).run_id;
+      await aggregateRun(db, runId);
+      // A scheduled nightly finishes its loop here, on whichever worker aggregated it.
+      const run = await getRun(db, runId);
+      if (run?.scheduleSlot) await finishNightly(db, runId, { clock: deps.clock, env: deps.env ?? {}, ...(deps.reportRoot ? { reportDir: defaultReportDir(runId, deps.reportRoot) } : {}) });
     },
     runFailed: async (payload, reason) => {
       const runId = AggregatePayload.parse(payload).run_id;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NightlyOptions } from '../domain/nightly.js';
 import { RunSourceKind } from '../domain/run.js';
 
 /** A variant as the user named it: a registered policy (its active version) or a policy file's text. */
@@ -7,6 +8,9 @@ export const VariantRef = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), file: z.string().min(1), text: z.string() }),
 ]);
 export type VariantRef = z.infer<typeof VariantRef>;
+
+export const CacheMode = z.enum(['use', 'off', 'only']);
+export type CacheMode = z.infer<typeof CacheMode>;
 
 /** What `routelab run` (or a nightly slot) asks for; resolved and validated by createRun. */
 export const RunRequest = z.object({
@@ -20,6 +24,12 @@ export const RunRequest = z.object({
   seed: z.string().min(1).optional(),
   /** Set by the nightly scheduler: one run per policy per slot. */
   schedule_slot: z.string().optional(),
+  /** `use` the response cache, leave it `off`, or use `only` cached answers (no provider call). */
+  cache: CacheMode.default('use'),
+  /** Share of cached pairs re-asked anyway, chosen by a seeded hash of (seed, case, model). */
+  refresh_rate: z.number().min(0).max(1).default(0),
+  /** A nightly: the steps after the run (detect, propose, report, notify) and how they alert. */
+  nightly: NightlyOptions.optional(),
   /** Cases per chunk job (default 50). */
   chunk_size: z.number().int().positive().optional(),
 });

@@ -1,6 +1,6 @@
-import type { RunStatus, RunSummary } from '../domain/run.js';
+import type { ModelCacheStats, RunStatus, RunSummary } from '../domain/run.js';
 import type { Db } from '../store/db.js';
-import { getRun, getVariants, variantFigures } from '../store/repos/run-repo.js';
+import { cacheStatsByModel, getRun, getVariants, variantFigures } from '../store/repos/run-repo.js';
 
 /** `run --json` / `runs show --json`: the contract of issue 4, plus coverage and the notes to say. */
 export interface RunReport extends RunSummary {
@@ -10,12 +10,17 @@ export interface RunReport extends RunSummary {
   cost_cap_usd: number | null;
   notes: string[];
   error: string | null;
+  /** `use`, `off` (--no-cache) or `only` (--cache-only). */
+  cache_mode: string;
+  refresh_rate: number;
+  /** Per model: pairs from the cache, called (misses) and re-asked though cached (refreshes). */
+  cache: ModelCacheStats[];
 }
 
 export async function runReport(db: Db, runId: string): Promise<RunReport | undefined> {
   const run = await getRun(db, runId);
   if (!run) return undefined;
-  const [variants, figures] = await Promise.all([getVariants(db, runId), variantFigures(db, runId)]);
+  const [variants, figures, cache] = await Promise.all([getVariants(db, runId), variantFigures(db, runId), cacheStatsByModel(db, runId)]);
   const byIdx = new Map(figures.map((f) => [f.idx, f]));
   return {
     run_id: run.id,
@@ -43,5 +48,8 @@ export async function runReport(db: Db, runId: string): Promise<RunReport | unde
     cost_cap_usd: run.costCapUsd,
     notes: run.notes,
     error: run.error,
+    cache_mode: run.cacheMode,
+    refresh_rate: run.refreshRate,
+    cache,
   };
 }

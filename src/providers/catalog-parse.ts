@@ -39,8 +39,13 @@ const CatalogFileModel = z
     concurrency: z.number().int().positive().default(4),
     rate_limit_rpm: z.number().int().positive().optional(),
     rate_limit_tpm: z.number().int().positive().optional(),
+    /** Seconds a cached answer stays fresh (`cache_ttl` says the same as a duration). */
     cache_ttl_s: z.number().int().positive().optional(),
     simulated: z.strictObject({ fleet: z.string().min(1), answers: z.string().min(1) }).optional(),
+    /** Seconds, or a duration like 90m, 24h, 7d: how long a cached answer stays fresh. */
+    cache_ttl: z
+      .union([z.number().int().positive(), z.string().regex(/^[1-9]\d{0,6}[smhd]$/, 'must be seconds or a duration like 90m, 24h or 7d')])
+      .optional(),
   })
   .refine((m) => (m.base_url === undefined && !DEFAULT_ENDPOINT.has(m.provider)) !== (m.simulated === undefined) && !(m.base_url && m.simulated), {
     message: 'give either base_url (a real endpoint) or simulated: {fleet, answers}, not both or neither',
@@ -91,9 +96,17 @@ export function parseCatalogText(text: string, file: string): Result<CatalogEntr
       ...(m.data.rate_limit_tpm !== undefined ? { rate_limit_tpm: m.data.rate_limit_tpm } : {}),
       ...(m.data.cache_ttl_s !== undefined ? { cache_ttl_s: m.data.cache_ttl_s } : {}),
       simulated: m.data.simulated ? { fleet: resolve(base, m.data.simulated.fleet), answers: resolve(base, m.data.simulated.answers) } : null,
+      ...(m.data.cache_ttl !== undefined ? { cache_ttl_s: ttlSeconds(m.data.cache_ttl) } : {}),
     });
   });
   return issues.length > 0 ? err(issues) : ok(entries);
+}
+
+const UNIT_S: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+function ttlSeconds(ttl: number | string): number {
+  if (typeof ttl === 'number') return ttl;
+  return Number(ttl.slice(0, -1)) * (UNIT_S[ttl.slice(-1)] ?? 1);
 }
 
 function at(doc: LocatedYaml, path: PropertyKey[], message: string): Issue {

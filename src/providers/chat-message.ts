@@ -40,6 +40,8 @@ export const ChatReply = z.object({
   /** The model the provider says answered; null when its format does not say (Bedrock). */
   answered_by: z.string().nullable(),
   usage: ChatUsage,
+  /** The upstream build that answered, where the provider reports one (OpenAI `system_fingerprint`). */
+  fingerprint: z.string().optional(),
 });
 export type ChatReply = z.infer<typeof ChatReply>;
 

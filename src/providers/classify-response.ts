@@ -57,6 +57,7 @@ function answered(r: ChatReply, price: ModelPrice): Classified {
     cost_usd: costOf(r.usage, price),
     ...(r.usage.cached_input_tokens !== null ? { cached_input_tokens: r.usage.cached_input_tokens } : {}),
     ...(r.usage.reasoning_tokens !== null ? { reasoning_tokens: r.usage.reasoning_tokens } : {}),
+    ...(r.fingerprint !== undefined ? { fingerprint: r.fingerprint } : {}),
   };
 }
 

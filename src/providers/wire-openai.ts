@@ -78,6 +78,7 @@ export function decodeChoices(json: Record<string, unknown>, answeredBy: string 
       cached_input_tokens: sum(finite(promptDetails.cached_tokens)),
       reasoning_tokens: sum(finite(completionDetails.reasoning_tokens)),
     },
+    ...(typeof json.system_fingerprint === 'string' ? { fingerprint: json.system_fingerprint.slice(0, 200) } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NightlyOptions } from '../domain/nightly.js';
 
 /**
  * Job payloads: ids and names only — never a secret, never raw traffic (DESIGN.md §4). Every
@@ -22,6 +23,10 @@ export const NightlyPayload = z.object({
   cost_cap_usd: z.number().positive().optional(),
   holdout: z.number().min(0).lt(1).default(0.3),
   seed: z.string().optional(),
+  /** Share of cached pairs re-asked each night (seeded by the slot), so drift is seen. */
+  refresh_rate: z.number().min(0).max(1).optional(),
+  /** After the run: detect, propose, report, notify (see NightlyOptions). */
+  nightly: NightlyOptions.optional(),
 });
 export type NightlyPayload = z.infer<typeof NightlyPayload>;
 

@@ -237,9 +237,15 @@ export function registerReview(program: Command, ctx: CliContext): void {
     .command('dashboard')
     .description('review runs and proposals; approve, promote, roll back (plain tables when not a TTY)')
     .option('--as <who>', 'reviewer name for approvals made in the dashboard')
-    .action(async (flags: { as?: string }) => {
-      const { runDashboard } = await import('../../dashboard/run-dashboard.js');
+    .option('--trends', 'the trends screen: regressions, sparklines per model, drill-down')
+    .option('--policy <name>', 'with --trends: only this policy')
+    .action(async (flags: { as?: string; trends?: boolean; policy?: string }) => {
       const { db } = await ctx.store();
+      if (flags.trends) {
+        const { runTrendsDashboard } = await import('../../dashboard/trends/run-trends-dashboard.js');
+        return runTrendsDashboard({ db, ...(flags.policy ? { policy: flags.policy } : {}), stdout: ctx.stdout, env: ctx.env });
+      }
+      const { runDashboard } = await import('../../dashboard/run-dashboard.js');
       await runDashboard({
         db,
         actions: dashboardActions(ctx, ctx.actor(flags.as)),

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, NotFoundError } from '../../domain/errors.js';
+import { sanitizeInline } from '../../domain/sanitize.js';
 import { createRun } from '../../jobs/create-run.js';
 import { planRun } from '../../jobs/plan-run.js';
 import { processRunLocally } from '../../jobs/run-locally.js';
@@ -14,9 +15,13 @@ import { NightlyPayload } from '../../queue/payloads.js';
 import { listNightly, removeNightly, upsertNightly } from '../../queue/schedules.js';
 import { defaultReportDir } from '../../report/write-report.js';
 import { listRuns } from '../../store/repos/run-repo.js';
+import { failedSteps, listSteps, type RunStep } from '../../store/repos/nightly-repo.js';
+import { finishNightly } from '../../app/nightly-steps.js';
+import { DEFAULT_WEBHOOK_ENV, NightlyOptions } from '../../domain/nightly.js';
 import { requireSharedStores, runUntilSignalled, startRoutelabWorker } from '../../app/worker.js';
 import { collect, ExitError, parseIntOption, parseNumberOption } from '../action.js';
 import type { CliContext } from '../context.js';
+import { registerRunsCompare } from './runs-compare.js';
 import { note, printJson, printList, println, table } from '../output.js';
 
 interface RunFlags {
@@ -29,6 +34,15 @@ interface RunFlags {
   holdout: number;
   seed?: string;
   detach?: boolean;
+  /** false with --no-cache. */
+  cache: boolean;
+  cacheOnly?: boolean;
+  refreshRate: number;
+  nightly?: boolean;
+  alertOn?: string;
+  webhookEnv?: string;
+  segmentBy?: string;
+  reportDir?: string;
   json?: boolean;
 }
 
@@ -44,6 +58,14 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--cost-cap <usd>', 'hard cap on provider spend for this run', parseNumberOption('--cost-cap'))
     .option('--holdout <share>', 'share of cases held out for checking proposals', parseNumberOption('--holdout'), 0.3)
     .option('--seed <seed>', 'seed of the split and the sequential pass (default: the run id)')
+    .option('--no-cache', 'call every pair; read and write no cached answer')
+    .option('--cache-only', 'use cached answers only; never call a model')
+    .option('--refresh-rate <share>', 're-ask this share of cached pairs (seeded)', parseNumberOption('--refresh-rate'), 0)
+    .option('--nightly', 'after the run: check for regressions, propose, report, notify')
+    .option('--alert-on <what>', '"regression": exit 1 and POST the webhook when one is flagged')
+    .option('--webhook-env <name>', `variable holding the alert webhook URL (default ${DEFAULT_WEBHOOK_ENV})`)
+    .option('--segment-by <field>', 'with --nightly: metadata field for regressions and report')
+    .option('--report-dir <dir>', 'with --nightly: write the report here, not reports/<run-id>')
     .option('--detach', 'enqueue and print the run id without waiting (needs REDIS_URL)')
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (flags: RunFlags) => runCommand(ctx, flags));
@@ -55,15 +77,21 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--json', 'JSON on stdout')
     .action(async (flags: { json?: boolean }) => {
       const { db } = await ctx.store();
-      printList(ctx, await listRuns(db), {
+      const list = await listRuns(db);
+      const failed = await failedSteps(db, list.map((r) => r.id));
+      printList(ctx, list.map((r) => ({ ...r, failed_steps: failed.get(r.id) ?? [] })), {
         json: flags.json,
         empty: 'no runs yet: `routelab run --policy N --golden G`',
         table: (rows) =>
-          table(
-            // Newest first; no date column so that the run id (what `runs show` needs) is never cut.
-            ['run', 'status', 'policy', 'source', 'pairs', 'cost'],
-            rows.map((r) => [r.id, r.status, r.policy, `${r.sourceKind}:${r.sourceName}`, r.pairs, usd(r.costUsd)]),
-          ),
+          [
+            table(
+              // Newest first; no date column so that the run id (what `runs show` needs) is never cut.
+              ['run', 'status', 'policy', 'source', 'pairs', 'cost'],
+              rows.map((r) => [r.id, r.failed_steps.length ? `${r.status} ✗` : r.status, r.policy, `${r.sourceKind}:${r.sourceName}`, r.pairs, usd(r.costUsd)]),
+            ),
+            // A failed nightly step is named below the table, where no column width can cut it.
+            ...rows.filter((r) => r.failed_steps.length).map((r) => `✗ ${r.id}: ${r.failed_steps.join(', ')} failed (routelab runs show ${r.id})`),
+          ].join('\n'),
       });
     });
   runs
@@ -75,13 +103,17 @@ export function registerRun(program: Command, ctx: CliContext): void {
       const { db } = await ctx.store();
       const report = await runReport(db, runId);
       if (!report) throw new NotFoundError('run', runId, 'see `routelab runs list`');
+      const steps = await listSteps(db, runId);
       const reportFile = join(defaultReportDir(runId), 'report.md');
       const written = existsSync(reportFile);
-      if (flags.json) return printJson(ctx, { ...report, report: written ? reportFile : null });
+      if (flags.json) return printJson(ctx, { ...report, steps, report: written ? reportFile : null });
       printReport(ctx, report);
+      printSteps(ctx, steps);
       println(ctx);
       println(ctx, written ? `report: ${reportFile}` : `report: not written yet (\`routelab report ${runId}\`)`);
     });
+
+  registerRunsCompare(runs, ctx);
 
   program
     .command('worker')
@@ -108,6 +140,10 @@ async function runCommand(ctx: CliContext, flags: RunFlags): Promise<void> {
     await assertRedisReachable(queue.url);
   }
   const variants = (flags.variant ?? []).map(variantRef);
+  const nightly = nightlyOptions(flags);
+  if (nightly && flags.detach) throw new InputError('--nightly/--alert-on and --detach: the nightly steps run after the run, in this process; schedule it with `routelab schedule nightly` instead');
+  if (!flags.cache && flags.cacheOnly) throw new InputError('--no-cache and --cache-only: give one of them');
+  if (!(flags.refreshRate >= 0 && flags.refreshRate <= 1)) throw new InputError(`--refresh-rate: ${flags.refreshRate} is not in [0, 1]`);
 
   const store = await ctx.store();
   const { run_id } = await createRun(
@@ -120,6 +156,9 @@ async function runCommand(ctx: CliContext, flags: RunFlags): Promise<void> {
       ...(flags.costCap !== undefined ? { cost_cap_usd: flags.costCap } : {}),
       holdout: flags.holdout,
       ...(flags.seed ? { seed: flags.seed } : {}),
+      cache: !flags.cache ? 'off' : flags.cacheOnly ? 'only' : 'use',
+      refresh_rate: flags.refreshRate,
+      ...(nightly ? { nightly } : {}),
     },
     { clock: ctx.clock },
   );
@@ -139,11 +178,39 @@ async function runCommand(ctx: CliContext, flags: RunFlags): Promise<void> {
     await processRunLocally(store.db, run_id, plan.chunks, { env: ctx.env, clock: ctx.clock, onChunk: (done, total) => progress(done, total) });
   }
   progress.done();
+  const finished = nightly ? await finishNightly(store.db, run_id, { clock: ctx.clock, env: ctx.env, ...(flags.reportDir ? { reportDir: flags.reportDir } : {}) }) : null;
   const report = await runReport(store.db, run_id);
   if (!report) throw new Error(`run ${run_id} vanished`);
-  if (flags.json) printJson(ctx, report);
-  else printReport(ctx, report);
+  const steps = finished?.steps ?? [];
+  if (flags.json) printJson(ctx, nightly ? { ...report, steps, regressions: finished?.regressions?.flagged ?? [] } : report);
+  else {
+    printReport(ctx, report);
+    printSteps(ctx, steps);
+  }
   if (report.status === 'failed') throw new ExitError(`run ${run_id} failed${report.error ? `: ${report.error}` : ''}`, 1);
+  if (finished?.alerted) throw new ExitError(`run ${run_id}: ${finished.regressions?.flagged.length ?? 0} regression(s) flagged (--alert-on regression)`, 1);
+}
+
+/** The nightly options the flags ask for, or null for a plain run. */
+function nightlyOptions(flags: RunFlags): NightlyOptions | null {
+  if (flags.alertOn !== undefined && flags.alertOn !== 'regression') throw new InputError(`--alert-on: "${flags.alertOn}" is not supported; use --alert-on regression`);
+  if (!flags.nightly && !flags.alertOn) {
+    if (flags.webhookEnv || flags.segmentBy || flags.reportDir) throw new InputError('--webhook-env / --segment-by / --report-dir go with --nightly');
+    return null;
+  }
+  const parsed = NightlyOptions.safeParse({
+    ...(flags.alertOn ? { alert_on: flags.alertOn } : {}),
+    ...(flags.webhookEnv ? { webhook_env: flags.webhookEnv } : {}),
+    ...(flags.segmentBy ? { segment_by: flags.segmentBy } : {}),
+  });
+  if (!parsed.success) throw new InputError(`--webhook-env: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
+function printSteps(ctx: CliContext, steps: readonly RunStep[]): void {
+  if (steps.length === 0) return;
+  println(ctx);
+  for (const s of steps) println(ctx, `${s.status === 'failed' ? '✗' : s.status === 'skipped' ? '-' : '✓'} ${s.step.padEnd(8)} ${sanitizeInline(s.detail ?? '').slice(0, 68)}`);
 }
 
 function sourceOf(flags: RunFlags): { kind: 'sample' | 'golden' | 'outcomes'; name: string } {
@@ -167,6 +234,11 @@ function printReport(ctx: CliContext, r: RunReport): void {
   const cov = r.coverage !== null && r.coverage < 1 ? ` · coverage ${(r.coverage * 100).toFixed(1)}%` : '';
   println(ctx, `run ${r.run_id} ${r.status} · policy ${r.policy} · ${r.source.kind} ${r.source.name}${cov}`);
   println(ctx, `${r.pairs} pairs: ${r.model_calls} model calls, ${r.cache_hits} cache hits, ${r.recorded} recorded · spent ${usd(r.cost_usd)}${r.cost_cap_usd !== null ? ` of ${usd(r.cost_cap_usd)} cap` : ''}`);
+  if (r.cache.length > 0) {
+    const mode = r.cache_mode === 'use' ? `refresh rate ${r.refresh_rate}` : r.cache_mode === 'off' ? 'cache off' : 'cache only';
+    println(ctx, `cache (${mode}), per model: hits / misses / refreshes`);
+    for (const m of r.cache) println(ctx, `  ${sanitizeInline(m.model).slice(0, 50).padEnd(50)} ${m.hits} / ${m.misses} / ${m.refreshes}`);
+  }
   println(ctx);
   println(
     ctx,
@@ -220,6 +292,9 @@ interface NightlyFlags {
   golden?: string;
   costCap?: number;
   holdout: number;
+  refreshRate: number;
+  alertOn?: string;
+  webhookEnv?: string;
   json?: boolean;
 }
 
@@ -237,17 +312,22 @@ function registerSchedule(program: Command, ctx: CliContext): void {
     .option('--golden <name>', 'golden set scoring matched cases')
     .option('--cost-cap <usd>', 'hard cap per run', parseNumberOption('--cost-cap'))
     .option('--holdout <share>', 'held-out share', parseNumberOption('--holdout'), 0.3)
+    .option('--refresh-rate <share>', 're-ask this share of cached pairs each night', parseNumberOption('--refresh-rate'), 0.1)
+    .option('--alert-on <what>', '"regression": POST the webhook when one is flagged')
+    .option('--webhook-env <name>', `variable holding the webhook URL (default ${DEFAULT_WEBHOOK_ENV})`)
     .option('--json', 'JSON on stdout')
     .action(async (flags: NightlyFlags) => {
       const fields = flags.cron.trim().split(/\s+/);
       if (fields.length < 5 || fields.length > 6) throw new InputError(`--cron: "${flags.cron}" needs 5 fields (minute hour day month weekday), or 6 with seconds`);
       const window = parseWindow(flags.sampleFromLast);
       if (flags.size < 1) throw new InputError('--size: must be at least 1');
+      if (!(flags.refreshRate >= 0 && flags.refreshRate <= 1)) throw new InputError(`--refresh-rate: ${flags.refreshRate} is not in [0, 1]`);
+      const nightly = nightlyOptions({ ...flags, nightly: true, cache: true });
       for (const v of flags.variant ?? []) {
         if (/\.(ya?ml|json)$/i.test(v) || v.includes('/')) throw new InputError(`--variant ${v}: a schedule runs on workers that cannot read your files; register it with \`routelab policy import\` and name it`);
       }
       const queue = queueConfigFromEnv(ctx.env);
-      if (!queue) throw new InputError(`REDIS_URL is not set: nightly schedules live in Redis, where \`routelab worker\` processes pick them up.\nWithout Redis, an equivalent crontab line is:\n${crontabLine(flags)}`);
+      if (!queue) throw new InputError(`REDIS_URL is not set: nightly schedules live in Redis, where \`routelab worker\` processes pick them up.\nWithout Redis, an equivalent crontab line is:\n${crontabLine(flags, { postgres: Boolean(ctx.env.DATABASE_URL) })}`);
       await assertRedisReachable(queue.url);
       const payload = NightlyPayload.parse({
         policy: flags.policy,
@@ -257,6 +337,8 @@ function registerSchedule(program: Command, ctx: CliContext): void {
         ...(flags.golden ? { golden: flags.golden } : {}),
         ...(flags.costCap !== undefined ? { cost_cap_usd: flags.costCap } : {}),
         holdout: flags.holdout,
+        refresh_rate: flags.refreshRate,
+        nightly: nightly ?? {},
       });
       const info = await upsertNightly(queue, flags.cron, flags.tz, payload).catch((e: unknown) => {
         throw new InputError(`--cron/--tz: ${e instanceof Error ? e.message : String(e)}`);
@@ -302,13 +384,29 @@ function parseWindow(text: string): number {
   return n * unit;
 }
 
-/** What cron would run instead: sample the window, then run (GNU date computes the window start). */
-export function crontabLine(flags: Pick<NightlyFlags, 'cron' | 'tz' | 'policy' | 'variant' | 'sampleFromLast' | 'size' | 'golden' | 'costCap'>): string {
+/**
+ * What cron would run instead: sample the window, then run (GNU date computes the window start). The
+ * store is named by reference only: `${DATABASE_URL:?…}` makes the line fail loudly when the crontab's
+ * environment lacks it, and no secret value is ever printed.
+ */
+export function crontabLine(
+  flags: Pick<NightlyFlags, 'cron' | 'tz' | 'policy' | 'variant' | 'sampleFromLast' | 'size' | 'golden' | 'costCap'> & Partial<Pick<NightlyFlags, 'holdout' | 'refreshRate' | 'alertOn' | 'webhookEnv'>>,
+  opts: { postgres: boolean } = { postgres: false },
+): string {
   const m = /^(\d+)\s*(m|h|d)$/.exec(flags.sampleFromLast.trim());
   const ago = m ? `${m[1]} ${m[2] === 'm' ? 'minutes' : m[2] === 'h' ? 'hours' : 'days'} ago` : '24 hours ago';
   const name = `nightly-${flags.policy}-$(date -u +\\%Y\\%m\\%dT\\%H\\%M)`;
   const variants = (flags.variant ?? []).map((v) => ` --variant ${v}`).join('');
-  const extra = `${flags.golden ? ` --golden ${flags.golden}` : ''}${flags.costCap !== undefined ? ` --cost-cap ${flags.costCap}` : ''}`;
+  const extra = [
+    flags.golden ? ` --golden ${flags.golden}` : '',
+    flags.costCap !== undefined ? ` --cost-cap ${flags.costCap}` : '',
+    flags.holdout !== undefined ? ` --holdout ${flags.holdout}` : '',
+    ` --refresh-rate ${flags.refreshRate ?? 0.1}`,
+    ' --seed "$S" --nightly',
+    flags.alertOn ? ` --alert-on ${flags.alertOn}` : '',
+    flags.webhookEnv ? ` --webhook-env ${flags.webhookEnv}` : '',
+  ].join('');
   const tz = flags.tz ? `CRON_TZ=${flags.tz}\n` : '';
-  return `${tz}${flags.cron} cd ${process.cwd()} && S=${name} && routelab traffic sample --name "$S" --size ${flags.size} --since "$(date -u -d '${ago}' +\\%Y-\\%m-\\%dT\\%H:\\%M:\\%SZ)" && routelab run --policy ${flags.policy}${variants} --sample "$S"${extra}`;
+  const store = opts.postgres ? 'export DATABASE_URL="${DATABASE_URL:?set DATABASE_URL in the crontab environment}" && ' : '';
+  return `${tz}${flags.cron} cd ${process.cwd()} && ${store}S=${name} && routelab traffic sample --name "$S" --size ${flags.size} --since "$(date -u -d '${ago}' +\\%Y-\\%m-\\%dT\\%H:\\%M:\\%SZ)" && routelab run --policy ${flags.policy}${variants} --sample "$S"${extra}`;
 }

@@ -28,6 +28,8 @@ export interface RunRow {
   outcomesDone: number;
   /** The run's most relevant proposal (pending first, then approved, then the newest). */
   proposal: ProposalRef | null;
+  /** Nightly steps that failed (detect, propose, report, notify …); absent or empty when none did. */
+  failedSteps?: string[];
 }
 
 export interface RunsData {

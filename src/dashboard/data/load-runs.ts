@@ -1,5 +1,6 @@
 import { desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../store/db.js';
+import { failedSteps } from '../../store/repos/nightly-repo.js';
 import { policies } from '../../store/schema/policy.js';
 import { proposals } from '../../store/schema/proposals.js';
 import { runOutcomes, runs } from '../../store/schema/runs.js';
@@ -51,8 +52,10 @@ export async function loadRunRows(db: Db, options: { runId?: string; limit?: num
     .select({ runId: proposals.runId, id: proposals.id, status: proposals.status, createdAt: proposals.createdAt })
     .from(proposals)
     .where(inArray(proposals.runId, ids));
+  const failed = await failedSteps(db, ids);
   return rows.map((r) => ({
     ...r,
+    failedSteps: failed.get(r.runId) ?? [],
     outcomesDone: doneBy.get(r.runId) ?? (r.status === 'running' || r.status === 'queued' ? 0 : r.pairs),
     proposal: pickProposal(props.filter((p) => p.runId === r.runId)),
   }));

@@ -39,7 +39,9 @@ export function buildRunsView(data: RunsData, width: number): RunsView {
   const rows: Cell[][] = data.runs.map((r) => [
     fmtDate(r.createdAt),
     sanitizeInline(r.policyName),
-    span(progressText(r), r.status === 'failed' ? 'bad' : isLive(r.status) ? 'accent' : undefined),
+    r.failedSteps?.length
+      ? span(`${r.status} ✗${r.failedSteps.join('+')}`, 'bad')
+      : span(progressText(r), r.status === 'failed' ? 'bad' : isLive(r.status) ? 'accent' : undefined),
     fmtPct(r.coverage),
     fmtUsd(r.costUsd),
     proposalCell(r),

@@ -23,7 +23,6 @@ export async function upsertModels(db: Db, entries: CatalogEntry[]): Promise<{ a
         providerOptions: sql`excluded.provider_options`,
         cachedInputPricePerM: sql`excluded.cached_input_price_per_m`,
         rateLimitTpm: sql`excluded.rate_limit_tpm`,
-        cacheTtlS: sql`excluded.cache_ttl_s`,
         apiKeyEnv: sql`excluded.api_key_env`,
         inputPricePerM: sql`excluded.input_price_per_m`,
         outputPricePerM: sql`excluded.output_price_per_m`,
@@ -32,6 +31,7 @@ export async function upsertModels(db: Db, entries: CatalogEntry[]): Promise<{ a
         rateLimitRpm: sql`excluded.rate_limit_rpm`,
         fleetFile: sql`excluded.fleet_file`,
         answersFile: sql`excluded.answers_file`,
+        cacheTtlS: sql`excluded.cache_ttl_s`,
         updatedAt: sql`now()`,
       },
     });
@@ -66,9 +66,9 @@ function toRow(e: CatalogEntry): typeof models.$inferInsert {
     concurrency: e.concurrency,
     rateLimitRpm: e.rate_limit_rpm,
     rateLimitTpm: e.rate_limit_tpm ?? null,
-    cacheTtlS: e.cache_ttl_s ?? null,
     fleetFile: e.simulated?.fleet ?? null,
     answersFile: e.simulated?.answers ?? null,
+    cacheTtlS: e.cache_ttl_s ?? null,
   };
 }
 
@@ -87,7 +87,7 @@ function fromRow(r: ModelRow): CatalogEntry {
     concurrency: r.concurrency,
     rate_limit_rpm: r.rateLimitRpm,
     ...(r.rateLimitTpm !== null ? { rate_limit_tpm: r.rateLimitTpm } : {}),
-    ...(r.cacheTtlS !== null ? { cache_ttl_s: r.cacheTtlS } : {}),
     simulated: r.fleetFile && r.answersFile ? { fleet: r.fleetFile, answers: r.answersFile } : null,
+    ...(r.cacheTtlS !== null ? { cache_ttl_s: r.cacheTtlS } : {}),
   });
 }

@@ -1,24 +1,44 @@
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNotNull, ne } from 'drizzle-orm';
 import { CallResult } from '../../domain/call-result.js';
+import type { CatalogEntry } from '../../domain/catalog-entry.js';
 import { inputKey } from '../../domain/input-key.js';
 import type { Message } from '../../domain/traffic-record.js';
 import type { Db } from '../db.js';
 import { responseCache } from '../schema/outcomes.js';
 
 /**
- * Cache key of a provider call: model + input key + the params in a stable order. Two requests that
+ * Cache key of a provider call: what identifies the answer. The model's identity (catalog name and
+ * the endpoint it points at: re-pointing a name at another server must not reuse old answers), the
+ * input key and the params (the decoding parameters among them) in a stable order. Two requests that
  * differ only in the order of their params share a key; any other difference does not.
  */
-export function cacheKey(model: string, messages: ReadonlyArray<Pick<Message, 'role' | 'content'>>, params: Record<string, unknown>): string {
+export function cacheKey(
+  model: Pick<CatalogEntry, 'name' | 'base_url' | 'simulated'> & Partial<Pick<CatalogEntry, 'provider' | 'model'>>,
+  messages: ReadonlyArray<Pick<Message, 'role' | 'content'>>,
+  params: Record<string, unknown>,
+): string {
+  // Provider kind and upstream id join the endpoint only when set, so entries written before they
+  // existed (an openai entry whose upstream id is its name) keep their keys.
+  const upstream = model.model !== undefined && model.model !== model.name ? `\u0000${model.model}` : '';
+  const kind = model.provider !== undefined && model.provider !== 'openai' ? `\u0000${model.provider}` : '';
+  const endpoint = (model.base_url ?? (model.simulated ? 'simulated' : '')) + kind + upstream;
   // Hashed: params can be large (tool schemas) and a btree key has a size limit.
-  return createHash('sha256').update(`${model}\u0000${inputKey(messages)}\u0000${stableJson(params)}`).digest('hex');
+  return createHash('sha256').update(`${model.name}\u0000${endpoint}\u0000${inputKey(messages)}\u0000${stableJson(params)}`).digest('hex');
 }
 
-export async function getCached(db: Db, key: string): Promise<CallResult | null> {
+export interface CachedResult {
+  result: CallResult;
+  /** When the entry was written (or last refreshed). */
+  storedAt: Date;
+  /** The run whose call stored it (null for entries from before runs were recorded). */
+  storedBy: string | null;
+}
+
+export async function getCached(db: Db, key: string): Promise<CachedResult | null> {
   const [row] = await db.select().from(responseCache).where(eq(responseCache.key, key)).limit(1);
   if (!row) return null;
-  return CallResult.parse({
+  const result = CallResult.parse({
     status: row.status,
     output: row.output,
     answered_by: row.answeredBy,
@@ -27,28 +47,52 @@ export async function getCached(db: Db, key: string): Promise<CallResult | null>
     output_tokens: row.outputTokens,
     cost_usd: row.costUsd,
     ...(row.error ? { error: row.error } : {}),
+    ...(row.fingerprint !== null ? { fingerprint: row.fingerprint } : {}),
     simulated: row.simulated,
   });
+  return { result, storedAt: row.createdAt, storedBy: row.runId };
 }
 
-/** First writer wins: a concurrent or repeated put of the same key changes nothing. */
-export async function putCached(db: Db, key: string, result: CallResult): Promise<void> {
-  await db
-    .insert(responseCache)
-    .values({
-      key,
-      model: result.answered_by,
-      status: result.status,
-      output: result.output,
-      answeredBy: result.answered_by,
-      latencyMs: result.latency_ms,
-      inputTokens: result.input_tokens,
-      outputTokens: result.output_tokens,
-      costUsd: result.cost_usd,
-      error: result.error ?? null,
-      simulated: result.simulated,
-    })
-    .onConflictDoNothing({ target: responseCache.key });
+/**
+ * Store a call's result. A miss is first-writer-wins (a concurrent put of the same key changes
+ * nothing); a refresh or an expired entry (`replace`) overwrites, restarting its TTL.
+ */
+export async function putCached(db: Db, key: string, model: string, result: CallResult, at: Date, replace = false, runId: string | null = null): Promise<void> {
+  const values = {
+    key,
+    model,
+    runId,
+    fingerprint: result.fingerprint ?? null,
+    status: result.status,
+    output: result.output,
+    answeredBy: result.answered_by,
+    latencyMs: result.latency_ms,
+    inputTokens: result.input_tokens,
+    outputTokens: result.output_tokens,
+    costUsd: result.cost_usd,
+    error: result.error ?? null,
+    simulated: result.simulated,
+    createdAt: at,
+  };
+  const insert = db.insert(responseCache).values(values);
+  if (!replace) {
+    await insert.onConflictDoNothing({ target: responseCache.key });
+    return;
+  }
+  const { key: _key, ...set } = values;
+  await insert.onConflictDoUpdate({ target: responseCache.key, set });
+}
+
+/**
+ * The provider reported a new upstream build for this model: every entry it answered under another
+ * build is no longer what the model would say, so it goes (the next runs ask again).
+ */
+export async function dropOtherBuilds(db: Db, model: string, fingerprint: string): Promise<number> {
+  const gone = await db
+    .delete(responseCache)
+    .where(and(eq(responseCache.model, model), isNotNull(responseCache.fingerprint), ne(responseCache.fingerprint, fingerprint)))
+    .returning({ key: responseCache.key });
+  return gone.length;
 }
 
 function stableJson(value: unknown): string {

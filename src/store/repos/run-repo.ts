@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Outcome, OutcomeSource } from '../../domain/outcome.js';
 import type { PolicySpec } from '../../domain/policy-spec.js';
-import type { RunCase, RunStatus, Split, VariantCaseResult } from '../../domain/run.js';
+import type { ModelCacheStats, RunCase, RunStatus, Split, VariantCaseResult } from '../../domain/run.js';
 import type { Db } from '../db.js';
 import { policies } from '../schema/policy.js';
 import { runCases, runChunks, runOutcomes, runs, runVariants, variantResults } from '../schema/runs.js';
@@ -384,10 +384,10 @@ export async function outcomeCounts(db: Db, runId: string): Promise<OutcomeCount
   const r = await query<{ stored: number; calls: number; cache: number; recorded: number; cost: number | null }>(
     db,
     sql`select count(*)::int as stored,
-               (count(*) filter (where source = 'call'))::int as calls,
+               (count(*) filter (where source in ('call', 'refresh')))::int as calls,
                (count(*) filter (where source = 'cache'))::int as cache,
                (count(*) filter (where source = 'recorded'))::int as recorded,
-               coalesce(sum(cost_usd) filter (where source = 'call'), 0)::float8 as cost
+               coalesce(sum(cost_usd) filter (where source in ('call', 'refresh')), 0)::float8 as cost
           from run_outcomes where run_id = ${runId}`,
   );
   const row = r[0];
@@ -398,6 +398,20 @@ export async function outcomeCounts(db: Db, runId: string): Promise<OutcomeCount
     recorded: Number(row?.recorded ?? 0),
     callCostUsd: Number(row?.cost ?? 0),
   };
+}
+
+/** Hits, misses (calls) and refreshes per model, from the stored rows. */
+export async function cacheStatsByModel(db: Db, runId: string): Promise<ModelCacheStats[]> {
+  const rows = await query<{ model: string; hits: number; misses: number; refreshes: number }>(
+    db,
+    sql`select model,
+               (count(*) filter (where source = 'cache'))::int as hits,
+               (count(*) filter (where source = 'call'))::int as misses,
+               (count(*) filter (where source = 'refresh'))::int as refreshes
+          from run_outcomes where run_id = ${runId} and source <> 'recorded'
+         group by model order by model`,
+  );
+  return rows.map((r) => ({ model: r.model, hits: Number(r.hits), misses: Number(r.misses), refreshes: Number(r.refreshes) }));
 }
 
 // ── chunks ──────────────────────────────────────────────────────────────────────────────────────

@@ -24,8 +24,9 @@ export const models = pgTable('models', {
   concurrency: integer('concurrency').notNull().default(4),
   rateLimitRpm: integer('rate_limit_rpm'),
   rateLimitTpm: integer('rate_limit_tpm'),
-  cacheTtlS: integer('cache_ttl_s'),
   fleetFile: text('fleet_file'),
   answersFile: text('answers_file'),
+  /** Seconds a cached answer stays fresh; null: until a refresh re-asks it. */
+  cacheTtlS: integer('cache_ttl_s'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -6,3 +6,4 @@ export * from './outcomes.js';
 export * from './runs.js';
 export * from './proposals.js';
 export * from './gateway.js';
+export * from './nightly.js';

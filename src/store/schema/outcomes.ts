@@ -39,10 +39,18 @@ export const outcomeQuarantine = pgTable(
   (t) => [primaryKey({ columns: [t.setId, t.line] })],
 );
 
-/** Provider responses keyed by hash(request + model + params): a second run calls nothing. */
+/**
+ * Provider responses (answers and errors alike) keyed by hash(model identity + request + params). An
+ * entry is fresh for the model's catalog cache_ttl from created_at; a refresh overwrites it.
+ */
 export const responseCache = pgTable('response_cache', {
   key: text('key').primaryKey(),
+  /** The catalog model asked (not the one that answered: see answered_by). */
   model: text('model'),
+  /** The upstream build reported with the answer (`system_fingerprint`), when there is one. */
+  fingerprint: text('fingerprint'),
+  /** The run whose call stored this entry: that run never reuses its own cached error (see process-chunk). */
+  runId: text('run_id'),
   status: integer('status').notNull(),
   output: text('output'),
   answeredBy: text('answered_by'),

@@ -1,6 +1,7 @@
 import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { PolicySpec } from '../../domain/policy-spec.js';
 import type { RequestInput } from '../../domain/request-input.js';
+import type { NightlyOptions } from '../../domain/nightly.js';
 import type { Attempt } from '../../domain/run.js';
 import { policies, policyVersions } from './policy.js';
 
@@ -47,6 +48,12 @@ export const runs = pgTable(
     notes: jsonb('notes').$type<string[]>().notNull().default([]),
     /** Set by the nightly scheduler: one run per policy per scheduled slot. */
     scheduleSlot: text('schedule_slot'),
+    /** `use` (read and write the response cache), `off` (--no-cache), `only` (--cache-only: never call). */
+    cacheMode: text('cache_mode').notNull().default('use'),
+    /** Share of cached pairs re-asked anyway (a seeded pick per pair): drift shows without paying for every pair. */
+    refreshRate: doublePrecision('refresh_rate').notNull().default(0),
+    /** Set on a nightly: what the steps after the run do (alerting, segments). Null for a manual run. */
+    nightly: jsonb('nightly').$type<NightlyOptions>(),
     error: text('error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),

@@ -115,5 +115,10 @@ describe('routelab run / runs / schedule', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/REDIS_URL is not set/);
     expect(r.err).toMatch(/CRON_TZ=Europe\/Paris\n0 2 \* \* \* .*routelab traffic sample .*--size 200.*routelab run --policy support-assistant --sample/);
+    // Everything the job needs is on the line; the store by reference, its URL (a secret) never printed.
+    const withVariant = await routelab(['schedule', 'nightly', '--cron', '0 2 * * *', '--policy', 'support-assistant', '--variant', 'support-cheap', '--sample-from-last', '24h', '--size', '50', '--refresh-rate', '0.2']);
+    expect(withVariant.err).toMatch(/export DATABASE_URL="\$\{DATABASE_URL:\?[^}]*\}"/);
+    expect(withVariant.err).toMatch(/routelab run --policy support-assistant --variant support-cheap --sample "\$S" --holdout 0\.3 --refresh-rate 0\.2 --seed "\$S"/);
+    expect(withVariant.err).not.toContain(url);
   });
 });

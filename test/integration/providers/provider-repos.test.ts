@@ -8,7 +8,7 @@ import type { RecordedOutcomeLine } from '../../../src/domain/outcome.js';
 import { readOutcomesJsonl, readRouterbenchCsv, type RecordedItem } from '../../../src/providers/index.js';
 import { getModels, listModels, upsertModels } from '../../../src/store/repos/catalog-repo.js';
 import { importRecordedOutcomes, listOutcomeSets, loadRecordedOutcomes, quarantineOutcomeRows } from '../../../src/store/repos/recorded-outcomes-repo.js';
-import { cacheKey, getCached, putCached } from '../../../src/store/repos/response-cache-repo.js';
+import { cacheKey, dropOtherBuilds, getCached, putCached } from '../../../src/store/repos/response-cache-repo.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/stores.js';
 
 /**
@@ -34,11 +34,14 @@ async function* rows(items: AsyncIterable<RecordedItem>, issues: Issue[] = []): 
 
 describe('cacheKey', () => {
   it('ignores param order and whitespace at message ends, and nothing else', () => {
-    const k = cacheKey('m', messages, { temperature: 0, max_tokens: 10 });
-    expect(cacheKey('m', [{ role: 'user', content: ' What is 7 * 8? ' }], { max_tokens: 10, temperature: 0 })).toBe(k);
-    expect(cacheKey('m2', messages, { temperature: 0, max_tokens: 10 })).not.toBe(k);
-    expect(cacheKey('m', messages, { temperature: 0.1, max_tokens: 10 })).not.toBe(k);
-    expect(cacheKey('m', [{ role: 'system', content: 'What is 7 * 8?' }], { temperature: 0, max_tokens: 10 })).not.toBe(k);
+    const m = { name: 'm', base_url: 'https://a.example/v1', simulated: null };
+    const k = cacheKey(m, messages, { temperature: 0, max_tokens: 10 });
+    expect(cacheKey(m, [{ role: 'user', content: ' What is 7 * 8? ' }], { max_tokens: 10, temperature: 0 })).toBe(k);
+    expect(cacheKey({ ...m, name: 'm2' }, messages, { temperature: 0, max_tokens: 10 })).not.toBe(k);
+    // The same name pointed at another endpoint is another model: its old answers are not reused.
+    expect(cacheKey({ ...m, base_url: 'https://b.example/v1' }, messages, { temperature: 0, max_tokens: 10 })).not.toBe(k);
+    expect(cacheKey(m, messages, { temperature: 0.1, max_tokens: 10 })).not.toBe(k);
+    expect(cacheKey(m, [{ role: 'system', content: 'What is 7 * 8?' }], { temperature: 0, max_tokens: 10 })).not.toBe(k);
   });
 });
 
@@ -82,15 +85,30 @@ describe.each(STORE_KINDS)('provider repositories on %s', (kind) => {
     expect((await getModels(store.db, ['kinds/claude'])).get('kinds/claude')).toEqual(claude);
   });
 
-  it('returns what was put, and the first write wins', async () => {
-    const key = cacheKey('sim/atlas', messages, {});
+  it('returns what was put, the first write wins, and a refresh overwrites', async () => {
+    const key = cacheKey({ name: 'sim/atlas', base_url: null, simulated: { fleet: 'f', answers: 'a' } }, messages, {});
+    const at = new Date('2026-11-21T02:00:00Z');
     expect(await getCached(store.db, key)).toBeNull();
-    await putCached(store.db, key, answer);
-    await Promise.all([putCached(store.db, key, { ...answer, output: 'other' }), putCached(store.db, key, { ...answer, output: 'third' })]);
-    expect(await getCached(store.db, key)).toEqual(answer);
+    await putCached(store.db, key, 'sim/atlas', answer, at);
+    await Promise.all([putCached(store.db, key, 'sim/atlas', { ...answer, output: 'other' }, at), putCached(store.db, key, 'sim/atlas', { ...answer, output: 'third' }, at)]);
+    expect(await getCached(store.db, key)).toEqual({ result: answer, storedAt: at, storedBy: null });
+    const later = new Date('2026-11-22T02:00:00Z');
+    await putCached(store.db, key, 'sim/atlas', { ...answer, output: 'fresh' }, later, true);
+    expect(await getCached(store.db, key)).toEqual({ result: { ...answer, output: 'fresh' }, storedAt: later, storedBy: null });
     const failed: CallResult = { status: 429, output: null, answered_by: null, latency_ms: 20, input_tokens: null, output_tokens: null, cost_usd: null, error: { kind: 'rate_limited', message: 'HTTP 429', retry_after_ms: 1000 }, simulated: false };
-    await putCached(store.db, 'k2', failed);
-    expect(await getCached(store.db, 'k2')).toEqual(failed);
+    await putCached(store.db, 'k2', 'sim/atlas', failed, at);
+    expect((await getCached(store.db, 'k2'))?.result).toEqual(failed);
+  });
+
+  it('drops the entries a model answered under another upstream build', async () => {
+    const at = new Date('2026-11-21T02:00:00Z');
+    await putCached(store.db, 'b1', 'up/model', { ...answer, fingerprint: 'fp_old' }, at);
+    await putCached(store.db, 'b2', 'up/model', { ...answer, fingerprint: 'fp_new' }, at);
+    await putCached(store.db, 'b3', 'other/model', { ...answer, fingerprint: 'fp_old' }, at);
+    expect(await dropOtherBuilds(store.db, 'up/model', 'fp_new')).toBe(1);
+    expect(await getCached(store.db, 'b1')).toBeNull();
+    expect((await getCached(store.db, 'b2'))?.result.fingerprint).toBe('fp_new');
+    expect((await getCached(store.db, 'b3'))?.result.fingerprint).toBe('fp_old');
   });
 
   it('imports the real GSM8K shape and loads it back as recorded outcomes, in file order', async () => {

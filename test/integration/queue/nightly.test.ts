@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -44,7 +44,7 @@ describe('nightly schedule', () => {
   });
 
   it('a slot triggered twice makes one run, which samples the window and scores it against the golden set', async () => {
-    const processors = createProcessors(store.db, { chat, clock });
+    const processors = createProcessors(store.db, { chat, clock, reportRoot: dir });
     const payload = { policy: 'support-assistant', variants: [], window_ms: 30 * DAY, size: 12, golden: 'demo-golden', holdout: 0.3 };
     const slot = '2026-11-21T02:00:00.000Z';
     const [a, b] = await Promise.all([processors.nightly(payload, slot), processors.nightly(payload, slot)]);
@@ -59,6 +59,10 @@ describe('nightly schedule', () => {
     expect(report?.variants[0]?.cases).toBe(12);
     // Two sampled requests with the same input share one cached answer.
     expect((report?.model_calls ?? 0) + (report?.cache_hits ?? 0)).toBe(report?.pairs);
+    // The slot's run went through the whole loop, each step recorded on it.
+    const steps = await store.rows<{ step: string; status: string }>(sql`select step, status from run_steps where run_id = ${planned?.run_id ?? ''} order by ord`);
+    expect(steps.map((s) => `${s.step}:${s.status}`)).toEqual(['sample:ok', 'run:ok', 'detect:ok', 'propose:ok', 'report:ok', 'notify:skipped']);
+    expect(existsSync(join(dir, planned?.run_id ?? '', 'report.md'))).toBe(true);
   });
 
   it('registering the same schedule from two processes keeps one; remove deletes it', async () => {
@@ -72,7 +76,7 @@ describe('nightly schedule', () => {
   });
 
   it('a worker picks up a fired schedule and completes its run', async () => {
-    const worker = startWorker(config, createProcessors(store.db, { chat, clock }), { concurrency: 2 });
+    const worker = startWorker(config, createProcessors(store.db, { chat, clock, reportRoot: dir }), { concurrency: 2 });
     try {
       // Scored against the golden set: without one, a sampled request whose original call failed has
       // no reference and is left out (noted on the run), and which requests are drawn depends on the

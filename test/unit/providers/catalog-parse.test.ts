@@ -45,6 +45,17 @@ describe('parseCatalogText', () => {
     for (const secret of ['sk-proj-AbCdEf0123456789GhIjKl', 'abc123', 'user:pass']) expect(JSON.stringify(r.error)).not.toContain(secret);
   });
 
+  it('reads a per-model cache_ttl in seconds or as a duration, and names a bad one', () => {
+    const text = (ttl: string) => `models:\n  - name: m\n    base_url: https://api.example.com/v1\n    price: { input_per_m: 1, output_per_m: 1 }\n    cache_ttl: ${ttl}\n`;
+    const seconds = parseCatalogText(text('3600'), FILE);
+    expect(seconds.ok && seconds.value[0]?.cache_ttl_s).toBe(3600);
+    const days = parseCatalogText(text('7d'), FILE);
+    expect(days.ok && days.value[0]?.cache_ttl_s).toBe(7 * 86_400);
+    const bad = parseCatalogText(text('soon'), FILE);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error[0]).toMatchObject({ line: 5, path: expect.stringContaining('cache_ttl') });
+  });
+
   it('reports every bad field with its line', () => {
     const r = parseCatalogText(
       `models:
