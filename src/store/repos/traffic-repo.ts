@@ -165,12 +165,27 @@ export function copyTrafficWriter(db: Db, importId: number): TrafficWriter<CopyR
   };
 }
 
-export async function insertQuarantine(db: Db, importId: number, lines: Array<{ file: string; line: number; reason: string }>): Promise<void> {
-  if (lines.length === 0) return;
-  await db
-    .insert(quarantine)
-    .values(lines.map((l) => ({ importId, file: l.file, line: l.line, reason: l.reason })))
-    .onConflictDoNothing();
+/**
+ * Bad lines per quarantine statement. Each statement carries its lines as one JSON parameter, so any
+ * number of bad lines stays far from Postgres' 65,535 bind parameters (4 per line would pass it at
+ * 16,384 lines) and from building one huge statement (which overflowed the stack).
+ */
+export const QUARANTINE_SLICE = 5000;
+
+export async function insertQuarantine(db: Db, importId: number, lines: ReadonlyArray<{ file: string; line: number; reason: string }>): Promise<void> {
+  for (let at = 0; at < lines.length; at += QUARANTINE_SLICE) {
+    const slice = lines.slice(at, at + QUARANTINE_SLICE).map((l) => ({ file: storableText(l.file), line: l.line, reason: storableText(l.reason) }));
+    await db.execute(sql`
+      insert into quarantine (import_id, file, line, reason)
+      select ${importId}::int, x.file, x.line, x.reason
+      from jsonb_to_recordset(${JSON.stringify(slice)}::jsonb) as x(file text, line int, reason text)
+      on conflict do nothing`);
+  }
+}
+
+/** Postgres text holds neither NUL nor lone surrogates (jsonb refuses their escapes): replace them. */
+function storableText(s: string): string {
+  return s.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 
 export async function listImports(db: Db, limit = 20) {
