@@ -114,13 +114,13 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
         return;
       }
       const request = { messages: input.messages, params: input.params, ...(deps.deadlineMs ? { deadline_ms: deps.deadlineMs } : {}) };
-      result = await limiter.run(model, entry.concurrency, () => deps.chat.complete(entry, request));
+      result = await limiter.run(model, entry.concurrency, () => deps.chat.complete(entry, request)).catch((e: unknown) => unreadReply(e));
       reservedDelta += (result.cost_usd ?? 0) - estimate;
       source = 'call';
       // Only answers are cached: a 429 or a timeout must be tried again by the next run.
       if (result.status >= 200 && result.status < 300) toCache.push([key, result]);
     }
-    buffer.push(await toOutcome(c.case_id, model, result, source, input.gcase, deps.judge));
+    buffer.push(await toOutcome(c.case_id, model, result, source, input.gcase, deps.judge).catch((e: unknown) => unscored(c.case_id, model, result as CallResult, source, e)));
     fetched++;
     if (buffer.length >= FLUSH_EVERY) await flush();
   };
@@ -150,6 +150,43 @@ async function toOutcome(caseId: string, model: string, r: CallResult, source: O
     score: s ? Math.min(1, Math.max(0, s.score)) : null,
     pass: s ? s.pass : false,
     reason: s ? s.reason : (r.error ? `${r.error.kind}: ${r.error.message}` : `status ${r.status}`),
+    cost_usd: r.cost_usd,
+    latency_ms: r.latency_ms,
+    input_tokens: r.input_tokens,
+    output_tokens: r.output_tokens,
+    source,
+  };
+}
+
+/**
+ * The client threw instead of returning a result (it should not): the pair becomes a recorded failure
+ * with the reason, rather than failing the chunk and every other pair in it.
+ */
+function unreadReply(e: unknown): CallResult {
+  return {
+    status: 502,
+    output: null,
+    answered_by: null,
+    latency_ms: 0,
+    input_tokens: null,
+    output_tokens: null,
+    cost_usd: null,
+    error: { kind: 'bad_response', message: `the reply could not be read: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300) },
+    simulated: false,
+  };
+}
+
+/** Scoring threw (it should not): the answer is kept, unscored, with the reason. */
+function unscored(caseId: string, model: string, r: CallResult, source: Outcome['source'], e: unknown): Outcome {
+  return {
+    case_id: caseId,
+    model,
+    answered_by: r.answered_by,
+    status: r.status,
+    output: r.output,
+    score: null,
+    pass: false,
+    reason: `scoring failed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300),
     cost_usd: r.cost_usd,
     latency_ms: r.latency_ms,
     input_tokens: r.input_tokens,

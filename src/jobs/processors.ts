@@ -3,6 +3,7 @@ import { AggregatePayload, ChunkPayload, NightlyPayload } from '../queue/payload
 import type { Processors } from '../queue/processors.js';
 import type { Db } from '../store/db.js';
 import { isConnectionLoss } from '../store/connection-loss.js';
+import { readableError } from '../store/error-reason.js';
 import { markChunk, recordMissingFailures, setRunStatus } from '../store/repos/run-repo.js';
 import { aggregateRun } from './aggregate-run.js';
 import { nightlyRun } from './nightly.js';
@@ -18,14 +19,20 @@ export function createProcessors(db: Db, deps: Omit<ChunkDeps, 'goldenCache' | '
   return {
     chunk: async (payload) => {
       const p = ChunkPayload.parse(payload);
-      await processChunk(db, chunkDeps, p.run_id, p.chunk);
+      // A failed statement is reported (and stored, should the chunk fail for good) by its cause,
+      // not as drizzle's "Failed query: <SQL>" cut at 500 characters.
+      await processChunk(db, chunkDeps, p.run_id, p.chunk).catch((e: unknown) => {
+        throw readableError(e);
+      });
     },
     chunkFailed: async (payload, reason) => {
       const p = ChunkPayload.parse(payload);
       await markChunk(db, p.run_id, p.chunk, 'failed', reason.slice(0, 500));
     },
     aggregate: async (payload) => {
-      await aggregateRun(db, AggregatePayload.parse(payload).run_id);
+      await aggregateRun(db, AggregatePayload.parse(payload).run_id).catch((e: unknown) => {
+        throw readableError(e);
+      });
     },
     runFailed: async (payload, reason) => {
       const runId = AggregatePayload.parse(payload).run_id;

@@ -18,8 +18,10 @@ export type Classified = Pick<CallResult, 'status' | 'output' | 'answered_by' | 
  * latency, and redacts the message before anything leaves it.
  */
 export function classifyReply(reply: HttpReply, price: ModelPrice, nowMs: number): Classified {
-  const json = tryJson(reply.body);
+  const tooDeep = nestedDeeperThan(reply.body, MAX_JSON_DEPTH);
+  const json = tooDeep ? undefined : tryJson(reply.body);
   if (reply.status >= 200 && reply.status < 300) {
+    if (tooDeep) return failure(502, 'bad_response', `the endpoint answered ${reply.status} with JSON nested more than ${MAX_JSON_DEPTH} levels deep (not read)`);
     if (json === undefined) return failure(502, 'bad_response', `the endpoint answered ${reply.status} with a body that is not JSON: "${excerpt(reply.body, 60)}"`);
     if (!isObject(json)) return failure(502, 'bad_response', 'the endpoint answered with JSON that is not an object');
     if (isObject(json.error) && !Array.isArray(json.choices)) {
@@ -29,8 +31,8 @@ export function classifyReply(reply: HttpReply, price: ModelPrice, nowMs: number
     const choice = Array.isArray(json.choices) ? json.choices[0] : undefined;
     if (!isObject(choice) || !isObject(choice.message)) return failure(502, 'bad_response', 'the response has no choices[0].message');
     const usage = isObject(json.usage) ? json.usage : {};
-    const input_tokens = finite(usage.prompt_tokens);
-    const output_tokens = finite(usage.completion_tokens);
+    const input_tokens = tokenCount(usage.prompt_tokens);
+    const output_tokens = tokenCount(usage.completion_tokens);
     const cost_usd = input_tokens !== null && output_tokens !== null ? (input_tokens * price.input_per_m + output_tokens * price.output_per_m) / 1e6 : null;
     return {
       status: 200,
@@ -42,6 +44,7 @@ export function classifyReply(reply: HttpReply, price: ModelPrice, nowMs: number
     };
   }
   if (reply.status >= 300 && reply.status < 400) return failure(502, 'bad_response', `the endpoint redirected (${reply.status}); give the final base_url in the catalog`);
+  if (tooDeep) return failure(reply.status, kindOf(reply.status), `HTTP ${reply.status}: an error body nested more than ${MAX_JSON_DEPTH} levels deep (not read)`, retryAfter(reply, nowMs, reply.status));
   const message = isObject(json) && isObject(json.error) ? errorMessage(json.error) : isObject(json) && typeof json.message === 'string' ? json.message : `"${excerpt(reply.body, 80)}"`;
   return failure(reply.status, kindOf(reply.status), `HTTP ${reply.status}: ${message}`, retryAfter(reply, nowMs, reply.status));
 }
@@ -112,6 +115,34 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function finite(v: unknown): number | null {
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null;
+/**
+ * A token count as stored (an int4 column): a whole number from 0 to 2^31 - 1, else unknown. A reply
+ * claiming 1e300 tokens keeps its answer; its count (and so its cost) is not believed.
+ */
+function tokenCount(v: unknown): number | null {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 2_147_483_647 ? v : null;
+}
+
+/**
+ * Replies nested deeper than this are not parsed: JSON.parse copes, but everything that walks the
+ * value afterwards (JSON.stringify of an error object, the scorers) recurses and overflows the stack
+ * at a few thousand levels. No real reply comes near it.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/** Whether brackets outside strings nest deeper than `max`: one linear pass, no parse. */
+export function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
 }

@@ -5,6 +5,7 @@ import { inputKey } from '../../domain/input-key.js';
 import type { Message } from '../../domain/traffic-record.js';
 import type { Db } from '../db.js';
 import { responseCache } from '../schema/outcomes.js';
+import { finiteOrNull, int4OrNull, storableText, storableTextOrNull } from '../storable.js';
 
 /**
  * Cache key of a provider call: model + input key + the params in a stable order. Two requests that
@@ -37,15 +38,16 @@ export async function putCached(db: Db, key: string, result: CallResult): Promis
     .insert(responseCache)
     .values({
       key,
-      model: result.answered_by,
-      status: result.status,
-      output: result.output,
-      answeredBy: result.answered_by,
-      latencyMs: result.latency_ms,
-      inputTokens: result.input_tokens,
-      outputTokens: result.output_tokens,
-      costUsd: result.cost_usd,
-      error: result.error ?? null,
+      // Made storable like an outcome row: a reply's odd value must not fail the chunk's flush.
+      model: storableTextOrNull(result.answered_by),
+      status: int4OrNull(result.status) ?? 0,
+      output: storableTextOrNull(result.output),
+      answeredBy: storableTextOrNull(result.answered_by),
+      latencyMs: finiteOrNull(result.latency_ms),
+      inputTokens: int4OrNull(result.input_tokens),
+      outputTokens: int4OrNull(result.output_tokens),
+      costUsd: finiteOrNull(result.cost_usd),
+      error: result.error ? { ...result.error, message: storableText(result.error.message) } : null,
       simulated: result.simulated,
     })
     .onConflictDoNothing({ target: responseCache.key });

@@ -7,6 +7,7 @@ import { quarantine, traffic, trafficImports } from '../schema/traffic.js';
 import { COPY_HEADER, COPY_TRAILER, copyRowEncoder, type CopyRows } from '../copy-rows.js';
 import type { TrafficRecord } from '../../domain/traffic-record.js';
 import type { RowSink } from '../row-sink.js';
+import { storableText } from '../storable.js';
 
 /** Both drivers answer `execute` differently: postgres.js with an array, PGlite with `{rows}`. */
 export function rowsOf<T>(result: unknown): T[] {
@@ -181,11 +182,6 @@ export async function insertQuarantine(db: Db, importId: number, lines: Readonly
       from jsonb_to_recordset(${JSON.stringify(slice)}::jsonb) as x(file text, line int, reason text)
       on conflict do nothing`);
   }
-}
-
-/** Postgres text holds neither NUL nor lone surrogates (jsonb refuses their escapes): replace them. */
-function storableText(s: string): string {
-  return s.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 
 export async function listImports(db: Db, limit = 20) {
