@@ -23,6 +23,7 @@ import {
   reserveCall,
   settleReserved,
   storedPairs,
+  touchRunProgress,
   type PlannedCase,
   type RunRow,
 } from '../store/repos/run-repo.js';
@@ -39,10 +40,30 @@ export interface ChunkDeps {
   goldenCache?: Map<number, Promise<Map<string, GoldenCase>>>;
   /** Per-model concurrency (the catalog's), shared by the chunks a process runs. */
   limiter?: ModelLimiter;
+  /** Deadline for scoring one (case, model), judge calls included (default SCORE_DEADLINE_MS). */
+  scoreDeadlineMs?: number;
+}
+
+/**
+ * A case whose scoring has not finished by then is stored unscored with the reason, so one case
+ * cannot hold its chunk (and the run) for ever. It bounds waiting (a judge call that never returns);
+ * CPU-bound scorers are bounded by their own input limits, since nothing can interrupt them here.
+ */
+export const SCORE_DEADLINE_MS = 120_000;
+
+/** `p`, or a rejection naming `what` once `ms` have passed; the timer never outlives the race. */
+function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 /** Outcomes are written in small batches: a crash loses at most this many fetched pairs. */
 const FLUSH_EVERY = 16;
+/** At least this often, a chunk that is getting answers says so (the stall detector reads it). */
+const PROGRESS_EVERY_MS = 10_000;
 
 interface CaseInput {
   messages: Array<{ role: string; content: string }>;
@@ -85,6 +106,7 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
   const buffer: Outcome[] = [];
   const toCache: Array<[string, CallResult]> = [];
   let reservedDelta = 0;
+  let touched = Date.now();
   let fetched = 0;
   let skipped = 0;
   const flush = async () => {
@@ -92,6 +114,8 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
     const rows = buffer.splice(0);
     const cache = toCache.splice(0);
     await insertOutcomes(db, runId, rows);
+    await touchRunProgress(db, runId);
+    touched = Date.now();
     // After the outcome row: a crash in between re-calls (counted as a duplicate) rather than
     // silently turning this run's own call into a cache hit on redelivery.
     for (const [key, result] of cache) await putCached(db, key, result);
@@ -120,9 +144,11 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
       // Only answers are cached: a 429 or a timeout must be tried again by the next run.
       if (result.status >= 200 && result.status < 300) toCache.push([key, result]);
     }
-    buffer.push(await toOutcome(c.case_id, model, result, source, input.gcase, deps.judge).catch((e: unknown) => unscored(c.case_id, model, result as CallResult, source, e)));
+    const scored = withDeadline(toOutcome(c.case_id, model, result, source, input.gcase, deps.judge), deps.scoreDeadlineMs ?? SCORE_DEADLINE_MS, 'scoring');
+    buffer.push(await scored.catch((e: unknown) => unscored(c.case_id, model, result as CallResult, source, e)));
     fetched++;
-    if (buffer.length >= FLUSH_EVERY) await flush();
+    // Slow models fill a flush slowly: the run still shows progress every PROGRESS_EVERY_MS.
+    if (buffer.length >= FLUSH_EVERY || Date.now() - touched >= PROGRESS_EVERY_MS) await flush();
   };
 
   try {
@@ -133,6 +159,7 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
     await settleReserved(db, runId, reservedDelta);
   }
   await markChunk(db, runId, chunk, 'done');
+  await touchRunProgress(db, runId);
   return { fetched, skipped };
 }
 

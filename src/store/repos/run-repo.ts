@@ -155,6 +155,44 @@ export async function setRunStatus(db: Db, runId: string, status: RunStatus, err
     .where(eq(runs.id, runId));
 }
 
+/** A worker stored something for the run: it is making progress (by the database's clock). */
+export async function touchRunProgress(db: Db, runId: string): Promise<void> {
+  await db.execute(sql`update runs set progress_at = now() where id = ${runId} and status in ('queued', 'running')`);
+}
+
+/**
+ * The stall detector: fail every queued or running run (or only `runId`) on which no worker has
+ * stored anything for `stallMs`, with the reason, and give each of its (variant, case) without a
+ * row a recorded failure — so no run is left running for ever and the checker's invariants hold.
+ * Conditional on the status, so a run that finishes meanwhile is left alone. Returns the failed ids.
+ */
+export async function reapStalledRuns(db: Db, stallMs: number, runId?: string): Promise<string[]> {
+  const secs = Math.max(0, stallMs) / 1000;
+  const reason = `no progress for ${formatSeconds(secs)}: the workers stopped (crashed, hung on a case, or none is running)`;
+  const failed = await query<{ id: string; pairs: number; stored: number }>(
+    db,
+    sql`
+      update runs set status = 'failed', error = ${reason}, finished_at = now()
+      where status in ('queued', 'running')
+        and coalesce(progress_at, created_at) < now() - make_interval(secs => ${secs}::float8)
+        ${runId === undefined ? sql`` : sql`and id = ${runId}`}
+      returning id, pairs, (select count(*)::int from run_outcomes o where o.run_id = runs.id) as stored`,
+  );
+  for (const r of failed) {
+    // Chunks that never finished are failed chunks: that is why their pairs have no outcome.
+    await db.execute(sql`
+      insert into run_chunks (run_id, chunk, status, error)
+      select distinct ${r.id}, c.chunk, 'failed', ${reason} from run_cases c where c.run_id = ${r.id}
+      on conflict do nothing`);
+    await recordMissingFailures(db, r.id, `run failed: ${reason} after ${r.stored} of ${r.pairs} pairs`);
+  }
+  return failed.map((r) => r.id);
+}
+
+function formatSeconds(secs: number): string {
+  return secs >= 120 ? `${Math.round(secs / 60)} min` : `${Number(secs.toFixed(1))} s`;
+}
+
 /** Planning is done: record the counts and move a queued run to running (never back from finished). */
 export async function markPlanned(db: Db, runId: string, plan: { pairs: number; chunks: number; notes: string[] }): Promise<void> {
   await db
