@@ -23,7 +23,7 @@ export interface TrafficCheck {
 type Rows = Pick<Store, 'rows' | 'kind'> & { db: Db };
 
 /** Count a table twice inside one transaction: once forced to a sequential scan, once forced to its index. */
-async function scanCounts(store: Rows, table: string, indexed: string): Promise<{ seq: number; index: number }> {
+export async function scanCounts(store: Rows, table: string, indexed: string): Promise<{ seq: number; index: number }> {
   return store.db.transaction(async (tx) => {
     const one = async (q: string) => {
       const r = (await tx.execute(sql.raw(q))) as unknown;
