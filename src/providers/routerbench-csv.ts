@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { InputError, type Issue } from '../domain/errors.js';
-import type { RecordedOutcomeLine } from '../domain/outcome.js';
 import { decodeListTextChecked } from './python-literal.js';
 import type { RecordedItem } from './recorded-item.js';
 
