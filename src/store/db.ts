@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import { sql, type SQL } from 'drizzle-orm';
+import type { Sql } from 'postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema/index.js';
 
@@ -13,6 +14,11 @@ export interface Store {
   /** Rows of a raw statement, the same shape on both drivers. */
   rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
   close(): Promise<void>;
+  /**
+   * Postgres only: a connection of its own, outside the pool, for session-level advisory locks held
+   * for a long operation (an import); closing it (or the process dying) releases them.
+   */
+  session?: () => Promise<{ sql: Sql; close(): Promise<void> }>;
   /** PGlite only: the data directory as a tarball (test templates). */
   dumpDataDir?: () => Promise<Blob | File>;
 }
@@ -86,6 +92,10 @@ async function openPostgres(url: string, max: number): Promise<Store> {
     db,
     kind: 'postgres',
     rows: async <T>(query: SQL) => [...((await db.execute(query)) as unknown as T[])],
+    session: async () => {
+      const one = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+      return { sql: one, close: () => one.end({ timeout: 5 }) };
+    },
     close: () => client.end({ timeout: 5 }),
   };
 }
