@@ -16,6 +16,7 @@ import { chatLine, storedId, writeLines } from '../traffic-lines.js';
  * dead process is taken over; two imports started together both land, and the checker finds every
  * line stored once with table and index agreeing.
  */
+/** Child processes open PGlite several times: minutes on a loaded machine, hence 300 s per test. */
 const cleanups = cleanupList();
 afterEach(() => cleanups.run());
 
@@ -54,7 +55,7 @@ it('a second process stops with an error naming the holder; a dead holder’s lo
   const after = await runCli(['traffic', 'imports', '--json'], env(0), { timeoutMs: 60_000 });
   expect({ code: after.code, err: after.stderr }).toEqual({ code: 0, err: '' });
   expect(JSON.parse(after.stdout)).toEqual([]);
-});
+}, 300_000);
 
 it('a waiting process is told who holds the store, and goes on once it is released', async () => {
   const { dataDir } = setup();
@@ -74,7 +75,7 @@ it('a waiting process is told who holds the store, and goes on once it is releas
   const held = await lockStore(`${dataDir}-2`);
   cleanups.add(() => held.release());
   await expect(lockStore(`${dataDir}-2`)).rejects.toBeInstanceOf(StoreBusyError);
-});
+}, 300_000);
 
 it('two imports started together both land; every line is stored once and table and index agree', async () => {
   const { dir, dataDir, env } = setup();
@@ -90,4 +91,4 @@ it('two imports started together both land; every line is stored once and table 
   cleanups.add(() => store.close());
   const ids = [...Array.from({ length: 300 }, (_, i) => `a-${i}`), ...Array.from({ length: 200 }, (_, i) => `b-${i + 100}`)].map(storedId);
   await assertTrafficSound(store, { expectedIds: ids });
-});
+}, 300_000);
