@@ -167,7 +167,9 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
         if (pool && opts.workers !== undefined) await pool.started();
         return await run<CopyRows>(store.db, importId, copyTrafficWriter(store.db, importId), pool);
       } catch (e) {
-        await abandonImport(store.db, importId, e instanceof TooManyBadLines ? 'abandoned' : 'failed', e instanceof TooManyBadLines ? e.message : errorReason(e));
+        // Should undoing fail too (the database gone), the import stays `running` with its lock
+        // released: the next import cleans it up. The user sees the first error either way.
+        await abandonImport(store.db, importId, e instanceof TooManyBadLines ? 'abandoned' : 'failed', e instanceof TooManyBadLines ? e.message : errorReason(e)).catch(() => {});
         throw e;
       } finally {
         await pool?.close();
