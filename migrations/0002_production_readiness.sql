@@ -1,3 +1,9 @@
+CREATE TABLE "traffic_claims" (
+	"import_id" integer NOT NULL,
+	"traffic_id" text COLLATE "C" NOT NULL,
+	CONSTRAINT "traffic_claims_traffic_id_import_id_pk" PRIMARY KEY("traffic_id","import_id")
+);
+--> statement-breakpoint
 CREATE TABLE "gateway_keys" (
 	"id" serial PRIMARY KEY NOT NULL,
 	"name" text NOT NULL,
@@ -60,6 +66,10 @@ ALTER TABLE "models" ADD COLUMN "provider_options" jsonb;--> statement-breakpoin
 ALTER TABLE "models" ADD COLUMN "cached_input_price_per_m" double precision;--> statement-breakpoint
 ALTER TABLE "models" ADD COLUMN "rate_limit_tpm" integer;--> statement-breakpoint
 ALTER TABLE "models" ADD COLUMN "cache_ttl_s" integer;--> statement-breakpoint
+ALTER TABLE "traffic_imports" ADD COLUMN "state" text DEFAULT 'completed' NOT NULL;--> statement-breakpoint
+ALTER TABLE "traffic_imports" ADD COLUMN "error" text;--> statement-breakpoint
+ALTER TABLE "traffic_imports" ADD COLUMN "pid" integer;--> statement-breakpoint
+ALTER TABLE "traffic_imports" ADD COLUMN "finished_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "response_cache" ADD COLUMN "fingerprint" text;--> statement-breakpoint
 ALTER TABLE "response_cache" ADD COLUMN "run_id" text;--> statement-breakpoint
 ALTER TABLE "run_cases" ADD COLUMN "input" jsonb;--> statement-breakpoint
@@ -67,6 +77,7 @@ ALTER TABLE "runs" ADD COLUMN "judge_cost_usd" double precision DEFAULT 0 NOT NU
 ALTER TABLE "runs" ADD COLUMN "cache_mode" text DEFAULT 'use' NOT NULL;--> statement-breakpoint
 ALTER TABLE "runs" ADD COLUMN "refresh_rate" double precision DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "runs" ADD COLUMN "nightly" jsonb;--> statement-breakpoint
+ALTER TABLE "runs" ADD COLUMN "progress_at" timestamp with time zone DEFAULT now();--> statement-breakpoint
 ALTER TABLE "proposals" ADD COLUMN "details" jsonb;--> statement-breakpoint
 ALTER TABLE "run_aggregates" ADD CONSTRAINT "run_aggregates_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_steps" ADD CONSTRAINT "run_steps_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

@@ -7,6 +7,8 @@ import { createChatClient } from '../providers/index.js';
 import { queueConfigFromEnv, type QueueConfig } from '../queue/connection.js';
 import { startWorker } from '../queue/bullmq-runner.js';
 import { openStore, storeOptionsFromEnv } from '../store/db.js';
+import { reapStalledRuns } from '../store/repos/run-repo.js';
+import { DEFAULT_STALL_MS } from '../jobs/wait-for-run.js';
 
 export interface RunningWorker {
   close(): Promise<void>;
@@ -54,11 +56,23 @@ export async function startRoutelabWorker(options: WorkerStartOptions): Promise<
   worker.on('completed', (job) => log(`done ${job.name} ${job.id}`));
   worker.on('failed', (job, e) => log(`failed ${job?.name ?? '?'} ${job?.id ?? '?'} (attempt ${job?.attemptsMade ?? '?'}): ${e.message}`));
   await worker.waitUntilReady();
+  // The stall detector also runs here: when the producer that waits on a run is gone (--detach, a
+  // killed terminal), any live worker fails a run nobody has made progress on.
+  const stallSecs = Number(options.env.ROUTELAB_STALL_SECONDS);
+  const stallMs = Number.isFinite(stallSecs) && stallSecs > 0 ? stallSecs * 1000 : DEFAULT_STALL_MS;
+  const reaper = setInterval(() => {
+    reapStalledRuns(store.db, stallMs).then(
+      (ids) => ids.forEach((id) => log(`run ${id} failed: no progress for ${stallMs / 1000} s`)),
+      (e: unknown) => log(`stall check: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  }, Math.min(60_000, Math.max(250, stallMs / 4)));
+  reaper.unref();
   log(`worker ready on queue ${queue.queueName} (concurrency ${options.concurrency ?? 2})`);
   let closing: Promise<void> | undefined;
   return {
     close: () =>
       (closing ??= (async () => {
+        clearInterval(reaper);
         await worker.close();
         await chat.close();
         rateRedis.disconnect();

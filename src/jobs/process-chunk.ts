@@ -29,6 +29,7 @@ import {
   settleJudgeCall,
   settleReserved,
   storedPairs,
+  touchRunProgress,
   type PlannedCase,
   type RunRow,
 } from '../store/repos/run-repo.js';
@@ -56,6 +57,8 @@ export interface ChunkDeps {
   inflight?: Map<string, Promise<Fetched | null>>;
   /** When cache entries are written and judged expired (default: the system clock). */
   clock?: Clock;
+  /** Deadline for scoring one (case, model), judge calls included (default SCORE_DEADLINE_MS). */
+  scoreDeadlineMs?: number;
 }
 
 /** What one fetch of a (model, input) found: an answer from the response cache or a provider call. */
@@ -64,8 +67,26 @@ export interface Fetched {
   source: 'cache' | 'call' | 'refresh';
 }
 
+/**
+ * A case whose scoring has not finished by then is stored unscored with the reason, so one case
+ * cannot hold its chunk (and the run) for ever. It bounds waiting (a judge call that never returns);
+ * CPU-bound scorers are bounded by their own input limits, since nothing can interrupt them here.
+ */
+export const SCORE_DEADLINE_MS = 120_000;
+
+/** `p`, or a rejection naming `what` once `ms` have passed; the timer never outlives the race. */
+function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 /** Outcomes are written in small batches: a crash loses at most this many fetched pairs. */
 const FLUSH_EVERY = 16;
+/** At least this often, a chunk that is getting answers says so (the stall detector reads it). */
+const PROGRESS_EVERY_MS = 10_000;
 
 interface CaseInput {
   messages: Array<{ role: string; content: string }>;
@@ -113,6 +134,7 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
   const toCache: Array<{ key: string; model: string; result: CallResult; replace: boolean }> = [];
   const now = () => deps.clock?.now() ?? Date.now();
   let reservedDelta = 0;
+  let touched = Date.now();
   let fetched = 0;
   let skipped = 0;
   const flush = async () => {
@@ -120,6 +142,8 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
     const rows = buffer.splice(0);
     const cache = toCache.splice(0);
     await insertOutcomes(db, runId, rows);
+    await touchRunProgress(db, runId);
+    touched = Date.now();
     // After the outcome row: a crash in between re-calls (counted as a duplicate) rather than
     // silently turning this run's own call into a cache hit on redelivery.
     for (const e of cache) await putCached(db, e.key, e.model, e.result, new Date(now()), e.replace, runId);
@@ -150,7 +174,8 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
     const tokens = c.input_tokens + (typeof input.params.max_tokens === 'number' ? input.params.max_tokens : 0);
     const result = await limiter.run(model, entry.concurrency, async () => {
       await deps.rate?.acquire(model, { rpm: entry.rate_limit_rpm, tpm: entry.rate_limit_tpm ?? null }, tokens);
-      return deps.chat.complete(entry, request);
+      // A client that throws (a bug, a reply it cannot read) fails only this pair, as a recorded failure.
+      return deps.chat.complete(entry, request).catch((e: unknown) => unreadReply(e));
     });
     reservedDelta += (result.cost_usd ?? 0) - estimate;
     // Errors are cached like answers: a re-run of the same cases then sees the same error rate
@@ -186,9 +211,11 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
       return;
     }
     const source: Outcome['source'] = first ? got.source : 'cache';
-    buffer.push(await toOutcome(c.case_id, model, got.result, source, input.gcase, judge));
+    const scored = withDeadline(toOutcome(c.case_id, model, got.result, source, input.gcase, judge), deps.scoreDeadlineMs ?? SCORE_DEADLINE_MS, 'scoring');
+    buffer.push(await scored.catch((e: unknown) => unscored(c.case_id, model, got.result, source, e)));
     fetched++;
-    if (buffer.length >= FLUSH_EVERY) await flush();
+    // Slow models fill a flush slowly: the run still shows progress every PROGRESS_EVERY_MS.
+    if (buffer.length >= FLUSH_EVERY || Date.now() - touched >= PROGRESS_EVERY_MS) await flush();
   };
 
   try {
@@ -199,6 +226,7 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
     await settleReserved(db, runId, reservedDelta);
   }
   await markChunk(db, runId, chunk, 'done');
+  await touchRunProgress(db, runId);
   return { fetched, skipped };
 }
 
@@ -216,6 +244,43 @@ async function toOutcome(caseId: string, model: string, r: CallResult, source: O
     score: s ? Math.min(1, Math.max(0, s.score)) : null,
     pass: s ? s.pass : false,
     reason: s ? s.reason : (r.error ? `${r.error.kind}: ${r.error.message}` : `status ${r.status}`),
+    cost_usd: r.cost_usd,
+    latency_ms: r.latency_ms,
+    input_tokens: r.input_tokens,
+    output_tokens: r.output_tokens,
+    source,
+  };
+}
+
+/**
+ * The client threw instead of returning a result (it should not): the pair becomes a recorded failure
+ * with the reason, rather than failing the chunk and every other pair in it.
+ */
+function unreadReply(e: unknown): CallResult {
+  return {
+    status: 502,
+    output: null,
+    answered_by: null,
+    latency_ms: 0,
+    input_tokens: null,
+    output_tokens: null,
+    cost_usd: null,
+    error: { kind: 'bad_response', message: `the reply could not be read: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300) },
+    simulated: false,
+  };
+}
+
+/** Scoring threw (it should not): the answer is kept, unscored, with the reason. */
+function unscored(caseId: string, model: string, r: CallResult, source: Outcome['source'], e: unknown): Outcome {
+  return {
+    case_id: caseId,
+    model,
+    answered_by: r.answered_by,
+    status: r.status,
+    output: r.output,
+    score: null,
+    pass: false,
+    reason: `scoring failed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300),
     cost_usd: r.cost_usd,
     latency_ms: r.latency_ms,
     input_tokens: r.input_tokens,

@@ -3,6 +3,7 @@ import { AggregatePayload, ChunkPayload, NightlyPayload } from '../queue/payload
 import type { Processors } from '../queue/processor-port.js';
 import type { Db } from '../store/db.js';
 import { isConnectionLoss } from '../store/connection-loss.js';
+import { readableError } from '../store/error-reason.js';
 import { getRun, markChunk, recordMissingFailures, setRunStatus } from '../store/repos/run-repo.js';
 import { finishNightly } from '../app/nightly-steps.js';
 import { defaultReportDir } from '../report/write-report.js';
@@ -21,7 +22,11 @@ export function createProcessors(db: Db, deps: Omit<ChunkDeps, 'goldenCache' | '
   return {
     chunk: async (payload) => {
       const p = ChunkPayload.parse(payload);
-      await processChunk(db, chunkDeps, p.run_id, p.chunk);
+      // A failed statement is reported (and stored, should the chunk fail for good) by its cause,
+      // not as drizzle's "Failed query: <SQL>" cut at 500 characters.
+      await processChunk(db, chunkDeps, p.run_id, p.chunk).catch((e: unknown) => {
+        throw readableError(e);
+      });
     },
     chunkFailed: async (payload, reason) => {
       const p = ChunkPayload.parse(payload);
@@ -29,7 +34,9 @@ export function createProcessors(db: Db, deps: Omit<ChunkDeps, 'goldenCache' | '
     },
     aggregate: async (payload) => {
       const runId = AggregatePayload.parse(payload).run_id;
-      await aggregateRun(db, runId);
+      await aggregateRun(db, runId).catch((e: unknown) => {
+        throw readableError(e);
+      });
       // A scheduled nightly finishes its loop here, on whichever worker aggregated it.
       const run = await getRun(db, runId);
       if (run?.scheduleSlot) await finishNightly(db, runId, { clock: deps.clock, env: deps.env ?? {}, ...(deps.reportRoot ? { reportDir: defaultReportDir(runId, deps.reportRoot) } : {}) });

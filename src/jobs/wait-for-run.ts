@@ -1,15 +1,21 @@
 import { isConnectionLoss } from '../store/connection-loss.js';
 import type { Db } from '../store/db.js';
-import { runProgress, type RunProgress } from '../store/repos/run-repo.js';
+import { reapStalledRuns, runProgress, type RunProgress } from '../store/repos/run-repo.js';
 
 const FINISHED = new Set(['completed', 'failed', 'capped']);
 /** How long a waiting process rides out a lost database connection before failing. */
 const CONNECTION_GRACE_MS = 60_000;
+/** Default stall limit: no outcome stored and no chunk finished for this long fails the run. */
+export const DEFAULT_STALL_MS = 15 * 60_000;
 /**
  * Wait until a run (processed anywhere: this process or workers elsewhere) has finished, by polling
  * its row — the only place every runner reports to. `onProgress` sees each change.
  */
-export async function waitForRun(db: Db, runId: string, options: { pollMs?: number; timeoutMs?: number; onProgress?: (p: RunProgress) => void } = {}): Promise<RunProgress> {
+export async function waitForRun(
+  db: Db,
+  runId: string,
+  options: { pollMs?: number; timeoutMs?: number; onProgress?: (p: RunProgress) => void; /** Fail the run after this long without progress (default DEFAULT_STALL_MS). */ stallMs?: number } = {},
+): Promise<RunProgress> {
   const poll = options.pollMs ?? 250;
   const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Number.POSITIVE_INFINITY;
   let last = '';
@@ -33,6 +39,8 @@ export async function waitForRun(db: Db, runId: string, options: { pollMs?: numb
     if (key !== last) options.onProgress?.(p);
     last = key;
     if (FINISHED.has(p.status)) return p;
+    // Workers that stopped (killed, hung on one case, none started) would leave it running for ever.
+    if ((await reapStalledRuns(db, options.stallMs ?? DEFAULT_STALL_MS, runId)).length > 0) continue;
     if (Date.now() > deadline) throw new Error(`run ${runId} did not finish within ${options.timeoutMs} ms (status ${p.status})`);
     await new Promise((r) => setTimeout(r, poll));
   }

@@ -17,8 +17,11 @@ export { failure, kindOf, type Classified, type HttpReply } from './classified.j
  */
 export function classifyWire(adapter: ProviderAdapter, reply: HttpReply, price: ModelPrice, nowMs: number): Classified {
   if (reply.status >= 200 && reply.status < 300 && isEventStream(reply.headers['content-type'], reply.body)) return classifyStream(adapter, reply, price, nowMs);
-  const json = tryJson(reply.body);
+  const tooDeep = nestedDeeperThan(reply.body, MAX_JSON_DEPTH);
+  const json = tooDeep ? undefined : tryJson(reply.body);
   if (reply.status >= 200 && reply.status < 300) {
+    if (tooDeep) return failure(502, 'bad_response', `the endpoint answered ${reply.status} with JSON nested more than ${MAX_JSON_DEPTH} levels deep (not read)`);
+    if (tooDeep) return failure(502, 'bad_response', `the endpoint answered ${reply.status} with JSON nested more than ${MAX_JSON_DEPTH} levels deep (not read)`);
     if (json === undefined) return failure(502, 'bad_response', `the endpoint answered ${reply.status} with a body that is not JSON: "${excerpt(reply.body, 60)}"`);
     if (!isObject(json)) return failure(502, 'bad_response', 'the endpoint answered with JSON that is not an object');
     const e = adapter.errorIn(json, reply.status);
@@ -30,6 +33,7 @@ export function classifyWire(adapter: ProviderAdapter, reply: HttpReply, price: 
   if (reply.status >= 300 && reply.status < 400) return failure(502, 'bad_response', `the endpoint redirected (${reply.status}); give the final base_url in the catalog`);
   // Anthropic's 529 "overloaded" is a 503 to a policy: same meaning, and the code policies list.
   const status = reply.status === 529 ? 503 : reply.status;
+  if (tooDeep) return failure(status, kindOf(status), `HTTP ${reply.status}: an error body nested more than ${MAX_JSON_DEPTH} levels deep (not read)`, retryAfter(reply, nowMs, status));
   const e = isObject(json) ? adapter.errorIn(json, status) : undefined;
   const message = e ? e.message : isObject(json) && typeof json.message === 'string' ? excerpt(json.message, 160) : `"${excerpt(reply.body, 80)}"`;
   const shown = status === reply.status ? `HTTP ${status}` : `HTTP ${reply.status} (overloaded)`;
@@ -52,9 +56,9 @@ function answered(r: ChatReply, price: ModelPrice): Classified {
     // A tool-calling answer reads the same whichever provider gave it: the OpenAI tool_calls JSON.
     output: toolsOnly ? JSON.stringify(r.tool_calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }))) : r.text,
     answered_by: r.answered_by,
-    input_tokens: r.usage.input_tokens,
-    output_tokens: r.usage.output_tokens,
-    cost_usd: costOf(r.usage, price),
+    input_tokens: tokenCount(r.usage.input_tokens),
+    output_tokens: tokenCount(r.usage.output_tokens),
+    cost_usd: tokenCount(r.usage.input_tokens) === null || tokenCount(r.usage.output_tokens) === null ? null : costOf(r.usage, price),
     ...(r.usage.cached_input_tokens !== null ? { cached_input_tokens: r.usage.cached_input_tokens } : {}),
     ...(r.usage.reasoning_tokens !== null ? { reasoning_tokens: r.usage.reasoning_tokens } : {}),
     ...(r.fingerprint !== undefined ? { fingerprint: r.fingerprint } : {}),
@@ -73,4 +77,36 @@ function retryAfter(reply: HttpReply, nowMs: number, status: number): number | u
 
 function bodyWait(status: number, ms: number | undefined): number | undefined {
   return status === 429 || status === 503 ? ms : undefined;
+}
+
+/**
+ * A token count as stored (an int4 column): a whole number from 0 to 2^31 - 1, else unknown. A reply
+ * claiming 1e300 tokens keeps its answer; its count (and so its cost) is not believed.
+ */
+function tokenCount(v: unknown): number | null {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 2_147_483_647 ? v : null;
+}
+
+/**
+ * Replies nested deeper than this are not parsed: JSON.parse copes, but everything that walks the
+ * value afterwards (JSON.stringify of an error object, the scorers) recurses and overflows the stack
+ * at a few thousand levels. No real reply comes near it.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/** Whether brackets outside strings nest deeper than `max`: one linear pass, no parse. */
+export function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
 }

@@ -37,6 +37,27 @@ export function decodeListText(text: string): string {
   return list === null ? text : list.join('\n\n');
 }
 
+/** A literal whose text cannot become a stored string: an escape past U+10FFFF. */
+class UnreadableLiteral extends Error {}
+
+/**
+ * decodeListText, or why the cell cannot be stored: an escape past U+10FFFF, a NUL, or a lone
+ * surrogate (escaped or raw). The caller quarantines that row, not the file.
+ */
+export function decodeListTextChecked(text: string): { value: string } | { error: string } {
+  let value: string;
+  try {
+    value = decodeListText(text);
+  } catch (e) {
+    if (e instanceof UnreadableLiteral) return { error: e.message };
+    throw e;
+  }
+  if (value.includes('\0')) return { error: 'holds a NUL character' };
+  const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(value);
+  if (lone) return { error: `holds a lone surrogate U+${(lone[0].codePointAt(0) as number).toString(16).toUpperCase()}` };
+  return { value };
+}
+
 const SIMPLE: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0' };
 
 function readString(s: string, start: number): { value: string; end: number } | null {
@@ -80,7 +101,9 @@ function readString(s: string, start: number): { value: string; end: number } | 
     if (hex > 0) {
       const digits = s.slice(i + 2, i + 2 + hex);
       if (!new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(digits)) return null;
-      value += String.fromCodePoint(parseInt(digits, 16));
+      const code = parseInt(digits, 16);
+      if (code > 0x10ffff) throw new UnreadableLiteral(`has the escape \\${next}${digits}, past U+10FFFF`);
+      value += String.fromCodePoint(code);
       i += 2 + hex;
       continue;
     }

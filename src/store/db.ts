@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import { sql, type SQL } from 'drizzle-orm';
+import type { Sql } from 'postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema/index.js';
+import { lockStore, type StoreLockOptions } from './store-lock.js';
 
 /** Both drivers give a drizzle PgDatabase over the same schema; repositories take this. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -13,6 +15,11 @@ export interface Store {
   /** Rows of a raw statement, the same shape on both drivers. */
   rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
   close(): Promise<void>;
+  /**
+   * Postgres only: a connection of its own, outside the pool, for session-level advisory locks held
+   * for a long operation (an import); closing it (or the process dying) releases them.
+   */
+  session?: () => Promise<{ sql: Sql; close(): Promise<void> }>;
   /** PGlite only: the data directory as a tarball (test templates). */
   dumpDataDir?: () => Promise<Blob | File>;
 }
@@ -30,6 +37,8 @@ export interface StoreOptions {
   pgliteTemplate?: Blob;
   /** Where the migrations are (default: the package's migrations/; upgrade tests pass an older set). */
   migrationsFolder?: string;
+  /** PGlite on disk: how to wait for another process holding the store (see store-lock.ts). */
+  lock?: StoreLockOptions;
 }
 
 const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -46,7 +55,7 @@ export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Store
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const store = options.url
     ? await openPostgres(options.url, options.max ?? 10)
-    : await openPglite(options.dataDir ?? DEFAULT_DATA_DIR, options.pgliteTemplate);
+    : await openPglite(options.dataDir ?? DEFAULT_DATA_DIR, options.pgliteTemplate, options.lock);
   if (options.migrate !== false) {
     try {
       await migrateStore(store, options);
@@ -58,13 +67,21 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   return store;
 }
 
-async function openPglite(dataDir: string, template?: Blob): Promise<Store> {
+async function openPglite(dataDir: string, template?: Blob, lockOptions?: StoreLockOptions): Promise<Store> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const memory = dataDir.startsWith('memory://');
   if (!memory) mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite({ ...(memory ? {} : { dataDir }), ...(template ? { loadDataDir: template } : {}) });
-  await client.waitReady;
+  // One process at a time on a data directory: a second one waits or stops, it never opens it.
+  const lock = memory ? null : await lockStore(dataDir, lockOptions);
+  let client;
+  try {
+    client = new PGlite({ ...(memory ? {} : { dataDir }), ...(template ? { loadDataDir: template } : {}) });
+    await client.waitReady;
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     db,
@@ -72,7 +89,11 @@ async function openPglite(dataDir: string, template?: Blob): Promise<Store> {
     dumpDataDir: () => client.dumpDataDir('none'),
     rows: async <T>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
     close: async () => {
-      if (!client.closed) await client.close();
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }
@@ -86,6 +107,10 @@ async function openPostgres(url: string, max: number): Promise<Store> {
     db,
     kind: 'postgres',
     rows: async <T>(query: SQL) => [...((await db.execute(query)) as unknown as T[])],
+    session: async () => {
+      const one = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+      return { sql: one, close: () => one.end({ timeout: 5 }) };
+    },
     close: () => client.end({ timeout: 5 }),
   };
 }

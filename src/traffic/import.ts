@@ -3,7 +3,19 @@ import { availableParallelism } from 'node:os';
 import { InputError } from '../domain/errors.js';
 import type { TrafficFormat } from '../domain/traffic-record.js';
 import type { Db, Store } from '../store/db.js';
-import { copyTrafficWriter, createImport, deleteImport, finishImport, insertQuarantine, jsonTrafficWriter, type TrafficWriter } from '../store/repos/traffic-repo.js';
+import { errorReason } from '../store/error-reason.js';
+import {
+  abandonImport,
+  beginImport,
+  beginLockedImport,
+  copyTrafficWriter,
+  finishImport,
+  insertQuarantine,
+  jsonTrafficWriter,
+  reapStaleImports,
+  releaseImportLock,
+  type TrafficWriter,
+} from '../store/repos/traffic-repo.js';
 import { QUARANTINE_LIST_LIMIT, type ImportSummary, type QuarantinedLine } from './import-summary.js';
 import { batchRole, detectFormat, type BatchRole } from './readers/detect.js';
 import { READERS, type ValueFormat } from './readers/by-format.js';
@@ -132,24 +144,39 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
       // One process, one connection: a transaction costs nothing and makes the import all-or-nothing.
       return await store.db.transaction(async (tx) => {
         const db = tx as unknown as Db;
-        const importId = await createImport(db, files, format);
+        const importId = await beginImport(db, files, format);
         return run(db, importId, jsonTrafficWriter(db, importId));
       });
     }
     // Postgres: batches are COPYed on two connections at once (the server parses JSON on the other
-    // core), so there is no single transaction; an abandoned import is deleted by its id instead.
-    const importId = await createImport(store.db, files, format);
-    const workers = format === 'openai-batch' ? 0 : (opts.workers ?? (totalBytes >= WORKERS_MIN_BYTES ? Math.min(MAX_WORKERS, availableParallelism() - 1) : 0));
-    const pool = workers > 0 ? new RowsPool(workers, { format: format as ValueFormat, redactPatterns: patterns, importId }) : null;
+    // core), so there is no single transaction. The import is a unit all the same: its rows are
+    // sampled only once it is completed, and an abandoned or failed one is undone (abandonImport)
+    // without touching a row another import inserted. One connection is kept for the import's life
+    // holding its advisory lock, so that an import whose process died is told apart and cleaned up
+    // by the next import.
+    if (!store.session) throw new Error('a Postgres store without session connections');
+    const session = await store.session();
+    const conn = session.sql;
     try {
-      // Asked for by number: the threads must start (and the import fails if they cannot).
-      if (pool && opts.workers !== undefined) await pool.started();
-      return await run<CopyRows>(store.db, importId, copyTrafficWriter(store.db, importId), pool);
-    } catch (e) {
-      await deleteImport(store.db, importId);
-      throw e;
+      await reapStaleImports(store.db, conn);
+      const importId = await beginLockedImport(conn, files, format);
+      const workers = format === 'openai-batch' ? 0 : (opts.workers ?? (totalBytes >= WORKERS_MIN_BYTES ? Math.min(MAX_WORKERS, availableParallelism() - 1) : 0));
+      const pool = workers > 0 ? new RowsPool(workers, { format: format as ValueFormat, redactPatterns: patterns, importId }) : null;
+      try {
+        // Asked for by number: the threads must start (and the import fails if they cannot).
+        if (pool && opts.workers !== undefined) await pool.started();
+        return await run<CopyRows>(store.db, importId, copyTrafficWriter(store.db, importId), pool);
+      } catch (e) {
+        // Should undoing fail too (the database gone), the import stays `running` with its lock
+        // released: the next import cleans it up. The user sees the first error either way.
+        await abandonImport(store.db, importId, e instanceof TooManyBadLines ? 'abandoned' : 'failed', e instanceof TooManyBadLines ? e.message : errorReason(e)).catch(() => {});
+        throw e;
+      } finally {
+        await pool?.close();
+        await releaseImportLock(conn, importId).catch(() => {});
+      }
     } finally {
-      await pool?.close();
+      await session.close();
     }
   } catch (e) {
     if (e instanceof TooManyBadLines) throw new InputError(e.message);

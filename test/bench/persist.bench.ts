@@ -2,6 +2,13 @@
  * Result rows persisted per second by the run repository (one json_to_recordset statement per
  * batch, ON CONFLICT DO NOTHING) against postgres.js COPY of the same rows into the same table.
  * Target: ≥ 0.5 × COPY.
+ *
+ * What moves the ratio (issue 17, 2026-12-06): the repository keeps two statements in flight (two
+ * server backends) against COPY's one, so the figure depends on a second core being free for the
+ * server. Measured the same day, load average 16-20 on 2 cores: two in flight 0.68-0.86 (this
+ * branch) and 0.81-0.97 (the commit before it; the result-row write path is unchanged since it was
+ * built), one statement at a time 0.58. The 0.40/0.46 seen earlier was not reproduced; nothing in
+ * the write path's history explains it, and the spread between runs of one commit is about 0.2.
  */
 import postgres from 'postgres';
 import type { VariantCaseResult } from '../../src/domain/run.js';

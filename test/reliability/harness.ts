@@ -95,6 +95,31 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, options: { cwd?: 
   });
 }
 
+export interface CliProcess {
+  pid: number;
+  out(): string;
+  err(): string;
+  /** Resolves with the exit code, or null when a signal ended it. */
+  exited: Promise<number | null>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/** The real binary as a child process the scenario can watch and kill mid-way (runCli waits for it). */
+export function watchCli(args: string[], env: NodeJS.ProcessEnv, options: { cwd?: string } = {}): CliProcess {
+  const child = spawnCli(args, { cwd: options.cwd ?? ROOT, env: { ...env, ROUTELAB_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stderr?.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  return {
+    pid: child.pid as number,
+    out: () => out,
+    err: () => err,
+    exited: new Promise((r) => child.on('exit', (code) => r(code))),
+    kill: (signal = 'SIGKILL') => void child.kill(signal),
+  };
+}
+
 /** A stack trace in output means an unhandled crash reached the user. */
 export const hasStackTrace = (text: string) => /^\s+at .+:\d+:\d+\)?$/m.test(text) || /Uncaught|FATAL ERROR|RangeError|Maximum call stack/.test(text);
 

@@ -172,7 +172,7 @@ async function runCommand(ctx: CliContext, flags: RunFlags): Promise<void> {
       return println(ctx, run_id);
     }
     note(ctx, `run ${run_id}: ${plan.pairs} pairs in ${plan.chunks.length} chunk jobs on ${queue.queueName}; waiting for workers (\`routelab worker\`)`);
-    await waitForRun(store.db, run_id, { onProgress: (p) => progress(p.chunksFinished, p.chunks, p.pairsStored, p.pairs) });
+    await waitForRun(store.db, run_id, { onProgress: (p) => progress(p.chunksFinished, p.chunks, p.pairsStored, p.pairs), ...stallOption(ctx.env) });
   } else {
     progress(0, plan.chunks.length, 0, plan.pairs);
     await processRunLocally(store.db, run_id, plan.chunks, { env: ctx.env, clock: ctx.clock, onChunk: (done, total) => progress(done, total) });
@@ -211,6 +211,15 @@ function printSteps(ctx: CliContext, steps: readonly RunStep[]): void {
   if (steps.length === 0) return;
   println(ctx);
   for (const s of steps) println(ctx, `${s.status === 'failed' ? '✗' : s.status === 'skipped' ? '-' : '✓'} ${s.step.padEnd(8)} ${sanitizeInline(s.detail ?? '').slice(0, 68)}`);
+}
+
+/** ROUTELAB_STALL_SECONDS: how long the workers may store nothing before the run is failed. */
+function stallOption(env: NodeJS.ProcessEnv): { stallMs?: number } {
+  const raw = env.ROUTELAB_STALL_SECONDS;
+  if (raw === undefined || raw === '') return {};
+  const secs = Number(raw);
+  if (!(Number.isFinite(secs) && secs > 0)) throw new InputError(`ROUTELAB_STALL_SECONDS: ${JSON.stringify(raw)} is not a positive number of seconds`);
+  return { stallMs: secs * 1000 };
 }
 
 function sourceOf(flags: RunFlags): { kind: 'sample' | 'golden' | 'outcomes'; name: string } {

@@ -5,6 +5,7 @@ import { sanitizeInline } from '../../domain/sanitize.js';
 import { TrafficFormat } from '../../domain/traffic-record.js';
 import { createSample, type SampleOptions, type SampleSummary } from '../../app/create-sample.js';
 import { listSamples } from '../../store/repos/sample-repo.js';
+import { listImports } from '../../store/repos/traffic-repo.js';
 import { importTraffic, type ImportProgress } from '../../traffic/import.js';
 import type { ImportSummary } from '../../traffic/import-summary.js';
 import { parseRedactConfig, REDACT_CONFIG_PATH } from '../../traffic/redact-config.js';
@@ -24,7 +25,7 @@ interface ImportFlags {
 
 type SampleFlags = SampleOptions & { json?: boolean };
 
-/** `routelab traffic import | sample | samples`. */
+/** `routelab traffic import | sample | samples | imports`. */
 export function registerTraffic(program: Command, ctx: CliContext): void {
   const traffic = program.command('traffic').description('Import production traffic (redacted) and draw samples to replay');
 
@@ -93,6 +94,39 @@ export function registerTraffic(program: Command, ctx: CliContext): void {
           table(
             ['sample', 'size', 'rate', 'seed', 'stratified by', 'created'],
             rows.map((r) => [sanitizeInline(r.name), r.size, rateText(r.rate), sanitizeInline(r.seed), String(r.method.stratify_by ?? '-'), r.createdAt.toISOString().slice(0, 16)]),
+          ),
+      });
+    });
+
+  traffic
+    .command('imports')
+    .description('List traffic imports with their state (running, completed, abandoned, failed)')
+    .option('--json', 'print JSON only')
+    .action(async (flags: { json?: boolean }) => {
+      const store = await ctx.store();
+      printList(ctx, await listImports(store.db, 100), {
+        json: flags.json,
+        asJson: (rows) =>
+          rows.map((r) => ({
+            id: r.id,
+            state: r.state,
+            file: r.file,
+            format: r.format,
+            imported: r.imported,
+            duplicates: r.duplicates,
+            quarantined: r.quarantined,
+            redacted: r.redacted,
+            not_replayable: r.notReplayable,
+            error: r.error,
+            pid: r.pid,
+            created_at: r.createdAt.toISOString(),
+            finished_at: r.finishedAt?.toISOString() ?? null,
+          })),
+        empty: 'no imports yet: routelab traffic import --file FILE',
+        table: (rows) =>
+          table(
+            ['id', 'state', 'imported', 'dups', 'bad', 'started', 'file'],
+            rows.map((r) => [r.id, r.state, r.imported, r.duplicates, r.quarantined, r.createdAt.toISOString().slice(0, 16), sanitizeInline(r.error ? `${r.file}: ${r.error}` : r.file)]),
           ),
       });
     });

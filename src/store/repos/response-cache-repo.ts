@@ -6,6 +6,7 @@ import { inputKey } from '../../domain/input-key.js';
 import type { Message } from '../../domain/traffic-record.js';
 import type { Db } from '../db.js';
 import { responseCache } from '../schema/outcomes.js';
+import { finiteOrNull, int4OrNull, storableText, storableTextOrNull } from '../storable.js';
 
 /**
  * Cache key of a provider call: what identifies the answer. The model's identity (catalog name and
@@ -62,15 +63,16 @@ export async function putCached(db: Db, key: string, model: string, result: Call
     key,
     model,
     runId,
-    fingerprint: result.fingerprint ?? null,
-    status: result.status,
-    output: result.output,
-    answeredBy: result.answered_by,
-    latencyMs: result.latency_ms,
-    inputTokens: result.input_tokens,
-    outputTokens: result.output_tokens,
-    costUsd: result.cost_usd,
-    error: result.error ?? null,
+    fingerprint: storableTextOrNull(result.fingerprint ?? null),
+    // Made storable like an outcome row: a reply's odd value must not fail the chunk's flush.
+    status: int4OrNull(result.status) ?? 0,
+    output: storableTextOrNull(result.output),
+    answeredBy: storableTextOrNull(result.answered_by),
+    latencyMs: finiteOrNull(result.latency_ms),
+    inputTokens: int4OrNull(result.input_tokens),
+    outputTokens: int4OrNull(result.output_tokens),
+    costUsd: finiteOrNull(result.cost_usd),
+    error: result.error ? { ...result.error, message: storableText(result.error.message) } : null,
     simulated: result.simulated,
     createdAt: at,
   };

@@ -3,6 +3,8 @@ import type { Outcome, OutcomeSource } from '../../domain/outcome.js';
 import type { PolicySpec } from '../../domain/policy-spec.js';
 import type { ModelCacheStats, RunCase, RunStatus, Split, VariantCaseResult } from '../../domain/run.js';
 import type { Db } from '../db.js';
+import { errorReason } from '../error-reason.js';
+import { finiteOrNull, int4OrNull, storableText, storableTextOrNull } from '../storable.js';
 import { policies } from '../schema/policy.js';
 import { runCases, runChunks, runOutcomes, runs, runVariants, variantResults } from '../schema/runs.js';
 
@@ -151,6 +153,44 @@ export async function setRunStatus(db: Db, runId: string, status: RunStatus, err
     .update(runs)
     .set({ status, ...(error !== undefined ? { error } : {}), ...(finished ? { finishedAt: new Date() } : {}) })
     .where(eq(runs.id, runId));
+}
+
+/** A worker stored something for the run: it is making progress (by the database's clock). */
+export async function touchRunProgress(db: Db, runId: string): Promise<void> {
+  await db.execute(sql`update runs set progress_at = now() where id = ${runId} and status in ('queued', 'running')`);
+}
+
+/**
+ * The stall detector: fail every queued or running run (or only `runId`) on which no worker has
+ * stored anything for `stallMs`, with the reason, and give each of its (variant, case) without a
+ * row a recorded failure — so no run is left running for ever and the checker's invariants hold.
+ * Conditional on the status, so a run that finishes meanwhile is left alone. Returns the failed ids.
+ */
+export async function reapStalledRuns(db: Db, stallMs: number, runId?: string): Promise<string[]> {
+  const secs = Math.max(0, stallMs) / 1000;
+  const reason = `no progress for ${formatSeconds(secs)}: the workers stopped (crashed, hung on a case, or none is running)`;
+  const failed = await query<{ id: string; pairs: number; stored: number }>(
+    db,
+    sql`
+      update runs set status = 'failed', error = ${reason}, finished_at = now()
+      where status in ('queued', 'running')
+        and coalesce(progress_at, created_at) < now() - make_interval(secs => ${secs}::float8)
+        ${runId === undefined ? sql`` : sql`and id = ${runId}`}
+      returning id, pairs, (select count(*)::int from run_outcomes o where o.run_id = runs.id) as stored`,
+  );
+  for (const r of failed) {
+    // Chunks that never finished are failed chunks: that is why their pairs have no outcome.
+    await db.execute(sql`
+      insert into run_chunks (run_id, chunk, status, error)
+      select distinct ${r.id}, c.chunk, 'failed', ${reason} from run_cases c where c.run_id = ${r.id}
+      on conflict do nothing`);
+    await recordMissingFailures(db, r.id, `run failed: ${reason} after ${r.stored} of ${r.pairs} pairs`);
+  }
+  return failed.map((r) => r.id);
+}
+
+function formatSeconds(secs: number): string {
+  return secs >= 120 ? `${Math.round(secs / 60)} min` : `${Number(secs.toFixed(1))} s`;
 }
 
 /** Planning is done: record the counts and move a queued run to running (never back from finished). */
@@ -321,19 +361,59 @@ const OUTCOME_COLUMNS = [
   ['source', 'text'],
 ] as const;
 
-/** Store fetched outcomes; a pair already stored (a redelivered chunk) keeps its first row. */
+/**
+ * Store fetched outcomes; a pair already stored (a redelivered chunk) keeps its first row. Every
+ * value is made storable first (int4 and double ranges, text without NUL); should a batch still be
+ * refused for its data, its rows go in one at a time and a row the store refuses becomes a recorded
+ * failure for that (case, model) naming the cause — one pair's data never fails the chunk.
+ */
 export async function insertOutcomes(db: Db, runId: string, outcomes: readonly Outcome[]): Promise<number> {
-  return insertJsonRows(
-    db,
-    'run_outcomes',
-    OUTCOME_COLUMNS,
-    outcomes.map((o) => ({
-      run_id: runId,
-      ...o,
-      input_tokens: o.input_tokens === null ? null : Math.round(o.input_tokens),
-      output_tokens: o.output_tokens === null ? null : Math.round(o.output_tokens),
-    })),
-  );
+  const rows = outcomes.map((o) => storableOutcome(runId, o));
+  try {
+    return await insertJsonRows(db, 'run_outcomes', OUTCOME_COLUMNS, rows);
+  } catch (e) {
+    if (!isDataError(e) || rows.length === 0) throw e;
+  }
+  let inserted = 0;
+  for (const row of rows) {
+    try {
+      inserted += await insertJsonRows(db, 'run_outcomes', OUTCOME_COLUMNS, [row]);
+    } catch (e) {
+      if (!isDataError(e)) throw e;
+      const failed = { ...row, answered_by: null, status: 502, output: null, score: null, pass: false, input_tokens: null, output_tokens: null };
+      inserted += await insertJsonRows(db, 'run_outcomes', OUTCOME_COLUMNS, [{ ...failed, reason: storableText(`the reply could not be stored: ${errorReason(e)}`.slice(0, 300)) }]);
+    }
+  }
+  return inserted;
+}
+
+function storableOutcome(runId: string, o: Outcome) {
+  const score = finiteOrNull(o.score);
+  return {
+    run_id: runId,
+    case_id: o.case_id,
+    model: o.model,
+    answered_by: storableTextOrNull(o.answered_by),
+    status: int4OrNull(o.status) ?? 0,
+    output: storableTextOrNull(o.output),
+    score: score === null ? null : Math.min(1, Math.max(0, score)),
+    pass: o.pass,
+    reason: storableTextOrNull(o.reason),
+    cost_usd: finiteOrNull(o.cost_usd),
+    latency_ms: finiteOrNull(o.latency_ms),
+    input_tokens: int4OrNull(o.input_tokens),
+    output_tokens: int4OrNull(o.output_tokens),
+    source: o.source,
+  };
+}
+
+/** SQLSTATE class 22 (data exception) or 54 (a value past a limit): the row's data, not the store, is at fault. */
+function isDataError(e: unknown): boolean {
+  for (let c: unknown = e, depth = 0; c && typeof c === 'object' && depth < 4; c = (c as { cause?: unknown }).cause, depth++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(22|54)[0-9A-Z]{3}$/.test(code)) return true;
+  }
+  return false;
 }
 
 function toOutcome(r: typeof runOutcomes.$inferSelect): Outcome {

@@ -37,7 +37,8 @@ function stratumExpr(field: string | undefined): SQL {
 }
 
 function windowWhere(opts: SampleWindow): SQL[] {
-  const where: SQL[] = [];
+  // Only what completed imports wrote: a running, abandoned or killed import's rows are not traffic yet.
+  const where: SQL[] = [sql`(${traffic.importId} is null or ${traffic.importId} in (select id from traffic_imports where state = 'completed'))`];
   if (opts.since) where.push(gte(traffic.ts, new Date(opts.since)));
   if (opts.until) where.push(lt(traffic.ts, new Date(opts.until)));
   return where;

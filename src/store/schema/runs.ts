@@ -55,6 +55,12 @@ export const runs = pgTable(
     /** Set on a nightly: what the steps after the run do (alerting, segments). Null for a manual run. */
     nightly: jsonb('nightly').$type<NightlyOptions>(),
     error: text('error'),
+    /**
+     * Last time a worker stored something for the run (outcomes, a finished chunk), by the database's
+     * clock, the one clock every worker shares. A running run whose progress_at is too old is failed
+     * with the reason by the stall detector (reapStalledRuns) instead of staying running for ever.
+     */
+    progressAt: timestamp('progress_at', { withTimezone: true }).defaultNow(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },

@@ -11,8 +11,32 @@ export const trafficImports = pgTable('traffic_imports', {
   quarantined: integer('quarantined').notNull().default(0),
   redacted: integer('redacted').notNull().default(0),
   notReplayable: integer('not_replayable').notNull().default(0),
+  /**
+   * running → completed, or abandoned (too many bad lines) / failed (an error, or its process gone).
+   * Only a completed import's rows are sampled. Existing imports were all completed.
+   */
+  state: text('state').notNull().default('completed'),
+  /** Why an import was abandoned or failed. */
+  error: text('error'),
+  /** The importing process (shown for a running import). */
+  pid: integer('pid'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
 });
+
+/**
+ * Records an import met as duplicates of rows that a still running import inserted. Should that
+ * import be abandoned or killed, it deletes only its rows nobody claimed; a claimed row passes to a
+ * claimer (and counts as imported there), so the other import never loses what it read.
+ */
+export const trafficClaims = pgTable(
+  'traffic_claims',
+  {
+    importId: integer('import_id').notNull(),
+    trafficId: customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' })('traffic_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.trafficId, t.importId] })],
+);
 
 /**
  * Record ids are hex hashes: byte order ("C") sorts them the same on every server, and compares
