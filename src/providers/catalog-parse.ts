@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CatalogEntry, ModelPrice } from '../domain/catalog-entry.js';
 import type { Issue } from '../domain/errors.js';
 import { err, ok, type Result } from '../domain/result.js';
-import { isSecretFieldName, looksLikeSecret, urlCarriesSecret } from './secret-detect.js';
+import { isSecretFieldName, looksLikeSecret, urlCarriesSecret } from '../redact/looks-like-secret.js';
 import { dottedPath, parseLocatedYaml, zodIssues, type LocatedYaml } from './yaml-document.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

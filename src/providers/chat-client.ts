@@ -4,7 +4,7 @@ import type { Message } from '../domain/traffic-record.js';
 import { classifyReply, failure, type Classified } from './classify-response.js';
 import { acquireFleet, type FleetLease } from './fleet-registry.js';
 import { createFetchTransport, createNodeTransport, TransportError } from './http-transport.js';
-import { redactSecrets } from './redact.js';
+import { redactSecrets } from '../redact/redact-text.js';
 
 export interface ChatRequest {
   messages: Array<Pick<Message, 'role' | 'content'>>;

@@ -1,6 +1,6 @@
 import type { CallErrorKind, CallResult } from '../domain/call-result.js';
 import type { ModelPrice } from '../domain/catalog-entry.js';
-import { excerpt } from './redact.js';
+import { excerpt } from './excerpt.js';
 import { parseRetryAfter } from './retry-after.js';
 
 export interface HttpReply {
