@@ -11,6 +11,7 @@ import { registerRun } from './commands/run.js';
 import { registerPropose } from './commands/propose.js';
 import { registerReview } from './commands/review.js';
 import { registerDemo } from './commands/demo.js';
+import { terminalText } from './output.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('routelab')
@@ -51,8 +52,8 @@ export async function main(argv: string[], ctx: CliContext = createContext()): P
       return error.exitCode === 0 ? 0 : 2;
     }
     const code = exitCodeFor(error);
-    ctx.stderr.write(`error: ${describe(error)}\n`);
-    if (code === 1 && ctx.env.ROUTELAB_DEBUG && error instanceof Error && error.stack) ctx.stderr.write(`${error.stack}\n`);
+    ctx.stderr.write(`error: ${terminalText(describe(error))}\n`);
+    if (code === 1 && ctx.env.ROUTELAB_DEBUG && error instanceof Error && error.stack) ctx.stderr.write(`${terminalText(error.stack)}\n`);
     return code;
   } finally {
     await ctx.close().catch(() => {});

@@ -5,10 +5,11 @@ import { classifyReply, failure, type Classified } from './classify-response.js'
 import { acquireFleet, type FleetLease } from './fleet-registry.js';
 import { createFetchTransport, createNodeTransport, TransportError } from './http-transport.js';
 import { redactSecrets } from '../redact/redact-text.js';
+import { replayParams } from '../replay/replay-params.js';
 
 export interface ChatRequest {
   messages: Array<Pick<Message, 'role' | 'content'>>;
-  /** temperature, max_tokens, … as the caller sent them; `model` and `stream` are ours. */
+  /** temperature, max_tokens, …: only replay-params.ts's allow-list is sent; `model` and `stream` are ours. */
   params: Record<string, unknown>;
   /** Per-call deadline in milliseconds (default 120 s): past it the call is a 408. */
   deadline_ms?: number;
@@ -72,7 +73,8 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'routelab' };
     if (key) headers.authorization = `Bearer ${key}`;
     if (simulated && req.attempt_id !== undefined) headers['x-routelab-attempt'] = req.attempt_id;
-    const body = JSON.stringify({ ...req.params, model: entry.name, messages: req.messages.map((m) => ({ role: m.role, content: m.content })), stream: false });
+    // Only model parameters from the allow-list reach an endpoint, whoever built the request.
+    const body = JSON.stringify({ ...replayParams(req.params), model: entry.name, messages: req.messages.map((m) => ({ role: m.role, content: m.content })), stream: false });
     const url = `${baseUrl.replace(/\/+$/, '')}/chat/completions`;
 
     const deadline = req.deadline_ms ?? DEFAULT_DEADLINE_MS;
@@ -89,10 +91,11 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       const reply = await transport.post(url, headers, body, controller.signal);
       const classified = classifyReply(reply, entry.price, now());
       if (classified.error) classified.error.message = redactSecrets(classified.error.message, [key]);
-      const reported = Number(reply.headers['x-routelab-latency-ms']);
-      const isSimulated = simulated || reply.headers['x-routelab-simulated'] === 'true';
-      // The simulated fleet reports latency instead of sleeping it; real endpoints are timed.
-      return done(classified, isSimulated && Number.isFinite(reported) ? reported : undefined, isSimulated);
+      // The simulated fleet reports latency instead of sleeping it; real endpoints are timed. Only
+      // the embedded fleet (a `simulated` catalog entry) is believed: a real endpoint sending the
+      // same headers must not pass its answers off as simulated or fake its latency.
+      const reported = simulated ? Number(reply.headers['x-routelab-latency-ms']) : NaN;
+      return done(classified, Number.isFinite(reported) ? reported : undefined, simulated);
     } catch (e) {
       if (!(e instanceof TransportError)) throw e;
       if (e.kind === 'aborted' && !timedOut) throw req.signal?.reason ?? e;

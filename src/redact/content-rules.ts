@@ -177,20 +177,30 @@ export const BUILT_IN_RULES: readonly RedactRule[] = [
     hint: hasAny(/gsk_|SG\.|shp[a-z]{2}_|lin_api_|ntn_|hv[sbr]\.|v[a-z]{2}_|dapi|dckr_|figd_|gl(?:c|sa)_|ops_|key-|:AA/),
   },
   // `api_key = …`, `"password": "…"`, `token: …`, `\"secret\": \"…\"`: the value after a credential
-  // name. Quoted values are taken whole (spaces and all); bare ones to the next separator.
+  // name. Quoted values are taken whole (spaces and all) and their quotes kept; bare ones run to the
+  // next separator.
   {
     kind: 'secret',
-    regex: new RegExp(
-      `(${CREDENTIAL_WORD}${Q}\\s{0,4}[:=]\\s{0,4})(?!\\[REDACTED:)(?:\\\\{0,2}"[^"\\n\\\\]{1,512}|\\\\{0,2}'[^'\\n\\\\]{1,512}|[^\\s"'\\\\,;}]{1,512})`,
-      'gi',
-    ),
+    regex: new RegExp(`(${CREDENTIAL_WORD}${Q}\\s{0,4}[:=]\\s{0,4}\\\\{0,2}")(?!\\[REDACTED:)[^"\\n\\\\]{1,512}`, 'gi'),
+    hint: hasAny(/key|secret|token|pass|pwd|cookie|credential|ssn|social/i),
+    keepPrefix: true,
+  },
+  {
+    kind: 'secret',
+    regex: new RegExp(`(${CREDENTIAL_WORD}${Q}\\s{0,4}[:=]\\s{0,4}\\\\{0,2}')(?!\\[REDACTED:)[^'\\n\\\\]{1,512}`, 'gi'),
+    hint: hasAny(/key|secret|token|pass|pwd|cookie|credential|ssn|social/i),
+    keepPrefix: true,
+  },
+  {
+    kind: 'secret',
+    regex: new RegExp(`(${CREDENTIAL_WORD}${Q}\\s{0,4}[:=]\\s{0,4})(?!\\[REDACTED:)[^\\s"'\\\\,;}]{1,512}`, 'gi'),
     hint: hasAny(/key|secret|token|pass|pwd|cookie|credential|ssn|social/i),
     keepPrefix: true,
   },
   {
     // Passphrases may hold spaces: an unquoted one runs to the end of its line.
     kind: 'secret',
-    regex: /(passphrase["']?\s{0,4}[:=]\s{0,4})(?!\[REDACTED:)[^\n]{1,512}/gi,
+    regex: /(passphrase["']?\s{0,4}[:=]\s{0,4})(?!["'\\]|\[REDACTED:)[^\n]{1,512}/gi,
     hint: hasAny(/passphrase/i),
     keepPrefix: true,
   },

@@ -5,6 +5,7 @@ import { inputKey } from '../../domain/input-key.js';
 import type { Message } from '../../domain/traffic-record.js';
 import type { Db } from '../db.js';
 import { responseCache } from '../schema/outcomes.js';
+import { redactString } from '../../redact/redact-text.js';
 
 /**
  * Cache key of a provider call: model + input key + the params in a stable order. Two requests that
@@ -31,7 +32,10 @@ export async function getCached(db: Db, key: string): Promise<CallResult | null>
   });
 }
 
-/** First writer wins: a concurrent or repeated put of the same key changes nothing. */
+/**
+ * First writer wins: a concurrent or repeated put of the same key changes nothing. The answer and
+ * any error text are redacted first: a model may echo a secret it was shown.
+ */
 export async function putCached(db: Db, key: string, result: CallResult): Promise<void> {
   await db
     .insert(responseCache)
@@ -39,13 +43,13 @@ export async function putCached(db: Db, key: string, result: CallResult): Promis
       key,
       model: result.answered_by,
       status: result.status,
-      output: result.output,
-      answeredBy: result.answered_by,
+      output: result.output === null ? null : redactString(result.output),
+      answeredBy: result.answered_by === null ? null : redactString(result.answered_by),
       latencyMs: result.latency_ms,
       inputTokens: result.input_tokens,
       outputTokens: result.output_tokens,
       costUsd: result.cost_usd,
-      error: result.error ?? null,
+      error: result.error ? { ...result.error, message: redactString(result.error.message) } : null,
       simulated: result.simulated,
     })
     .onConflictDoNothing({ target: responseCache.key });

@@ -5,6 +5,7 @@ import type { RunCase, RunStatus, Split, VariantCaseResult } from '../../domain/
 import type { Db } from '../db.js';
 import { policies } from '../schema/policy.js';
 import { runCases, runChunks, runOutcomes, runs, runVariants, variantResults } from '../schema/runs.js';
+import { redactString } from '../../redact/redact-text.js';
 
 export type RunRow = typeof runs.$inferSelect;
 export type NewRunRow = typeof runs.$inferInsert;
@@ -304,6 +305,10 @@ export async function insertOutcomes(db: Db, runId: string, outcomes: readonly O
     outcomes.map((o) => ({
       run_id: runId,
       ...o,
+      // Answers and reasons (judge output, error text) may echo a secret: redacted before storing.
+      answered_by: o.answered_by === null ? null : redactString(o.answered_by),
+      output: o.output === null ? null : redactString(o.output),
+      reason: o.reason === null ? null : redactString(o.reason),
       input_tokens: o.input_tokens === null ? null : Math.round(o.input_tokens),
       output_tokens: o.output_tokens === null ? null : Math.round(o.output_tokens),
     })),
