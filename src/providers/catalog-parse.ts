@@ -4,6 +4,7 @@ import { CatalogEntry, ModelPrice } from '../domain/catalog-entry.js';
 import type { Issue } from '../domain/errors.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { isSecretFieldName, looksLikeSecret, urlCarriesSecret } from '../redact/looks-like-secret.js';
+import { catalogSafetyProblems } from './catalog-safety.js';
 import { dottedPath, parseLocatedYaml, zodIssues, type LocatedYaml } from './yaml-document.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -22,6 +23,8 @@ const CatalogFileModel = z
     concurrency: z.number().int().positive().default(4),
     rate_limit_rpm: z.number().int().positive().optional(),
     simulated: z.strictObject({ fleet: z.string().min(1), answers: z.string().min(1) }).optional(),
+    allow_env: z.boolean().optional(),
+    allow_http: z.boolean().optional(),
   })
   .refine((m) => (m.base_url === undefined) !== (m.simulated === undefined), {
     message: 'give either base_url (a real endpoint) or simulated: {fleet, answers}, not both or neither',
@@ -57,6 +60,7 @@ export function parseCatalogText(text: string, file: string): Result<CatalogEntr
       return;
     }
     seen.set(m.data.name, i);
+    for (const p of catalogSafetyProblems(m.data)) issues.push(at(doc, ['models', i, p.field], p.message));
     entries.push({
       name: m.data.name,
       base_url: m.data.base_url ?? null,

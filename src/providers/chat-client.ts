@@ -1,6 +1,7 @@
 import type { CallResult } from '../domain/call-result.js';
 import type { CatalogEntry } from '../domain/catalog-entry.js';
 import type { Message } from '../domain/traffic-record.js';
+import { isRoutelabSetting } from './catalog-safety.js';
 import { classifyReply, failure, type Classified } from './classify-response.js';
 import { acquireFleet, type FleetLease } from './fleet-registry.js';
 import { createFetchTransport, createNodeTransport, TransportError } from './http-transport.js';
@@ -65,6 +66,10 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
 
     const baseUrl = entry.simulated ? await fleetBaseUrl(entry.simulated.fleet, entry.simulated.answers) : entry.base_url;
     if (!baseUrl) return done(failure(400, 'client', `model "${entry.name}" has neither base_url nor simulated in the catalog`));
+    // Checked when the catalog is read too; here again for entries stored before that check.
+    if (entry.api_key_env && isRoutelabSetting(entry.api_key_env)) {
+      return done(failure(400, 'client', `model "${entry.name}" names ${entry.api_key_env}, one of routelab's own settings, as its key: not sent`));
+    }
     const key = entry.api_key_env ? opts.env[entry.api_key_env] : undefined;
     if (entry.api_key_env && !key) {
       return done(failure(401, 'auth', `environment variable ${entry.api_key_env} is not set (the catalog names it as the key for ${entry.name})`));
