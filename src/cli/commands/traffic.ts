@@ -6,6 +6,7 @@ import { TrafficFormat } from '../../domain/traffic-record.js';
 import { createSample, listSamples, type SampleOptions, type SampleSummary } from '../../store/repos/sample-repo.js';
 import { importTraffic, type ImportProgress } from '../../traffic/import.js';
 import type { ImportSummary } from '../../traffic/import-summary.js';
+import { parseBefore, purgeTraffic, type PurgeSelector } from '../../traffic/purge.js';
 import { parseRedactConfig, REDACT_CONFIG_PATH } from '../../redact/redact-config.js';
 import type { UserPattern } from '../../redact/redact-text.js';
 import { collect, parseIntOption, parseNumberOption } from '../action.js';
@@ -94,6 +95,22 @@ export function registerTraffic(program: Command, ctx: CliContext): void {
             rows.map((r) => [sanitizeInline(r.name), r.size, rateText(r.rate), sanitizeInline(r.seed), String(r.method.stratify_by ?? '-'), r.createdAt.toISOString().slice(0, 16)]),
           ),
       });
+    });
+
+  traffic
+    .command('purge')
+    .description('Delete stored traffic and everything derived from it (sample items, cached answers, run cases)')
+    .option('--import <id>', 'the import to remove (see traffic imports)', parseIntOption('--import'))
+    .option('--before <time>', 'remove traffic recorded before this ISO-8601 time')
+    .option('--json', 'print JSON only')
+    .action(async (flags: { import?: number; before?: string; json?: boolean }) => {
+      if ((flags.import === undefined) === (flags.before === undefined)) throw new InputError('traffic purge: give exactly one of --import ID or --before T');
+      const selector: PurgeSelector = flags.import !== undefined ? { kind: 'import', importId: flags.import } : { kind: 'before', before: parseBefore(flags.before as string) };
+      const removed = await purgeTraffic(await ctx.store(), selector);
+      if (flags.json) return printJson(ctx, { removed });
+      println(ctx, `removed ${removed.traffic} traffic record(s), ${removed.sample_items} sample item(s), ${removed.cached_answers} cached answer(s)`);
+      println(ctx, `        ${removed.run_cases} run case(s), ${removed.run_outcomes} run outcome(s), ${removed.variant_results} variant result(s)`);
+      if (selector.kind === 'import') println(ctx, `        ${removed.quarantined_lines} quarantined line(s) and import ${selector.importId} itself`);
     });
 }
 
