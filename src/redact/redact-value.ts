@@ -107,6 +107,8 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return string(v);
     if (typeof v === 'number') {
+      // Counts, latencies and prices are below 1e9 (nine digits): no string is made for them.
+      if (v < 1e9 && v > -1e9) return v;
       const kind = Number.isInteger(v) ? sensitiveNumber(String(Math.abs(v))) : null;
       if (!kind) return v;
       tally(kind, 1);
