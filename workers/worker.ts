@@ -4,6 +4,7 @@
  * job in hand finishes; a job cut short by SIGKILL is redelivered and its writes are idempotent).
  */
 import { pathToFileURL } from 'node:url';
+import { terminalText } from '../src/cli/output.js';
 import { InputError } from '../src/domain/errors.js';
 import { createJudgeDeps } from '../src/jobs/judge-deps.js';
 import { createProcessors } from '../src/jobs/processors.js';
@@ -78,7 +79,8 @@ export async function runUntilSignalled(worker: RunningWorker, log: (line: strin
 async function main(): Promise<void> {
   const i = process.argv.indexOf('--concurrency');
   const concurrency = i >= 0 ? Number(process.argv[i + 1]) : undefined;
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  // Log lines may quote an endpoint's error or a job's failure: redacted and sanitised like the CLI's.
+  const log = (line: string) => process.stderr.write(`${terminalText(line)}\n`);
   const worker = await startRoutelabWorker({ env: process.env, ...(concurrency ? { concurrency } : {}), log });
   await runUntilSignalled(worker, log);
 }
@@ -87,7 +89,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   main().then(
     () => process.exit(0),
     (e: unknown) => {
-      process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(`error: ${terminalText(e instanceof Error ? e.message : String(e))}\n`);
       process.exit(e instanceof InputError ? 2 : 1);
     },
   );

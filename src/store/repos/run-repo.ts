@@ -150,7 +150,7 @@ export async function setRunStatus(db: Db, runId: string, status: RunStatus, err
   const finished = status === 'completed' || status === 'failed' || status === 'capped';
   await db
     .update(runs)
-    .set({ status, ...(error !== undefined ? { error } : {}), ...(finished ? { finishedAt: new Date() } : {}) })
+    .set({ status, ...(error !== undefined ? { error: redactString(error) } : {}), ...(finished ? { finishedAt: new Date() } : {}) })
     .where(eq(runs.id, runId));
 }
 
@@ -384,7 +384,7 @@ export async function outcomeCounts(db: Db, runId: string): Promise<OutcomeCount
 export async function markChunk(db: Db, runId: string, chunk: number, status: 'done' | 'failed', error?: string): Promise<void> {
   await db
     .insert(runChunks)
-    .values({ runId, chunk, status, error: error ?? null })
+    .values({ runId, chunk, status, error: error === undefined ? null : redactString(error) })
     .onConflictDoNothing();
 }
 
