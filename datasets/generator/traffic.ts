@@ -1,5 +1,5 @@
 import { inputKey, type Message, type Rng } from '../../src/domain/index.js';
-import { createRedactor } from '../../src/traffic/redact.js';
+import { createRedactor } from '../../src/redact/redact-text.js';
 import type { DemoCase, Intent } from './demo-case.js';
 import { CURRENT_MIX, FLEET } from './fleet.js';
 import { pick, token, weighted } from './pick.js';

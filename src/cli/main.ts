@@ -66,8 +66,10 @@ export async function main(argv: string[], ctx: CliContext = createContext()): P
       return error.exitCode === 0 ? 0 : 2;
     }
     const code = exitCodeFor(error);
-    ctx.stderr.write(`error: ${describe(error)}\n`);
-    if (code === 1 && ctx.env.ROUTELAB_DEBUG && error instanceof Error && error.stack) ctx.stderr.write(`${error.stack}\n`);
+    // Loaded on this path only: an error can carry untrusted text (redacted and made inert here).
+    const { terminalText } = await import('./output.js');
+    ctx.stderr.write(`error: ${terminalText(describe(error))}\n`);
+    if (code === 1 && ctx.env.ROUTELAB_DEBUG && error instanceof Error && error.stack) ctx.stderr.write(`${terminalText(error.stack)}\n`);
     return code;
   } finally {
     await ctx.close().catch(() => {});

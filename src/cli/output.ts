@@ -1,17 +1,28 @@
+import { sanitize } from '../domain/sanitize.js';
+import { redactString } from '../redact/redact-text.js';
+import { redactStrings } from '../redact/redact-value.js';
 import type { CliContext } from './context.js';
 
-/** `--json` prints machine-readable output on stdout and nothing else there. */
+/**
+ * Every line the CLI prints may quote untrusted text (a name, a reason, a model's answer, an error
+ * from an endpoint): redacted, then stripped of escape sequences and invisible characters.
+ */
+export function terminalText(text: string): string {
+  return sanitize(redactString(text));
+}
+
+/** `--json` prints machine-readable output on stdout and nothing else there; every string redacted. */
 export function printJson(ctx: CliContext, value: unknown): void {
-  ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  ctx.stdout.write(`${JSON.stringify(redactStrings(value), null, 2)}\n`);
 }
 
 export function println(ctx: CliContext, line = ''): void {
-  ctx.stdout.write(`${line}\n`);
+  ctx.stdout.write(`${terminalText(line)}\n`);
 }
 
 /** Human notes (progress, warnings) go to stderr so stdout stays clean for pipes and --json. */
 export function note(ctx: CliContext, line: string): void {
-  ctx.stderr.write(`${line}\n`);
+  ctx.stderr.write(`${terminalText(line)}\n`);
 }
 
 /** A plain table that fits 80 columns: the widest column is truncated first. */

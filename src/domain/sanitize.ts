@@ -7,9 +7,13 @@
  * What is removed: whole escape sequences (CSI, OSC, DCS, SOS, PM, APC and two-byte ESC sequences,
  * in their 7-bit and 8-bit forms; an unterminated string sequence runs to the end of the text, as a
  * terminal would swallow it), every other C0/C1 control and DEL except `\n` and `\t`, bidi
- * embeddings/overrides/isolates/marks and zero-width / invisible format characters. Pure and
- * idempotent: sanitize(sanitize(x)) === sanitize(x).
+ * embeddings/overrides/isolates/marks, zero-width / invisible format characters (all of Unicode's
+ * category Cf, the tag characters U+E0000–E007F included). Pure and idempotent:
+ * sanitize(sanitize(x)) === sanitize(x).
  */
+
+/** Unicode format characters (Cf): invisible, and able to make two different names look alike. */
+const FORMAT = /\p{Cf}/u;
 
 const ESC = 0x1b;
 const BEL = 0x07;
@@ -103,6 +107,7 @@ export function sanitize(text: string): string {
     }
     i++;
     if (isDroppedControl(c) || INVISIBLE.has(c)) continue;
+    if (c > 0x7f && (c >= 0xe0000 ? c <= 0xe0fff : FORMAT.test(String.fromCodePoint(c)))) continue;
     // Line and paragraph separators break some terminals' layout: show them as a plain newline.
     if (c === 0x2028 || c === 0x2029) {
       out += '\n';
@@ -118,4 +123,18 @@ export function sanitize(text: string): string {
 /** For one table cell or a one-line label: sanitized, with newlines and tabs shown as spaces. */
 export function sanitizeInline(text: string): string {
   return sanitize(text).replace(/[\n\t]+/g, ' ');
+}
+
+/**
+ * Text shown with every character that is not printable ASCII as `\u{…}`: how two names that look
+ * alike (`café` precomposed, `cafe` + U+0301, `cafe` + a tag character) are shown side by side so a
+ * reader can tell them apart.
+ */
+export function escapeVisible(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const c = ch.codePointAt(0) as number;
+    out += c >= 0x20 && c < 0x7f && ch !== '\\' ? ch : `\\u{${c.toString(16)}}`;
+  }
+  return out;
 }

@@ -6,7 +6,7 @@ import type { PolicySpec } from '../domain/policy-spec.js';
 import { createRng } from '../domain/rng.js';
 import { createChatClient, type ChatClient } from '../providers/index.js';
 import type { Store } from '../store/db.js';
-import type { UserPattern } from '../traffic/redact.js';
+import type { UserPattern } from '../redact/redact-text.js';
 import { createAccess } from './access.js';
 import { handleChat } from './handle-chat.js';
 import { createMetrics, type Metrics } from './metrics.js';

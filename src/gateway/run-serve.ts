@@ -4,8 +4,8 @@ import type { PolicySpec } from '../domain/policy-spec.js';
 import { parsePolicyTextOrThrow } from '../policy/index.js';
 import type { Store } from '../store/db.js';
 import { getActiveVersion } from '../store/repos/policy-repo.js';
-import { compileUserPatterns, type UserPattern } from '../traffic/redact.js';
-import { parseRedactConfig, REDACT_CONFIG_PATH } from '../traffic/redact-config.js';
+import { compileUserPatterns, type UserPattern } from '../redact/redact-text.js';
+import { parseRedactConfig, REDACT_CONFIG_PATH } from '../redact/redact-config.js';
 import { startGateway, type Gateway, type GatewayOptions } from './gateway.js';
 
 export interface ServeFlags {

@@ -3,7 +3,7 @@ import type { TrafficRecord } from '../domain/traffic-record.js';
 import type { Store } from '../store/db.js';
 import { createImport, finishImport, jsonTrafficWriter } from '../store/repos/traffic-repo.js';
 import type { NormalisedRecord } from '../traffic/readers/reader.js';
-import { createRedactor, type UserPattern } from '../traffic/redact.js';
+import { createRedactor, type UserPattern } from '../redact/redact-text.js';
 import { createScrubber } from '../traffic/scrub.js';
 
 /**

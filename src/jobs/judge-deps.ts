@@ -27,6 +27,7 @@ const JUDGE_PARAMS = { temperature: 0 };
  * The judge model is the assertion's own `model`, else ROUTELAB_JUDGE_MODEL; it must be in the catalog.
  * Bound to a run (`metered`), each call reserves its estimate under the run's cost cap first and
  * adds what it cost to the run's judge spend, so judging can never overspend the cap.
+ * Its replies are scored here and stored only as redacted reasons (run-repo).
  */
 export function createJudgeDeps(db: Db, chat: ChatClient, judgeModel: string | undefined): MeteredJudgeDeps {
   const cache = createJudgeCache(db);
@@ -39,9 +40,15 @@ export function createJudgeDeps(db: Db, chat: ChatClient, judgeModel: string | u
       if (meter && !(await meter.reserve(estimate))) return { status: JUDGE_CAPPED_STATUS, output: null };
       let cost = 0;
       try {
-        const r = await chat.complete(entry, { messages, params: JUDGE_PARAMS });
-        cost = r.cost_usd ?? 0;
-        return { status: r.status, output: r.output, cost_usd: r.cost_usd };
+        // JSON response format where the endpoint supports it; one that refuses the parameter (400)
+        // is asked again without it, and the verdict reader finds the judge's last JSON object.
+        let r = await chat.complete(entry, { messages, params: { ...JUDGE_PARAMS, response_format: { type: 'json_object' } } });
+        cost += r.cost_usd ?? 0;
+        if (r.status === 400) {
+          r = await chat.complete(entry, { messages, params: JUDGE_PARAMS });
+          cost += r.cost_usd ?? 0;
+        }
+        return { status: r.status, output: r.output, cost_usd: cost };
       } finally {
         await meter?.settle(estimate, cost);
       }

@@ -5,6 +5,7 @@ import type { Outcome } from '../domain/outcome.js';
 import { reachableModels } from '../policy/index.js';
 import type { ChatClient } from '../providers/index.js';
 import { estimateCallCostUsd } from '../replay/cost-estimate.js';
+import { replayParams } from '../replay/replay-params.js';
 import { unionModels } from '../replay/plan-pairs.js';
 import { scoreCase, type JudgeDeps } from '../scoring/index.js';
 import type { JudgeMeter } from './judge-deps.js';
@@ -308,7 +309,7 @@ async function caseInputs(db: Db, run: RunRow, cases: readonly PlannedCase[], de
     const t = traffic.get(c.case_id);
     if (!t) continue;
     const matched = c.golden_case_id !== null ? golden.get(c.golden_case_id) : undefined;
-    out.set(c.case_id, { messages: t.messages, params: t.params, gcase: matched ?? againstOriginal(c.case_id, t.messages, t.original) });
+    out.set(c.case_id, { messages: t.messages, params: replayParams(t.params), gcase: matched ?? againstOriginal(c.case_id, t.messages, t.original) });
   }
   return out;
 }

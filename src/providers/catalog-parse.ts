@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { CatalogEntry, ModelPrice, ProviderKind, ProviderOptions } from '../domain/catalog-entry.js';
 import type { Issue } from '../domain/errors.js';
 import { err, ok, type Result } from '../domain/result.js';
-import { isSecretFieldName, looksLikeSecret, urlCarriesSecret } from './secret-detect.js';
+import { isSecretFieldName, looksLikeSecret, urlCarriesSecret } from '../redact/looks-like-secret.js';
+import { catalogSafetyProblems } from './catalog-safety.js';
 import { dottedPath, parseLocatedYaml, zodIssues, type LocatedYaml } from './yaml-document.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -46,6 +47,8 @@ const CatalogFileModel = z
     cache_ttl: z
       .union([z.number().int().positive(), z.string().regex(/^[1-9]\d{0,6}[smhd]$/, 'must be seconds or a duration like 90m, 24h or 7d')])
       .optional(),
+    allow_env: z.boolean().optional(),
+    allow_http: z.boolean().optional(),
   })
   .refine((m) => (m.base_url === undefined && !DEFAULT_ENDPOINT.has(m.provider)) !== (m.simulated === undefined) && !(m.base_url && m.simulated), {
     message: 'give either base_url (a real endpoint) or simulated: {fleet, answers}, not both or neither',
@@ -81,6 +84,7 @@ export function parseCatalogText(text: string, file: string): Result<CatalogEntr
       return;
     }
     seen.set(m.data.name, i);
+    for (const p of catalogSafetyProblems(m.data)) issues.push(at(doc, ['models', i, p.field], p.message));
     entries.push({
       name: m.data.name,
       ...(m.data.provider !== 'openai' ? { provider: m.data.provider } : {}),

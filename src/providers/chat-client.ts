@@ -7,12 +7,14 @@ import { createFetchTransport, createNodeTransport, TransportError } from './htt
 import { isWireCall } from './provider-adapter.js';
 import { createAdapters } from './provider-adapters.js';
 import { openaiAdapter } from './wire-openai.js';
-import { redactSecrets } from './redact.js';
+import { redactSecrets } from '../redact/redact-text.js';
+import { replayParams } from '../replay/replay-params.js';
+import { isRoutelabSetting } from './catalog-safety.js';
 
 export interface ChatRequest {
   /** The normalised messages: text or parts (images by reference), tool calls and tool results. */
   messages: ChatMessage[];
-  /** temperature, max_tokens, … as the caller sent them; `model` and `stream` are ours. */
+  /** temperature, max_tokens, …: only replay-params.ts's allow-list is sent; `model` and `stream` are ours. */
   params: Record<string, unknown>;
   /** Per-call deadline in milliseconds (default 120 s): past it the call is a 408. */
   deadline_ms?: number;
@@ -73,6 +75,10 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     const adapter = simulated ? openaiAdapter : adapters[providerOf(entry)];
     const baseUrl = entry.simulated ? await fleetBaseUrl(entry.simulated.fleet, entry.simulated.answers) : (entry.base_url ?? adapter.defaultBaseUrl(entry, opts.env));
     if (!baseUrl) return done(failure(400, 'client', `model "${entry.name}" has neither base_url nor simulated in the catalog`));
+    // Checked when the catalog is read too; here again for entries stored before that check.
+    if (entry.api_key_env && isRoutelabSetting(entry.api_key_env)) {
+      return done(failure(400, 'client', `model "${entry.name}" names ${entry.api_key_env}, one of routelab's own settings, as its key: not sent`));
+    }
     let secrets: string[] = entry.api_key_env && opts.env[entry.api_key_env] ? [opts.env[entry.api_key_env] as string] : [];
 
     const deadline = req.deadline_ms ?? DEFAULT_DEADLINE_MS;
@@ -86,7 +92,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     req.signal?.addEventListener('abort', onCallerAbort, { once: true });
     try {
       if (req.signal?.aborted) throw req.signal.reason;
-      const call = await adapter.prepare({ entry, model: simulated ? entry.name : upstreamModel(entry), baseUrl, messages: req.messages, params: req.params, env: opts.env, transport, signal: controller.signal, now });
+      const call = await adapter.prepare({ entry, model: simulated ? entry.name : upstreamModel(entry), baseUrl, messages: req.messages, params: replayParams(req.params), env: opts.env, transport, signal: controller.signal, now });
       if (!isWireCall(call)) {
         if (call.error) call.error.message = redactSecrets(call.error.message, secrets);
         adapter.afterCall?.(entry, opts.env, call.status);
@@ -98,10 +104,11 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
       const classified = classifyWire(adapter, reply, entry.price, now());
       if (classified.error) classified.error.message = redactSecrets(classified.error.message, secrets);
       adapter.afterCall?.(entry, opts.env, classified.status);
-      const reported = Number(reply.headers['x-routelab-latency-ms']);
-      const isSimulated = simulated || reply.headers['x-routelab-simulated'] === 'true';
-      // The simulated fleet reports latency instead of sleeping it; real endpoints are timed.
-      return done(classified, isSimulated && Number.isFinite(reported) ? reported : undefined, isSimulated);
+      // The simulated fleet reports latency instead of sleeping it; real endpoints are timed. Only
+      // the embedded fleet (a `simulated` catalog entry) is believed: a real endpoint sending the
+      // same headers must not pass its answers off as simulated or fake its latency.
+      const reported = simulated ? Number(reply.headers['x-routelab-latency-ms']) : NaN;
+      return done(classified, Number.isFinite(reported) ? reported : undefined, simulated);
     } catch (e) {
       if (!(e instanceof TransportError)) throw e;
       if (e.kind === 'aborted' && !timedOut) throw req.signal?.reason ?? e;

@@ -2,7 +2,7 @@ import type { ModelPrice } from '../domain/catalog-entry.js';
 import { failure, kindOf, type Classified, type HttpReply } from './classified.js';
 import type { ProviderAdapter } from './provider-adapter.js';
 import type { ChatReply } from './chat-message.js';
-import { excerpt } from './redact.js';
+import { excerpt } from './excerpt.js';
 import { isEventStream, parseSse } from './sse.js';
 import { parseRetryAfter } from './retry-after.js';
 import { openaiAdapter } from './wire-openai.js';

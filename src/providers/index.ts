@@ -5,7 +5,7 @@ export { loadCatalogFile } from './catalog-file.js';
 export { createChatClient, DEFAULT_DEADLINE_MS, type ChatClient, type ChatClientOptions, type ChatRequest } from './chat-client.js';
 export { classifyReply, type HttpReply } from './classify-response.js';
 export { parseRetryAfter, RETRY_AFTER_CAP_MS } from './retry-after.js';
-export { redactSecrets } from './redact.js';
+export { redactSecrets } from '../redact/redact-text.js';
 export { FleetSpec, FleetModel, AnswerEntry, parseFleetText, parseAnswersText } from './fleet-spec.js';
 export { loadFleet, type LoadedFleet } from './fleet-load.js';
 export { startFleetServer, type FleetServer, type FleetServerOptions } from './fleet-server.js';

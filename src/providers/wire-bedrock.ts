@@ -3,7 +3,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { partsOf, textOf, type ChatMessage, type ChatReply, type ToolCall } from './chat-message.js';
 import { failure } from './classified.js';
 import { missingKey, type ProviderAdapter, type WireError } from './provider-adapter.js';
-import { excerpt } from './redact.js';
+import { excerpt } from './excerpt.js';
 import { jsonHeaders, trimSlash } from './wire-openai.js';
 import { dataUrl, finite, isObject, maxTokens, num, opt, parseArgs, statusOfErrorText, stopList, str, sum, toolSpecs } from './wire-kit.js';
 

@@ -1,7 +1,7 @@
 import { partsOf, textOf, type ChatMessage, type ChatReply, type ToolCall } from './chat-message.js';
 import { failure } from './classified.js';
 import { missingKey, type ProviderAdapter, type WireError } from './provider-adapter.js';
-import { excerpt } from './redact.js';
+import { excerpt } from './excerpt.js';
 import { RETRY_AFTER_CAP_MS } from './retry-after.js';
 import { jsonHeaders, trimSlash } from './wire-openai.js';
 import { dataUrl, finite, isObject, maxTokens, num, numericStatus, opt, parseArgs, statusOfErrorText, stopList, str, sum, toolSpecs, tryJson } from './wire-kit.js';

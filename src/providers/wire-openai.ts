@@ -1,7 +1,7 @@
 import type { ChatMessage, ChatReply, ToolCall } from './chat-message.js';
 import { failure } from './classified.js';
 import { missingKey, type PrepareContext, type ProviderAdapter, type WireCall, type WireError } from './provider-adapter.js';
-import { excerpt } from './redact.js';
+import { excerpt } from './excerpt.js';
 import type { SseEvent } from './sse.js';
 import { finite, isObject, numericStatus, statusOfErrorText, str, sum, tryJson } from './wire-kit.js';
 

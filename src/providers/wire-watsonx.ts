@@ -1,7 +1,7 @@
 import type { CatalogEntry } from '../domain/catalog-entry.js';
 import { failure, kindOf, type Classified } from './classified.js';
 import { missingKey, type PrepareContext, type ProviderAdapter, type WireError } from './provider-adapter.js';
-import { excerpt } from './redact.js';
+import { excerpt } from './excerpt.js';
 import { parseRetryAfter } from './retry-after.js';
 import { decodeChoices, decodeChunks, jsonHeaders, openaiErrorIn, openaiMessage, trimSlash } from './wire-openai.js';
 import { finite, isObject, numericStatus, statusOfErrorText, str, tryJson } from './wire-kit.js';

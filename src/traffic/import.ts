@@ -22,7 +22,8 @@ import { READERS, type ValueFormat } from './readers/by-format.js';
 import { readRawBatches, readValues, type SourceProgress } from './readers/line-source.js';
 import { joinBatch, readBatchInput, readBatchOutput, type BatchOutput } from './readers/openai-batch.js';
 import type { NormalisedRecord, ReaderContext } from './readers/reader.js';
-import { compileUserPatterns, createRedactor, type UserPattern } from './redact.js';
+import { compileUserPatterns, createRedactor, redactString, type UserPattern } from '../redact/redact-text.js';
+import { sanitizeInline } from '../domain/sanitize.js';
 import { createScrubber } from './scrub.js';
 import { addRecord, emptyRows, valuesToRows, type RowMaker, type ValueRows } from './value-rows.js';
 import { RowsPool, type RowsOffload } from './rows-pool.js';
@@ -414,8 +415,10 @@ class ImportState<Batch> {
     return rows;
   }
 
-  private note(file: string, line: number, reason: string): void {
-    const entry = { file, line, reason };
+  private note(file: string, line: number, raw: string): void {
+    // A reason may quote the line (an id, a field): redacted before it is stored or printed, and
+    // stripped of escape sequences, which a quoted field could carry to the terminal.
+    const entry = { file, line, reason: sanitizeInline(redactString(raw)) };
     this.quarantinedCount++;
     if (this.quarantinedList.length < QUARANTINE_LIST_LIMIT) this.quarantinedList.push(entry);
     this.bad.push(entry);

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { copyRowEncoder, type CopyRows } from '../store/copy-rows.js';
 import { READERS } from './readers/by-format.js';
-import { createRedactor } from './redact.js';
+import { createRedactor } from '../redact/redact-text.js';
 import { createScrubber } from './scrub.js';
 import { valuesToRows, type RowMaker } from './value-rows.js';
 import { READY, unpackItems, type RowsJob, type RowsReply, type RowsWorkerData } from './rows-protocol.js';

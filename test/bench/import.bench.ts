@@ -4,8 +4,9 @@
  * own): a plain read-lines + JSON.parse of the file (the baseline), then `importTraffic` into a
  * new store — Postgres when BENCH_IMPORT_STORE=postgres (default), else a temp-dir PGlite — each
  * BENCH_IMPORT_RUNS (default 3) times, alternating, keeping each side's fastest run.
- * Figures: lines/s of the import as a ratio to the baseline (target >= 0.3), and peak RSS of the
- * import process (target <= 300 MB).
+ * Figures: lines/s of the import as a ratio to the baseline (target >= 0.3), peak RSS of the
+ * import process (target <= 300 MB), and the redactor's cost per line next to JSON.parse of the same
+ * lines in this process (target <= 1x; redaction-cost.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { result, type BenchResult } from './harness.js';
+import { redactionCost } from './redaction-cost.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 /** Runs of each side (BENCH_IMPORT_RUNS, default 3). */
@@ -93,6 +95,7 @@ export default async function importBench(): Promise<BenchResult[]> {
       bases.push(child('baseline', file, {}));
       imps.push(child('import', file, await freshStore(run)));
     }
+    const cost = await redactionCost(file, Math.min(lines, 20_000));
     const fastest = (xs: ChildFigures[]) => xs.reduce((a, b) => (b.ms < a.ms ? b : a));
     const base = fastest(bases);
     const imp = { ...fastest(imps), maxRssMb: Math.max(...imps.map((r) => r.maxRssMb)) };
@@ -120,6 +123,16 @@ export default async function importBench(): Promise<BenchResult[]> {
         unit: 'lines/s (import vs read + JSON.parse)',
         passed: impRate / baseRate >= 0.3,
         details,
+      }),
+      result({
+        name: 'traffic-redaction-cost',
+        value: cost.redactUsPerLine,
+        baseline: cost.parseUsPerLine,
+        ratio: cost.redactUsPerLine / cost.parseUsPerLine,
+        target: 'ratio <= 1',
+        unit: 'µs per line (redacting the parsed line vs JSON.parse of it)',
+        passed: cost.redactUsPerLine <= cost.parseUsPerLine,
+        details: { lines: cost.lines },
       }),
       result({
         name: 'traffic-import-peak-rss',

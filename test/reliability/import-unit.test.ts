@@ -8,7 +8,7 @@ import { importTraffic } from '../../src/traffic/import.js';
 import { READERS } from '../../src/traffic/readers/by-format.js';
 import { readRawBatches } from '../../src/traffic/readers/line-source.js';
 import { createScrubber } from '../../src/traffic/scrub.js';
-import { createRedactor } from '../../src/traffic/redact.js';
+import { createRedactor } from '../../src/redact/redact-text.js';
 import { valuesToRows } from '../../src/traffic/value-rows.js';
 import { testContext } from '../helpers/cli-context.js';
 import { openTestStore, type TestStore } from '../helpers/stores.js';

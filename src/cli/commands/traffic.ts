@@ -8,8 +8,9 @@ import { listSamples } from '../../store/repos/sample-repo.js';
 import { listImports } from '../../store/repos/traffic-repo.js';
 import { importTraffic, type ImportProgress } from '../../traffic/import.js';
 import type { ImportSummary } from '../../traffic/import-summary.js';
-import { parseRedactConfig, REDACT_CONFIG_PATH } from '../../traffic/redact-config.js';
-import type { UserPattern } from '../../traffic/redact.js';
+import { parseBefore, purgeTraffic, type PurgeSelector } from '../../traffic/purge.js';
+import { parseRedactConfig, REDACT_CONFIG_PATH } from '../../redact/redact-config.js';
+import type { UserPattern } from '../../redact/redact-text.js';
 import { collect, parseIntOption, parseNumberOption } from '../action.js';
 import type { CliContext } from '../context.js';
 import { note, printJson, printList, println, table } from '../output.js';
@@ -129,6 +130,22 @@ export function registerTraffic(program: Command, ctx: CliContext): void {
             rows.map((r) => [r.id, r.state, r.imported, r.duplicates, r.quarantined, r.createdAt.toISOString().slice(0, 16), sanitizeInline(r.error ? `${r.file}: ${r.error}` : r.file)]),
           ),
       });
+    });
+
+  traffic
+    .command('purge')
+    .description('Delete stored traffic and everything derived from it (sample items, cached answers, run cases)')
+    .option('--import <id>', 'the import to remove (see traffic imports)', parseIntOption('--import'))
+    .option('--before <time>', 'remove traffic recorded before this ISO-8601 time')
+    .option('--json', 'print JSON only')
+    .action(async (flags: { import?: number; before?: string; json?: boolean }) => {
+      if ((flags.import === undefined) === (flags.before === undefined)) throw new InputError('traffic purge: give exactly one of --import ID or --before T');
+      const selector: PurgeSelector = flags.import !== undefined ? { kind: 'import', importId: flags.import } : { kind: 'before', before: parseBefore(flags.before as string) };
+      const removed = await purgeTraffic(await ctx.store(), selector);
+      if (flags.json) return printJson(ctx, { removed });
+      println(ctx, `removed ${removed.traffic} traffic record(s), ${removed.sample_items} sample item(s), ${removed.cached_answers} cached answer(s)`);
+      println(ctx, `        ${removed.run_cases} run case(s), ${removed.run_outcomes} run outcome(s), ${removed.variant_results} variant result(s)`);
+      if (selector.kind === 'import') println(ctx, `        ${removed.quarantined_lines} quarantined line(s) and import ${selector.importId} itself`);
     });
 }
 

@@ -1,8 +1,9 @@
 import { and, asc, count, eq, isNull, max, sql } from 'drizzle-orm';
-import { ConflictError, NotFoundError } from '../../domain/errors.js';
+import { ConflictError, InputError, NotFoundError } from '../../domain/errors.js';
 import { PolicySpec } from '../../domain/policy-spec.js';
 import type { Db } from '../db.js';
 import { policies, policyVersions } from '../schema/policy.js';
+import { confusableMessage, confusableWith, hiddenCharacterProblem, normaliseName } from '../../domain/names.js';
 
 /**
  * The policy registry: versions are immutable, exactly one is active. Every add or import creates a
@@ -60,8 +61,15 @@ const versionColumns = {
   createdAt: policyVersions.createdAt,
 };
 
-export async function addPolicyVersion(db: DbOrTx, spec: PolicySpec, opts: AddVersionOptions): Promise<{ policyId: number; versionId: number; version: number }> {
+export async function addPolicyVersion(db: DbOrTx, given: PolicySpec, opts: AddVersionOptions): Promise<{ policyId: number; versionId: number; version: number }> {
+  // Names are NFC on the way in; one with hidden characters, or looking like another, is refused.
+  const spec = { ...given, name: normaliseName(given.name) };
+  const hidden = hiddenCharacterProblem(spec.name);
+  if (hidden) throw new InputError(`policy ${hidden}`, [{ field: 'name', message: hidden }]);
   return db.transaction(async (tx) => {
+    const names = (await tx.select({ name: policies.name }).from(policies)).map((r) => r.name);
+    const other = confusableWith(spec.name, names);
+    if (other !== undefined) throw new InputError(confusableMessage('policy', spec.name, other), [{ field: 'name', message: 'confusable with an existing policy' }]);
     // Re-adding a removed name revives it; its earlier versions stay in the history.
     const [policy] = await tx
       .insert(policies)
@@ -117,7 +125,8 @@ async function switchActive(tx: Tx, policyId: number, versionId: number): Promis
   await tx.update(policyVersions).set({ isActive: true }).where(eq(policyVersions.id, versionId));
 }
 
-export async function getActiveVersion(db: DbOrTx, name: string): Promise<PolicyVersion | undefined> {
+export async function getActiveVersion(db: DbOrTx, given: string): Promise<PolicyVersion | undefined> {
+  const name = normaliseName(given);
   const [row] = await db
     .select(versionColumns)
     .from(policyVersions)
@@ -126,7 +135,8 @@ export async function getActiveVersion(db: DbOrTx, name: string): Promise<Policy
   return row && canonical(row);
 }
 
-export async function getPolicyVersion(db: DbOrTx, name: string, version: number): Promise<PolicyVersion | undefined> {
+export async function getPolicyVersion(db: DbOrTx, given: string, version: number): Promise<PolicyVersion | undefined> {
+  const name = normaliseName(given);
   const [row] = await db
     .select(versionColumns)
     .from(policyVersions)
@@ -136,7 +146,8 @@ export async function getPolicyVersion(db: DbOrTx, name: string, version: number
 }
 
 /** Every version, oldest first. Empty when the policy does not exist or was removed. */
-export async function policyHistory(db: DbOrTx, name: string): Promise<PolicyVersion[]> {
+export async function policyHistory(db: DbOrTx, given: string): Promise<PolicyVersion[]> {
+  const name = normaliseName(given);
   const rows = await db
     .select(versionColumns)
     .from(policyVersions)
@@ -178,7 +189,8 @@ export async function listPolicies(db: DbOrTx): Promise<PolicySummary[]> {
  * Remove a policy from the registry: it no longer lists, shows or routes. Its versions stay, since
  * past runs and promotions refer to them; adding the name again continues its version numbers.
  */
-export async function removePolicy(db: DbOrTx, name: string, at?: Date): Promise<void> {
+export async function removePolicy(db: DbOrTx, given: string, at?: Date): Promise<void> {
+  const name = normaliseName(given);
   const removed = await db
     .update(policies)
     .set({ removedAt: at ?? sql`now()` })

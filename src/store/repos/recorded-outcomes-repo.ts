@@ -3,6 +3,8 @@ import { NotFoundError, type Issue } from '../../domain/errors.js';
 import type { Outcome, RecordedOutcomeLine } from '../../domain/outcome.js';
 import type { Db } from '../db.js';
 import { outcomeQuarantine, outcomeSets, recordedOutcomes } from '../schema/outcomes.js';
+import { redactorFor, redactString } from '../../redact/redact-text.js';
+import { createValueRedactor } from '../../redact/redact-value.js';
 
 const BATCH = 500;
 
@@ -83,7 +85,7 @@ export async function quarantineOutcomeRows(db: Db, setId: number, issues: Issue
     if (chunk.length === 0) continue;
     await db
       .insert(outcomeQuarantine)
-      .values(chunk.map((q) => ({ setId, line: q.line as number, reason: q.message })))
+      .values(chunk.map((q) => ({ setId, line: q.line as number, reason: redactString(q.message) })))
       .onConflictDoNothing();
   }
 }
@@ -166,13 +168,14 @@ async function insertBatch(db: Db, setId: number, rows: RecordedOutcomeLine[], f
       case_id: r.case_id,
       model: r.model,
       ord: firstOrd + i,
-      input: inputText(r.input),
-      output: r.output ?? null,
+      // Recorded inputs and answers are traffic too: redacted like an import.
+      input: redactNullable(inputText(r.input)),
+      output: redactNullable(r.output ?? null),
       score: r.score,
       cost_usd: r.cost_usd ?? null,
       latency_ms: r.latency_ms ?? null,
       status: r.status ?? null,
-      metadata: r.metadata ?? {},
+      metadata: redactValue(r.metadata ?? {}),
     })),
   );
   const result = await db.execute(sql`
@@ -187,6 +190,9 @@ async function insertBatch(db: Db, setId: number, rows: RecordedOutcomeLine[], f
   const list = Array.isArray(result) ? (result as Array<{ n: number }>) : (result as unknown as { rows: Array<{ n: number }> }).rows;
   return Number(list[0]?.n ?? 0);
 }
+
+const redactNullable = (s: string | null) => (s === null ? null : redactString(s));
+const redactValue = (v: unknown) => createValueRedactor(redactorFor()).value(v);
 
 /** A case's input as text: a string as is, anything else (a messages array) as JSON. */
 function inputText(input: unknown): string | null {

@@ -7,6 +7,7 @@ import type { Message } from '../../domain/traffic-record.js';
 import type { Db } from '../db.js';
 import { responseCache } from '../schema/outcomes.js';
 import { finiteOrNull, int4OrNull, storableText, storableTextOrNull } from '../storable.js';
+import { redactString } from '../../redact/redact-text.js';
 
 /**
  * Cache key of a provider call: what identifies the answer. The model's identity (catalog name and
@@ -55,7 +56,8 @@ export async function getCached(db: Db, key: string): Promise<CachedResult | nul
 }
 
 /**
- * Store a call's result. A miss is first-writer-wins (a concurrent put of the same key changes
+ * Store a call's result, the answer and any error text redacted first (a model may echo a secret it
+ * was shown). A miss is first-writer-wins (a concurrent put of the same key changes
  * nothing); a refresh or an expired entry (`replace`) overwrites, restarting its TTL.
  */
 export async function putCached(db: Db, key: string, model: string, result: CallResult, at: Date, replace = false, runId: string | null = null): Promise<void> {
@@ -66,13 +68,13 @@ export async function putCached(db: Db, key: string, model: string, result: Call
     fingerprint: storableTextOrNull(result.fingerprint ?? null),
     // Made storable like an outcome row: a reply's odd value must not fail the chunk's flush.
     status: int4OrNull(result.status) ?? 0,
-    output: storableTextOrNull(result.output),
-    answeredBy: storableTextOrNull(result.answered_by),
+    output: storableTextOrNull(result.output === null ? null : redactString(result.output)),
+    answeredBy: storableTextOrNull(result.answered_by === null ? null : redactString(result.answered_by)),
     latencyMs: finiteOrNull(result.latency_ms),
     inputTokens: int4OrNull(result.input_tokens),
     outputTokens: int4OrNull(result.output_tokens),
     costUsd: finiteOrNull(result.cost_usd),
-    error: result.error ? { ...result.error, message: storableText(result.error.message) } : null,
+    error: result.error ? { ...result.error, message: storableText(redactString(result.error.message)) } : null,
     simulated: result.simulated,
     createdAt: at,
   };

@@ -7,6 +7,7 @@ import { errorReason } from '../error-reason.js';
 import { finiteOrNull, int4OrNull, storableText, storableTextOrNull } from '../storable.js';
 import { policies } from '../schema/policy.js';
 import { runCases, runChunks, runOutcomes, runs, runVariants, variantResults } from '../schema/runs.js';
+import { redactString } from '../../redact/redact-text.js';
 
 export type RunRow = typeof runs.$inferSelect;
 export type NewRunRow = typeof runs.$inferInsert;
@@ -151,7 +152,7 @@ export async function setRunStatus(db: Db, runId: string, status: RunStatus, err
   const finished = status === 'completed' || status === 'failed' || status === 'capped';
   await db
     .update(runs)
-    .set({ status, ...(error !== undefined ? { error } : {}), ...(finished ? { finishedAt: new Date() } : {}) })
+    .set({ status, ...(error !== undefined ? { error: redactString(error) } : {}), ...(finished ? { finishedAt: new Date() } : {}) })
     .where(eq(runs.id, runId));
 }
 
@@ -393,12 +394,13 @@ function storableOutcome(runId: string, o: Outcome) {
     run_id: runId,
     case_id: o.case_id,
     model: o.model,
-    answered_by: storableTextOrNull(o.answered_by),
+    // Answers and reasons (judge output, error text) may echo a secret: redacted before storing.
+    answered_by: storableTextOrNull(o.answered_by === null ? null : redactString(o.answered_by)),
     status: int4OrNull(o.status) ?? 0,
-    output: storableTextOrNull(o.output),
+    output: storableTextOrNull(o.output === null ? null : redactString(o.output)),
     score: score === null ? null : Math.min(1, Math.max(0, score)),
     pass: o.pass,
-    reason: storableTextOrNull(o.reason),
+    reason: storableTextOrNull(o.reason === null ? null : redactString(o.reason)),
     cost_usd: finiteOrNull(o.cost_usd),
     latency_ms: finiteOrNull(o.latency_ms),
     input_tokens: int4OrNull(o.input_tokens),
@@ -499,7 +501,7 @@ export async function cacheStatsByModel(db: Db, runId: string): Promise<ModelCac
 export async function markChunk(db: Db, runId: string, chunk: number, status: 'done' | 'failed', error?: string): Promise<void> {
   await db
     .insert(runChunks)
-    .values({ runId, chunk, status, error: error ?? null })
+    .values({ runId, chunk, status, error: error === undefined ? null : redactString(error) })
     .onConflictDoNothing();
 }
 

@@ -75,7 +75,7 @@ describe.each(STORE_KINDS)('golden repo on %s', (kind) => {
       sql`select key, score from judge_cache`,
     );
     expect(rows).toHaveLength(1);
-    expect(rows[0]?.key).toMatch(/^judge-v1:rubric:judge-m:/);
+    expect(rows[0]?.key).toMatch(/^judge-v2:rubric:judge-m:/);
   });
 
   it('treats a judge_cache row that is not a verdict as a miss', async () => {

@@ -30,6 +30,16 @@ describe.each(STORE_KINDS)('policy registry on %s', (kind) => {
     await store.cleanup();
   });
 
+  it('stores names in NFC and refuses one that looks like an existing name, both shown escaped', async () => {
+    await addPolicyVersion(store.db, spec('caf\u00e9'), { sourceFormat: 'watsonx', origin: 'add' });
+    // The decomposed spelling is the same name: a new version, found by either spelling.
+    const again = await addPolicyVersion(store.db, spec('cafe\u0301'), { sourceFormat: 'watsonx', origin: 'add' });
+    expect(again.version).toBe(2);
+    expect((await getActiveVersion(store.db, 'cafe\u0301'))?.version).toBe(2);
+    await expect(addPolicyVersion(store.db, spec('cafe'), { sourceFormat: 'watsonx', origin: 'add' })).rejects.toThrow('"cafe" looks like the existing policy "caf\\u{e9}"');
+    await expect(addPolicyVersion(store.db, spec('cafe\u{e0041}'), { sourceFormat: 'watsonx', origin: 'add' })).rejects.toThrow(/cafe\\u\{e0041\}/);
+  });
+
   it('adding the same name again creates a new active version; older ones stay readable', async () => {
     const v1 = await addPolicyVersion(store.db, spec('p0', 'a'), { sourceFormat: 'watsonx', origin: 'import' });
     const v2 = await addPolicyVersion(store.db, spec('p0', 'b'), { sourceFormat: 'watsonx', origin: 'add', createdBy: 'ana' });

@@ -49,6 +49,23 @@ describe('OpenAI-compatible client against a fault server', () => {
     expect(JSON.parse(sent?.body ?? '{}')).toEqual({ temperature: 0, model: 'test/gpt', messages, stream: false });
   });
 
+  it('sends only allow-listed model parameters from stored traffic: no key, header, user or n', async () => {
+    server = await startFaultServer([{ kind: 'json', status: 200, body: completion('ok') }]);
+    client = createChatClient({ env: { TEST_KEY: CANARY } });
+    const params = { temperature: 0.3, max_tokens: 64, seed: 7, n: 5, api_key: 'sk-stored-0123456789abcdef', extra_headers: { Authorization: 'Basic dXNlcjpwYXNz' }, user: 'u-1', stream: true };
+    const r = await client.complete(entry(server.baseUrl), { messages, params });
+    expect(r.status).toBe(200);
+    expect(JSON.parse(server.requests[0]?.body ?? '{}')).toEqual({ temperature: 0.3, max_tokens: 64, seed: 7, model: 'test/gpt', messages, stream: false });
+  });
+
+  it('does not believe a real endpoint that claims to be simulated', async () => {
+    server = await startFaultServer([{ kind: 'json', status: 200, body: completion('ok'), headers: { 'x-routelab-simulated': 'true', 'x-routelab-latency-ms': '987654' } }]);
+    client = createChatClient({ env: { TEST_KEY: CANARY } });
+    const r = await client.complete(entry(server.baseUrl), { messages, params: {} });
+    expect(r.simulated).toBe(false);
+    expect(r.latency_ms).not.toBe(987654);
+  });
+
   it('reports 429 with Retry-After seconds and does not retry on its own', async () => {
     const r = await call([{ kind: 'json', status: 429, body: { error: { message: 'slow down', type: 'rate_limit_error' } }, headers: { 'retry-after': '2' } }]);
     expect(r.status).toBe(429);
@@ -152,7 +169,7 @@ describe('OpenAI-compatible client against a fault server', () => {
       expect(JSON.stringify(r)).not.toContain(CANARY);
       expect(JSON.stringify(r)).not.toContain(CANARY.slice(3, 20));
     }
-    expect(results[0]?.error?.message).toContain('[redacted]');
+    expect(results[0]?.error?.message).toContain('[REDACTED:');
   });
 
   it('answers 401 without calling when the key variable is unset, naming the variable only', async () => {

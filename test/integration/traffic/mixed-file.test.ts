@@ -90,7 +90,8 @@ describe.each(STORE_KINDS)('a mixed file on %s', (kind) => {
       [8, expect.stringMatching(/"request"/)],
       [10, expect.stringMatching(/over 10 MB/)],
     ]);
-    expect(summary.redacted_kinds).toEqual({ openai_key: 2, email: 3, phone: 1, card: 2, iban: 2, aws_key: 1, anthropic_key: 1, bearer_token: 1, custom: 1 });
+    expect(summary.redacted_kinds).toEqual({ openai_key: 2, email: 3, phone: 1, card: 2, iban: 2, aws_key: 1, anthropic_key: 1, credential: 1, custom: 1 });
+    // (the Authorization header goes whole by its name: `credential`)
     expect(summary.redacted).toBe(14);
     const stored = await store.rows<{ line: number; reason: string }>(sql`select line, reason from quarantine order by line`);
     expect(stored.map((r) => r.line)).toEqual([2, 4, 5, 6, 8, 10]);

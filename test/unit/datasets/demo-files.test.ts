@@ -7,7 +7,7 @@ import { parsePolicyText } from '../../../src/policy/index.js';
 import { parseCatalogText, parseFleetText } from '../../../src/providers/index.js';
 import { readOpenAiChat } from '../../../src/traffic/readers/openai-chat.js';
 import type { NormalisedRecord } from '../../../src/traffic/readers/reader.js';
-import { createRedactor } from '../../../src/traffic/redact.js';
+import { createRedactor } from '../../../src/redact/redact-text.js';
 import { scrubRecord } from '../../../src/traffic/scrub.js';
 
 const DEMO = new URL('../../../datasets/demo/', import.meta.url);

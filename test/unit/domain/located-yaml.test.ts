@@ -6,7 +6,7 @@ import { parsePolicyText } from '../../../src/policy/index.js';
 import { parseCatalogText } from '../../../src/providers/catalog-parse.js';
 import { parseFleetText } from '../../../src/providers/fleet-spec.js';
 import { parseGoldenText } from '../../../src/scoring/index.js';
-import { parseRedactConfig } from '../../../src/traffic/redact-config.js';
+import { parseRedactConfig } from '../../../src/redact/redact-config.js';
 
 const ALIAS_BOMB = ['a: &a ["x","x","x","x","x","x","x","x","x"]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]'].join('\n');
 const HOSTILE: Array<[what: string, text: string, message: RegExp]> = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCatalogText } from '../../../src/providers/catalog-parse.js';
-import { looksLikeSecret } from '../../../src/providers/secret-detect.js';
+import { looksLikeSecret } from '../../../src/redact/looks-like-secret.js';
 
 const FILE = '/cfg/catalog.yaml';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyReply } from '../../../src/providers/classify-response.js';
-import { redactSecrets } from '../../../src/providers/redact.js';
+import { redactSecrets } from '../../../src/redact/redact-text.js';
 import { parseRetryAfter } from '../../../src/providers/retry-after.js';
 
 const price = { input_per_m: 1, output_per_m: 2 };
@@ -52,6 +52,6 @@ describe('redactSecrets', () => {
         expect(redactSecrets(`${before}${key}${after}`, [key])).not.toContain(key);
       }),
     );
-    expect(redactSecrets('Authorization: Bearer abc.def-ghi', [])).toBe('Authorization: Bearer [redacted]');
+    expect(redactSecrets('Authorization: Bearer abc.def-ghi', [])).toBe('Authorization: Bearer [REDACTED:bearer_token]');
   });
 });

@@ -1,4 +1,4 @@
-/** Checksums that tell a real card number or IBAN from any long run of digits. Pure. */
+/** Checksums that tell a real card number, IBAN or SSN from any run of digits. Pure. */
 
 /** Luhn (mod 10) over the digits of `text`; other characters are ignored. */
 export function luhnValid(text: string): boolean {
@@ -28,4 +28,15 @@ export function ibanValid(text: string): boolean {
     rem = value >= 10 ? (rem * 100 + value) % 97 : (rem * 10 + value) % 97;
   }
   return rem === 1;
+}
+
+/**
+ * A US social security number as issued: area not 000, 666 or 9xx, group not 00, serial not 0000.
+ * The rest of the shape (3-2-4 digits, one separator) is the rule's.
+ */
+export function ssnValid(text: string): boolean {
+  const d = text.replace(/\D/g, '');
+  if (d.length !== 9) return false;
+  const area = d.slice(0, 3);
+  return area !== '000' && area !== '666' && area[0] !== '9' && d.slice(3, 5) !== '00' && d.slice(5) !== '0000';
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InputError } from '../domain/errors.js';
 import { loadLocatedYaml } from '../domain/located-yaml.js';
-import type { UserPattern } from './redact.js';
+import type { UserPattern } from './redact-text.js';
 
 /**
  * `.routelab/redact.yaml`:

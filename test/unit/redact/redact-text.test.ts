@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createRedactor, redactText } from '../../../src/traffic/redact.js';
-import { ibanValid, luhnValid } from '../../../src/traffic/checksums.js';
+import { createRedactor, redactText } from '../../../src/redact/redact-text.js';
+import { ibanValid, luhnValid } from '../../../src/redact/checksums.js';
 
 describe('redactText', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseRedactConfig } from '../../../src/traffic/redact-config.js';
-import { createRedactor } from '../../../src/traffic/redact.js';
+import { parseRedactConfig } from '../../../src/redact/redact-config.js';
+import { createRedactor } from '../../../src/redact/redact-text.js';
 
 describe('parseRedactConfig', () => {
   it('reads plain and named patterns that the redactor then applies', () => {

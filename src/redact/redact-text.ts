@@ -1,0 +1,151 @@
+import { nestedQuantifier } from '../scoring/regex-safety.js';
+import { BUILT_IN_RULES, KEYWORDS, keywordNearPunctuation, LONG_TOKEN, profileText, type RedactRule, type TextProfile } from './content-rules.js';
+import { normaliseForMatching } from './normalise-text.js';
+
+/** A user-configured pattern (`--redact-pattern`, `.routelab/redact.yaml`); `name` types the placeholder. */
+export type UserPattern = string | { name?: string; pattern: string };
+
+export interface RedactResult {
+  text: string;
+  /** How many spans were replaced. */
+  count: number;
+  /** The kinds replaced, once each, in rule order. */
+  kinds: string[];
+  /** Spans replaced, by kind. */
+  byKind: Record<string, number>;
+}
+
+export type Redactor = (text: string) => RedactResult;
+
+export const placeholder = (kind: string) => `[REDACTED:${kind}]`;
+
+/**
+ * Compile user patterns once. A pattern that is not a valid regular expression, matches the empty
+ * string or nests unbounded quantifiers (catastrophic backtracking on hostile text) is returned as
+ * an issue naming it, so the CLI can refuse it before anything is read.
+ */
+export function compileUserPatterns(patterns: readonly UserPattern[]): { rules: RedactRule[]; errors: string[] } {
+  const rules: RedactRule[] = [];
+  const errors: string[] = [];
+  for (const p of patterns) {
+    const source = typeof p === 'string' ? p : p.pattern;
+    const kind = typeof p === 'string' ? 'custom' : sanitiseKind(p.name ?? 'custom');
+    const nested = nestedQuantifier(source);
+    if (nested !== undefined) {
+      errors.push(`redact pattern /${source}/ nests unbounded quantifiers (${nested}): bound the inner one`);
+      continue;
+    }
+    try {
+      const regex = new RegExp(source, 'g');
+      if (regex.test('')) {
+        errors.push(`redact pattern /${source}/ matches the empty string`);
+        continue;
+      }
+      rules.push({ kind, regex });
+    } catch (e) {
+      errors.push(`redact pattern /${source}/ is not a valid regular expression: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return { rules, errors };
+}
+
+function sanitiseKind(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40) || 'custom';
+}
+
+const BUILT_IN = new Set<RedactRule>(BUILT_IN_RULES);
+
+const NO_KINDS = Object.freeze([]) as unknown as string[];
+const NO_COUNTS = Object.freeze({}) as Record<string, number>;
+const nothing = (text: string): RedactResult => ({ text, count: 0, kinds: NO_KINDS, byKind: NO_COUNTS });
+
+/**
+ * Built-in rules, then the user's: replaces every match with a typed placeholder. Pure.
+ * Text that normalising changes (invisible characters, full-width letters, percent-escapes) is
+ * matched in its normalised form; when that finds something the normalised, redacted text is what
+ * comes back, otherwise the text as it was.
+ */
+export function createRedactor(patterns: readonly UserPattern[] = []): Redactor {
+  const { rules: user, errors } = compileUserPatterns(patterns);
+  if (errors.length) throw new Error(errors.join('; '));
+  const rules = [...BUILT_IN_RULES, ...user];
+  const apply = (input: string, first: TextProfile): RedactResult => {
+    // Most strings hold nothing to redact: one pass over the characters (profileText) rules out
+    // the rules that cannot match, and usually all of them, before any regex runs.
+    let profile = first;
+    const keywords = profile.token >= LONG_TOKEN || profile.at ? KEYWORDS.test(input) : profile.punct && keywordNearPunctuation(input);
+    if (!keywords && user.length === 0 && !profile.at && profile.run < 9) return nothing(input);
+    let text = input;
+    let count = 0;
+    const kinds: string[] = [];
+    const byKind: Record<string, number> = Object.create(null) as Record<string, number>;
+    for (const rule of rules) {
+      if (!keywords && !rule.pii && BUILT_IN.has(rule)) continue;
+      if (rule.hint && !rule.hint(text, profile)) continue;
+      let hits = 0;
+      rule.regex.lastIndex = 0;
+      text = text.replace(rule.regex, (match: string, ...groups: unknown[]) => {
+        if (rule.accept && !rule.accept(match)) return match;
+        if (rule.validPrefix) {
+          const end = rule.validPrefix(match);
+          if (end === 0) return match;
+          hits++;
+          return placeholder(rule.kind) + match.slice(end);
+        }
+        hits++;
+        const prefix = rule.keepPrefix && typeof groups[0] === 'string' ? groups[0] : '';
+        return prefix + placeholder(rule.kind);
+      });
+      if (hits) {
+        profile = profileText(text);
+        count += hits;
+        if (!(rule.kind in byKind)) kinds.push(rule.kind);
+        byKind[rule.kind] = (byKind[rule.kind] ?? 0) + hits;
+      }
+    }
+    return { text, count, kinds, byKind: { ...byKind } };
+  };
+  return (input) => {
+    const profile = profileText(input);
+    if (!profile.odd) return apply(input, profile);
+    const normal = normaliseForMatching(input);
+    if (normal === input) return apply(input, profile);
+    const r = apply(normal, profileText(normal));
+    return r.count > 0 ? r : nothing(input);
+  };
+}
+
+const cache = new Map<string, Redactor>();
+
+/** Redact one text. Redactors are cached by their pattern list, so calling this in a loop is cheap. */
+export function redactText(text: string, patterns: readonly UserPattern[] = []): RedactResult {
+  return redactorFor(patterns)(text);
+}
+
+/** The cached redactor for a pattern list. */
+export function redactorFor(patterns: readonly UserPattern[] = []): Redactor {
+  const key = JSON.stringify(patterns);
+  let redactor = cache.get(key);
+  if (!redactor) {
+    redactor = createRedactor(patterns);
+    cache.set(key, redactor);
+  }
+  return redactor;
+}
+
+/** The redacted text only: for error messages, reasons, log lines and reports. */
+export function redactString(text: string): string {
+  return redactorFor([])(text).text;
+}
+
+/**
+ * Redact text that may hold known secrets verbatim (the key we sent, which a server may echo back)
+ * as well as anything the content rules find.
+ */
+export function redactSecrets(text: string, secrets: ReadonlyArray<string | undefined>): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s && s.length >= 4) out = out.split(s).join(placeholder('api_key'));
+  }
+  return redactString(out);
+}

@@ -1,0 +1,221 @@
+import { luhnValid } from './checksums.js';
+import { isCredentialName } from './credential-names.js';
+import { placeholder, redactString, type Redactor } from './redact-text.js';
+
+/**
+ * Redaction of parsed JSON values (params, headers, metadata, OTel attributes, tool-call
+ * arguments): by name, by content and by number.
+ * - By name: the value under a credential-named key (credential-names.ts) is replaced whole,
+ *   whatever its type; so is `value` beside `key`/`name` naming a credential (OTel attributes,
+ *   header lists `[{name, value}]`).
+ * - By content: every string, and every key, goes through the text redactor. A string holding
+ *   JSON (tool-call arguments, a stringified body) is parsed and walked, so `{"password": "…"}`
+ *   is caught by name there too.
+ * - By number: a number (or an all-digit string) that is a Luhn-valid card, a phone-length digit
+ *   run that is not a Unix timestamp, or too long to hold exactly, is replaced.
+ * Containers are rewritten in place (readers build them fresh; copying would double the garbage).
+ */
+export interface ValueRedactor {
+  /** One text through the redactor, tallied. */
+  text(s: string): string;
+  /** A value walked and redacted in place; returns the value to store (a new one for a scalar). */
+  value(v: unknown): unknown;
+  /** Start a new tally. */
+  reset(): void;
+  /** Spans replaced since the last reset, by kind (a shared empty object while there are none). */
+  readonly kinds: Record<string, number>;
+  readonly count: number;
+}
+
+/** Short strings (roles, keys, model names) repeat on every line; their redaction is remembered. */
+const MEMO_MAX_LENGTH = 64;
+const MEMO_MAX_ENTRIES = 20_000;
+/** JSON inside a string is parsed up to this size; larger ones are redacted as text only. */
+const NESTED_JSON_MAX = 1 << 20;
+const NOTHING: Record<string, number> = Object.freeze({}) as Record<string, number>;
+
+/** `prepare` runs on every string (and key) first: the store's own clean-up of unstorable characters. */
+export function createValueRedactor(redact: Redactor, prepare: (s: string) => string = (s) => s): ValueRedactor {
+  // `byKind` is null when nothing was replaced, the usual case, so a hit costs no loop.
+  const memo = new Map<string, { text: string; byKind: Record<string, number> | null }>();
+  let kinds: Record<string, number> = NOTHING;
+  let count = 0;
+  const tally = (kind: string, n: number) => {
+    count += n;
+    if (kinds === NOTHING) kinds = {};
+    kinds[kind] = (kinds[kind] ?? 0) + n;
+  };
+  const text = (raw: string): string => {
+    const s = prepare(raw);
+    const short = s.length <= MEMO_MAX_LENGTH;
+    let r = short ? memo.get(s) : undefined;
+    if (!r) {
+      const out = redact(s);
+      r = { text: out.text, byKind: out.count ? out.byKind : null };
+      if (short) {
+        if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+        memo.set(s, r);
+      }
+    }
+    if (r.byKind !== null) for (const k in r.byKind) tally(k, r.byKind[k] as number);
+    return r.text;
+  };
+  // Keys repeat on every line: what they redact to and whether they name a credential, remembered.
+  const keys = new Map<string, { key: string; credential: boolean; byKind: Record<string, number> | null }>();
+  const keyInfo = (k: string) => {
+    let info = keys.get(k);
+    if (!info) {
+      const r = redact(prepare(k));
+      info = { key: r.text, credential: isCredentialName(k), byKind: r.count ? r.byKind : null };
+      if (k.length <= MEMO_MAX_LENGTH) {
+        if (keys.size >= MEMO_MAX_ENTRIES) keys.clear();
+        keys.set(k, info);
+      }
+    }
+    return info;
+  };
+  const whole = (v: unknown): unknown => {
+    if (v === null || v === undefined || v === '') return v;
+    tally('credential', 1);
+    return placeholder('credential');
+  };
+  const string = (raw: string): string => {
+    const s = prepare(raw);
+    const numeric = digitsOnly(s);
+    if (numeric !== null) {
+      const kind = sensitiveNumber(numeric);
+      if (kind) {
+        tally(kind, 1);
+        return placeholder(kind);
+      }
+    }
+    if (s.length >= 2 && s.length <= NESTED_JSON_MAX && looksLikeJson(s)) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(s);
+      } catch {
+        parsed = undefined;
+      }
+      if (parsed !== null && typeof parsed === 'object') {
+        const before = count;
+        walk(parsed);
+        if (count !== before) return JSON.stringify(parsed);
+      }
+    }
+    return text(s);
+  };
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return string(v);
+    if (typeof v === 'number') {
+      // Counts, latencies and prices are below 1e9 (nine digits): no string is made for them.
+      if (v < 1e9 && v > -1e9) return v;
+      const kind = Number.isInteger(v) ? sensitiveNumber(String(Math.abs(v))) : null;
+      if (!kind) return v;
+      tally(kind, 1);
+      return placeholder(kind);
+    }
+    if (typeof v === 'bigint') return walk(v.toString());
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const item: unknown = v[i];
+        const clean = walk(item);
+        if (clean !== item) v[i] = clean;
+      }
+      return v;
+    }
+    if (v !== null && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      // `{key: "http.request.header.authorization", value: {...}}`, `{name: "X-Api-Key", value: "…"}`
+      const label = typeof o.key === 'string' ? o.key : typeof o.name === 'string' ? o.name : null;
+      const labelled = label !== null && isCredentialName(label);
+      let renamed: Array<[string, string]> | null = null;
+      for (const k in o) {
+        if (!Object.hasOwn(o, k)) continue;
+        const value = o[k];
+        const named = keyInfo(k);
+        const clean = named.credential || (labelled && k === 'value') ? whole(value) : walk(value);
+        if (clean !== value) o[k] = clean;
+        if (named.key !== k) {
+          if (named.byKind !== null) for (const kind in named.byKind) tally(kind, named.byKind[kind] as number);
+          (renamed ??= []).push([k, named.key]);
+        }
+      }
+      // Keys are renamed after the walk: adding keys while iterating them is not well defined.
+      if (renamed) {
+        for (const [k, key] of renamed) {
+          const value = o[k];
+          delete o[k];
+          o[key] = value;
+        }
+      }
+      return o;
+    }
+    return v;
+  };
+  return {
+    text: (s) => string(s),
+    value: walk,
+    reset: () => {
+      kinds = NOTHING;
+      count = 0;
+    },
+    get kinds() {
+      return kinds;
+    },
+    get count() {
+      return count;
+    },
+  };
+}
+
+function looksLikeJson(s: string): boolean {
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  return (first === 0x7b && last === 0x7d) || (first === 0x5b && last === 0x5d);
+}
+
+/** The digits of `s` when it is a bare number (an optional `+`, 9–30 digits), else null. */
+function digitsOnly(s: string): string | null {
+  if (s.length < 9 || s.length > 31) return null;
+  let i = s.charCodeAt(0) === 0x2b ? 1 : 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return null;
+  }
+  return s.charCodeAt(0) === 0x2b ? s.slice(1) : s;
+}
+
+/**
+ * A digit run that is a card (Luhn, 12–19 digits), a phone number (10–15 digits that are not a Unix
+ * time in seconds, milliseconds or microseconds, 2001–2033) or longer than a double holds exactly
+ * (its digits could be anything). Shorter runs are counts, ids and amounts.
+ */
+export function sensitiveNumber(digits: string): string | null {
+  const n = digits.length;
+  if (n < 10) return null;
+  if (n >= 12 && n <= 19 && luhnValid(digits)) return 'card';
+  if (n > 15) return n > 19 || !Number.isSafeInteger(Number(digits)) ? 'number' : null;
+  const lead = digits.charCodeAt(0) - 48;
+  // Unix times of this century's first third start with 1 (s: 10 digits, ms: 13 digits).
+  if ((n === 10 || n === 13) && lead === 1) return null;
+  return 'phone';
+}
+
+/**
+ * A copy of a value with every string (and key) through the content rules only: for output that is
+ * ours in shape (`--json`, reports), where a field named `token` is a count, not a credential.
+ */
+export function redactStrings(value: unknown): unknown {
+  if (typeof value === 'string') return redactString(value);
+  if (Array.isArray(value)) return value.map(redactStrings);
+  if (value !== null && typeof value === 'object') {
+    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return redactStrings(JSON.parse(JSON.stringify(value)) as unknown);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const key = redactString(k);
+      Object.defineProperty(out, key, { value: redactStrings(v), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+  return value;
+}

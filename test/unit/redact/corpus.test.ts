@@ -1,0 +1,45 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createRedactor } from '../../../src/redact/redact-text.js';
+import { createValueRedactor } from '../../../src/redact/redact-value.js';
+import { anySecret, filler, leaks, SECRET_KINDS } from '../../helpers/secret-corpus.js';
+
+const redact = createRedactor();
+
+describe('the secret corpus', () => {
+  it('has at least 40 kinds', () => {
+    expect(SECRET_KINDS.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(SECRET_KINDS.map(([kind, arb]) => [kind, arb] as const))('%s never survives redaction, in text or in a value', (_kind, arb) => {
+    fc.assert(
+      fc.property(arb, fc.record({ before: filler, after: filler }), (sample, { before, after }) => {
+        const values = createValueRedactor(redact);
+        const value: Record<string, unknown> = sample.wholeOnly ? { whole: sample.text } : { note: `${before} ${sample.text} ${after}` };
+        if (sample.name) value[sample.name] = sample.text;
+        if (sample.number !== undefined) value.n = sample.number;
+        if (sample.name) delete value.whole;
+        const out = JSON.stringify(values.value(value));
+        expect(leaks(out, [sample])).toEqual([]);
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('keeps ordinary text, params and timestamps as they are', () => {
+    const values = createValueRedactor(redact);
+    const params = { temperature: 0.2, max_tokens: 256, seed: 42, stop: ['\n\n'], ts: 1733500000, ts_ms: 1733500000123, user: 'u-17' };
+    expect(values.value(structuredClone(params))).toEqual(params);
+    expect(values.count).toBe(0);
+  });
+
+  it('redacts a mix of everything at once', () => {
+    fc.assert(
+      fc.property(fc.array(anySecret.filter((s) => !s.wholeOnly), { minLength: 1, maxLength: 6 }), filler, (samples, f) => {
+        const text = samples.map((s) => `${f} ${s.text}`).join('\n');
+        expect(leaks(redact(text).text, samples.filter((s) => !s.wholeOnly))).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
