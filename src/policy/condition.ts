@@ -29,7 +29,8 @@ const helpers = {
     let v = root;
     for (const k of keys) {
       if (v === null || typeof v !== 'object') return undefined;
-      v = (v as Record<string, unknown>)[k];
+      // Own keys only: `metadata.constructor` must not read Object.prototype.constructor.
+      v = Object.hasOwn(v, k) ? (v as Record<string, unknown>)[k] : undefined;
     }
     return v;
   },
@@ -216,7 +217,11 @@ function readSource(key: string, consts: unknown[]): string | undefined {
   if (key === 'input_tokens') return 'r.input_tokens';
   const [root, ...rest] = key.split('.');
   if (!ROOTS.includes(root as (typeof ROOTS)[number]) || rest.length === 0 || rest.some((s) => s === '')) return undefined;
-  if (rest.length === 1) return `r.${root}[${JSON.stringify(rest[0])}]`;
+  if (rest.length === 1) {
+    const k = JSON.stringify(rest[0]);
+    // A key Object.prototype also has (`constructor`, `__proto__`) is read only when it is the data's own.
+    return (rest[0] as string) in Object.prototype ? `(Object.hasOwn(r.${root}, ${k}) ? r.${root}[${k}] : undefined)` : `r.${root}[${k}]`;
+  }
   return `h.path(r.${root}, c[${consts.push(rest) - 1}])`;
 }
 

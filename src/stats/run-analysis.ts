@@ -1,3 +1,4 @@
+import { ownValue } from '../domain/data-record.js';
 import type { Outcome } from '../domain/outcome.js';
 import type { Rng } from '../domain/rng.js';
 import type { RunCase, VariantCaseResult } from '../domain/run.js';
@@ -88,7 +89,7 @@ export interface RunAnalysis {
 export const NO_SEGMENT = '(none)';
 
 export function segmentValue(c: Pick<RunCase, 'metadata'>, field: string): string {
-  const v = c.metadata[field];
+  const v = ownValue(c.metadata, field);
   if (v === undefined || v === null || v === '') return NO_SEGMENT;
   return typeof v === 'string' ? v : JSON.stringify(v);
 }

@@ -1,3 +1,4 @@
+import { addTo, dataRecord } from '../domain/data-record.js';
 import { BUILT_IN_RULES, countDigits, type RedactRule } from './redact-rules.js';
 
 /** A user-configured pattern (`--redact-pattern`, `.routelab/redact.yaml`); `name` types the placeholder. */
@@ -54,7 +55,7 @@ export function createRedactor(patterns: readonly UserPattern[] = []): Redactor 
     let text = input;
     let count = 0;
     const kinds: string[] = [];
-    const byKind: Record<string, number> = {};
+    const byKind = dataRecord<number>();
     // Most strings hold nothing to redact; one scan decides whether the rules run at all.
     if (!MAYBE_SENSITIVE.test(input) && user.length === 0) return { text, count, kinds, byKind };
     let digits = countDigits(text);
@@ -71,7 +72,7 @@ export function createRedactor(patterns: readonly UserPattern[] = []): Redactor 
         digits = countDigits(text);
         count += hits;
         if (!(rule.kind in byKind)) kinds.push(rule.kind);
-        byKind[rule.kind] = (byKind[rule.kind] ?? 0) + hits;
+        addTo(byKind, rule.kind, hits);
       }
     }
     return { text, count, kinds, byKind };

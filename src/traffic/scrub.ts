@@ -1,3 +1,4 @@
+import { addTo, dataRecord } from '../domain/data-record.js';
 import type { NormalisedRecord } from './readers/reader.js';
 import type { Redactor } from './redact.js';
 
@@ -52,8 +53,8 @@ export function createScrubber(redact: Redactor): Scrubber {
     for (const k in r.byKind) {
       const n = r.byKind[k] as number;
       count += n;
-      if (kinds === NOTHING) kinds = {};
-      kinds[k] = (kinds[k] ?? 0) + n;
+      if (kinds === NOTHING) kinds = dataRecord();
+      addTo(kinds, k, n);
     }
     return r.text;
   };

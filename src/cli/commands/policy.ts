@@ -1,3 +1,4 @@
+import { ownValue } from '../../domain/data-record.js';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
@@ -320,7 +321,7 @@ function printSimulation(ctx: CliContext, v: PolicyVersion, s: SimulationSummary
   note(ctx, `${v.name} version ${v.version}: ${s.requests} simulated requests`);
   const models = [...new Set([...reachableModels(v.spec), ...Object.keys(s.attempts)])];
   const pct = (n: number) => `${((100 * n) / s.requests).toFixed(1)}%`;
-  println(ctx, table(['model', 'served', 'share', 'attempts'], models.map((m) => [sanitizeInline(m), s.served[m] ?? 0, pct(s.served[m] ?? 0), s.attempts[m] ?? 0])));
+  println(ctx, table(['model', 'served', 'share', 'attempts'], models.map((m) => [sanitizeInline(m), ownValue(s.served, m) ?? 0, pct(ownValue(s.served, m) ?? 0), ownValue(s.attempts, m) ?? 0])));
   println(ctx);
   println(ctx, `failed ${s.failed} (${pct(s.failed)})  blocked: guardrail ${s.blocked.guardrail}, budget ${s.blocked.budget}  flagged ${s.flagged}${s.skipped ? `  not routed ${s.skipped}` : ''}`);
 }

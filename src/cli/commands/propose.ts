@@ -1,3 +1,4 @@
+import { ownValue } from '../../domain/data-record.js';
 import type { Command } from 'commander';
 import { InputError, NotFoundError } from '../../domain/errors.js';
 import type { ProposalOptions } from '../../domain/proposal.js';
@@ -66,7 +67,7 @@ export async function proposeForRun(db: Db, runId: string, options: ProposalOpti
   if (data.run.status !== 'completed') throw new InputError(`run ${runId} is ${data.run.status}: propose needs a completed run (see \`routelab runs show ${runId}\`)`);
   const base = data.variants.find((v) => v.isBaseline);
   if (!base) throw new InputError(`run ${runId} has no baseline variant (the policy's active version) to compare with`);
-  if (options.segment_by && !data.cases.some((c) => c.metadata[options.segment_by as string] !== undefined)) {
+  if (options.segment_by && !data.cases.some((c) => ownValue(c.metadata, options.segment_by as string) !== undefined)) {
     const seen = [...new Set(data.cases.flatMap((c) => Object.keys(c.metadata)))].sort().slice(0, 12);
     throw new InputError(`--segment-by: no case of run ${runId} has metadata.${options.segment_by}${seen.length ? ` (fields seen: ${seen.map((s) => sanitizeInline(s)).join(', ')})` : ''}`);
   }
@@ -200,7 +201,7 @@ export async function writeRunReport(db: Db, runId: string, opts: { dir?: string
   const run = await getRun(db, runId);
   if (!data || !run) throw new NotFoundError('run', runId, 'see `routelab runs list`');
   const proposals = await listProposals(db, { runId });
-  const distinct = (field: string) => new Set(data.cases.map((c) => c.metadata[field]).filter((v) => v !== undefined)).size;
+  const distinct = (field: string) => new Set(data.cases.map((c) => ownValue(c.metadata, field)).filter((v) => v !== undefined)).size;
   const segmentBy = opts.segmentBy ?? proposals.find((p) => p.options.segment_by)?.options.segment_by ?? SEGMENT_FIELDS.find((f) => distinct(f) >= 2);
   if (opts.segmentBy && distinct(opts.segmentBy) === 0) throw new InputError(`--segment-by: no case of run ${runId} has metadata.${opts.segmentBy}`);
   const analysis = analyzeRun(

@@ -1,3 +1,4 @@
+import { ownValue } from '../../domain/data-record.js';
 import { asc, eq } from 'drizzle-orm';
 import { NotFoundError } from '../../domain/errors.js';
 import type { Db } from '../../store/db.js';
@@ -64,7 +65,7 @@ export async function loadRunDetail(db: Db, runId: string): Promise<RunDetailDat
     run: { ...row, seed: extra?.seed ?? '', error: extra?.error ?? null, notes: extra?.notes ?? [] },
     segmentBy,
     cases: caseRows.map((c) => {
-      const v = segmentBy ? c.metadata[segmentBy] : undefined;
+      const v = segmentBy ? ownValue(c.metadata, segmentBy) : undefined;
       return { caseId: c.caseId, split: c.split, segment: v === undefined || v === null ? null : String(v) };
     }),
     outcomes,

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { dataRecord, forStorage } from '../../domain/data-record.js';
 import { InputError, NotFoundError } from '../../domain/errors.js';
 import { createRng } from '../../domain/rng.js';
 import type { TrafficFormat, TrafficRecord } from '../../domain/traffic-record.js';
@@ -118,7 +119,7 @@ export async function createSample(db: Db, opts: SampleOptions): Promise<SampleS
 
   const size = picked.length;
   const rate = population ? size / population : 0;
-  const strata: Record<string, StratumCount> = {};
+  const strata = dataRecord<StratumCount>();
   for (const r of countRows) strata[String(r.stratum)] = { population: Number(r.replayable), sampled: alloc.get(String(r.stratum)) ?? 0 };
   const method = {
     stratify_by: opts.stratifyBy ?? null,
@@ -132,7 +133,7 @@ export async function createSample(db: Db, opts: SampleOptions): Promise<SampleS
   };
 
   const id = await db.transaction(async (tx) => {
-    const [row] = await tx.insert(samples).values({ name: opts.name, seed, rate, size, method, strata }).returning({ id: samples.id });
+    const [row] = await tx.insert(samples).values({ name: opts.name, seed, rate, size, method, strata: forStorage(strata) }).returning({ id: samples.id });
     if (!row) throw new Error('samples insert returned no row');
     for (let i = 0; i < picked.length; i += 1000) {
       await tx.insert(sampleItems).values(picked.slice(i, i + 1000).map((p) => ({ sampleId: row.id, trafficId: p.trafficId, stratum: opts.stratifyBy ? p.stratum : null })));
