@@ -1,4 +1,5 @@
 import { addTo, dataRecord } from '../domain/data-record.js';
+import { compileLinear, type LinearRegex } from '../domain/linear-regex.js';
 import { BUILT_IN_RULES, countDigits, type RedactRule } from './redact-rules.js';
 
 /** A user-configured pattern (`--redact-pattern`, `.routelab/redact.yaml`); `name` types the placeholder. */
@@ -22,22 +23,23 @@ export const placeholder = (kind: string) => `[REDACTED:${kind}]`;
  * Compile user patterns once. A pattern that is not a valid regular expression is returned as an
  * issue naming it, so the CLI can refuse it before anything is read.
  */
-export function compileUserPatterns(patterns: readonly UserPattern[]): { rules: RedactRule[]; errors: string[] } {
-  const rules: RedactRule[] = [];
+export function compileUserPatterns(patterns: readonly UserPattern[]): { rules: UserRule[]; errors: string[] } {
+  const rules: UserRule[] = [];
   const errors: string[] = [];
   for (const p of patterns) {
     const source = typeof p === 'string' ? p : p.pattern;
     const kind = typeof p === 'string' ? 'custom' : sanitiseKind(p.name ?? 'custom');
-    try {
-      const regex = new RegExp(source, 'g');
-      if (regex.test('')) {
-        errors.push(`redact pattern /${source}/ matches the empty string`);
-        continue;
-      }
-      rules.push({ kind, regex });
-    } catch (e) {
-      errors.push(`redact pattern /${source}/ is not a valid regular expression: ${e instanceof Error ? e.message : String(e)}`);
+    // The user's patterns run over every imported string: the linear-time engine, never RegExp.
+    const compiled = compileLinear(source);
+    if (!compiled.ok) {
+      errors.push(`redact pattern /${source}/ is not a valid regular expression: ${compiled.error}`);
+      continue;
     }
+    if (compiled.regex.test('')) {
+      errors.push(`redact pattern /${source}/ matches the empty string`);
+      continue;
+    }
+    rules.push({ kind, linear: compiled.regex });
   }
   return { rules, errors };
 }
@@ -46,11 +48,17 @@ function sanitiseKind(name: string): string {
   return name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40) || 'custom';
 }
 
+/** A user's redaction pattern, on the linear-time engine. */
+export interface UserRule {
+  kind: string;
+  linear: LinearRegex;
+}
+
 /** Built-in rules, then the user's: replaces every match with a typed placeholder. Pure. */
 export function createRedactor(patterns: readonly UserPattern[] = []): Redactor {
   const { rules: user, errors } = compileUserPatterns(patterns);
   if (errors.length) throw new Error(errors.join('; '));
-  const rules = [...BUILT_IN_RULES, ...user];
+  const rules: Array<RedactRule | UserRule> = [...BUILT_IN_RULES, ...user];
   return (input) => {
     let text = input;
     let count = 0;
@@ -60,14 +68,21 @@ export function createRedactor(patterns: readonly UserPattern[] = []): Redactor 
     if (!MAYBE_SENSITIVE.test(input) && user.length === 0) return { text, count, kinds, byKind };
     let digits = countDigits(text);
     for (const rule of rules) {
-      if (rule.hint && !rule.hint(text, digits)) continue;
       let hits = 0;
-      rule.regex.lastIndex = 0;
-      text = text.replace(rule.regex, (match) => {
-        if (rule.accept && !rule.accept(match)) return match;
-        hits++;
-        return placeholder(rule.kind);
-      });
+      if ('linear' in rule) {
+        text = rule.linear.replaceAll(text, () => {
+          hits++;
+          return placeholder(rule.kind);
+        });
+      } else {
+        if (rule.hint && !rule.hint(text, digits)) continue;
+        rule.regex.lastIndex = 0;
+        text = text.replace(rule.regex, (match) => {
+          if (rule.accept && !rule.accept(match)) return match;
+          hits++;
+          return placeholder(rule.kind);
+        });
+      }
       if (hits) {
         digits = countDigits(text);
         count += hits;

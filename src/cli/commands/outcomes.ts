@@ -10,6 +10,7 @@ import { RecordedFormat, type RecordedItem } from '../../providers/recorded-item
 import { readRouterbenchCsv } from '../../providers/routerbench-csv.js';
 import { importRecordedOutcomes, listOutcomeSets, quarantineOutcomeRows } from '../../store/repos/recorded-outcomes-repo.js';
 import type { CliContext } from '../context.js';
+import { capStream, MAX_OUTCOMES_BYTES } from '../../providers/read-capped.js';
 import { note, printJson, printList, println, table } from '../output.js';
 
 /** Quarantined rows shown on the terminal; all of them are stored. */
@@ -32,7 +33,8 @@ export function registerOutcomes(program: Command, ctx: CliContext): void {
       if (name.trim() === '') throw new InputError('--name: the dataset needs a name');
       await mustBeFile(opts.file);
       const quarantined: Issue[] = [];
-      const items = format === 'jsonl' ? readOutcomesJsonl(createReadStream(opts.file), opts.file) : readRouterbenchCsv(createReadStream(opts.file), opts.file);
+      const input = capStream(createReadStream(opts.file), opts.file, MAX_OUTCOMES_BYTES, 'outcome files');
+      const items = format === 'jsonl' ? readOutcomesJsonl(input, opts.file) : readRouterbenchCsv(input, opts.file);
       const store = await ctx.store();
       const result = await importRecordedOutcomes(store.db, name, rowsOf(items, quarantined), { format, file: opts.file });
       if (result.id === null) {

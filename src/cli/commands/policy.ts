@@ -1,9 +1,10 @@
 import { ownValue } from '../../domain/data-record.js';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { InputError, NotFoundError, type Issue } from '../../domain/errors.js';
+import { readCapped } from '../../providers/read-capped.js';
 import type { PolicySpec } from '../../domain/policy-spec.js';
 import { createRng } from '../../domain/rng.js';
 import { sanitizeInline } from '../../domain/sanitize.js';
@@ -68,7 +69,7 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON only')
     .action(async (opts: { file: string; format: string; name?: string; json?: boolean }) => {
       const format = opts.format === 'auto' ? 'auto' : parseChoice(PolicyFormat.options, opts.format, '--format');
-      const text = readPolicyFile(opts.file);
+      const text = await readPolicyFile(opts.file);
       const parsed = parsePolicyTextOrThrow(text, { file: opts.file, format, name: opts.name });
       for (const n of parsed.notes) note(ctx, `note: ${n}`);
       await store(ctx, parsed.spec, parsed.format, 'import', opts.json);
@@ -237,16 +238,17 @@ async function findVersion(ctx: CliContext, name: string, version?: number): Pro
   return v;
 }
 
-function readPolicyFile(file: string): string {
+async function readPolicyFile(file: string): Promise<string> {
   let size: number;
   try {
     size = statSync(file).size;
   } catch {
     throw new InputError(`${file}: cannot read the file (does it exist?)`);
   }
-  // Checked before reading, so a huge file costs nothing; a zip is bounded by its entry below.
+  // A regular file's size says how far over it is; the read itself is capped whatever the size
+  // reads (`/dev/zero`, a FIFO). A zip is bounded by its entry below.
   if (size > MAX_POLICY_BYTES * 4) throw new InputError(`${file}: ${size} bytes; policies are limited to ${MAX_POLICY_BYTES} bytes`);
-  const bytes = readFileSync(file);
+  const bytes = await readCapped(file, MAX_POLICY_BYTES * 4, 'policies');
   if (extname(file).toLowerCase() !== '.zip') return bytes.toString('utf8');
   let entries: Record<string, Uint8Array>;
   try {
