@@ -65,7 +65,7 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
     .description('Import a policy file (YAML/JSON, or a .zip from export); same name = new version')
     .requiredOption('-f, --file <file>', 'policy file: .yaml, .yml, .json or .zip')
     .option('--format <format>', 'auto | watsonx | portkey | litellm | orq', 'auto')
-    .option('-n, --name <name>', 'policy name for formats that carry none (Portkey, LiteLLM)')
+    .option('-n, --name <name>', 'policy name (wins over a name in the file)')
     .option('--json', 'print JSON only')
     .action(async (opts: { file: string; format: string; name?: string; json?: boolean }) => {
       const format = opts.format === 'auto' ? 'auto' : parseChoice(PolicyFormat.options, opts.format, '--format');
@@ -96,7 +96,7 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
     .requiredOption('-n, --name <name>', 'policy name')
     .action(async (opts: { name: string }) => {
       await removePolicy((await ctx.store()).db, opts.name);
-      println(ctx, `removed ${opts.name}`);
+      println(ctx, `removed ${sanitizeInline(opts.name)}; its versions are kept: routelab policy history -n ${sanitizeInline(opts.name)}`);
     });
 
   policy

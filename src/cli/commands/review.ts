@@ -14,6 +14,7 @@ import {
   failPromotion,
   proposalSpec,
   reconcilePromotions,
+  resolveProposalId,
   recordPromotionExports,
   rejectProposal,
   type JournalEntry,
@@ -203,9 +204,9 @@ function parseFormat(value: string): ExportFormat {
   throw new InputError(`--format: "${value}" is not one of ${EXPORT_FORMATS.join(', ')}`);
 }
 
-function requireProposalId(id: string | undefined): string {
+async function requireProposalId(ctx: CliContext, id: string | undefined): Promise<string> {
   if (!id || !id.trim()) throw new InputError('P: name the proposal to act on (see `routelab dashboard`)');
-  return id.trim();
+  return resolveProposalId((await ctx.store()).db, id.trim());
 }
 
 /** What the dashboard's keys do: the same functions as the commands, bound to this context. */
@@ -269,7 +270,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
     .argument('<P>', 'proposal id')
     .action(async (id: string) => {
       const { db } = await ctx.store();
-      const view = buildProposalView(await loadProposal(db, requireProposalId(id)), Math.max(60, Math.min(ctx.stdout.columns ?? 80, 160)));
+      const view = buildProposalView(await loadProposal(db, await requireProposalId(ctx, id)), Math.max(60, Math.min(ctx.stdout.columns ?? 80, 160)));
       const lines = [...view.title.map(lineText)];
       for (const pane of view.panes) lines.push('', `-- ${pane.title}`, ...pane.lines.map(lineText));
       println(ctx, lines.map((l) => l.trimEnd()).join('\n'));
@@ -299,7 +300,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
     .option('--as <who>', 'reviewer name (default: ROUTELAB_USER, else the OS user)')
     .action(async (id: string, flags: DecisionFlags) => {
       const { db } = await ctx.store();
-      const r = await approveProposal(db, requireProposalId(id), { actor: ctx.actor(flags.as), comment: flags.comment ?? null, at: new Date(ctx.clock.now()) });
+      const r = await approveProposal(db, await requireProposalId(ctx, id), { actor: ctx.actor(flags.as), comment: flags.comment ?? null, at: new Date(ctx.clock.now()) });
       println(ctx, `approved ${r.proposalId} by ${sanitizeInline(r.actor)} at ${r.at.toISOString()}`);
       println(ctx, `next: routelab promote ${r.proposalId}`);
     });
@@ -312,7 +313,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
     .option('--as <who>', 'reviewer name (default: ROUTELAB_USER, else the OS user)')
     .action(async (id: string, flags: DecisionFlags) => {
       const { db } = await ctx.store();
-      const r = await rejectProposal(db, requireProposalId(id), { actor: ctx.actor(flags.as), comment: flags.comment ?? null, at: new Date(ctx.clock.now()) });
+      const r = await rejectProposal(db, await requireProposalId(ctx, id), { actor: ctx.actor(flags.as), comment: flags.comment ?? null, at: new Date(ctx.clock.now()) });
       println(ctx, `rejected ${r.proposalId} by ${sanitizeInline(r.actor)} at ${r.at.toISOString()}`);
     });
 
@@ -325,7 +326,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
     .option('--comment <text>', 'note recorded with the promotion')
     .option('--as <who>', 'who promotes (default: ROUTELAB_USER, else the OS user)')
     .action(async (id: string, flags: DecisionFlags & { out?: string; format: ExportFormat }) => {
-      const done = await promoteWithSink(ctx, requireProposalId(id), {
+      const done = await promoteWithSink(ctx, await requireProposalId(ctx, id), {
         actor: ctx.actor(flags.as),
         comment: flags.comment ?? null,
         out: flags.out,

@@ -421,3 +421,18 @@ export async function listPromotions(db: Db, options: { policyName?: string; lim
     .limit(options.limit ?? 200);
   return rows.map((r) => ({ ...r, fromVersion: r.fromVersion ?? null, exports: r.exports ?? [] }));
 }
+
+/**
+ * The proposal a user means by `id`: the exact id, else the one id starting with it (tables may
+ * shorten ids to fit 80 columns). An ambiguous prefix is refused naming the candidates.
+ */
+export async function resolveProposalId(db: Db, id: string): Promise<string> {
+  const [exact] = await db.select({ id: proposals.id }).from(proposals).where(eq(proposals.id, id));
+  if (exact) return exact.id;
+  const pattern = `${id.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await db.select({ id: proposals.id }).from(proposals).where(sql`${proposals.id} like ${pattern}`).orderBy(proposals.id).limit(6);
+  if (rows.length === 1) return (rows[0] as { id: string }).id;
+  if (rows.length === 0) throw new NotFoundError('proposal', id, 'see `routelab proposals list`');
+  const shown = rows.slice(0, 5).map((r) => r.id).join(', ');
+  throw new InputError(`proposal "${sanitizeInline(id)}" is ambiguous: it starts ${rows.length > 5 ? 'more than 5 ids' : `${rows.length} ids`} (${shown}); give more of it`);
+}
