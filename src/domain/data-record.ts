@@ -35,7 +35,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
  * Set `key` as an own data property, as JSON.parse does: on a plain object `o[key] = v` with key
  * `__proto__` replaces the prototype instead of adding a key.
  */
-function defineKey(target: Record<string, unknown>, key: string, value: unknown): void {
+export function defineKey(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
@@ -87,4 +87,14 @@ export function keepingEveryKey<T extends z.ZodType<Record<string, unknown>>>(sc
  */
 export function forStorage<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/**
+ * A null-prototype record as a JSON.parse-shaped object (Object.prototype, every key its own), for
+ * results handed to libraries that inspect constructors (drizzle). Read keys with `ownValue`.
+ */
+export function asPlainRecord<T>(record: DataRecord<T>): DataRecord<T> {
+  const out: DataRecord<T> = {};
+  for (const key of Object.keys(record)) defineKey(out, key, record[key]);
+  return out;
 }

@@ -19,6 +19,14 @@ export function exportPolicy(spec: PolicySpec, format: ExportFormat): Result<str
   return ok(written.text);
 }
 
+/**
+ * routelab's own document as YAML, with the extensions watsonx lacks (rules, budget, guardrails,
+ * conditional and round_robin modes): for showing a policy, never for a deploy (use exportPolicy).
+ */
+export function policyDocumentYaml(spec: PolicySpec): string {
+  return writeWatsonxYaml(spec);
+}
+
 function write(spec: PolicySpec, format: ExportFormat): { issues: PathIssue[]; text: string } {
   switch (format) {
     case 'watsonx': {

@@ -1,4 +1,4 @@
-import { addTo, dataRecord } from '../domain/data-record.js';
+import { addTo, asPlainRecord, dataRecord } from '../domain/data-record.js';
 import type { Outcome } from '../domain/outcome.js';
 import type { PolicySpec } from '../domain/policy-spec.js';
 import { createRng } from '../domain/rng.js';
@@ -128,7 +128,7 @@ function expectation(caseId: string, paths: readonly Path[], row: ReadonlyMap<st
     p_error: pError,
     p_guardrail_block: pGuard,
     p_budget_block: pBudget,
-    served,
+    served: asPlainRecord(served),
     path: best ? best.attempts.map((a: Attempt) => ({ model: a.model, status: a.status, reason: a.reason })) : [],
     flagged,
   };

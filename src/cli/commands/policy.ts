@@ -12,6 +12,7 @@ import {
   checkPolicySpec,
   ExportFormat,
   exportPolicy,
+  policyDocumentYaml,
   MAX_POLICY_BYTES,
   parsePolicyTextOrThrow,
   PolicyFormat,
@@ -122,8 +123,7 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
       const v = await findVersion(ctx, opts.name, opts.version);
       if (opts.json) return printJson(ctx, versionJson(v, true));
       note(ctx, `${v.name} version ${v.version}${v.isActive ? ' (active)' : ''}, ${v.origin} from ${v.sourceFormat}, ${v.createdAt.toISOString()}`);
-      const yaml = exportPolicy(v.spec, 'watsonx');
-      println(ctx, (yaml.ok ? yaml.value : JSON.stringify(v.spec, null, 2)).trimEnd());
+      println(ctx, policyDocumentYaml(v.spec).trimEnd());
     });
 
   policy

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { InputError, NotFoundError } from '../../domain/errors.js';
 import type { ProposalOptions } from '../../domain/proposal.js';
 import { sanitize, sanitizeInline } from '../../domain/sanitize.js';
-import { exportPolicy } from '../../policy/index.js';
+import { policyDocumentYaml } from '../../policy/index.js';
 import type { Db } from '../../store/db.js';
 import { createProposal, findProposal, listProposals, type StoredProposal } from '../../store/repos/proposal-repo.js';
 import { getRun, loadRunData } from '../../store/repos/run-repo.js';
@@ -152,9 +152,8 @@ function printProposal(ctx: CliContext, p: StoredProposal, created: boolean): vo
   println(ctx, 'Rationale:');
   for (const r of p.rationale) println(ctx, wrap(sanitizeInline(r), 80, '  - ', '    '));
   println(ctx);
-  const yaml = exportPolicy(p.policy, 'watsonx');
   println(ctx, 'Proposed policy (watsonx YAML):');
-  println(ctx, sanitize(yaml.ok ? yaml.value : JSON.stringify(p.policy, null, 2)).trimEnd());
+  println(ctx, sanitize(policyDocumentYaml(p.policy)).trimEnd());
   println(ctx);
   if (p.status === 'pending') {
     println(ctx, `Next: routelab approve ${p.proposal_id} [--comment C]`);

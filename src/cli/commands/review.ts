@@ -36,8 +36,8 @@ import { note, printList, println, table } from '../output.js';
 
 /**
  * approve / reject / promote / rollback / dashboard. Promotion is the one place that touches the
- * world outside the database: after the version switch commits, the export is written to the
- * production sink and the user's import command runs; if either fails the switch is reverted.
+ * world outside the database: it is journaled (review-repo.ts), the export is written and the
+ * user's deploy command runs (deploy-command.ts), and only then does the version become active.
  */
 
 export const EXPORT_FORMATS = ExportFormat.options;

@@ -9,8 +9,8 @@ import { policies, policyVersions } from '../schema/policy.js';
 import { promotions, proposals } from '../schema/proposals.js';
 
 /**
- * Review decisions and version moves: approve, reject, promote, revert a failed promotion, roll
- * back. Every write is a compare-and-set inside one transaction, so when two reviewers act at once
+ * Review decisions and version moves: approve, reject, and the promotion journal (promote, roll
+ * back). Every write is a compare-and-set inside one transaction, so when two reviewers act at once
  * exactly one wins and the other gets a ConflictError saying what happened instead ("stale: …").
  * Promotions and rollbacks of one policy are serialised by locking its `policies` row; the partial
  * unique index on policy_versions still guarantees one active version if anything slips past.
