@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, beforeAll, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { GoldenCase } from '../../src/domain/golden-case.js';
 import { createRun } from '../../src/jobs/create-run.js';
@@ -29,6 +29,17 @@ import { CANARY, CANARY_ENV, seedInputs } from './run-fixture.js';
 
 const cleanups = cleanupList();
 afterEach(() => cleanups.run());
+
+// Opening a first store and running a first command load the CLI's modules: done once here, under
+// the hook's timeout, so each test measures only its own scenario.
+beforeAll(async () => {
+  const store = await openTestStore('pglite');
+  try {
+    await main(argv('policy', 'list'), cliContext(store));
+  } finally {
+    await store.close();
+  }
+});
 
 const EMAIL_RULE = '^([a-z0-9]+\\.?)+@corp\\.com$';
 const HOSTILE_USER = `${'a'.repeat(36)}!`;

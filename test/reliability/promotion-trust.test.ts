@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, beforeAll, expect, it } from 'vitest';
 import { ownerAlive } from '../../src/cli/deploy-command.js';
 import { exportFileName } from '../../src/cli/export-name.js';
 import { main } from '../../src/cli/main.js';
@@ -21,6 +21,17 @@ import { argv, cleanupList, cliContext, removeDir } from './harness.js';
 
 const cleanups = cleanupList();
 afterEach(() => cleanups.run());
+
+// Opening a first store and running a first command load the CLI's modules: done once here, under
+// the hook's timeout, so each test measures only its own scenario.
+beforeAll(async () => {
+  const store = await openTestStore('pglite');
+  try {
+    await main(argv('policy', 'list'), cliContext(store));
+  } finally {
+    await store.close();
+  }
+});
 
 async function setup() {
   const store = await openTestStore('pglite');
@@ -66,6 +77,15 @@ it('the deploy command gets only allow-listed variables; a refused name or a tim
   // Versions 2 (timed out) and 3 (deployed): only 3 is active, only its file exists.
   expect(await activeVersions(store)).toEqual([3]);
   expect(readdirSync(out)).toEqual([exportFileName(POLICY, 3, 'yaml')]);
+  await expectChecked(store);
+});
+
+it('rollback deploys through the same path and skips a version whose promotion failed', async () => {
+  const { store, out, id, run } = await setup();
+  expect((await run({}, 'approve', id)).code).toBe(0);
+  expect((await run({ ROUTELAB_PROMOTE_COMMAND: 'node -e "process.exit(4)"' }, 'promote', id)).code).toBe(1);
+  expect((await run({ ROUTELAB_PROMOTE_COMMAND: 'node -e ""' }, 'promote', id)).code).toBe(0);
+  expect(await activeVersions(store)).toEqual([3]);
 
   // Rollback deploys through the same path and skips version 2, which was never deployed.
   const back = await run({ ROUTELAB_PROMOTE_COMMAND: 'node -e ""' }, 'rollback', '-n', POLICY);

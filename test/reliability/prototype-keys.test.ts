@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, beforeAll, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { createProcessors } from '../../src/jobs/processors.js';
 import { createChatClient } from '../../src/providers/index.js';
@@ -22,15 +22,24 @@ import { CANARY, CANARY_ENV, seedRun } from './run-fixture.js';
 const cleanups = cleanupList();
 afterEach(() => cleanups.run());
 
+// Opening a first store and running a first command load the CLI's modules: done once here, under
+// the hook's timeout, so each test measures only its own scenario.
+beforeAll(async () => {
+  const store = await openTestStore('pglite');
+  try {
+    await main(argv('policy', 'list'), cliContext(store));
+  } finally {
+    await store.close();
+  }
+});
+
 const HOSTILE = ['constructor', '__proto__'];
 const noFunctionText = (json: string) => expect(json).not.toMatch(/native code|function/);
 
-it('models named constructor and __proto__ are simulated and evaluated like any other', async () => {
+it('models named constructor and __proto__ are simulated like any other', async () => {
   const store = await openTestStore('pglite');
   cleanups.add(() => store.cleanup());
-  const server = await startModelServer({});
-  cleanups.add(() => server.close());
-  const seeded = await seedRun(store.db, { baseUrl: server.baseUrl, cases: 4, models: HOSTILE, variants: 1, chunkSize: 10 });
+  await seedRun(store.db, { baseUrl: 'http://127.0.0.1:9', cases: 1, models: HOSTILE, variants: 1, chunkSize: 10 });
 
   const ctx = cliContext(store);
   expect(await main(argv('policy', 'simulate', '-n', 'rel-policy', '--requests', '200', '--seed', '1', '--json'), ctx)).toBe(0);
@@ -39,7 +48,14 @@ it('models named constructor and __proto__ are simulated and evaluated like any 
   expect(Object.keys(sim.served).sort()).toEqual([...HOSTILE].sort());
   expect(Object.values(sim.served).every((n) => typeof n === 'number' && n > 0)).toBe(true);
   expect(Object.values(sim.served).reduce((s: number, n) => s + (n as number), 0)).toBe(200);
+});
 
+it('a run over models named constructor and __proto__ stores their served shares as numbers', async () => {
+  const store = await openTestStore('pglite');
+  cleanups.add(() => store.cleanup());
+  const server = await startModelServer({});
+  cleanups.add(() => server.close());
+  const seeded = await seedRun(store.db, { baseUrl: server.baseUrl, cases: 4, models: HOSTILE, variants: 1, chunkSize: 10 });
   const chat = createChatClient({ env: { [CANARY_ENV]: CANARY } });
   cleanups.add(() => chat.close());
   await runInProcess(createProcessors(store.db, { chat, clock: { now: () => Date.now() } }), seeded.runId, seeded.chunks);
