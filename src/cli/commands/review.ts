@@ -224,7 +224,12 @@ export function dashboardActions(ctx: CliContext, actor: string): DashboardActio
       return `rejected ${proposalId} as ${actor}`;
     },
     promote: async (proposalId) => {
-      const done = await promoteWithSink(ctx, proposalId, { actor });
+      // The dashboard has no --format: watsonx when it can express the policy, else Portkey (which
+      // has conditional routing); a policy neither can express is refused by the export as usual.
+      const { db } = await ctx.store();
+      const spec = canonicalSpec(await proposalSpec(db, proposalId));
+      const format = exportPolicy(spec, 'watsonx').ok || !exportPolicy(spec, 'portkey').ok ? 'watsonx' : 'portkey';
+      const done = await promoteWithSink(ctx, proposalId, { actor, format });
       // The status bar is one line: the path relative to where the user started, when that is shorter.
       const rel = relative(process.cwd(), done.file);
       const shown = rel.length < done.file.length ? rel : done.file;
