@@ -78,8 +78,12 @@ ALTER TABLE "runs" ADD COLUMN "cache_mode" text DEFAULT 'use' NOT NULL;--> state
 ALTER TABLE "runs" ADD COLUMN "refresh_rate" double precision DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "runs" ADD COLUMN "nightly" jsonb;--> statement-breakpoint
 ALTER TABLE "runs" ADD COLUMN "progress_at" timestamp with time zone DEFAULT now();--> statement-breakpoint
+ALTER TABLE "promotions" ADD COLUMN "state" text DEFAULT 'deployed' NOT NULL;--> statement-breakpoint
+ALTER TABLE "promotions" ADD COLUMN "owner" text;--> statement-breakpoint
 ALTER TABLE "proposals" ADD COLUMN "details" jsonb;--> statement-breakpoint
 ALTER TABLE "run_aggregates" ADD CONSTRAINT "run_aggregates_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_steps" ADD CONSTRAINT "run_steps_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "shadow_outcomes_ts" ON "shadow_outcomes" USING btree ("ts");--> statement-breakpoint
-CREATE INDEX "run_aggregates_policy_at" ON "run_aggregates" USING btree ("policy_id","run_at");
+CREATE INDEX "run_aggregates_policy_at" ON "run_aggregates" USING btree ("policy_id","run_at");--> statement-breakpoint
+-- Hand-written backfill: a promotion undone by a revert (before the journal) was never deployed.
+UPDATE "promotions" SET "state" = 'failed' WHERE "kind" = 'promote' AND EXISTS (SELECT 1 FROM "promotions" r WHERE r."kind" = 'revert' AND r."from_version_id" = "promotions"."to_version_id");

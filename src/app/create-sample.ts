@@ -1,4 +1,5 @@
 import { InputError } from '../domain/errors.js';
+import { dataRecord, forStorage } from '../domain/data-record.js';
 import { createRng } from '../domain/rng.js';
 import type { Db } from '../store/db.js';
 import { countStrata, insertSample, sampleExists, scanReplayable } from '../store/repos/sample-repo.js';
@@ -79,7 +80,8 @@ export async function createSample(db: Db, opts: SampleOptions): Promise<SampleS
 
   const size = picked.length;
   const rate = population ? size / population : 0;
-  const strata: Record<string, StratumCount> = {};
+  // Keyed by data (a stratum may be named `__proto__`): no prototype to collide with.
+  const strata = dataRecord<StratumCount>();
   for (const r of countRows) strata[r.stratum] = { population: r.replayable, sampled: alloc.get(r.stratum) ?? 0 };
   const method = {
     stratify_by: opts.stratifyBy ?? null,
@@ -97,7 +99,7 @@ export async function createSample(db: Db, opts: SampleOptions): Promise<SampleS
     rate,
     size,
     method,
-    strata,
+    strata: forStorage(strata),
     items: picked.map((p) => ({ trafficId: p.trafficId, stratum: opts.stratifyBy ? p.stratum : null })),
   });
 

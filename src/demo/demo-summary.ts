@@ -52,7 +52,8 @@ export function nextSteps(r: DemoResult, cwd: string, has: (command: string) => 
   ];
   if (r.proposal.status === 'pending') {
     steps.push(['approve', `${id} --comment "looks good"`, 'approve it']);
-    steps.push(['promote', id, 'make it the active version']);
+    // The demo's proposal routes by rules (mode conditional), which watsonx cannot express: Portkey can.
+    steps.push(['promote', `${id} --format portkey`, 'make it the active version']);
     steps.push(['policy', `history -n ${DEMO_NAMES.policy}`, 'versions and which is active']);
   }
   steps.push(['policy', `simulate -n ${DEMO_NAMES.policy} --requests 1000 --fail sim/atlas-large=503:0.2`, 'routing under failures']);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DataRecordSchema } from './data-record.js';
 import { Message } from './traffic-record.js';
 
 /**
@@ -51,7 +52,7 @@ export const GoldenInput = z.union([
 export const GoldenCase = z.strictObject({
   id: textLike.pipe(z.string().min(1)),
   input: GoldenInput,
-  metadata: z.record(z.string(), z.unknown()).default({}),
+  metadata: DataRecordSchema(z.unknown()).default({}),
   /** The reference answer; scorers without their own `value` compare against it. */
   reference: textLike.optional(),
   assertions: z.array(Assertion).min(1),

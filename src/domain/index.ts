@@ -10,3 +10,4 @@ export * from './proposal.js';
 export * from './input-key.js';
 export * from './catalog-entry.js';
 export * from './call-result.js';
+export * from './data-record.js';

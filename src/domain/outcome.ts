@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DataRecordSchema } from './data-record.js';
 
 /** `refresh`: a provider call re-asking a pair that was in the cache (a seeded share each nightly). */
 export const OutcomeSource = z.enum(['call', 'cache', 'refresh', 'recorded']);
@@ -37,6 +38,6 @@ export const RecordedOutcomeLine = z.object({
   cost_usd: z.number().min(0).nullable().optional(),
   latency_ms: z.number().min(0).nullable().optional(),
   status: z.number().int().nullable().optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: DataRecordSchema(z.unknown()).optional(),
 });
 export type RecordedOutcomeLine = z.infer<typeof RecordedOutcomeLine>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RequestInput } from './request-input.js';
+import { DataRecordSchema } from './data-record.js';
 
 export const RunStatus = z.enum(['queued', 'running', 'completed', 'failed', 'capped']);
 export type RunStatus = z.infer<typeof RunStatus>;
@@ -15,8 +16,8 @@ export const RunCase = z.object({
   case_id: z.string(),
   split: Split,
   timestamp: z.string().nullable(),
-  metadata: z.record(z.string(), z.unknown()),
-  params: z.record(z.string(), z.unknown()),
+  metadata: DataRecordSchema(z.unknown()),
+  params: DataRecordSchema(z.unknown()),
   input_tokens: z.number(),
   /** Derived request fields (`input.*`), computed from the messages when the run was planned. */
   input: RequestInput.nullable().optional(),
@@ -45,7 +46,7 @@ export const VariantCaseResult = z.object({
   p_guardrail_block: z.number(),
   p_budget_block: z.number(),
   /** Probability that each model served the request. */
-  served: z.record(z.string(), z.number()),
+  served: DataRecordSchema(z.number()),
   /** The most likely attempt path, for display. */
   path: z.array(Attempt),
   flagged: z.boolean(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DataRecordSchema, keepingEveryKey } from './data-record.js';
 
 /** One chat message, content flattened to text (parts joined). */
 export const Message = z.object({
@@ -11,18 +12,21 @@ export type Message = z.infer<typeof Message>;
 export const TrafficRequest = z.object({
   messages: z.array(Message),
   /** model, temperature, max_tokens, … as the caller sent them (secrets removed). */
-  params: z.record(z.string(), z.unknown()),
+  params: DataRecordSchema(z.unknown()),
 });
 export type TrafficRequest = z.infer<typeof TrafficRequest>;
 
-export const TrafficMetadata = z
-  .object({
-    intent: z.string().optional(),
-    project: z.string().optional(),
-    user: z.string().optional(),
-    tags: z.array(z.string()).default([]),
-  })
-  .catchall(z.unknown());
+/** Keys come from the traffic: every one is kept, `__proto__` and `constructor` included. */
+export const TrafficMetadata = keepingEveryKey(
+  z
+    .object({
+      intent: z.string().optional(),
+      project: z.string().optional(),
+      user: z.string().optional(),
+      tags: z.array(z.string()).default([]),
+    })
+    .catchall(z.unknown()),
+);
 export type TrafficMetadata = z.infer<typeof TrafficMetadata>;
 
 export const TrafficResponse = z.object({

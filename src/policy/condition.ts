@@ -1,3 +1,4 @@
+import { compileLinear, type LinearRegex } from '../domain/linear-regex.js';
 import type { Condition } from '../domain/policy-spec.js';
 import { parseField } from '../domain/request-field.js';
 import type { PathIssue, RequestContext } from './request-context.js';
@@ -24,12 +25,13 @@ type Path = Array<string | number>;
 const helpers = {
   eq: matchesEq,
   has: (v: unknown, set: ReadonlySet<unknown>): boolean => (Array.isArray(v) ? v.some((x) => set.has(x)) : set.has(v)),
-  re: (v: unknown, re: RegExp): boolean => (Array.isArray(v) ? v.some((x) => typeof x === 'string' && re.test(x)) : typeof v === 'string' && re.test(v)),
+  re: (v: unknown, re: LinearRegex): boolean => (Array.isArray(v) ? v.some((x) => typeof x === 'string' && re.test(x)) : typeof v === 'string' && re.test(v)),
   path: (root: unknown, keys: readonly string[]): unknown => {
     let v = root;
     for (const k of keys) {
       if (v === null || typeof v !== 'object') return undefined;
-      v = (v as Record<string, unknown>)[k];
+      // Own keys only: `metadata.constructor` must not read Object.prototype.constructor.
+      v = Object.hasOwn(v, k) ? (v as Record<string, unknown>)[k] : undefined;
     }
     return v;
   },
@@ -174,7 +176,8 @@ function fieldSource(spec: unknown, at: Path, issues: PathIssue[], consts: unkno
   return tests.length ? `(${tests.join(' && ')})` : 'true';
 }
 
-function compileRegex(arg: unknown, options: unknown, at: Path, issues: PathIssue[]): RegExp | undefined {
+// --- $regex on the linear-time engine (issue 17): metadata is attacker-controlled text. ---
+function compileRegex(arg: unknown, options: unknown, at: Path, issues: PathIssue[]): LinearRegex | undefined {
   if (typeof arg !== 'string') {
     issues.push({ path: [...at, '$regex'], message: '$regex takes a pattern string' });
     return undefined;
@@ -183,16 +186,15 @@ function compileRegex(arg: unknown, options: unknown, at: Path, issues: PathIssu
     issues.push({ path: [...at, '$options'], message: '$options may hold only the flags i, m, s, u' });
     return undefined;
   }
-  try {
-    return new RegExp(arg, typeof options === 'string' ? options : '');
-  } catch (e) {
-    issues.push({ path: [...at, '$regex'], message: `this rule can never match: the pattern does not compile (${(e as Error).message})` });
-    return undefined;
-  }
+  const compiled = compileLinear(arg, typeof options === 'string' ? options : '');
+  if (compiled.ok) return compiled.regex;
+  issues.push({ path: [...at, '$regex'], message: `this rule can never match: the pattern does not compile (${compiled.error})` });
+  return undefined;
 }
+// --- end $regex ---
 
 /** The literal a flagless `^literal` pattern anchors on, or null for any other pattern. */
-function literalPrefix(re: RegExp): string | null {
+function literalPrefix(re: LinearRegex): string | null {
   if (re.flags !== '') return null;
   const m = /^\^([\w\- :/@]+)$/.exec(re.source);
   return m ? (m[1] as string) : null;
@@ -220,7 +222,11 @@ function readSource(key: string, consts: unknown[]): string | undefined {
   if (f.root === 'input_tokens') return 'r.input_tokens';
   // Derived request fields (request-input.ts): absent when the caller computed none.
   if (f.root === 'input') return `(r.input == null ? undefined : r.input[${JSON.stringify(f.key)}])`;
-  if (f.path.length === 1) return `r.${f.root}[${JSON.stringify(f.path[0])}]`;
+  if (f.path.length === 1) {
+    const k = JSON.stringify(f.path[0]);
+    // A key Object.prototype also has (`constructor`, `__proto__`) is read only when it is the data's own.
+    return (f.path[0] as string) in Object.prototype ? `(Object.hasOwn(r.${f.root}, ${k}) ? r.${f.root}[${k}] : undefined)` : `r.${f.root}[${k}]`;
+  }
   return `h.path(r.${f.root}, c[${consts.push([...f.path]) - 1}])`;
 }
 

@@ -5,7 +5,7 @@ import type { ExportFormat } from './formats/format.js';
 import { writeLitellm } from './formats/litellm.js';
 import { writeOrq } from './formats/orq.js';
 import { writePortkey } from './formats/portkey.js';
-import { writeWatsonxJson, writeWatsonxYaml } from './formats/watsonx.js';
+import { watsonxIssues, writeWatsonxJson, writeWatsonxYaml } from './formats/watsonx.js';
 import { formatPath } from './parse.js';
 import type { PathIssue } from './request-context.js';
 
@@ -19,12 +19,24 @@ export function exportPolicy(spec: PolicySpec, format: ExportFormat): Result<str
   return ok(written.text);
 }
 
+/**
+ * routelab's own document as YAML, with the extensions watsonx lacks (rules, budget, guardrails,
+ * conditional and round_robin modes): for showing a policy, never for a deploy (use exportPolicy).
+ */
+export function policyDocumentYaml(spec: PolicySpec): string {
+  return writeWatsonxYaml(spec);
+}
+
 function write(spec: PolicySpec, format: ExportFormat): { issues: PathIssue[]; text: string } {
   switch (format) {
-    case 'watsonx':
-      return { issues: [], text: writeWatsonxYaml(spec) };
-    case 'watsonx-json':
-      return { issues: [], text: writeWatsonxJson(spec) };
+    case 'watsonx': {
+      const issues = watsonxIssues(spec);
+      return { issues, text: issues.length ? '' : writeWatsonxYaml(spec) };
+    }
+    case 'watsonx-json': {
+      const issues = watsonxIssues(spec);
+      return { issues, text: issues.length ? '' : writeWatsonxJson(spec) };
+    }
     case 'portkey':
       return writePortkey(spec);
     case 'litellm':

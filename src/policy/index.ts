@@ -1,5 +1,5 @@
 export { parsePolicyText, parsePolicyTextOrThrow, checkPolicySpec, detectFormat, formatPath, type ParseOptions, type ParsedPolicy } from './parse.js';
-export { exportPolicy } from './export.js';
+export { exportPolicy, policyDocumentYaml } from './export.js';
 export { PolicyFormat, ExportFormat } from './formats/format.js';
 export type { RequestContext } from './request-context.js';
 export { createRouterState, recordUsage, type RouterState, type BudgetUsage, type Usage } from './router-state.js';

@@ -9,6 +9,7 @@ import { readPortkey } from './formats/portkey.js';
 import { readWatsonx } from './formats/watsonx.js';
 import type { PathIssue } from './request-context.js';
 import { validateSpec } from './validate.js';
+import { sanitizeInline } from '../domain/sanitize.js';
 import { loadYamlSource, type SourceDocument } from './yaml-source.js';
 
 export interface ParseOptions {
@@ -43,6 +44,12 @@ export function parsePolicyText(text: string, opts: ParseOptions = {}): Result<P
   const converted = convert(format, source.value, name);
   const located = (issues: PathIssue[], toSource: (p: Path) => Path) => issues.map((i) => locate(i, toSource(i.path), source, opts.file));
   if (converted.issues.length) return err(located(converted.issues, (p) => p));
+  // An explicit name (`-n`) always wins over one in the file: importing under a new name must never
+  // become a new version of the policy the file happens to name.
+  if (opts.name !== undefined && isRecord(converted.candidate) && converted.candidate.name !== opts.name) {
+    if (typeof converted.candidate.name === 'string' && converted.candidate.name !== '') converted.notes.push(`the file names the policy "${sanitizeInline(converted.candidate.name)}"; imported as "${sanitizeInline(opts.name)}" (-n)`);
+    converted.candidate = { ...converted.candidate, name: opts.name };
+  }
   const parsed = PolicySpec.safeParse(converted.candidate);
   if (!parsed.success) return err(located(zodIssues(parsed.error), converted.sourcePath));
   const semantic = validateSpec(parsed.data);

@@ -1,3 +1,4 @@
+import { addTo, dataRecord } from '../domain/data-record.js';
 import type { PolicySpec } from '../domain/policy-spec.js';
 import type { Rng } from '../domain/rng.js';
 import { execute } from './execute.js';
@@ -52,14 +53,14 @@ export function simulatePolicy(spec: PolicySpec, opts: SimulationOptions, rng: R
     }
     return 200;
   };
-  const summary: SimulationSummary = { requests: opts.requests, served: {}, attempts: {}, failed: 0, blocked: { guardrail: 0, budget: 0 }, flagged: 0, skipped: 0 };
+  const summary: SimulationSummary = { requests: opts.requests, served: dataRecord(), attempts: dataRecord(), failed: 0, blocked: { guardrail: 0, budget: 0 }, flagged: 0, skipped: 0 };
   for (let i = 0; i < opts.requests; i++) {
     const request = { metadata: opts.metadata ?? {}, params: opts.params ?? {}, input_tokens: opts.input_tokens ?? 0, timestamp_ms: opts.start_ms + i * 1000 };
     const ex = execute(spec, request, state, routeRng, outcomeOf);
-    for (const a of ex.attempts) summary.attempts[a.model] = (summary.attempts[a.model] ?? 0) + 1;
+    for (const a of ex.attempts) addTo(summary.attempts, a.model, 1);
     if (ex.flagged) summary.flagged++;
     if (ex.served) {
-      summary.served[ex.served] = (summary.served[ex.served] ?? 0) + 1;
+      addTo(summary.served, ex.served, 1);
       recordUsage(state, spec, request, { cost_usd: 0, tokens: request.input_tokens, requests: 1 });
     } else if (ex.blocked) summary.blocked[ex.blocked]++;
     else if (ex.skipped) summary.skipped++;

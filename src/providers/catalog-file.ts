@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { CatalogEntry } from '../domain/catalog-entry.js';
 import { InputError, type Issue } from '../domain/errors.js';
 import { parseCatalogText } from './catalog-parse.js';
 import { loadFleet } from './fleet-load.js';
+import { MAX_CATALOG_BYTES, readCappedText } from './read-capped.js';
 
 /**
  * Read catalog.yaml and check what text alone cannot: each simulated model's fleet and answers
@@ -11,8 +11,9 @@ import { loadFleet } from './fleet-load.js';
 export async function loadCatalogFile(file: string): Promise<CatalogEntry[]> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
-  } catch {
+    text = await readCappedText(file, MAX_CATALOG_BYTES, 'catalogs');
+  } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(`cannot read the catalog file ${file}`);
   }
   const parsed = parseCatalogText(text, file);

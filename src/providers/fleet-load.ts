@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { InputError } from '../domain/errors.js';
+import { MAX_FLEET_BYTES, readCappedText } from './read-capped.js';
 import { parseAnswersText, parseFleetText, type AnswerEntry, type FleetSpec } from './fleet-spec.js';
 
 export interface LoadedFleet {
@@ -19,8 +19,9 @@ export async function loadFleet(fleetPath: string, answersPath: string): Promise
 
 async function readText(path: string, what: string): Promise<string> {
   try {
-    return await readFile(path, 'utf8');
+    return await readCappedText(path, MAX_FLEET_BYTES, `simulated ${what} files`);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = e && typeof e === 'object' && 'code' in e ? String((e as { code: unknown }).code) : 'unreadable';
     throw new InputError(`cannot read the simulated ${what} file ${path} (${code})`);
   }

@@ -1,4 +1,4 @@
-import { nestedQuantifier } from '../scoring/regex-safety.js';
+import { compileLinear, type LinearRegex } from '../domain/linear-regex.js';
 import { BUILT_IN_RULES, KEYWORDS, keywordNearPunctuation, LONG_TOKEN, profileText, type RedactRule, type TextProfile } from './content-rules.js';
 import { normaliseForMatching } from './normalise-text.js';
 
@@ -20,33 +20,34 @@ export type Redactor = (text: string) => RedactResult;
 export const placeholder = (kind: string) => `[REDACTED:${kind}]`;
 
 /**
- * Compile user patterns once. A pattern that is not a valid regular expression, matches the empty
- * string or nests unbounded quantifiers (catastrophic backtracking on hostile text) is returned as
- * an issue naming it, so the CLI can refuse it before anything is read.
+ * Compile user patterns once, on the linear-time engine (they run over every imported string, so
+ * never on RegExp). A pattern that is not a valid regular expression or matches the empty string is
+ * returned as an issue naming it, so the CLI can refuse it before anything is read.
  */
-export function compileUserPatterns(patterns: readonly UserPattern[]): { rules: RedactRule[]; errors: string[] } {
-  const rules: RedactRule[] = [];
+export function compileUserPatterns(patterns: readonly UserPattern[]): { rules: UserRule[]; errors: string[] } {
+  const rules: UserRule[] = [];
   const errors: string[] = [];
   for (const p of patterns) {
     const source = typeof p === 'string' ? p : p.pattern;
     const kind = typeof p === 'string' ? 'custom' : sanitiseKind(p.name ?? 'custom');
-    const nested = nestedQuantifier(source);
-    if (nested !== undefined) {
-      errors.push(`redact pattern /${source}/ nests unbounded quantifiers (${nested}): bound the inner one`);
+    const compiled = compileLinear(source);
+    if (!compiled.ok) {
+      errors.push(`redact pattern /${source}/ is not a valid regular expression: ${compiled.error}`);
       continue;
     }
-    try {
-      const regex = new RegExp(source, 'g');
-      if (regex.test('')) {
-        errors.push(`redact pattern /${source}/ matches the empty string`);
-        continue;
-      }
-      rules.push({ kind, regex });
-    } catch (e) {
-      errors.push(`redact pattern /${source}/ is not a valid regular expression: ${e instanceof Error ? e.message : String(e)}`);
+    if (compiled.regex.test('')) {
+      errors.push(`redact pattern /${source}/ matches the empty string`);
+      continue;
     }
+    rules.push({ kind, linear: compiled.regex });
   }
   return { rules, errors };
+}
+
+/** A user's redaction pattern, on the linear-time engine. */
+export interface UserRule {
+  kind: string;
+  linear: LinearRegex;
 }
 
 function sanitiseKind(name: string): string {
@@ -68,7 +69,7 @@ const nothing = (text: string): RedactResult => ({ text, count: 0, kinds: NO_KIN
 export function createRedactor(patterns: readonly UserPattern[] = []): Redactor {
   const { rules: user, errors } = compileUserPatterns(patterns);
   if (errors.length) throw new Error(errors.join('; '));
-  const rules = [...BUILT_IN_RULES, ...user];
+  const rules: Array<RedactRule | UserRule> = [...BUILT_IN_RULES, ...user];
   const apply = (input: string, first: TextProfile): RedactResult => {
     // Most strings hold nothing to redact: one pass over the characters (profileText) rules out
     // the rules that cannot match, and usually all of them, before any regex runs.
@@ -80,9 +81,22 @@ export function createRedactor(patterns: readonly UserPattern[] = []): Redactor 
     const kinds: string[] = [];
     const byKind: Record<string, number> = Object.create(null) as Record<string, number>;
     for (const rule of rules) {
+      let hits = 0;
+      if ('linear' in rule) {
+        text = rule.linear.replaceAll(text, () => {
+          hits++;
+          return placeholder(rule.kind);
+        });
+        if (hits) {
+          profile = profileText(text);
+          count += hits;
+          if (!(rule.kind in byKind)) kinds.push(rule.kind);
+          byKind[rule.kind] = (byKind[rule.kind] ?? 0) + hits;
+        }
+        continue;
+      }
       if (!keywords && !rule.pii && BUILT_IN.has(rule)) continue;
       if (rule.hint && !rule.hint(text, profile)) continue;
-      let hits = 0;
       rule.regex.lastIndex = 0;
       text = text.replace(rule.regex, (match: string, ...groups: unknown[]) => {
         if (rule.accept && !rule.accept(match)) return match;

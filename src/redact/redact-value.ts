@@ -1,3 +1,4 @@
+import { dataRecord } from '../domain/data-record.js';
 import { luhnValid } from './checksums.js';
 import { isCredentialName } from './credential-names.js';
 import { placeholder, redactString, type Redactor } from './redact-text.js';
@@ -42,7 +43,7 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
   let count = 0;
   const tally = (kind: string, n: number) => {
     count += n;
-    if (kinds === NOTHING) kinds = {};
+    if (kinds === NOTHING) kinds = dataRecord<number>();
     kinds[kind] = (kinds[kind] ?? 0) + n;
   };
   const text = (raw: string): string => {

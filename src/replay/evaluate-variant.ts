@@ -1,3 +1,4 @@
+import { addTo, asPlainRecord, dataRecord } from '../domain/data-record.js';
 import type { Outcome } from '../domain/outcome.js';
 import type { PolicySpec } from '../domain/policy-spec.js';
 import { createRng } from '../domain/rng.js';
@@ -103,7 +104,7 @@ function expectation(caseId: string, paths: readonly Path[], row: ReadonlyMap<st
   let pBudget = 0;
   let flagged = false;
   let best: Path | undefined;
-  const served: Record<string, number> = {};
+  const served = dataRecord<number>();
   for (const path of paths) {
     const p = path.p;
     if (p <= 0) continue;
@@ -113,7 +114,7 @@ function expectation(caseId: string, paths: readonly Path[], row: ReadonlyMap<st
     else if (path.blocked === 'budget') pBudget += p;
     else if (path.served === null) pError += p;
     else {
-      served[path.served] = (served[path.served] ?? 0) + p;
+      addTo(served, path.served, p);
       quality += p * (row?.get(path.served)?.score ?? 0);
     }
     const u = attemptsUsage(path.attempts, row);
@@ -128,7 +129,7 @@ function expectation(caseId: string, paths: readonly Path[], row: ReadonlyMap<st
     p_error: pError,
     p_guardrail_block: pGuard,
     p_budget_block: pBudget,
-    served,
+    served: asPlainRecord(served),
     path: best ? best.attempts.map((a: Attempt) => ({ model: a.model, status: a.status, reason: a.reason })) : [],
     flagged,
   };

@@ -1,6 +1,6 @@
 import type { Assertion, GoldenCase } from '../domain/golden-case.js';
 import { compileSchema } from './schema-compiler.js';
-import { nestedQuantifier } from './regex-safety.js';
+import { compileLinear } from '../domain/linear-regex.js';
 import { extractFinalNumber } from './extract-number.js';
 import { tryParse } from './json-text.js';
 
@@ -28,20 +28,15 @@ function checkAssertion(a: Assertion, reference: string | undefined): CaseProble
   const needsReference = (what: string): CaseProblem[] => (reference === undefined ? at('value', `${a.type} needs a \`value\` or a case \`reference\` to compare with${what}`) : []);
   switch (a.type) {
     case 'regex': {
-      try {
-        new RegExp(a.pattern, a.flags ?? '');
-      } catch (e) {
-        return at('pattern', `pattern does not compile: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      const nested = nestedQuantifier(a.pattern);
-      return nested ? at('pattern', `nested quantifier ${JSON.stringify(nested)} can backtrack catastrophically; rewrite it without repeating a repeated group`) : [];
+      // Scoring runs it on the linear-time engine, so nested quantifiers are harmless; what that
+      // engine cannot run (backreferences, lookaround) is refused here, with the reason.
+      const compiled = compileLinear(a.pattern, a.flags ?? '');
+      return compiled.ok ? [] : at('pattern', `pattern does not compile: ${compiled.error}`);
     }
     case 'json_schema': {
       const compiled = compileSchema(a.schema);
-      if (!compiled.ok) return at('schema', `JSON Schema does not compile: ${compiled.error}`);
-      // ajv runs `pattern` / `patternProperties` as plain RegExps over model output: same guard as `regex`.
-      const nested = schemaPatterns(a.schema).map(nestedQuantifier).find((n) => n !== undefined);
-      return nested ? at('schema', `pattern with nested quantifier ${JSON.stringify(nested)} can backtrack catastrophically; rewrite it without repeating a repeated group`) : [];
+      // ajv compiles `pattern` / `patternProperties` on the linear-time engine (schema-compiler.ts).
+      return compiled.ok ? [] : at('schema', `JSON Schema does not compile: ${compiled.error}`);
     }
     case 'length':
       if (a.min === undefined && a.max === undefined) return at('min', 'length needs `min`, `max` or both');
@@ -79,17 +74,4 @@ function checkAssertion(a: Assertion, reference: string | undefined): CaseProble
 function checkChoices(letter: string, choices: string | undefined): CaseProblem[] {
   if (choices === undefined || choices.toUpperCase().includes(letter.toUpperCase())) return [];
   return [{ path: ['choices'], message: `expected letter ${letter.toUpperCase()} is not among choices "${choices}"` }];
-}
-
-/** Every regular expression a JSON Schema holds (`pattern` values, `patternProperties` keys), at any depth. */
-function schemaPatterns(schema: unknown, out: string[] = []): string[] {
-  if (Array.isArray(schema)) for (const s of schema) schemaPatterns(s, out);
-  else if (schema && typeof schema === 'object') {
-    for (const [k, v] of Object.entries(schema)) {
-      if (k === 'pattern' && typeof v === 'string') out.push(v);
-      if (k === 'patternProperties' && v && typeof v === 'object') out.push(...Object.keys(v));
-      schemaPatterns(v, out);
-    }
-  }
-  return out;
 }

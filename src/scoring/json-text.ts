@@ -7,13 +7,33 @@ import { type Result, ok, err } from '../domain/result.js';
 export function extractJson(output: string): Result<unknown, string> {
   const whole = tryParse(output.trim());
   if (whole.ok) return whole;
-  const fence = /```(?:json|JSON)?[ \t]*\r?\n([\s\S]*?)```/.exec(output);
-  if (fence?.[1] !== undefined) {
-    const inner = tryParse(fence[1].trim());
+  const fence = firstFence(output);
+  if (fence !== undefined) {
+    const inner = tryParse(fence.trim());
     if (inner.ok) return inner;
     return err(`fenced block is not valid JSON (${inner.error})`);
   }
   return err(`not valid JSON (${whole.error})`);
+}
+
+/**
+ * The body of the first ```json (or bare ```) block: what /```(?:json|JSON)?[ \t]*\r?\n([\s\S]*?)```/
+ * finds, in one pass. That regex restarts at every unclosed fence and rescans the rest of the text:
+ * quadratic on an output of many ``` lines.
+ */
+function firstFence(text: string): string | undefined {
+  for (let at = text.indexOf('```'); at !== -1; at = text.indexOf('```', at + 1)) {
+    let i = at + 3;
+    if (text.startsWith('json', i) || text.startsWith('JSON', i)) i += 4;
+    while (text[i] === ' ' || text[i] === '\t') i++;
+    if (text[i] === '\r') i++;
+    if (text[i] !== '\n') continue;
+    const close = text.indexOf('```', i + 1);
+    // No closing fence after this opener means none after any later one either.
+    if (close === -1) return undefined;
+    return text.slice(i + 1, close);
+  }
+  return undefined;
 }
 
 export function tryParse(text: string): Result<unknown, string> {

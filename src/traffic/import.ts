@@ -1,3 +1,4 @@
+import { addTo, dataRecord } from '../domain/data-record.js';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { InputError } from '../domain/errors.js';
@@ -346,7 +347,7 @@ class ImportState<Batch> {
   notReplayable = 0;
   skipped = 0;
   redacted = 0;
-  redactedKinds: Record<string, number> = {};
+  redactedKinds: Record<string, number> = dataRecord<number>();
   quarantinedCount = 0;
   quarantinedList: QuarantinedLine[] = [];
   private open: ValueRows<Batch>;
@@ -380,7 +381,7 @@ class ImportState<Batch> {
     this.skipped += rows.skipped;
     if (rows.redacted) {
       this.redacted += rows.redacted;
-      for (const k in rows.redactedKinds) this.redactedKinds[k] = (this.redactedKinds[k] ?? 0) + (rows.redactedKinds[k] as number);
+      for (const k in rows.redactedKinds) addTo(this.redactedKinds, k, rows.redactedKinds[k] as number);
     }
     for (const b of rows.bad) this.note(file, b.line, b.reason);
     if (rows.rows) {

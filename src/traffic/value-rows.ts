@@ -1,3 +1,4 @@
+import { addTo, dataRecord } from '../domain/data-record.js';
 import type { TrafficFormat } from '../domain/traffic-record.js';
 import type { RowSink } from '../store/row-sink.js';
 import { decode, type RawItem } from './readers/line-source.js';
@@ -26,7 +27,7 @@ export interface ValueRows<Batch> {
 }
 
 export function emptyRows<Batch>(sink: RowSink<Batch>): ValueRows<Batch> {
-  return { batch: sink.batch(), rows: 0, notReplayable: 0, skipped: 0, redacted: 0, redactedKinds: {}, bad: [] };
+  return { batch: sink.batch(), rows: 0, notReplayable: 0, skipped: 0, redacted: 0, redactedKinds: dataRecord<number>(), bad: [] };
 }
 
 /**
@@ -38,7 +39,7 @@ export function addRecord<Batch>(out: ValueRows<Batch>, maker: RowMaker<Batch>, 
   const scrubbed = maker.scrub(record);
   if (scrubbed.count) {
     out.redacted += scrubbed.count;
-    for (const k in scrubbed.kinds) out.redactedKinds[k] = (out.redactedKinds[k] ?? 0) + (scrubbed.kinds[k] as number);
+    for (const k in scrubbed.kinds) addTo(out.redactedKinds, k, scrubbed.kinds[k] as number);
   }
   const r = scrubbed.record;
   if (!r.replayable) out.notReplayable++;

@@ -1,3 +1,4 @@
+import { addTo, dataRecord, dataRecordOf } from '../domain/data-record.js';
 import { InputError } from '../domain/errors.js';
 import type { Outcome } from '../domain/outcome.js';
 import type { Condition, PolicySpec } from '../domain/policy-spec.js';
@@ -695,13 +696,13 @@ function servedByGroup(results: readonly VariantCaseResult[], cases: readonly Ru
     const r = byId.get(c.case_id);
     if (!r) return;
     const g = groupOfCase(i);
-    const acc = sums.get(g) ?? {};
-    for (const [m, p] of Object.entries(r.served)) acc[m] = (acc[m] ?? 0) + p;
+    const acc = sums.get(g) ?? dataRecord<number>();
+    for (const [m, p] of Object.entries(r.served)) addTo(acc, m, p);
     sums.set(g, acc);
   });
   for (const [g, acc] of sums) {
     const total = Object.values(acc).reduce((s, v) => s + v, 0);
-    if (total > 0) sums.set(g, Object.fromEntries(Object.entries(acc).map(([m, v]) => [m, v / total])));
+    if (total > 0) sums.set(g, dataRecordOf(Object.entries(acc).map(([m, v]) => [m, v / total] as const)));
   }
   return sums;
 }

@@ -144,3 +144,25 @@ export async function assertExactlyOnce(store: Pick<Store, 'rows'>, runId: strin
   if (check.problems.length) throw new Error(`run ${runId} is not exactly-once:\n  - ${check.problems.join('\n  - ')}`);
   return check;
 }
+
+/**
+ * The promotion checker: no active version without a successful deploy. Every active version was
+ * either made active where it was created (`policy add/import`) or is the target of a `deployed`
+ * journal row; no journal row is left `promoting` by a process that is gone (`isAlive`); a failed
+ * row's export file does not exist; a deployed row's does.
+ */
+export async function checkPromotions(store: Pick<Store, 'rows'>, isAlive: (owner: string | null) => boolean, exists: (file: string) => boolean): Promise<string[]> {
+  const problems: string[] = [];
+  const active = await store.rows<{ name: string; version: number; origin: string; deployed: boolean }>(sql`
+    select p.name, v.version, v.origin,
+      exists (select 1 from promotions pr where pr.to_version_id = v.id and pr.state = 'deployed') as deployed
+    from policy_versions v join policies p on p.id = v.policy_id where v.is_active`);
+  for (const a of active) if (a.origin === 'promote' && !a.deployed) problems.push(`${a.name} v${a.version} is active without a successful deploy`);
+  const journal = await store.rows<{ id: string; state: string; owner: string | null; exports: string[] }>(sql`select id, state, owner, exports from promotions`);
+  for (const j of journal) {
+    if (j.state === 'promoting' && !isAlive(j.owner)) problems.push(`${j.id} is left promoting by ${j.owner ?? '?'}, which is gone`);
+    if (j.state === 'failed') for (const f of j.exports ?? []) if (exists(f)) problems.push(`${j.id} failed but its export ${f} exists`);
+    if (j.state === 'deployed') for (const f of j.exports ?? []) if (!exists(f)) problems.push(`${j.id} deployed but its export ${f} is missing`);
+  }
+  return problems;
+}

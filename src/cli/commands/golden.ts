@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { MAX_GOLDEN_BYTES, readCappedText } from '../../providers/read-capped.js';
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
@@ -110,8 +110,9 @@ export function casesFromRecords(records: readonly TrafficRecord[], judgeModel: 
 
 async function readText(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return await readCappedText(file, MAX_GOLDEN_BYTES, 'golden sets');
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = e && typeof e === 'object' && 'code' in e ? String((e as { code: unknown }).code) : '';
     throw new InputError(`cannot read ${file}${code === 'ENOENT' ? ': no such file' : code ? `: ${code}` : ''}`);
   }

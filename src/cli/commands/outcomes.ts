@@ -11,6 +11,7 @@ import { newColumnReport, withoutLabels, type ColumnReport } from '../../provide
 import { readRouterbenchCsv } from '../../providers/routerbench-csv.js';
 import { importRecordedOutcomes, listOutcomeSets, quarantineOutcomeRows } from '../../store/repos/recorded-outcomes-repo.js';
 import type { CliContext } from '../context.js';
+import { capStream, MAX_OUTCOMES_BYTES } from '../../providers/read-capped.js';
 import { note, printJson, printList, println, table } from '../output.js';
 
 /** Quarantined rows shown on the terminal; all of them are stored. */
@@ -34,7 +35,8 @@ export function registerOutcomes(program: Command, ctx: CliContext): void {
       await mustBeFile(opts.file);
       const quarantined: Issue[] = [];
       const columns = newColumnReport();
-      const items = format === 'jsonl' ? readOutcomesJsonl(createReadStream(opts.file), opts.file) : readRouterbenchCsv(createReadStream(opts.file), opts.file);
+      const input = capStream(createReadStream(opts.file), opts.file, MAX_OUTCOMES_BYTES, 'outcome files');
+      const items = format === 'jsonl' ? readOutcomesJsonl(input, opts.file) : readRouterbenchCsv(input, opts.file);
       const store = await ctx.store();
       const result = await importRecordedOutcomes(store.db, name, rowsOf(items, quarantined, columns), { format, file: opts.file });
       if (result.id === null) {

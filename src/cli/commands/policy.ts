@@ -1,8 +1,10 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { ownValue } from '../../domain/data-record.js';
+import { statSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { InputError, NotFoundError, type Issue } from '../../domain/errors.js';
+import { readCapped } from '../../providers/read-capped.js';
 import type { PolicySpec } from '../../domain/policy-spec.js';
 import { createRng } from '../../domain/rng.js';
 import { sanitizeInline } from '../../domain/sanitize.js';
@@ -10,6 +12,7 @@ import {
   checkPolicySpec,
   ExportFormat,
   exportPolicy,
+  policyDocumentYaml,
   MAX_POLICY_BYTES,
   parsePolicyTextOrThrow,
   PolicyFormat,
@@ -63,11 +66,11 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
     .description('Import a policy file (YAML/JSON, or a .zip from export); same name = new version')
     .requiredOption('-f, --file <file>', 'policy file: .yaml, .yml, .json or .zip')
     .option('--format <format>', 'auto | watsonx | portkey | litellm | orq', 'auto')
-    .option('-n, --name <name>', 'policy name for formats that carry none (Portkey, LiteLLM)')
+    .option('-n, --name <name>', 'policy name (wins over a name in the file)')
     .option('--json', 'print JSON only')
     .action(async (opts: { file: string; format: string; name?: string; json?: boolean }) => {
       const format = opts.format === 'auto' ? 'auto' : parseChoice(PolicyFormat.options, opts.format, '--format');
-      const text = readPolicyFile(opts.file);
+      const text = await readPolicyFile(opts.file);
       const parsed = parsePolicyTextOrThrow(text, { file: opts.file, format, name: opts.name });
       for (const n of parsed.notes) note(ctx, `note: ${n}`);
       await store(ctx, parsed.spec, parsed.format, 'import', opts.json);
@@ -94,7 +97,7 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
     .requiredOption('-n, --name <name>', 'policy name')
     .action(async (opts: { name: string }) => {
       await removePolicy((await ctx.store()).db, opts.name);
-      println(ctx, `removed ${opts.name}`);
+      println(ctx, `removed ${sanitizeInline(opts.name)}; its versions are kept: routelab policy history -n ${sanitizeInline(opts.name)}`);
     });
 
   policy
@@ -120,8 +123,7 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
       const v = await findVersion(ctx, opts.name, opts.version);
       if (opts.json) return printJson(ctx, versionJson(v, true));
       note(ctx, `${v.name} version ${v.version}${v.isActive ? ' (active)' : ''}, ${v.origin} from ${v.sourceFormat}, ${v.createdAt.toISOString()}`);
-      const yaml = exportPolicy(v.spec, 'watsonx');
-      println(ctx, (yaml.ok ? yaml.value : JSON.stringify(v.spec, null, 2)).trimEnd());
+      println(ctx, policyDocumentYaml(v.spec).trimEnd());
     });
 
   policy
@@ -236,16 +238,17 @@ async function findVersion(ctx: CliContext, name: string, version?: number): Pro
   return v;
 }
 
-function readPolicyFile(file: string): string {
+async function readPolicyFile(file: string): Promise<string> {
   let size: number;
   try {
     size = statSync(file).size;
   } catch {
     throw new InputError(`${file}: cannot read the file (does it exist?)`);
   }
-  // Checked before reading, so a huge file costs nothing; a zip is bounded by its entry below.
+  // A regular file's size says how far over it is; the read itself is capped whatever the size
+  // reads (`/dev/zero`, a FIFO). A zip is bounded by its entry below.
   if (size > MAX_POLICY_BYTES * 4) throw new InputError(`${file}: ${size} bytes; policies are limited to ${MAX_POLICY_BYTES} bytes`);
-  const bytes = readFileSync(file);
+  const bytes = await readCapped(file, MAX_POLICY_BYTES * 4, 'policies');
   if (extname(file).toLowerCase() !== '.zip') return bytes.toString('utf8');
   let entries: Record<string, Uint8Array>;
   try {
@@ -320,7 +323,7 @@ function printSimulation(ctx: CliContext, v: PolicyVersion, s: SimulationSummary
   note(ctx, `${v.name} version ${v.version}: ${s.requests} simulated requests`);
   const models = [...new Set([...reachableModels(v.spec), ...Object.keys(s.attempts)])];
   const pct = (n: number) => `${((100 * n) / s.requests).toFixed(1)}%`;
-  println(ctx, table(['model', 'served', 'share', 'attempts'], models.map((m) => [sanitizeInline(m), s.served[m] ?? 0, pct(s.served[m] ?? 0), s.attempts[m] ?? 0])));
+  println(ctx, table(['model', 'served', 'share', 'attempts'], models.map((m) => [sanitizeInline(m), ownValue(s.served, m) ?? 0, pct(ownValue(s.served, m) ?? 0), ownValue(s.attempts, m) ?? 0])));
   println(ctx);
   println(ctx, `failed ${s.failed} (${pct(s.failed)})  blocked: guardrail ${s.blocked.guardrail}, budget ${s.blocked.budget}  flagged ${s.flagged}${s.skipped ? `  not routed ${s.skipped}` : ''}`);
 }

@@ -6,7 +6,7 @@ import { sanitize, sanitizeInline } from '../../domain/sanitize.js';
 import { proposalFrontier, proposeForRun } from '../../app/propose-run.js';
 import type { FrontierCurve } from '../../tuning/frontier-curve.js';
 import { writeRunReport } from '../../app/write-run-report.js';
-import { exportPolicy } from '../../policy/index.js';
+import { policyDocumentYaml } from '../../policy/index.js';
 import type { StoredProposal } from '../../store/repos/proposal-repo.js';
 import { parseIntOption, parseNumberOption } from '../action.js';
 import type { CliContext } from '../context.js';
@@ -146,9 +146,8 @@ function printProposal(ctx: CliContext, p: StoredProposal, created: boolean): vo
   println(ctx, 'Rationale:');
   for (const r of p.rationale) println(ctx, wrap(sanitizeInline(r), 80, '  - ', '    '));
   println(ctx);
-  const yaml = exportPolicy(p.policy, 'watsonx');
   println(ctx, 'Proposed policy (watsonx YAML):');
-  println(ctx, sanitize(yaml.ok ? yaml.value : JSON.stringify(p.policy, null, 2)).trimEnd());
+  println(ctx, sanitize(policyDocumentYaml(p.policy)).trimEnd());
   println(ctx);
   if (p.status === 'pending') {
     println(ctx, `Next: routelab approve ${p.proposal_id} [--comment C]`);

@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
@@ -9,14 +8,21 @@ import { sanitizeInline } from '../../domain/sanitize.js';
 import {
   approveProposal,
   listProposalRows,
-  promoteProposal,
+  beginPromotion,
+  beginRollback,
+  completePromotion,
+  failPromotion,
   proposalSpec,
+  reconcilePromotions,
+  resolveProposalId,
   recordPromotionExports,
   rejectProposal,
-  revertPromotion,
-  rollbackPolicy,
-  type PromotionResult,
+  type JournalEntry,
 } from '../../store/repos/review-repo.js';
+import { exportFileName } from '../export-name.js';
+import { listModels } from '../../store/repos/catalog-repo.js';
+import type { Db } from '../../store/db.js';
+import { deployEnv, deployTimeoutMs, ownerAlive, processOwner, runDeployCommand } from '../deploy-command.js';
 import type { DashboardActions } from '../../dashboard/data/dashboard-source.js';
 import { loadProposal } from '../../dashboard/data/load-proposal.js';
 import { fmtDate } from '../../dashboard/view/format.js';
@@ -26,12 +32,12 @@ import { ProposalStatus } from '../../domain/proposal.js';
 import { canonicalSpec } from '../../dashboard/view/yaml-diff.js';
 import { parseIntOption } from '../action.js';
 import type { CliContext } from '../context.js';
-import { printList, println, table } from '../output.js';
+import { note, printList, println, table } from '../output.js';
 
 /**
  * approve / reject / promote / rollback / dashboard. Promotion is the one place that touches the
- * world outside the database: after the version switch commits, the export is written to the
- * production sink and the user's import command runs; if either fails the switch is reverted.
+ * world outside the database: it is journaled (review-repo.ts), the export is written and the
+ * user's deploy command runs (deploy-command.ts), and only then does the version become active.
  */
 
 export const EXPORT_FORMATS = ExportFormat.options;
@@ -90,68 +96,106 @@ export function splitCommand(line: string): string[] {
   return args;
 }
 
-/** Run argv[0] with the rest as arguments (no shell); resolve with the exit code and stderr tail. */
-function runCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
-  return new Promise((done) => {
-    const [cmd, ...args] = argv;
-    if (!cmd) return done({ code: 1, output: 'empty command' });
-    const child = spawn(cmd, args, { shell: false, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keep = (b: Buffer) => {
-      output = (output + b.toString('utf8')).slice(-2000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.on('error', (e) => done({ code: 127, output: e.message }));
-    child.on('close', (code, signal) => done({ code: code ?? (signal ? 128 : 1), output }));
-  });
-}
-
 export interface PromoteOutcome {
-  promotion: PromotionResult;
+  promotion: JournalEntry;
   file: string;
   commandRan: boolean;
 }
 
+/** Stuck journal rows (routelab died mid-deploy) become failed and lose their export; said on stderr. */
+export async function reconcile(ctx: CliContext, db: Db): Promise<void> {
+  for (const s of await reconcilePromotions(db, ownerAlive)) {
+    for (const f of s.exports) rmSync(f, { force: true });
+    note(ctx, `note: ${s.promotionId} (${sanitizeInline(s.policyName)} v${s.toVersion}) was left mid-deploy by ${sanitizeInline(s.owner ?? '?')}; marked failed, nothing activated, export removed`);
+  }
+}
+
 /**
- * Promote, export, run the import command; revert the promotion if the export or the command fails
- * (the error says so and the revert is recorded in promotions).
+ * promote: render the export (a format that cannot express the policy is refused here, before any
+ * change), journal the promotion, then deploy it (`deployEntry`).
  */
 export async function promoteWithSink(ctx: CliContext, proposalId: string, options: PromoteOptions): Promise<PromoteOutcome> {
   const format = options.format ?? 'watsonx';
-  const dir = resolve(options.out ?? ctx.env.ROUTELAB_PROMOTE_DIR ?? DEFAULT_PROMOTE_DIR);
-  const commandLine = ctx.env.ROUTELAB_PROMOTE_COMMAND?.trim();
-  // Parse the command before anything changes, so a malformed one cannot leave a half promotion.
-  const template = commandLine ? splitCommand(commandLine) : undefined;
   const { db } = await ctx.store();
-  // Render the export first: a format that cannot express the policy is refused before any change.
+  await reconcile(ctx, db);
   const text = exportText(await proposalSpec(db, proposalId), format);
-  const promotion = await promoteProposal(db, proposalId, { actor: options.actor, comment: options.comment ?? null, at: new Date(ctx.clock.now()) });
-  const fail = async (reason: string): Promise<never> => {
-    await revertPromotion(db, promotion, { actor: options.actor, reason, at: new Date(ctx.clock.now()) });
-    throw new Error(`promotion rolled back (version ${promotion.fromVersion} of ${promotion.policyName} is active again): ${reason}`);
-  };
-  const file = join(dir, `${safeFileName(promotion.policyName)}-v${promotion.toVersion}.${EXTENSION[format]}`);
+  const plan = await deployPlan(ctx, db, options.out);
+  const entry = await beginPromotion(db, proposalId, { actor: options.actor, comment: options.comment ?? null, at: new Date(ctx.clock.now()), owner: processOwner() });
+  return deployEntry(db, entry, text, format, plan);
+}
+
+/** rollback: the same path as promote — export, deploy, and only then activate. */
+export async function rollbackWithSink(ctx: CliContext, policyName: string, options: PromoteOptions & { to?: number }): Promise<PromoteOutcome> {
+  const format = options.format ?? 'watsonx';
+  const { db } = await ctx.store();
+  await reconcile(ctx, db);
+  const plan = await deployPlan(ctx, db, options.out);
+  const entry = await beginRollback(db, policyName, { to: options.to, actor: options.actor, comment: options.comment ?? null, at: new Date(ctx.clock.now()), owner: processOwner() });
+  let text: string;
   try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(file, text);
+    text = exportText(entry.spec, format);
+  } catch (e) {
+    await failPromotion(db, entry.promotionId, e instanceof Error ? e.message : String(e));
+    throw e;
+  }
+  return deployEntry(db, entry, text, format, plan);
+}
+
+interface DeployPlan {
+  dir: string;
+  template: string[] | undefined;
+  env: (file: string) => NodeJS.ProcessEnv;
+  timeoutMs: number;
+}
+
+/** Everything about the deploy that can be refused, checked before the journal row exists. */
+async function deployPlan(ctx: CliContext, db: Db, out: string | undefined): Promise<DeployPlan> {
+  const dir = resolve(out ?? ctx.env.ROUTELAB_PROMOTE_DIR ?? DEFAULT_PROMOTE_DIR);
+  const commandLine = ctx.env.ROUTELAB_PROMOTE_COMMAND?.trim();
+  const template = commandLine ? splitCommand(commandLine) : undefined;
+  const keyVars = (await listModels(db)).map((m) => m.api_key_env).filter((v): v is string => typeof v === 'string');
+  deployEnv(ctx.env, keyVars, '');
+  return { dir, template, env: (file) => deployEnv(ctx.env, keyVars, file), timeoutMs: deployTimeoutMs(ctx.env) };
+}
+
+/**
+ * Write the export (to a temporary name, renamed into place), run the deploy command, then make the
+ * version active. Any failure marks the journal row failed and removes the file this step wrote.
+ */
+async function deployEntry(db: Db, entry: JournalEntry, text: string, format: ExportFormat, plan: DeployPlan): Promise<PromoteOutcome> {
+  const file = join(plan.dir, exportFileName(entry.policyName, entry.toVersion, EXTENSION[format]));
+  // A rollback rewrites the target version's own file: leave it if the rollback fails.
+  const existed = existsSync(file);
+  const fail = async (reason: string): Promise<never> => {
+    if (!existed) rmSync(file, { force: true });
+    await failPromotion(db, entry.promotionId, reason);
+    throw new Error(`${entry.kind} failed (version ${entry.fromVersion} of ${entry.policyName} stays active): ${reason}`);
+  };
+  try {
+    mkdirSync(plan.dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
   } catch (e) {
     return fail(`export to ${file} failed: ${e instanceof Error ? e.message : String(e)}`);
   }
-  await recordPromotionExports(db, promotion.promotionId, [file]);
-  if (template) {
-    const argv = template.map((a) => a.split('{file}').join(file));
-    const result = await runCommand(argv, ctx.env);
+  await recordPromotionExports(db, entry.promotionId, [file]);
+  if (plan.template) {
+    const argv = plan.template.map((a) => a.split('{file}').join(file));
+    const result = await runDeployCommand(argv, plan.env(file), plan.timeoutMs);
     if (result.code !== 0) {
       const tail = sanitizeInline(result.output).trim().slice(-300);
-      return fail(`\`${sanitizeInline(argv.join(' '))}\` exited with ${result.code}${tail ? `: ${tail}` : ''}`);
+      const why = result.timedOut ? `timed out after ${plan.timeoutMs / 1000} s and was stopped` : `exited with ${result.code}`;
+      return fail(`\`${sanitizeInline(argv.join(' '))}\` ${why}${tail ? `: ${tail}` : ''}`);
     }
   }
-  return { promotion, file, commandRan: Boolean(template) };
-}
-
-function safeFileName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'policy';
+  try {
+    await completePromotion(db, entry);
+  } catch (e) {
+    if (!existed) rmSync(file, { force: true });
+    throw e;
+  }
+  return { promotion: entry, file, commandRan: Boolean(plan.template) };
 }
 
 function parseFormat(value: string): ExportFormat {
@@ -160,9 +204,9 @@ function parseFormat(value: string): ExportFormat {
   throw new InputError(`--format: "${value}" is not one of ${EXPORT_FORMATS.join(', ')}`);
 }
 
-function requireProposalId(id: string | undefined): string {
+async function requireProposalId(ctx: CliContext, id: string | undefined): Promise<string> {
   if (!id || !id.trim()) throw new InputError('P: name the proposal to act on (see `routelab dashboard`)');
-  return id.trim();
+  return resolveProposalId((await ctx.store()).db, id.trim());
 }
 
 /** What the dashboard's keys do: the same functions as the commands, bound to this context. */
@@ -180,15 +224,19 @@ export function dashboardActions(ctx: CliContext, actor: string): DashboardActio
       return `rejected ${proposalId} as ${actor}`;
     },
     promote: async (proposalId) => {
-      const done = await promoteWithSink(ctx, proposalId, { actor });
+      // The dashboard has no --format: watsonx when it can express the policy, else Portkey (which
+      // has conditional routing); a policy neither can express is refused by the export as usual.
+      const { db } = await ctx.store();
+      const spec = canonicalSpec(await proposalSpec(db, proposalId));
+      const format = exportPolicy(spec, 'watsonx').ok || !exportPolicy(spec, 'portkey').ok ? 'watsonx' : 'portkey';
+      const done = await promoteWithSink(ctx, proposalId, { actor, format });
       // The status bar is one line: the path relative to where the user started, when that is shorter.
       const rel = relative(process.cwd(), done.file);
       const shown = rel.length < done.file.length ? rel : done.file;
       return `promoted: ${sanitizeInline(done.promotion.policyName)} v${done.promotion.fromVersion} → v${done.promotion.toVersion}; wrote ${shown}`;
     },
     rollback: async (policyName) => {
-      const { db } = await ctx.store();
-      const r = await rollbackPolicy(db, policyName, { actor, at: at() });
+      const r = (await rollbackWithSink(ctx, policyName, { actor })).promotion;
       return `rolled back ${r.policyName}: v${r.fromVersion} → v${r.toVersion}`;
     },
   };
@@ -227,7 +275,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
     .argument('<P>', 'proposal id')
     .action(async (id: string) => {
       const { db } = await ctx.store();
-      const view = buildProposalView(await loadProposal(db, requireProposalId(id)), Math.max(60, Math.min(ctx.stdout.columns ?? 80, 160)));
+      const view = buildProposalView(await loadProposal(db, await requireProposalId(ctx, id)), Math.max(60, Math.min(ctx.stdout.columns ?? 80, 160)));
       const lines = [...view.title.map(lineText)];
       for (const pane of view.panes) lines.push('', `-- ${pane.title}`, ...pane.lines.map(lineText));
       println(ctx, lines.map((l) => l.trimEnd()).join('\n'));
@@ -263,7 +311,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
     .option('--as <who>', 'reviewer name (default: ROUTELAB_USER, else the OS user)')
     .action(async (id: string, flags: DecisionFlags) => {
       const { db } = await ctx.store();
-      const r = await approveProposal(db, requireProposalId(id), { actor: ctx.actor(flags.as), comment: flags.comment ?? null, at: new Date(ctx.clock.now()) });
+      const r = await approveProposal(db, await requireProposalId(ctx, id), { actor: ctx.actor(flags.as), comment: flags.comment ?? null, at: new Date(ctx.clock.now()) });
       println(ctx, `approved ${r.proposalId} by ${sanitizeInline(r.actor)} at ${r.at.toISOString()}`);
       println(ctx, `next: routelab promote ${r.proposalId}`);
     });
@@ -276,7 +324,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
     .option('--as <who>', 'reviewer name (default: ROUTELAB_USER, else the OS user)')
     .action(async (id: string, flags: DecisionFlags) => {
       const { db } = await ctx.store();
-      const r = await rejectProposal(db, requireProposalId(id), { actor: ctx.actor(flags.as), comment: flags.comment ?? null, at: new Date(ctx.clock.now()) });
+      const r = await rejectProposal(db, await requireProposalId(ctx, id), { actor: ctx.actor(flags.as), comment: flags.comment ?? null, at: new Date(ctx.clock.now()) });
       println(ctx, `rejected ${r.proposalId} by ${sanitizeInline(r.actor)} at ${r.at.toISOString()}`);
     });
 
@@ -289,7 +337,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
     .option('--comment <text>', 'note recorded with the promotion')
     .option('--as <who>', 'who promotes (default: ROUTELAB_USER, else the OS user)')
     .action(async (id: string, flags: DecisionFlags & { out?: string; format: ExportFormat }) => {
-      const done = await promoteWithSink(ctx, requireProposalId(id), {
+      const done = await promoteWithSink(ctx, await requireProposalId(ctx, id), {
         actor: ctx.actor(flags.as),
         comment: flags.comment ?? null,
         out: flags.out,
@@ -298,19 +346,23 @@ export function registerReview(program: Command, ctx: CliContext): void {
       const p = done.promotion;
       println(ctx, `promoted ${p.proposalId}: ${sanitizeInline(p.policyName)} v${p.fromVersion} → v${p.toVersion} (active)`);
       println(ctx, `export: ${done.file}`);
-      if (done.commandRan) println(ctx, 'import command: ok');
+      if (done.commandRan) println(ctx, 'deploy command: ok');
     });
 
   program
     .command('rollback')
-    .description('make an earlier version of a policy active again (default: the previous one)')
+    .description('export, deploy and activate an earlier version (default: the last one deployed)')
     .requiredOption('-n, --name <policy>', 'policy name')
     .option('--to <version>', 'version number to make active', parseIntOption('--to'))
+    .option('--out <dir>', `export directory (default: ROUTELAB_PROMOTE_DIR, else ${DEFAULT_PROMOTE_DIR})`)
+    .addOption(new Option('--format <format>', 'export format').default('watsonx').argParser(parseFormat))
     .option('--comment <text>', 'note recorded with the rollback')
     .option('--as <who>', 'who rolls back (default: ROUTELAB_USER, else the OS user)')
-    .action(async (flags: DecisionFlags & { name: string; to?: number }) => {
-      const { db } = await ctx.store();
-      const r = await rollbackPolicy(db, flags.name, { to: flags.to, actor: ctx.actor(flags.as), comment: flags.comment ?? null, at: new Date(ctx.clock.now()) });
+    .action(async (flags: DecisionFlags & { name: string; to?: number; out?: string; format: ExportFormat }) => {
+      const done = await rollbackWithSink(ctx, flags.name, { to: flags.to, actor: ctx.actor(flags.as), comment: flags.comment ?? null, out: flags.out, format: flags.format });
+      const r = done.promotion;
       println(ctx, `rolled back ${sanitizeInline(r.policyName)}: v${r.fromVersion} → v${r.toVersion} (active)`);
+      println(ctx, `export: ${done.file}`);
+      if (done.commandRan) println(ctx, 'deploy command: ok');
     });
 }

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { MAX_POLICY_BYTES } from '../../policy/yaml-source.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, NotFoundError } from '../../domain/errors.js';
@@ -236,6 +237,9 @@ function variantRef(value: string): VariantRef {
   const looksLikeFile = /\.(ya?ml|json)$/i.test(value) || value.includes('/');
   if (!looksLikeFile) return { kind: 'policy', name: value };
   if (!existsSync(value)) throw new InputError(`--variant ${value}: no such file (a registered policy name has no extension or slash)`);
+  // Synchronous here, so no stream: only a regular file within the policy limit is read.
+  const info = statSync(value);
+  if (!info.isFile() || info.size > MAX_POLICY_BYTES) throw new InputError(`--variant ${value}: not a regular policy file of at most ${MAX_POLICY_BYTES} bytes`);
   return { kind: 'file', file: value, text: readFileSync(value, 'utf8') };
 }
 

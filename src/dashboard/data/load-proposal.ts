@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { dataRecord } from '../../domain/data-record.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { Db } from '../../store/db.js';
 import { policies, policyVersions } from '../../store/schema/policy.js';
@@ -19,7 +20,7 @@ export async function loadProposal(db: Db, proposalId: string): Promise<Proposal
     ? (await db.select({ version: policyVersions.version }).from(policyVersions).where(eq(policyVersions.id, p.promotedVersionId)))[0]
     : undefined;
   const segmentBy = p.options.segment_by?.replace(/^metadata\./, '') ?? null;
-  const segmentCounts: Record<string, number> = {};
+  const segmentCounts = dataRecord<number>();
   if (segmentBy) {
     const rows = await db
       .select({ value: sql<string | null>`${runCases.metadata} ->> ${segmentBy}`, n: sql<number>`count(*)::int` })

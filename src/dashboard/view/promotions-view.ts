@@ -30,7 +30,7 @@ export function buildPromotionsView(data: PromotionsData, selected: number, widt
     ],
     rows.map((h) => [
       fmtDate(h.createdAt),
-      span(h.kind, h.kind === 'promote' ? 'good' : h.kind === 'revert' ? 'bad' : 'warn'),
+      span(h.kind, h.state === 'failed' || h.kind === 'revert' ? 'bad' : h.kind === 'promote' ? 'good' : 'warn'),
       `${h.fromVersion === null ? '—' : `v${h.fromVersion}`} → v${h.toVersion}`,
       sanitizeInline(h.actor),
       sanitizeInline(h.comment ?? ''),

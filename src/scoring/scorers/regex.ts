@@ -1,4 +1,5 @@
 import type { ScoreResult } from '../../domain/golden-case.js';
+import { compileLinear } from '../../domain/linear-regex.js';
 import { type AssertionOf, failed, passed } from '../scorer-kit.js';
 import { REGEX_SCAN_LIMIT, quote } from '../text.js';
 
@@ -8,15 +9,11 @@ import { REGEX_SCAN_LIMIT, quote } from '../text.js';
  * unchecked one still returns a failure instead of throwing.
  */
 export function scoreRegex(a: AssertionOf<'regex'>, output: string): ScoreResult {
-  let re: RegExp;
-  try {
-    // g and y make exec() stateful (lastIndex); a yes/no match needs neither.
-    re = new RegExp(a.pattern, (a.flags ?? '').replace(/[gy]/g, ''));
-  } catch (e) {
-    return failed(`pattern does not compile: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  // The golden set's author wrote the pattern and the model wrote the text: the linear-time engine.
+  const compiled = compileLinear(a.pattern, a.flags ?? '');
+  if (!compiled.ok) return failed(`pattern does not compile: ${compiled.error}`);
   const scanned = output.length > REGEX_SCAN_LIMIT ? output.slice(0, REGEX_SCAN_LIMIT) : output;
-  const m = re.exec(scanned);
+  const m = compiled.regex.exec(scanned);
   const cut = output.length > REGEX_SCAN_LIMIT ? ` (first ${REGEX_SCAN_LIMIT} chars scanned)` : '';
-  return m ? passed(`matches /${a.pattern}/ at ${quote(m[0], 30)}${cut}`) : failed(`no match for /${a.pattern}/${cut}`);
+  return m ? passed(`matches /${a.pattern}/ at ${quote(m.text, 30)}${cut}`) : failed(`no match for /${a.pattern}/${cut}`);
 }

@@ -152,7 +152,8 @@ export async function policyHistory(db: DbOrTx, given: string): Promise<PolicyVe
     .select(versionColumns)
     .from(policyVersions)
     .innerJoin(policies, eq(policies.id, policyVersions.policyId))
-    .where(and(eq(policies.name, name), isNull(policies.removedAt)))
+    // A removed policy's versions are kept for history (`policy remove` says so): listed too.
+    .where(eq(policies.name, name))
     .orderBy(asc(policyVersions.version));
   return rows.map(canonical);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { ConflictError, InputError, NotFoundError } from '../../domain/errors.js';
 import type { PolicySpec } from '../../domain/policy-spec.js';
@@ -9,8 +9,8 @@ import { policies, policyVersions } from '../schema/policy.js';
 import { promotions, proposals } from '../schema/proposals.js';
 
 /**
- * Review decisions and version moves: approve, reject, promote, revert a failed promotion, roll
- * back. Every write is a compare-and-set inside one transaction, so when two reviewers act at once
+ * Review decisions and version moves: approve, reject, and the promotion journal (promote, roll
+ * back). Every write is a compare-and-set inside one transaction, so when two reviewers act at once
  * exactly one wins and the other gets a ConflictError saying what happened instead ("stale: …").
  * Promotions and rollbacks of one policy are serialised by locking its `policies` row; the partial
  * unique index on policy_versions still guarantees one active version if anything slips past.
@@ -20,7 +20,7 @@ import { promotions, proposals } from '../schema/proposals.js';
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Exec = Db | Tx;
 
-export const PromotionKind = ['promote', 'rollback', 'revert'] as const;
+export const PromotionKind = ['promote', 'rollback'] as const;
 export type PromotionKind = (typeof PromotionKind)[number];
 
 export interface DecisionInput {
@@ -38,25 +38,6 @@ export interface DecisionResult {
   comment: string | null;
 }
 
-export interface PromotionResult {
-  promotionId: string;
-  proposalId: string;
-  policyId: number;
-  policyName: string;
-  fromVersionId: number;
-  fromVersion: number;
-  toVersionId: number;
-  toVersion: number;
-  spec: PolicySpec;
-}
-
-export interface RollbackResult {
-  promotionId: string;
-  policyName: string;
-  fromVersion: number;
-  toVersion: number;
-}
-
 export interface PromotionRecord {
   id: string;
   policyId: number;
@@ -69,6 +50,8 @@ export interface PromotionRecord {
   comment: string | null;
   exports: string[];
   createdAt: Date;
+  /** `promoting`, `deployed` or `failed` (see the journal below). */
+  state: string;
 }
 
 async function loadProposal(db: Exec, proposalId: string) {
@@ -151,12 +134,46 @@ export function rejectProposal(db: Db, proposalId: string, input: DecisionInput)
 }
 
 /**
- * approved → promoted: in one transaction, the proposal's spec becomes a new active version
- * (origin `promote`) of its policy, provided the proposal is still approved and its base version is
- * still the active one. Exports and the user's import command happen after commit (they are not
- * transactional); when they fail, `revertPromotion` undoes this.
+ * The promotion journal. A promotion or rollback is a row that goes `promoting` → `deployed` or
+ * `failed`; the version it moves to becomes active only in the `deployed` step, after the export is
+ * written and the deploy command has succeeded. A crash anywhere leaves at most a `promoting` row
+ * with a dead owner, which `reconcilePromotions` (run by the next review command) marks failed.
  */
-export async function promoteProposal(db: Db, proposalId: string, input: { actor: string; comment?: string | null; at: Date }): Promise<PromotionResult> {
+export interface PromotionStart {
+  actor: string;
+  comment?: string | null;
+  at: Date;
+  /** `host:pid` of this process. */
+  owner: string;
+}
+
+export interface JournalEntry {
+  promotionId: string;
+  kind: 'promote' | 'rollback';
+  proposalId: string | null;
+  policyId: number;
+  policyName: string;
+  fromVersionId: number;
+  fromVersion: number;
+  toVersionId: number;
+  toVersion: number;
+  spec: PolicySpec;
+}
+
+async function assertNoneInFlight(tx: Tx, policyId: number, policyName: string): Promise<void> {
+  const [busy] = await tx
+    .select({ id: promotions.id, owner: promotions.owner })
+    .from(promotions)
+    .where(and(eq(promotions.policyId, policyId), eq(promotions.state, 'promoting')));
+  if (busy) throw new ConflictError(`policy ${policyName} is being deployed by ${sanitizeInline(busy.owner ?? '?')} (${busy.id}); wait for it to finish`);
+}
+
+/**
+ * approved → `promoting`: the proposal's spec becomes a new, inactive version of its policy and a
+ * journal row, provided the proposal is approved, its base version is the active one and no other
+ * promotion of the policy is in flight. Nothing is active yet.
+ */
+export async function beginPromotion(db: Db, proposalId: string, input: PromotionStart): Promise<JournalEntry> {
   return db.transaction(async (tx) => {
     const proposal = await loadProposal(tx, proposalId);
     if (proposal.status !== 'approved') {
@@ -165,20 +182,13 @@ export async function promoteProposal(db: Db, proposalId: string, input: { actor
     }
     const policy = await lockPolicy(tx, proposal.policyId);
     if (policy.removedAt) throw new ConflictError(`policy ${policy.name} was removed`);
-    const claimed = await tx
-      .update(proposals)
-      .set({ status: 'promoted' })
-      .where(and(eq(proposals.id, proposalId), eq(proposals.status, 'approved')))
-      .returning({ id: proposals.id });
-    if (claimed.length === 0) throw staleProposal(await loadProposal(tx, proposalId));
+    await assertNoneInFlight(tx, policy.id, policy.name);
     const from = await assertBaseActive(tx, proposal.policyId, proposal.baseVersionId);
     const [max] = await tx
       .select({ v: sql<number>`coalesce(max(${policyVersions.version}), 0)::int` })
       .from(policyVersions)
       .where(eq(policyVersions.policyId, proposal.policyId));
     const nextVersion = Number(max?.v ?? 0) + 1;
-    // Deactivate first: the partial unique index allows one active row at any instant.
-    await tx.update(policyVersions).set({ isActive: false }).where(eq(policyVersions.id, from.id));
     const [created] = await tx
       .insert(policyVersions)
       .values({
@@ -187,13 +197,12 @@ export async function promoteProposal(db: Db, proposalId: string, input: { actor
         spec: proposal.spec,
         sourceFormat: 'watsonx',
         origin: 'promote',
-        isActive: true,
+        isActive: false,
         createdBy: input.actor,
         createdAt: input.at,
       })
       .returning({ id: policyVersions.id });
     if (!created) throw new Error('insert of the promoted version returned no row');
-    await tx.update(proposals).set({ promotedVersionId: created.id }).where(eq(proposals.id, proposalId));
     const promotionId = `promo_${randomUUID().slice(0, 8)}`;
     await tx.insert(promotions).values({
       id: promotionId,
@@ -205,9 +214,12 @@ export async function promoteProposal(db: Db, proposalId: string, input: { actor
       actor: input.actor,
       comment: input.comment ?? null,
       createdAt: input.at,
+      state: 'promoting',
+      owner: input.owner,
     });
     return {
       promotionId,
+      kind: 'promote',
       proposalId,
       policyId: proposal.policyId,
       policyName: policy.name,
@@ -220,63 +232,94 @@ export async function promoteProposal(db: Db, proposalId: string, input: { actor
   });
 }
 
-/** The files a promotion wrote to the production sink. */
+/** The files a promotion wrote to the production sink (recorded before the deploy command runs). */
 export async function recordPromotionExports(db: Db, promotionId: string, files: string[]): Promise<void> {
   await db.update(promotions).set({ exports: files }).where(eq(promotions.id, promotionId));
 }
 
 /**
- * Undo a promotion whose export or import command failed: the previous version is active again,
- * the proposal is approved again (so it can be retried), and the revert is recorded with the reason.
- * If someone moved the policy on in between, their version is left alone and only the record is made.
+ * `promoting` → `deployed`: the deploy succeeded, so the version becomes the active one (and the
+ * proposal `promoted`). Refused when the row is no longer `promoting` (a reconcile marked it failed).
  */
-export async function revertPromotion(db: Db, promotion: PromotionResult, input: { actor: string; reason: string; at: Date }): Promise<void> {
+export async function completePromotion(db: Db, entry: JournalEntry): Promise<void> {
   await db.transaction(async (tx) => {
-    await lockPolicy(tx, promotion.policyId);
-    const active = await activeVersion(tx, promotion.policyId);
-    if (active?.id === promotion.toVersionId) {
-      await tx.update(policyVersions).set({ isActive: false }).where(eq(policyVersions.id, promotion.toVersionId));
-      await tx.update(policyVersions).set({ isActive: true }).where(eq(policyVersions.id, promotion.fromVersionId));
+    await lockPolicy(tx, entry.policyId);
+    const claimed = await tx
+      .update(promotions)
+      .set({ state: 'deployed' })
+      .where(and(eq(promotions.id, entry.promotionId), eq(promotions.state, 'promoting')))
+      .returning({ id: promotions.id });
+    if (claimed.length === 0) throw new ConflictError(`promotion ${entry.promotionId} was marked failed while it ran; nothing was activated`);
+    const active = await activeVersion(tx, entry.policyId);
+    if (active && active.id !== entry.fromVersionId) throw new ConflictError(`stale: version ${active.version} of ${entry.policyName} became active while deploying`);
+    // Deactivate first: the partial unique index allows one active row at any instant.
+    if (active) await tx.update(policyVersions).set({ isActive: false }).where(eq(policyVersions.id, active.id));
+    await tx.update(policyVersions).set({ isActive: true }).where(eq(policyVersions.id, entry.toVersionId));
+    if (entry.proposalId) {
+      await tx.update(proposals).set({ status: 'promoted', promotedVersionId: entry.toVersionId }).where(and(eq(proposals.id, entry.proposalId), eq(proposals.status, 'approved')));
     }
-    await tx
-      .update(proposals)
-      .set({ status: 'approved', promotedVersionId: null })
-      .where(and(eq(proposals.id, promotion.proposalId), eq(proposals.status, 'promoted')));
-    await tx.insert(promotions).values({
-      id: `revert_${randomUUID().slice(0, 8)}`,
-      policyId: promotion.policyId,
-      kind: 'revert',
-      fromVersionId: promotion.toVersionId,
-      toVersionId: promotion.fromVersionId,
-      proposalId: promotion.proposalId,
-      actor: input.actor,
-      comment: input.reason,
-      createdAt: input.at,
-    });
   });
 }
 
+/** `promoting` → `failed` with the reason; nothing was activated, the proposal stays approved. */
+export async function failPromotion(db: Db, promotionId: string, reason: string): Promise<boolean> {
+  const rows = await db
+    .update(promotions)
+    .set({ state: 'failed', comment: reason })
+    .where(and(eq(promotions.id, promotionId), eq(promotions.state, 'promoting')))
+    .returning({ id: promotions.id });
+  return rows.length > 0;
+}
+
+export interface StuckPromotion {
+  promotionId: string;
+  policyName: string;
+  toVersion: number;
+  owner: string | null;
+  exports: string[];
+}
+
 /**
- * Make an earlier version of a policy active again (default: the highest version below the active
- * one), recorded in promotions with kind `rollback`.
+ * Every `promoting` row whose owner is not alive (`isAlive(owner)` false) becomes `failed`; returns
+ * them so the caller removes their export files. The version they would have activated never was.
  */
-export async function rollbackPolicy(
-  db: Db,
-  policyName: string,
-  input: { to?: number; actor: string; comment?: string | null; at: Date },
-): Promise<RollbackResult> {
+export async function reconcilePromotions(db: Db, isAlive: (owner: string | null) => boolean): Promise<StuckPromotion[]> {
+  const rows = await db
+    .select({ id: promotions.id, owner: promotions.owner, exports: promotions.exports, policyName: policies.name, toVersion: policyVersions.version })
+    .from(promotions)
+    .innerJoin(policies, eq(policies.id, promotions.policyId))
+    .innerJoin(policyVersions, eq(policyVersions.id, promotions.toVersionId))
+    .where(eq(promotions.state, 'promoting'));
+  const stuck: StuckPromotion[] = [];
+  for (const r of rows) {
+    if (isAlive(r.owner)) continue;
+    const reason = `routelab (${r.owner ?? 'unknown'}) stopped during the deploy; nothing was activated and the export was removed`;
+    if (await failPromotion(db, r.id, reason)) stuck.push({ promotionId: r.id, policyName: r.policyName, toVersion: r.toVersion, owner: r.owner, exports: r.exports ?? [] });
+  }
+  return stuck;
+}
+
+/**
+ * Start a rollback: a journal row (`promoting`, kind `rollback`) towards an earlier version, which
+ * becomes active only when its export is deployed (`completePromotion`). The default target is the
+ * newest version below the active one that was deployed: made active by `policy add/import`, or
+ * the target of a `deployed` promotion or rollback — never one whose promotion failed.
+ */
+export async function beginRollback(db: Db, policyName: string, input: PromotionStart & { to?: number }): Promise<JournalEntry> {
   return db.transaction(async (tx) => {
-    const [named] = await tx.select({ id: policies.id }).from(policies).where(eq(policies.name, policyName));
+    const [named] = await tx.select({ id: policies.id }).from(policies).where(and(eq(policies.name, policyName), isNull(policies.removedAt)));
     if (!named) throw new NotFoundError('policy', policyName, 'see `routelab policy list`');
     await lockPolicy(tx, named.id);
+    await assertNoneInFlight(tx, named.id, policyName);
     const active = await activeVersion(tx, named.id);
     if (!active) throw new ConflictError(`policy ${policyName} has no active version to roll back from`);
+    const deployed = sql`(${policyVersions.origin} <> 'promote' or exists (select 1 from ${promotions} where ${promotions.toVersionId} = ${policyVersions.id} and ${promotions.state} = 'deployed'))`;
     const [target] =
       input.to === undefined
         ? await tx
             .select()
             .from(policyVersions)
-            .where(and(eq(policyVersions.policyId, named.id), lt(policyVersions.version, active.version)))
+            .where(and(eq(policyVersions.policyId, named.id), lt(policyVersions.version, active.version), deployed))
             .orderBy(desc(policyVersions.version))
             .limit(1)
         : await tx
@@ -284,12 +327,10 @@ export async function rollbackPolicy(
             .from(policyVersions)
             .where(and(eq(policyVersions.policyId, named.id), eq(policyVersions.version, input.to)));
     if (!target) {
-      if (input.to === undefined) throw new InputError(`-n ${policyName}: version ${active.version} is the earliest; nothing to roll back to`);
+      if (input.to === undefined) throw new InputError(`-n ${policyName}: no version below ${active.version} was ever deployed; nothing to roll back to`);
       throw new InputError(`--to: policy ${policyName} has no version ${input.to} (see \`routelab policy history -n ${policyName}\`)`);
     }
     if (target.id === active.id) throw new InputError(`--to: version ${target.version} of ${policyName} is already active`);
-    await tx.update(policyVersions).set({ isActive: false }).where(eq(policyVersions.id, active.id));
-    await tx.update(policyVersions).set({ isActive: true }).where(eq(policyVersions.id, target.id));
     const promotionId = `rollback_${randomUUID().slice(0, 8)}`;
     await tx.insert(promotions).values({
       id: promotionId,
@@ -300,8 +341,21 @@ export async function rollbackPolicy(
       actor: input.actor,
       comment: input.comment ?? null,
       createdAt: input.at,
+      state: 'promoting',
+      owner: input.owner,
     });
-    return { promotionId, policyName, fromVersion: active.version, toVersion: target.version };
+    return {
+      promotionId,
+      kind: 'rollback',
+      proposalId: null,
+      policyId: named.id,
+      policyName,
+      fromVersionId: active.id,
+      fromVersion: active.version,
+      toVersionId: target.id,
+      toVersion: target.version,
+      spec: target.spec,
+    };
   });
 }
 
@@ -356,6 +410,7 @@ export async function listPromotions(db: Db, options: { policyName?: string; lim
       comment: promotions.comment,
       exports: promotions.exports,
       createdAt: promotions.createdAt,
+      state: promotions.state,
     })
     .from(promotions)
     .innerJoin(policies, eq(policies.id, promotions.policyId))
@@ -365,4 +420,19 @@ export async function listPromotions(db: Db, options: { policyName?: string; lim
     .orderBy(desc(promotions.createdAt), desc(promotions.id))
     .limit(options.limit ?? 200);
   return rows.map((r) => ({ ...r, fromVersion: r.fromVersion ?? null, exports: r.exports ?? [] }));
+}
+
+/**
+ * The proposal a user means by `id`: the exact id, else the one id starting with it (tables may
+ * shorten ids to fit 80 columns). An ambiguous prefix is refused naming the candidates.
+ */
+export async function resolveProposalId(db: Db, id: string): Promise<string> {
+  const [exact] = await db.select({ id: proposals.id }).from(proposals).where(eq(proposals.id, id));
+  if (exact) return exact.id;
+  const pattern = `${id.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await db.select({ id: proposals.id }).from(proposals).where(sql`${proposals.id} like ${pattern}`).orderBy(proposals.id).limit(6);
+  if (rows.length === 1) return (rows[0] as { id: string }).id;
+  if (rows.length === 0) throw new NotFoundError('proposal', id, 'see `routelab proposals list`');
+  const shown = rows.slice(0, 5).map((r) => r.id).join(', ');
+  throw new InputError(`proposal "${sanitizeInline(id)}" is ambiguous: it starts ${rows.length > 5 ? 'more than 5 ids' : `${rows.length} ids`} (${shown}); give more of it`);
 }

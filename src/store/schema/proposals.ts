@@ -45,4 +45,12 @@ export const promotions = pgTable('promotions', {
   comment: text('comment'),
   exports: jsonb('exports').$type<string[]>().notNull().default([]),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /**
+   * The promotion journal (issue 17): `promoting` while the export is written and the deploy command
+   * runs (the new version is not active yet), then `deployed` (active) or `failed` (nothing changed,
+   * export removed). Rows from before the journal are `deployed`; reverts are `failed` records.
+   */
+  state: text('state').notNull().default('deployed'),
+  /** `host:pid` of the routelab process running a `promoting` row, to tell a crash from a live one. */
+  owner: text('owner'),
 });

@@ -10,7 +10,7 @@ const NAMED = ['intent', 'project', 'user'] as const;
  */
 export function buildMetadata(sources: unknown[], tags: unknown = []): TrafficMetadata {
   // Built in one object, without `delete` or spreads: this runs once per imported line.
-  const merged: Obj = {};
+  const merged: Obj = Object.create(null) as Obj;
   let sourceTags: unknown;
   for (const source of sources) {
     const s = decodeJsonField(source);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
@@ -11,7 +11,8 @@ import { policyVersions } from '../../../src/store/schema/policy.js';
 import { proposals } from '../../../src/store/schema/proposals.js';
 import { openTestStore, type TestStore } from '../../helpers/stores.js';
 import { testContext } from './cli-context.js';
-import { POLICY, seedReview } from './seed.js';
+import { dropRules, POLICY, seedReview } from './seed.js';
+import { exportFileName } from '../../../src/cli/export-name.js';
 
 const argv = (...args: string[]) => ['node', 'routelab', ...args];
 
@@ -29,9 +30,10 @@ describe('review commands', () => {
     store = await openTestStore('pglite');
   });
 
-  async function setup(env: NodeJS.ProcessEnv = {}) {
+  async function setup(env: NodeJS.ProcessEnv = {}, options: { rules?: boolean } = {}) {
     dir = mkdtempSync(join(tmpdir(), 'routelab-promote-'));
     const seeded = await seedReview(store!.db);
+    if (!options.rules) await dropRules(store!.db, seeded.proposalIds[0]!);
     return { seeded, ctx: () => testContext(store!, { ROUTELAB_PROMOTE_DIR: dir, ...env }) };
   }
 
@@ -49,7 +51,7 @@ describe('review commands', () => {
     const p = ctx();
     expect(await main(argv('promote', id, '--as', 'bob'), p)).toBe(0);
     expect(p.out()).toContain(`promoted ${id}: ${POLICY} v1 → v2 (active)`);
-    const file = join(dir!, `${POLICY}-v2.yaml`);
+    const file = join(dir!, exportFileName(POLICY, 2, 'yaml'));
     expect(p.out()).toContain(`export: ${file}`);
     const exported = parse(readFileSync(file, 'utf8'));
     expect(exported).toMatchObject({ spec_version: 'v1', kind: 'model', name: POLICY });
@@ -72,23 +74,24 @@ describe('review commands', () => {
     expect(await main(argv('approve', id), ctx())).toBe(0);
     const p = ctx();
     expect(await main(argv('promote', id), p)).toBe(0);
-    expect(p.out()).toContain('import command: ok');
+    expect(p.out()).toContain('deploy command: ok');
     expect(readFileSync(marker, 'utf8')).toContain('model_name: model-a');
     rmSync(marker, { force: true });
   });
 
-  it('a failing import command rolls the promotion back, and says so', async () => {
+  it('a failing deploy command activates nothing, leaves no export, and says so', async () => {
     const { seeded, ctx } = await setup({ ROUTELAB_PROMOTE_COMMAND: `node -e "console.error('quota exceeded'); process.exit(3)" {file}` });
     const id = seeded.proposalIds[0]!;
     expect(await main(argv('approve', id), ctx())).toBe(0);
     const p = ctx();
     expect(await main(argv('promote', id), p)).toBe(1);
-    expect(p.err()).toMatch(/promotion rolled back \(version 1 of support-router is active again\): `node -e .*` exited with 3: quota exceeded/);
+    expect(p.err()).toMatch(/promote failed \(version 1 of support-router stays active\): `node -e .*` exited with 3: quota exceeded/);
+    expect(readdirSync(dir!)).toEqual([]);
     expect(await activeVersion(seeded.policyId)).toEqual([1]);
     const [row] = await store!.db.select().from(proposals).where(eq(proposals.id, id));
     expect(row?.status).toBe('approved');
     const history = await listPromotions(store!.db);
-    expect(history.map((h) => h.kind)).toEqual(['revert', 'promote']);
+    expect(history.map((h) => [h.kind, h.state])).toEqual([['promote', 'failed']]);
   });
 
   it('refuses bad input with exit 2, naming the argument', async () => {
@@ -106,9 +109,13 @@ describe('review commands', () => {
   });
 
   it('--format picks the export; one that cannot express the policy is refused before anything changes', async () => {
-    const { seeded, ctx } = await setup();
+    const { seeded, ctx } = await setup({}, { rules: true });
     const id = seeded.proposalIds[0]!;
     await main(argv('approve', id), ctx());
+    // watsonx has no rules: refused by field name before anything is activated.
+    const watsonx = ctx();
+    expect(await main(argv('promote', id), watsonx)).toBe(2);
+    expect(watsonx.err()).toContain('policy.rules');
     // Portkey has no per-segment rules outside mode conditional: exit 2 naming the field, no change.
     const portkey = ctx();
     expect(await main(argv('promote', id, '--format', 'portkey'), portkey)).toBe(2);
@@ -116,9 +123,11 @@ describe('review commands', () => {
     expect(portkey.err()).toContain('policy.rules');
     expect(await activeVersion(seeded.policyId)).toEqual([1]);
     expect(await listPromotions(store!.db)).toEqual([]);
+    expect(readdirSync(dir!)).toEqual([]);
+    await dropRules(store!.db, id);
     const json = ctx();
     expect(await main(argv('promote', id, '--format', 'watsonx-json'), json)).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir!, `${POLICY}-v2.json`), 'utf8'))).toMatchObject({ spec_version: 'v1', name: POLICY });
+    expect(JSON.parse(readFileSync(join(dir!, exportFileName(POLICY, 2, 'json')), 'utf8'))).toMatchObject({ spec_version: 'v1', name: POLICY });
   });
 
   it('promoting a pending or stale proposal exits 1 with the reason', async () => {
@@ -132,7 +141,7 @@ describe('review commands', () => {
     const again = ctx();
     expect(await main(argv('promote', id), again)).toBe(1);
     expect(again.err()).toMatch(/error: stale: proposal .* is promoted/);
-    expect(existsSync(join(dir!, `${POLICY}-v3.yaml`))).toBe(false);
+    expect(existsSync(join(dir!, exportFileName(POLICY, 3, 'yaml')))).toBe(false);
   });
 
   it('rollback -n makes the previous version active and records it', async () => {

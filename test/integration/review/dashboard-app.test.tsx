@@ -10,7 +10,7 @@ import { createStoreSource } from '../../../src/dashboard/data/store-source.js';
 import { proposals } from '../../../src/store/schema/proposals.js';
 import { openTestStore, type TestStore } from '../../helpers/stores.js';
 import { testContext } from './cli-context.js';
-import { seedReview } from './seed.js';
+import { dropRules, seedReview } from './seed.js';
 
 /** The whole Ink app over a real store: keys in, frames out, decisions in the database. */
 
@@ -52,6 +52,7 @@ describe('dashboard app over PGlite', () => {
     dir = mkdtempSync(join(tmpdir(), 'routelab-app-'));
     const seeded = await seedReview(store!.db);
     const id = seeded.proposalIds[0]!;
+    await dropRules(store!.db, id);
     const r = app('ink-user');
     await waitFor(r, '● waiting');
     r.stdin.write('\r');

@@ -7,9 +7,9 @@ import { loadRuns } from '../../../src/dashboard/data/load-runs.js';
 import { buildRunsView } from '../../../src/dashboard/view/runs-view.js';
 import { lineText } from '../../../src/dashboard/view/styled-line.js';
 import { runs } from '../../../src/store/schema/runs.js';
-import { approveProposal, promoteProposal } from '../../../src/store/repos/review-repo.js';
+import { approveProposal } from '../../../src/store/repos/review-repo.js';
 import { openTestStore, type TestStore } from '../../helpers/stores.js';
-import { POLICY, seedReview } from './seed.js';
+import { POLICY, promoteProposal, seedReview } from './seed.js';
 
 describe('dashboard loaders on PGlite', () => {
   let store: TestStore | undefined;

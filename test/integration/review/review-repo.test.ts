@@ -1,18 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { ConflictError, InputError } from '../../../src/domain/errors.js';
-import {
-  approveProposal,
-  listPromotions,
-  promoteProposal,
-  rejectProposal,
-  revertPromotion,
-  rollbackPolicy,
-} from '../../../src/store/repos/review-repo.js';
+import { approveProposal, beginPromotion, failPromotion, listPromotions, rejectProposal } from '../../../src/store/repos/review-repo.js';
 import { policyVersions } from '../../../src/store/schema/policy.js';
 import { proposals } from '../../../src/store/schema/proposals.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/stores.js';
-import { POLICY, seedReview } from './seed.js';
+import { POLICY, promoteProposal, rollbackPolicy, seedReview } from './seed.js';
 
 const at = new Date('2026-11-21T09:00:00Z');
 
@@ -90,7 +83,7 @@ describe.each(STORE_KINDS)('review on %s', (kind) => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const lost = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(lost?.reason).toBeInstanceOf(ConflictError);
-    expect(String(lost?.reason.message)).toMatch(/^stale: proposal .* is promoted/);
+    expect(String(lost?.reason.message)).toMatch(/^(stale: proposal .* is promoted|policy support-router is being deployed)/);
     const versions = await db().select().from(policyVersions).where(eq(policyVersions.policyId, s.policyId));
     expect(versions).toHaveLength(2);
     expect(await activeVersions(s.policyId)).toHaveLength(1);
@@ -107,7 +100,7 @@ describe.each(STORE_KINDS)('review on %s', (kind) => {
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const lost = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    expect(String(lost?.reason.message)).toMatch(/^stale: version 2 is active now/);
+    expect(String(lost?.reason.message)).toMatch(/^(stale: version 2 is active now|policy support-router is being deployed)/);
     // The loser's proposal is untouched: still approved, and refused again with the same reason.
     const loserId = results[0]!.status === 'rejected' ? p1 : p2;
     const [loser] = await db().select().from(proposals).where(eq(proposals.id, loserId));
@@ -123,18 +116,19 @@ describe.each(STORE_KINDS)('review on %s', (kind) => {
     await expect(approveProposal(db(), p2, { actor: 'bob', at })).rejects.toThrow('stale: version 2 is active now (the proposal was made against version 1)');
   });
 
-  it('revert puts the previous version back, the proposal back to approved, and records it', async () => {
+  it('a failed promotion activates nothing, leaves the proposal approved, and is recorded', async () => {
     const s = await seedReview(db());
     const id = s.proposalIds[0]!;
     await approveProposal(db(), id, { actor: 'alice', at });
-    const p = await promoteProposal(db(), id, { actor: 'alice', at });
-    await revertPromotion(db(), p, { actor: 'alice', reason: 'import command exited with 3', at: new Date(at.getTime() + 1000) });
+    const p = await beginPromotion(db(), id, { actor: 'alice', at, owner: 'test:0' });
+    expect((await activeVersions(s.policyId)).map((v) => v.version)).toEqual([1]);
+    expect(await failPromotion(db(), p.promotionId, 'import command exited with 3')).toBe(true);
     const active = await activeVersions(s.policyId);
     expect(active.map((v) => v.version)).toEqual([1]);
     const [row] = await db().select().from(proposals).where(eq(proposals.id, id));
     expect(row).toMatchObject({ status: 'approved', promotedVersionId: null });
     const history = await listPromotions(db());
-    expect(history[0]).toMatchObject({ kind: 'revert', fromVersion: 2, toVersion: 1, comment: 'import command exited with 3' });
+    expect(history[0]).toMatchObject({ kind: 'promote', state: 'failed', fromVersion: 1, toVersion: 2, comment: 'import command exited with 3' });
     // It can be promoted again once the sink works.
     const again = await promoteProposal(db(), id, { actor: 'alice', at: new Date(at.getTime() + 2000) });
     expect(again.toVersion).toBe(3);
@@ -147,7 +141,7 @@ describe.each(STORE_KINDS)('review on %s', (kind) => {
     const r = await rollbackPolicy(db(), POLICY, { actor: 'ops', comment: 'pager', at: new Date(at.getTime() + 1000) });
     expect(r).toMatchObject({ fromVersion: 2, toVersion: 1 });
     expect((await activeVersions(s.policyId)).map((v) => v.version)).toEqual([1]);
-    await expect(rollbackPolicy(db(), POLICY, { actor: 'ops', at })).rejects.toThrow(/version 1 is the earliest/);
+    await expect(rollbackPolicy(db(), POLICY, { actor: 'ops', at })).rejects.toThrow(/no version below 1 was ever deployed/);
     const fwd = await rollbackPolicy(db(), POLICY, { to: 2, actor: 'ops', at: new Date(at.getTime() + 2000) });
     expect(fwd).toMatchObject({ fromVersion: 1, toVersion: 2 });
     await expect(rollbackPolicy(db(), POLICY, { to: 9, actor: 'ops', at })).rejects.toBeInstanceOf(InputError);

@@ -1,8 +1,10 @@
+import { eq } from 'drizzle-orm';
 import { createRng } from '../../../src/domain/rng.js';
 import type { PolicySpec } from '../../../src/domain/policy-spec.js';
 import type { Db } from '../../../src/store/db.js';
 import { policies, policyVersions } from '../../../src/store/schema/policy.js';
 import { proposals } from '../../../src/store/schema/proposals.js';
+import { beginPromotion, beginRollback, completePromotion } from '../../../src/store/repos/review-repo.js';
 import { runCases, runOutcomes, runs, runVariants, variantResults } from '../../../src/store/schema/runs.js';
 
 /** A finished run with outcomes, two variants and proposals, written through the real schema. */
@@ -131,4 +133,26 @@ export async function seedReview(db: Db, options: { proposals?: number; runId?: 
     });
   }
   return { policyId, v1, runId, proposalIds };
+}
+
+/** Journal a promotion and complete it, as a deploy that succeeded would (no export, no command). */
+export async function promoteProposal(db: Db, proposalId: string, input: { actor: string; comment?: string | null; at: Date }) {
+  const entry = await beginPromotion(db, proposalId, { ...input, owner: 'test:0' });
+  await completePromotion(db, entry);
+  return entry;
+}
+
+/** Journal a rollback and complete it, as a deploy that succeeded would. */
+export async function rollbackPolicy(db: Db, policyName: string, input: { to?: number; actor: string; comment?: string | null; at: Date }) {
+  const entry = await beginRollback(db, policyName, { ...input, owner: 'test:0' });
+  await completePromotion(db, entry);
+  return { promotionId: entry.promotionId, policyName, fromVersion: entry.fromVersion, toVersion: entry.toVersion };
+}
+
+/**
+ * The seeded proposals route by rules, which the watsonx export refuses (it has no rules): tests of
+ * the promotion path itself drop them first.
+ */
+export async function dropRules(db: Db, proposalId: string): Promise<void> {
+  await db.update(proposals).set({ spec: spec({ 'model-a': 0.8, 'model-b': 0.2 }) }).where(eq(proposals.id, proposalId));
 }

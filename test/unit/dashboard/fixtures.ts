@@ -121,6 +121,7 @@ export function promotionsData(): PromotionsData {
         id: 'promo_1',
         policyName: 'support-router',
         kind: 'promote',
+        state: 'deployed',
         fromVersion: 1,
         toVersion: 2,
         proposalId: 'prop_1',

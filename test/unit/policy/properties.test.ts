@@ -13,6 +13,7 @@ import {
   normalizedWeights,
   parsePolicyText,
 } from '../../../src/policy/index.js';
+import { watsonxIssues } from '../../../src/policy/formats/watsonx.js';
 import { request } from './fixtures.js';
 
 const MODELS = ['m0', 'm1', 'm2', 'm3', 'm4'];
@@ -132,10 +133,13 @@ describe('router properties', () => {
         for (const format of ['watsonx', 'watsonx-json', 'portkey'] as const) {
           const text = exportPolicy(s, format);
           if (!text.ok) {
-            // Portkey has no round robin; anything else must export.
-            expect(format === 'portkey' && s.policy.strategy.mode === 'round_robin').toBe(true);
+            // Portkey has no round robin; watsonx only loadbalance, fallback and single, without
+            // rules, budget or guardrails; anything else must export.
+            if (format === 'portkey') expect(s.policy.strategy.mode).toBe('round_robin');
+            else expect(watsonxIssues(s).length).toBeGreaterThan(0);
             continue;
           }
+          if (format !== 'portkey') expect(watsonxIssues(s)).toEqual([]);
           const back = parsePolicyText(text.value, {});
           expect(back.ok && back.value.spec).toEqual(s);
         }
