@@ -40,9 +40,20 @@ export async function createPolicyRegistry(store: Store, intervalMs: number): Pr
     for (const l of listeners) l();
     return true;
   };
-  const refresh = () => {
-    running ??= load().finally(() => {
+  // A refresh asked for while one runs (a push arriving mid-poll) runs again after it: the
+  // running one may have read the fingerprint before the change committed.
+  let again = false;
+  const refresh = (): Promise<boolean> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = load().finally(() => {
       running = null;
+      if (again) {
+        again = false;
+        void refresh().catch(() => {});
+      }
     });
     return running;
   };

@@ -13,6 +13,8 @@ export interface Store {
   /** Rows of a raw statement, the same shape on both drivers. */
   rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
   close(): Promise<void>;
+  /** Postgres only: LISTEN on a channel (a dedicated connection); resolves to how to stop. */
+  listen?(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   /** PGlite only: the data directory as a tarball (test templates). */
   dumpDataDir?: () => Promise<Blob | File>;
 }
@@ -87,6 +89,10 @@ async function openPostgres(url: string, max: number): Promise<Store> {
     kind: 'postgres',
     rows: async <T>(query: SQL) => [...((await db.execute(query)) as unknown as T[])],
     close: () => client.end({ timeout: 5 }),
+    listen: async (channel, onMessage) => {
+      const l = await client.listen(channel, onMessage);
+      return () => l.unlisten();
+    },
   };
 }
 

@@ -27,6 +27,7 @@ import { canonicalSpec } from '../../dashboard/view/yaml-diff.js';
 import { parseIntOption } from '../action.js';
 import type { CliContext } from '../context.js';
 import { printList, println, table } from '../output.js';
+import { announceServingChange } from '../../gateway/serving-notify.js';
 
 /**
  * approve / reject / promote / rollback / dashboard. Promotion is the one place that touches the
@@ -127,8 +128,10 @@ export async function promoteWithSink(ctx: CliContext, proposalId: string, optio
   // Render the export first: a format that cannot express the policy is refused before any change.
   const text = exportText(await proposalSpec(db, proposalId), format);
   const promotion = await promoteProposal(db, proposalId, { actor: options.actor, comment: options.comment ?? null, at: new Date(ctx.clock.now()) });
+  await announceServingChange(ctx, promotion.policyName);
   const fail = async (reason: string): Promise<never> => {
     await revertPromotion(db, promotion, { actor: options.actor, reason, at: new Date(ctx.clock.now()) });
+    await announceServingChange(ctx, promotion.policyName);
     throw new Error(`promotion rolled back (version ${promotion.fromVersion} of ${promotion.policyName} is active again): ${reason}`);
   };
   const file = join(dir, `${safeFileName(promotion.policyName)}-v${promotion.toVersion}.${EXTENSION[format]}`);
@@ -189,6 +192,7 @@ export function dashboardActions(ctx: CliContext, actor: string): DashboardActio
     rollback: async (policyName) => {
       const { db } = await ctx.store();
       const r = await rollbackPolicy(db, policyName, { actor, at: at() });
+      await announceServingChange(ctx, r.policyName);
       return `rolled back ${r.policyName}: v${r.fromVersion} → v${r.toVersion}`;
     },
   };
@@ -305,6 +309,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
     .action(async (flags: DecisionFlags & { name: string; to?: number }) => {
       const { db } = await ctx.store();
       const r = await rollbackPolicy(db, flags.name, { to: flags.to, actor: ctx.actor(flags.as), comment: flags.comment ?? null, at: new Date(ctx.clock.now()) });
+      await announceServingChange(ctx, r.policyName);
       println(ctx, `rolled back ${sanitizeInline(r.policyName)}: v${r.fromVersion} → v${r.toVersion} (active)`);
     });
 }
