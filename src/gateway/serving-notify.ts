@@ -39,8 +39,11 @@ export async function subscribeServingChanges(opts: { store: Store; redisUrl?: s
   const stops: Array<() => Promise<void>> = [];
   if (opts.store.listen) stops.push(await opts.store.listen(SERVING_CHANNEL, opts.onChange));
   if (opts.redisUrl) {
-    const sub = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+    // Connect first, so an unreachable Redis fails the start (as the shared state does) rather
+    // than leaving the subscription queued; once up, ioredis resubscribes after a reconnect.
+    const sub = new Redis(opts.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
     sub.on('error', () => {});
+    await sub.connect();
     const channel = redisServingChannel(opts.redisPrefix ?? 'routelab:gw');
     sub.on('message', (ch: string) => {
       if (ch === channel) opts.onChange();
