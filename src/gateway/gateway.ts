@@ -14,6 +14,7 @@ import { errorBody, GatewayError } from './openai-error.js';
 import { createPolicyRegistry, type PolicyRegistry } from './policy-registry.js';
 import { createRedisState } from './redis-state.js';
 import type { RouteDeps } from './route-request.js';
+import { subscribeServingChanges } from './serving-notify.js';
 import { createShadow } from './shadow.js';
 import { createLocalState } from './shared-state.js';
 import { createTrafficLog, type TrafficLog } from './traffic-log.js';
@@ -92,6 +93,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const registry = await createPolicyRegistry(opts.store, opts.reloadIntervalMs ?? 250);
   const access = createAccess(opts.store, opts.allowAnonymous === true);
   registry.onReload(() => access.invalidate());
+  // Push: a promote or rollback reloads now (Postgres NOTIFY, Redis pub/sub); the poll stays as the fallback.
+  const unsubscribe = await subscribeServingChanges({ store: opts.store, redisUrl: opts.redisUrl, redisPrefix: opts.redisPrefix ?? 'routelab:gw', onChange: () => void registry.refresh().catch(() => {}) });
   const route = { client, state, rng: rng.fork('route'), metrics, deadlineMs: opts.upstreamTimeoutMs ?? 120_000 };
   const trafficLog =
     opts.logTraffic === false
@@ -170,6 +173,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       for (const s of sockets) s.destroy();
       await closed;
       registry.close();
+      await unsubscribe();
       await shadow?.drain();
       await trafficLog?.close();
       await state.close();

@@ -5,9 +5,9 @@ import { listModels } from '../store/repos/catalog-repo.js';
 
 /**
  * What the gateway serves, held in memory and swapped whole: active policy versions and the
- * catalog. Hot reload is a poll of one cheap fingerprint query (default every 250 ms): it works the
- * same on PGlite and Postgres and with or without Redis, and a promote or rollback is live on every
- * instance within about 2 polls. A request keeps the snapshot it started with, so nothing in flight
+ * catalog. A promote or rollback is pushed (serving-notify.ts: `refresh()` on NOTIFY or a Redis
+ * message); the poll of one cheap fingerprint query (default every 250 ms) stays as the fallback
+ * and works the same on PGlite and Postgres, live on every instance within about 2 polls. A request keeps the snapshot it started with, so nothing in flight
  * is dropped or changes policy halfway.
  */
 export interface Snapshot {
@@ -40,9 +40,20 @@ export async function createPolicyRegistry(store: Store, intervalMs: number): Pr
     for (const l of listeners) l();
     return true;
   };
-  const refresh = () => {
-    running ??= load().finally(() => {
+  // A refresh asked for while one runs (a push arriving mid-poll) runs again after it: the
+  // running one may have read the fingerprint before the change committed.
+  let again = false;
+  const refresh = (): Promise<boolean> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = load().finally(() => {
       running = null;
+      if (again) {
+        again = false;
+        void refresh().catch(() => {});
+      }
     });
     return running;
   };

@@ -20,6 +20,8 @@ export interface Store {
    * for a long operation (an import); closing it (or the process dying) releases them.
    */
   session?: () => Promise<{ sql: Sql; close(): Promise<void> }>;
+  /** Postgres only: LISTEN on a channel (a dedicated connection); resolves to how to stop. */
+  listen?(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   /** PGlite only: the data directory as a tarball (test templates). */
   dumpDataDir?: () => Promise<Blob | File>;
 }
@@ -112,6 +114,10 @@ async function openPostgres(url: string, max: number): Promise<Store> {
       return { sql: one, close: () => one.end({ timeout: 5 }) };
     },
     close: () => client.end({ timeout: 5 }),
+    listen: async (channel, onMessage) => {
+      const l = await client.listen(channel, onMessage);
+      return () => l.unlisten();
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, Agent, request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +43,9 @@ export default async function gatewayBench(): Promise<BenchResult[]> {
   // runs the embedded store inside the gateway's own thread (its log writes then share the CPU).
   const storeKind = process.env.BENCH_GATEWAY_STORE ?? 'postgres';
   const dbase = storeKind === 'postgres' ? await (await import('../helpers/stores.js')).createTestDatabase() : null;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'gateway-child.ts')], {
+  // BENCH_GATEWAY_CPU_PROF=<dir>: a V8 CPU profile of the gateway process (node --cpu-prof).
+  const prof = process.env.BENCH_GATEWAY_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_GATEWAY_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', join(here, 'gateway-child.ts')], {
     env: { ...process.env, BENCH_UPSTREAM: `http://127.0.0.1:${port}/v1`, ...(dbase ? { BENCH_DATABASE_URL: dbase.url } : {}) },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -58,15 +61,25 @@ export default async function gatewayBench(): Promise<BenchResult[]> {
     await closedLoop(direct, 64, 0.5);
     let directRps = 0;
     let gatewayRps = 0;
+    // The gateway's own CPU per request (user + system, from /proc): unlike a throughput ratio it
+    // hardly depends on how much of the machine other processes take.
+    let cpuTicks = 0;
+    let served = 0;
     for (let i = 0; i < 2; i++) {
       directRps = Math.max(directRps, await closedLoop(direct, 64, SECONDS / 2));
-      gatewayRps = Math.max(gatewayRps, await closedLoop(gateway, 64, SECONDS / 2));
+      const before = cpuTicksOf(child.pid);
+      const t0 = performance.now();
+      const rps = await closedLoop(gateway, 64, SECONDS / 2);
+      cpuTicks += cpuTicksOf(child.pid) - before;
+      served += rps * ((performance.now() - t0) / 1000);
+      gatewayRps = Math.max(gatewayRps, rps);
     }
+    const cpuUsPerRequest = served > 0 && Number.isFinite(cpuTicks) ? Math.round((cpuTicks * 10_000) / served) : null;
     const directLat = await openLoop(direct, 1000, SECONDS);
     const gatewayLat = await openLoop(gateway, 1000, SECONDS);
     const added = (q: number) => Math.max(0, quantile(gatewayLat, q) - quantile(directLat, q));
     const ratio = gatewayRps / directRps;
-    const details = { store: storeKind, seconds: SECONDS, directRps: Math.round(directRps), gatewayRps: Math.round(gatewayRps), direct_p50_ms: quantile(directLat, 0.5), direct_p99_ms: quantile(directLat, 0.99), gateway_p50_ms: quantile(gatewayLat, 0.5), gateway_p99_ms: quantile(gatewayLat, 0.99), samples: gatewayLat.length };
+    const details = { store: storeKind, gateway_cpu_us_per_request: cpuUsPerRequest, logging: process.env.BENCH_LOG !== '0', seconds: SECONDS, directRps: Math.round(directRps), gatewayRps: Math.round(gatewayRps), direct_p50_ms: quantile(directLat, 0.5), direct_p99_ms: quantile(directLat, 0.99), gateway_p50_ms: quantile(gatewayLat, 0.5), gateway_p99_ms: quantile(gatewayLat, 0.99), samples: gatewayLat.length };
     return [
       result({ name: 'gateway-throughput', value: gatewayRps, baseline: directRps, ratio, target: 'ratio >= 0.5 (64 connections)', unit: 'requests/s', passed: ratio >= 0.5, details }),
       result({ name: 'gateway-added-latency-p50', value: added(0.5), baseline: quantile(directLat, 0.5), ratio: added(0.5), target: 'added p50 <= 0.5 ms at 1,000 req/s', unit: 'ms', passed: added(0.5) <= 0.5, details }),
@@ -128,6 +141,17 @@ async function openLoop(t: Target, rate: number, seconds: number): Promise<numbe
   }
   await Promise.all(pending);
   return latencies.sort((a, b) => a - b);
+}
+
+/** utime + stime of a process in clock ticks (100 per second on Linux); NaN where /proc is absent. */
+function cpuTicksOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return NaN;
+  }
 }
 
 function quantile(sorted: number[], q: number): number {

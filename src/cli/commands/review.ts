@@ -33,6 +33,7 @@ import { canonicalSpec } from '../../dashboard/view/yaml-diff.js';
 import { parseIntOption } from '../action.js';
 import type { CliContext } from '../context.js';
 import { note, printList, println, table } from '../output.js';
+import { announceServingChange } from '../../gateway/serving-notify.js';
 
 /**
  * approve / reject / promote / rollback / dashboard. Promotion is the one place that touches the
@@ -121,7 +122,10 @@ export async function promoteWithSink(ctx: CliContext, proposalId: string, optio
   const text = exportText(await proposalSpec(db, proposalId), format);
   const plan = await deployPlan(ctx, db, options.out);
   const entry = await beginPromotion(db, proposalId, { actor: options.actor, comment: options.comment ?? null, at: new Date(ctx.clock.now()), owner: processOwner() });
-  return deployEntry(db, entry, text, format, plan);
+  const done = await deployEntry(db, entry, text, format, plan);
+  // Gateways reload at once (NOTIFY / pub-sub) instead of at their next poll.
+  await announceServingChange(ctx, entry.policyName);
+  return done;
 }
 
 /** rollback: the same path as promote — export, deploy, and only then activate. */
@@ -138,7 +142,9 @@ export async function rollbackWithSink(ctx: CliContext, policyName: string, opti
     await failPromotion(db, entry.promotionId, e instanceof Error ? e.message : String(e));
     throw e;
   }
-  return deployEntry(db, entry, text, format, plan);
+  const done = await deployEntry(db, entry, text, format, plan);
+  await announceServingChange(ctx, entry.policyName);
+  return done;
 }
 
 interface DeployPlan {
