@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * A learned scorer stored in a policy (`policy.scorer`): per model, a linear model over hashed word
  * uni- and bigrams of the request's last user message (`input.text`, see policy/text-features.ts)
- * predicts the quality of that model's answer; the router sends the request to the model with the
+ * (and of the listed request fields' values) predicts the quality of that model's answer; the router sends the request to the model with the
  * highest predicted quality − lambda × cost. Only routelab's router evaluates it: every export format
  * refuses the `scorer` field by name.
  */
@@ -23,6 +23,8 @@ export const Scorer = z.strictObject({
   dim: z.number().int().min(2).max(1 << 16),
   /** Price of quality: quality points given up per USD saved. */
   lambda: z.number().nonnegative(),
+  /** Request fields (e.g. `metadata.eval_name`) whose `field=value` is one more feature, of weight 1. */
+  fields: z.array(z.string().min(1)).max(8).optional(),
   models: z.array(ScorerModel).min(1).max(32),
 });
 export type Scorer = z.infer<typeof Scorer>;

@@ -1,5 +1,7 @@
 import type { Scorer } from '../domain/scorer-spec.js';
-import { hashedNgrams } from './text-features.js';
+import type { FieldSource } from '../domain/request-field.js';
+import { parseField, type FieldRef } from '../domain/request-field.js';
+import { scorerFeatures } from './text-features.js';
 
 /**
  * A stored scorer compiled for the router: weights dense, bucket-major (one bucket's weights for
@@ -8,8 +10,8 @@ import { hashedNgrams } from './text-features.js';
 export interface CompiledScorer {
   dim: number;
   models: readonly string[];
-  /** Index of the model with the highest predicted quality − λ·cost for this text. */
-  choose(text: string): number;
+  /** Index of the model with the highest predicted quality − λ·cost for this request. */
+  choose(request: FieldSource): number;
 }
 
 export function compileScorer(scorer: Scorer): CompiledScorer {
@@ -24,15 +26,21 @@ export function compileScorer(scorer: Scorer): CompiledScorer {
     for (const [bucket, w] of m.weights) if (bucket < dim) weights[bucket * M + mi] = w;
   });
   const z = new Float64Array(M);
+  // Fields were checked by validation; one that does not parse is simply not read.
+  const fields: FieldRef[] = [];
+  for (const name of scorer.fields ?? []) {
+    const parsed = parseField(name, 'error');
+    if (parsed.ok) fields.push(parsed.field);
+  }
   return {
     dim,
     models: scorer.models.map((m) => m.model_name),
-    choose(text) {
+    choose(request) {
       z.set(bias);
-      const buckets = hashedNgrams(text, dim);
-      const x = featureScale(buckets.length);
-      for (const b of buckets) {
-        const at = b * M;
+      const f = scorerFeatures(request, fields, dim);
+      for (let i = 0; i < f.idx.length; i++) {
+        const at = (f.idx[i] as number) * M;
+        const x = f.val[i] as number;
         for (let mi = 0; mi < M; mi++) z[mi] = (z[mi] as number) + x * (weights[at + mi] as number);
       }
       let best = 0;
@@ -54,7 +62,3 @@ export function predictedQuality(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 
-/** Each present bucket counts 1/√(buckets present): long and short texts move the score alike. */
-export function featureScale(present: number): number {
-  return present > 0 ? 1 / Math.sqrt(present) : 0;
-}

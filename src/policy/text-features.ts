@@ -5,6 +5,8 @@
  * `dim` buckets. The same function serves training and routing, so a scorer means the same online.
  */
 
+import { fieldKey, readField, type FieldRef, type FieldSource } from '../domain/request-field.js';
+
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 /** Words past this many are not read: bounded work per request. */
@@ -49,4 +51,39 @@ export function hashedNgrams(text: string, dim: number): Int32Array {
   }
   if (inWord && words < MAX_WORDS) endWord();
   return Int32Array.from(out).sort();
+}
+
+/** Each present text bucket counts 1/√(buckets present): long and short texts move the score alike. */
+export function featureScale(present: number): number {
+  return present > 0 ? 1 / Math.sqrt(present) : 0;
+}
+
+/** A scorer's features of one request: buckets (sorted, distinct) and their values. */
+export interface ScorerFeatures {
+  idx: Int32Array;
+  val: Float64Array;
+}
+
+/**
+ * The text's hashed n-grams (each 1/√count) plus one bucket per listed field for `name=value`
+ * (value 1); a bucket hit twice sums its values.
+ */
+export function scorerFeatures(source: FieldSource, fields: readonly FieldRef[], dim: number): ScorerFeatures {
+  const text = hashedNgrams(source.input?.text ?? '', dim);
+  const x = featureScale(text.length);
+  if (fields.length === 0) return { idx: text, val: new Float64Array(text.length).fill(x) };
+  const acc = new Map<number, number>();
+  for (const b of text) acc.set(b, x);
+  for (const f of fields) {
+    const b = hashString(`${f.name}=${fieldKey(readField(source, f))}`) & (dim - 1);
+    acc.set(b, (acc.get(b) ?? 0) + 1);
+  }
+  const idx = Int32Array.from(acc.keys()).sort();
+  return { idx, val: Float64Array.from(idx, (b) => acc.get(b) as number) };
+}
+
+function hashString(s: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+  return h >>> 0;
 }

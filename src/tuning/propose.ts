@@ -24,9 +24,10 @@ import { normalQuantile } from './normal-quantile.js';
 import { optionsKey } from './options-key.js';
 import { mixText, ms, pct, pText, pts, ratio, usd1k } from './rationale.js';
 import { growTree, leafOf, treeRules, truncateTree, type Tree, type TreeConfig } from './rule-tree.js';
-import { chooseLambda, fitScorer, predictRow, SCORER_DIM, scorerSpec, type ScorerData } from './scorer-fit.js';
+import { chooseLambda, fitScorer, L2_GRID, predictRow, SCORER_DIM, scorerSpec, type ScorerData } from './scorer-fit.js';
+import type { ScorerFeatures } from '../policy/text-features.js';
 import { splitMetrics } from './split-metrics.js';
-import { hashedNgrams } from '../policy/text-features.js';
+import { scorerFeatures } from '../policy/text-features.js';
 import type { Scorer } from '../domain/scorer-spec.js';
 
 /** Segments with fewer train cases than this follow the default rule (`--min-segment-n`). */
@@ -282,28 +283,39 @@ export function propose(input: ProposeInput): ProposalDraft {
   }
 
   // The learned scorer, a second kind of per-request proposal: cross-validated against the rules.
-  let scorerChoice: { data: ScorerData; lambda: number } | null = null;
+  let scorerChoice: { data: ScorerData; lambda: number; l2: number; fields: string[] } | null = null;
   if (options.per_request && options.learner !== 'rules' && bound.kind === 'max_quality' && input.cases.some((c) => c.input)) {
+    // The segment field, when given, is a feature too: the scorer starts from what segments know.
+    const segField = options.segment_by ? parseField(options.segment_by) : null;
+    const fieldRefs = segField?.ok ? [segField.field] : [];
     const data: ScorerData = {
-      buckets: table.caseIds.map((_, r) => hashedNgrams(caseAt(r).input?.text ?? '', SCORER_DIM)),
+      features: table.caseIds.map((_, r) => scorerFeatures(caseAt(r), fieldRefs, SCORER_DIM)),
       quality: table.quality,
       cost: table.cost,
       width: M,
       models: allowedIdx,
     };
     const posOf = new Map(trainRows.map((r, i) => [r, i]));
-    const preds: Float64Array[] = new Array<Float64Array>(trainRows.length);
-    const costs: Float64Array[] = new Array<Float64Array>(trainRows.length);
-    folds.forEach((held, fi) => {
-      const heldSet = new Set(held);
-      const fit = fitScorer(data, trainRows.filter((r) => !heldSet.has(r)), rng.fork(`scorer-cv:${fi}`));
-      for (const r of held) {
-        const i = posOf.get(r) as number;
-        preds[i] = predictRow(fit, data.buckets[r] as Int32Array, new Float64Array(allowedIdx.length));
-        costs[i] = fit.cost;
-      }
-    });
-    const choice = chooseLambda(data, trainRows, preds, costs, (target as { maxCost: number }).maxCost);
+    const cvAt = (l2: number) => {
+      const preds: Float64Array[] = new Array<Float64Array>(trainRows.length);
+      const costs: Float64Array[] = new Array<Float64Array>(trainRows.length);
+      folds.forEach((held, fi) => {
+        const heldSet = new Set(held);
+        const fit = fitScorer(data, trainRows.filter((r) => !heldSet.has(r)), rng.fork(`scorer-cv:${fi}`), l2);
+        for (const r of held) {
+          const i = posOf.get(r) as number;
+          preds[i] = predictRow(fit, data.features[r] as ScorerFeatures, new Float64Array(allowedIdx.length));
+          costs[i] = fit.cost;
+        }
+      });
+      return { l2, ...chooseLambda(data, trainRows, preds, costs, (target as { maxCost: number }).maxCost) };
+    };
+    // The penalty by cross-validation too: the best CV quality under the ceiling.
+    let choice = cvAt(L2_GRID[0]);
+    for (const l2 of L2_GRID.slice(1)) {
+      const next = cvAt(l2);
+      if (next.quality > choice.quality + 1e-12) choice = next;
+    }
     // As for rule trees: the scorer replaces the rules only when its cross-validated gain (quality
     // − λ·cost, paired per train case) exceeds one standard error of that gain.
     const lamAll = Number.isFinite(lambdaAll) ? lambdaAll : 0;
@@ -317,10 +329,10 @@ export function propose(input: ProposeInput): ProposalDraft {
     const use = options.learner === 'scorer' || better;
     if (use) for (const c of candidates) c.chosen = false;
     candidates.push({ name: `learned scorer (hashed word n-grams, ${SCORER_DIM} buckets a model)`, quality: choice.quality, cost_per_1k: choice.cost * 1000, chosen: use });
-    if (use) scorerChoice = { data, lambda: choice.lambda };
+    if (use) scorerChoice = { data, lambda: choice.lambda, l2: choice.l2, fields: fieldRefs.map((f) => f.name) };
   }
   const scorerOn = (rows: readonly number[], label: string): Scorer | null =>
-    scorerChoice ? scorerSpec(fitScorer(scorerChoice.data, rows, rng.fork(label)), allowedIdx.map((m) => table.models[m] as string), scorerChoice.lambda) : null;
+    scorerChoice ? scorerSpec(fitScorer(scorerChoice.data, rows, rng.fork(label), scorerChoice.l2), allowedIdx.map((m) => table.models[m] as string), scorerChoice.lambda, scorerChoice.fields) : null;
   const withScorer = (spec: PolicySpec, scorer: Scorer | null): PolicySpec => (scorer ? { ...spec, policy: { ...spec.policy, scorer } } : spec);
   const limitFor = (fit: Fit, rows: readonly number[], cases: readonly RunCase[]) => {
     const shares = new Map(fit.groups.map((g) => [g.key, g.share]));

@@ -1,6 +1,7 @@
 import type { Rng } from '../domain/rng.js';
 import type { Scorer } from '../domain/scorer-spec.js';
-import { featureScale, predictedQuality } from '../policy/compiled-scorer.js';
+import { predictedQuality } from '../policy/compiled-scorer.js';
+import type { ScorerFeatures } from '../policy/text-features.js';
 
 /**
  * Training of the learned scorer (domain/scorer-spec.ts): per model, a logistic regression of the
@@ -13,11 +14,14 @@ import { featureScale, predictedQuality } from '../policy/compiled-scorer.js';
 export const SCORER_DIM = 1 << 12;
 const EPOCHS = 30;
 const LEARNING_RATE = 0.5;
-const L2 = 1e-4;
+/** L2 penalties cross-validated (a few hundred cases and thousands of buckets overfit easily). */
+export const L2_GRID = [1e-4, 1e-3, 1e-2, 3e-2] as const;
+/** Prices tried for λ (geometric): fine enough that the chosen cost lands near the ceiling. */
+const GRID = 400;
 
 export interface ScorerData {
-  /** Per table row, the sorted hashed buckets of its text. */
-  buckets: readonly Int32Array[];
+  /** Per table row, its features (policy/text-features.ts). */
+  features: readonly ScorerFeatures[];
   quality: Float64Array;
   cost: Float64Array;
   /** Models in the outcome table (row-major stride). */
@@ -34,7 +38,7 @@ export interface FittedScorer {
   cost: Float64Array;
 }
 
-export function fitScorer(data: ScorerData, rows: readonly number[], rng: Rng): FittedScorer {
+export function fitScorer(data: ScorerData, rows: readonly number[], rng: Rng, l2: number): FittedScorer {
   const K = data.models.length;
   const bias = new Float64Array(K);
   const weights = new Float64Array(SCORER_DIM * K);
@@ -53,17 +57,20 @@ export function fitScorer(data: ScorerData, rows: readonly number[], rng: Rng): 
     shuffle(order, rng);
     const lr = LEARNING_RATE / Math.sqrt(1 + epoch);
     for (const r of order) {
-      const b = data.buckets[r] as Int32Array;
-      const x = featureScale(b.length);
+      const { idx, val } = data.features[r] as ScorerFeatures;
       z.set(bias);
-      for (const bucket of b) for (let k = 0; k < K; k++) z[k] = (z[k] as number) + x * (weights[bucket * K + k] as number);
+      for (let i = 0; i < idx.length; i++) {
+        const at = (idx[i] as number) * K;
+        const x = val[i] as number;
+        for (let k = 0; k < K; k++) z[k] = (z[k] as number) + x * (weights[at + k] as number);
+      }
       for (let k = 0; k < K; k++) {
         const y = clamp(data.quality[r * data.width + (data.models[k] as number)] as number);
         const g = predictedQuality(z[k] as number) - y;
         bias[k] = (bias[k] as number) - lr * g;
-        for (const bucket of b) {
-          const at = bucket * K + k;
-          weights[at] = (weights[at] as number) * (1 - lr * L2) - lr * g * x;
+        for (let i = 0; i < idx.length; i++) {
+          const at = (idx[i] as number) * K + k;
+          weights[at] = (weights[at] as number) * (1 - lr * l2) - lr * g * (val[i] as number);
         }
       }
     }
@@ -72,11 +79,14 @@ export function fitScorer(data: ScorerData, rows: readonly number[], rng: Rng): 
 }
 
 /** Predicted quality of each allowed model for one row (K values). */
-export function predictRow(fit: FittedScorer, buckets: Int32Array, out: Float64Array): Float64Array {
+export function predictRow(fit: FittedScorer, f: ScorerFeatures, out: Float64Array): Float64Array {
   const K = fit.bias.length;
-  const x = featureScale(buckets.length);
   out.set(fit.bias);
-  for (const bucket of buckets) for (let k = 0; k < K; k++) out[k] = (out[k] as number) + x * (fit.weights[bucket * K + k] as number);
+  for (let i = 0; i < f.idx.length; i++) {
+    const at = (f.idx[i] as number) * K;
+    const x = f.val[i] as number;
+    for (let k = 0; k < K; k++) out[k] = (out[k] as number) + x * (fit.weights[at + k] as number);
+  }
   for (let k = 0; k < K; k++) out[k] = predictedQuality(out[k] as number);
   return out;
 }
@@ -120,7 +130,7 @@ export function chooseLambda(data: ScorerData, rows: readonly number[], preds: r
     // Prices from where cost barely matters to where only cost matters, geometrically spaced.
     const from = Math.log(1e-3 / top);
     const to = Math.log(10 / low);
-    for (let i = 0; i <= 120; i++) grid.push(Math.exp(from + ((to - from) * i) / 120));
+    for (let i = 0; i <= GRID; i++) grid.push(Math.exp(from + ((to - from) * i) / GRID));
   }
   let best: LambdaChoice | null = null;
   let cheapest: LambdaChoice | null = null;
@@ -146,13 +156,14 @@ export function chooseLambda(data: ScorerData, rows: readonly number[], preds: r
 }
 
 /** The fitted scorer as a policy block (weights rounded; buckets with no weight left out). */
-export function scorerSpec(fit: FittedScorer, modelNames: readonly string[], lambda: number): Scorer {
+export function scorerSpec(fit: FittedScorer, modelNames: readonly string[], lambda: number, fields: readonly string[]): Scorer {
   const K = fit.bias.length;
   const round = (x: number) => Math.round(x * 1e5) / 1e5;
   return {
     kind: 'hashed_ngrams',
     dim: SCORER_DIM,
     lambda,
+    ...(fields.length ? { fields: [...fields] } : {}),
     models: modelNames.map((model_name, k) => {
       const weights: Array<[number, number]> = [];
       for (let b = 0; b < SCORER_DIM; b++) {

@@ -4,7 +4,9 @@ import { PolicySpec as PolicySpecSchema } from '../../../src/domain/policy-spec.
 import { createRng } from '../../../src/domain/rng.js';
 import { requestInput } from '../../../src/domain/request-input.js';
 import { createRouterState, decide, exportPolicy } from '../../../src/policy/index.js';
-import { hashedNgrams } from '../../../src/policy/text-features.js';
+import { hashedNgrams, scorerFeatures } from '../../../src/policy/text-features.js';
+import { parseField } from '../../../src/domain/request-field.js';
+import { validateSpec } from '../../../src/policy/validate.js';
 import { buildOutcomeMatrix, evaluateVariant } from '../../../src/replay/index.js';
 import { propose, type ProposeInput } from '../../../src/tuning/propose.js';
 import { keywordCases } from '../../fixtures/tuning/keyword-cases.js';
@@ -26,6 +28,24 @@ describe('hashed n-grams', () => {
     expect(a.length).toBe(7); // 4 words + 3 neighbouring pairs (no collision at this size)
     expect([...a].every((b) => b >= 0 && b < 4096)).toBe(true);
     expect([...hashedNgrams('', 4096)]).toEqual([]);
+  });
+
+  it('a listed request field adds one bucket of weight 1 beside the scaled text buckets', () => {
+    const req = { metadata: { eval_name: 'gsm8k' }, params: {}, input_tokens: 3, input: requestInput([{ role: 'user', content: 'add two numbers' }]) };
+    const field = parseField('metadata.eval_name', 'error');
+    if (!field.ok) throw new Error(field.message);
+    const plain = scorerFeatures(req, [], 4096);
+    const withField = scorerFeatures(req, [field.field], 4096);
+    expect([...plain.val]).toEqual(Array.from({ length: 5 }, () => 1 / Math.sqrt(5)));
+    expect(withField.idx.length).toBe(6);
+    expect([...withField.val].filter((v) => v === 1)).toHaveLength(1);
+    const other = scorerFeatures({ ...req, metadata: { eval_name: 'mmlu' } }, [field.field], 4096);
+    expect([...other.idx]).not.toEqual([...withField.idx]);
+  });
+
+  it('validation names a scorer field that is not a request field', () => {
+    const spec: PolicySpec = { ...base, policy: { ...base.policy, scorer: { kind: 'hashed_ngrams', dim: 16, lambda: 0, fields: ['eval_name'], models: [{ model_name: 'large', cost: 0, bias: 0, weights: [[3, 0.5]] }] } } };
+    expect(validateSpec(spec).map((i) => i.path.join('.'))).toEqual(['policy.scorer.fields.0']);
   });
 });
 
