@@ -24,7 +24,7 @@ import { normalQuantile } from './normal-quantile.js';
 import { optionsKey } from './options-key.js';
 import { mixText, ms, pct, pText, pts, ratio, usd1k } from './rationale.js';
 import { growTree, leafOf, treeRules, truncateTree, type Tree, type TreeConfig } from './rule-tree.js';
-import { chooseLambda, fitScorer, L2_GRID, predictRow, SCORER_DIM, scorerSpec, type ScorerData } from './scorer-fit.js';
+import { chooseLambda, fitScorer, L2_GRID, L2_GRID_MAX_ROWS, MAX_CV_ROWS, predictRow, SCORER_DIM, scorerSpec, type ScorerData } from './scorer-fit.js';
 import type { ScorerFeatures } from '../policy/text-features.js';
 import { splitMetrics } from './split-metrics.js';
 import { scorerFeatures } from '../policy/text-features.js';
@@ -288,31 +288,38 @@ export function propose(input: ProposeInput): ProposalDraft {
     // The segment field, when given, is a feature too: the scorer starts from what segments know.
     const segField = options.segment_by ? parseField(options.segment_by) : null;
     const fieldRefs = segField?.ok ? [segField.field] : [];
+    const featureCache: Array<ScorerFeatures | undefined> = new Array<ScorerFeatures | undefined>(table.caseIds.length);
     const data: ScorerData = {
-      features: table.caseIds.map((_, r) => scorerFeatures(caseAt(r), fieldRefs, SCORER_DIM)),
+      featuresOf: (r) => (featureCache[r] ??= scorerFeatures(caseAt(r), fieldRefs, SCORER_DIM)),
       quality: table.quality,
       cost: table.cost,
       width: M,
       models: allowedIdx,
     };
-    const posOf = new Map(trainRows.map((r, i) => [r, i]));
+    // On a large run, λ and the comparison look at an evenly spaced subset of the train cases
+    // (positions kept, so the rules' per-case CV figures pair with them): bounded time.
+    const step = Math.max(1, Math.ceil(trainRows.length / MAX_CV_ROWS));
+    const cvPos = trainRows.map((_, i) => i).filter((i) => i % step === 0);
+    const cvRows = cvPos.map((i) => trainRows[i] as number);
+    const cvIndex = new Map(cvRows.map((r, j) => [r, j]));
     const cvAt = (l2: number) => {
-      const preds: Float64Array[] = new Array<Float64Array>(trainRows.length);
-      const costs: Float64Array[] = new Array<Float64Array>(trainRows.length);
+      const preds: Float64Array[] = new Array<Float64Array>(cvRows.length);
+      const costs: Float64Array[] = new Array<Float64Array>(cvRows.length);
       folds.forEach((held, fi) => {
         const heldSet = new Set(held);
         const fit = fitScorer(data, trainRows.filter((r) => !heldSet.has(r)), rng.fork(`scorer-cv:${fi}`), l2);
         for (const r of held) {
-          const i = posOf.get(r) as number;
-          preds[i] = predictRow(fit, data.features[r] as ScorerFeatures, new Float64Array(allowedIdx.length));
-          costs[i] = fit.cost;
+          const j = cvIndex.get(r);
+          if (j === undefined) continue;
+          preds[j] = predictRow(fit, data.featuresOf(r), new Float64Array(allowedIdx.length));
+          costs[j] = fit.cost;
         }
       });
-      return { l2, ...chooseLambda(data, trainRows, preds, costs, (target as { maxCost: number }).maxCost) };
+      return { l2, ...chooseLambda(data, cvRows, preds, costs, (target as { maxCost: number }).maxCost) };
     };
     // The penalty by cross-validation too: the best CV quality under the ceiling.
     let choice = cvAt(L2_GRID[0]);
-    for (const l2 of L2_GRID.slice(1)) {
+    for (const l2 of trainRows.length > L2_GRID_MAX_ROWS ? [] : L2_GRID.slice(1)) {
       const next = cvAt(l2);
       if (next.quality > choice.quality + 1e-12) choice = next;
     }
@@ -322,7 +329,7 @@ export function propose(input: ProposeInput): ProposalDraft {
     const ruleFigs = rulesPerRow as { q: Float64Array; c: Float64Array } | null;
     let better = ruleFigs === null;
     if (ruleFigs) {
-      const d = trainRows.map((_, i) => (choice.perRow.q[i] as number) - lamAll * (choice.perRow.c[i] as number) - ((ruleFigs.q[i] as number) - lamAll * (ruleFigs.c[i] as number)));
+      const d = cvPos.map((i, j) => (choice.perRow.q[j] as number) - lamAll * (choice.perRow.c[j] as number) - ((ruleFigs.q[i] as number) - lamAll * (ruleFigs.c[i] as number)));
       const gain = d.reduce((a, x) => a + x, 0) / Math.max(1, d.length);
       better = gain > standardDeviation(d) / Math.sqrt(Math.max(1, d.length));
     }

@@ -13,15 +13,22 @@ import type { ScorerFeatures } from '../policy/text-features.js';
 /** Buckets per model: small enough to store in a policy, large enough for a few thousand words. */
 export const SCORER_DIM = 1 << 12;
 const EPOCHS = 30;
+/** Work cap per fit (row updates, and rows used): large runs keep propose within its time budget. */
+const MAX_UPDATES = 60_000;
+const MAX_ROWS = 4_000;
+/** Train cases the cross-validated choice of λ and the comparison with the rules look at, at most. */
+export const MAX_CV_ROWS = 4_000;
 const LEARNING_RATE = 0.5;
 /** L2 penalties cross-validated (a few hundred cases and thousands of buckets overfit easily). */
 export const L2_GRID = [1e-4, 1e-3, 1e-2, 3e-2] as const;
+/** Above this many train cases only the weakest penalty is tried (plenty of data; bounded time). */
+export const L2_GRID_MAX_ROWS = 5_000;
 /** Prices tried for λ (geometric): fine enough that the chosen cost lands near the ceiling. */
-const GRID = 400;
+const GRID = 200;
 
 export interface ScorerData {
-  /** Per table row, its features (policy/text-features.ts). */
-  features: readonly ScorerFeatures[];
+  /** A table row's features (policy/text-features.ts); computed on first use. */
+  featuresOf(row: number): ScorerFeatures;
   quality: Float64Array;
   cost: Float64Array;
   /** Models in the outcome table (row-major stride). */
@@ -52,12 +59,17 @@ export function fitScorer(data: ScorerData, rows: readonly number[], rng: Rng, l
     bias[k] = Math.log(p / (1 - p));
   });
   const order = [...rows];
+  if (order.length > MAX_ROWS) {
+    shuffle(order, rng);
+    order.length = MAX_ROWS;
+  }
+  const epochs = Math.max(2, Math.min(EPOCHS, Math.floor(MAX_UPDATES / Math.max(1, order.length))));
   const z = new Float64Array(K);
-  for (let epoch = 0; epoch < EPOCHS; epoch++) {
+  for (let epoch = 0; epoch < epochs; epoch++) {
     shuffle(order, rng);
     const lr = LEARNING_RATE / Math.sqrt(1 + epoch);
     for (const r of order) {
-      const { idx, val } = data.features[r] as ScorerFeatures;
+      const { idx, val } = data.featuresOf(r);
       z.set(bias);
       for (let i = 0; i < idx.length; i++) {
         const at = (idx[i] as number) * K;
