@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Scorer } from './scorer-spec.js';
 
 /**
  * The policy document: the watsonx Orchestrate `spec_version: v1, kind: model` YAML exactly as in
@@ -87,6 +88,8 @@ export const PolicyBody = z.strictObject({
   /** `global` or a project id. */
   scope: z.string().optional(),
   enabled: z.boolean().optional(),
+  /** A learned per-request scorer (routelab only; requests without derived input use the rest). */
+  scorer: Scorer.optional(),
 });
 export type PolicyBody = z.infer<typeof PolicyBody>;
 

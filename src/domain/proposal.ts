@@ -27,6 +27,8 @@ export const ProposalOptions = z.object({
   confidence: z.number().gt(0).lt(1).optional(),
   /** Non-inferiority margin in quality points (0.01 = 1 point) for "as good and cheaper". */
   margin: z.number().min(0).max(1).optional(),
+  /** With per_request: rule lists, the learned scorer, or whichever cross-validates better (default). */
+  learner: z.enum(['auto', 'rules', 'scorer']).optional(),
 });
 export type ProposalOptions = z.infer<typeof ProposalOptions>;
 
@@ -55,7 +57,7 @@ export const ConstraintReport = z.object({
 export type ConstraintReport = z.infer<typeof ConstraintReport>;
 
 export const LearnerReport = z.object({
-  kind: z.enum(['global', 'segments', 'tree']),
+  kind: z.enum(['global', 'segments', 'tree', 'scorer']),
   max_depth: z.number().int().nullable(),
   min_leaf: z.number().int().nullable(),
   /** Cross-validated (inside train) quality and cost per 1k of every structure tried. */

@@ -1,5 +1,6 @@
 import type { BudgetKind, BudgetPeriod, GuardrailAction, PolicySpec, Retry, Strategy, Target } from '../domain/policy-spec.js';
 import type { PathIssue } from './request-context.js';
+import { compileScorer, type CompiledScorer } from './compiled-scorer.js';
 import { compileCondition, compileFirstMatch, type Predicate } from './condition.js';
 import type { RequestContext } from './request-context.js';
 import { buildRuleIndex, type RuleIndex } from './rule-index.js';
@@ -92,6 +93,8 @@ export interface CompiledPolicy {
   rules: readonly CompiledRule[];
   /** The rules worth testing for a request, in the same order. */
   ruleIndex: RuleIndex<CompiledRule>;
+  /** The learned scorer and one single-target route per scored model (it picks before main/rules). */
+  scorer: { scorer: CompiledScorer; routes: readonly Route[] } | null;
 }
 
 const cache = new WeakMap<PolicySpec, CompiledPolicy>();
@@ -146,6 +149,15 @@ function build(spec: PolicySpec): CompiledPolicy {
     mainRoute: main ? { group: main, matchReason: null } : null,
     rules,
     ruleIndex: buildRuleIndex(sorted),
+    scorer: body.scorer
+      ? {
+          scorer: compileScorer(body.scorer),
+          routes: body.scorer.models.map((m, i) => ({
+            group: group(`scorer:${i}`, null, { mode: 'single' }, body.retry, [{ model_name: m.model_name }]),
+            matchReason: `scorer chose ${m.model_name}`,
+          })),
+        }
+      : null,
   };
 }
 

@@ -117,6 +117,8 @@ export function applyGates(p: CompiledPolicy, request: RequestContext, state: Ro
 
 /** orq precedence: the policy's own targets bypass rules; else the first rule (by priority) that matches. */
 export function selectRoute(p: CompiledPolicy, request: RequestContext): Route | null {
+  // A learned scorer picks for every request whose text the router derived; the rest route as before.
+  if (p.scorer && request.input) return p.scorer.routes[p.scorer.scorer.choose(request)] ?? null;
   if (p.main) return p.mainRoute;
   return p.ruleIndex.firstMatch(request);
 }

@@ -1,4 +1,5 @@
 import type { Budget, PolicySpec, Strategy, Target } from '../domain/policy-spec.js';
+import { parseField } from '../domain/request-field.js';
 import { compileCondition } from './condition.js';
 import type { PathIssue } from './request-context.js';
 
@@ -24,6 +25,18 @@ export function validateSpec(spec: PolicySpec): PathIssue[] {
       issues.push({ path: at('strategy', 'mode'), message: 'mode conditional routes by rules: remove the targets or choose loadbalance, fallback, single or round_robin' });
     }
     checkTargets(targets, body.strategy, at(), issues);
+  }
+  if (body.scorer) {
+    const sc = body.scorer;
+    if ((sc.dim & (sc.dim - 1)) !== 0) issues.push({ path: at('scorer', 'dim'), message: `dim ${sc.dim} is not a power of two` });
+    (sc.fields ?? []).forEach((name, i) => {
+      const parsed = parseField(name, 'error');
+      if (!parsed.ok) issues.push({ path: at('scorer', 'fields', i), message: parsed.message });
+    });
+    sc.models.forEach((m, i) => {
+      const k = m.weights.findIndex(([b]) => b >= sc.dim);
+      if (k >= 0) issues.push({ path: at('scorer', 'models', i, 'weights', k), message: `bucket ${m.weights[k]?.[0]} is not under dim ${sc.dim}` });
+    });
   }
   rules.forEach((rule, i) => {
     const here = at('rules', i);

@@ -25,7 +25,11 @@ import { normalQuantile } from './normal-quantile.js';
 import { optionsKey } from './options-key.js';
 import { mixText, ms, pct, pText, pts, ratio, usd1k } from './rationale.js';
 import { growTree, leafOf, treeRules, truncateTree, type Tree, type TreeConfig } from './rule-tree.js';
+import { chooseLambda, fitScorer, L2_GRID, L2_GRID_MAX_ROWS, MAX_CV_ROWS, predictRow, SCORER_DIM, scorerSpec, type ScorerData } from './scorer-fit.js';
+import type { ScorerFeatures } from '../policy/text-features.js';
 import { splitMetrics } from './split-metrics.js';
+import { scorerFeatures } from '../policy/text-features.js';
+import type { Scorer } from '../domain/scorer-spec.js';
 
 /** Segments with fewer train cases than this follow the default rule (`--min-segment-n`). */
 export const DEFAULT_MIN_SEGMENT_N = 30;
@@ -198,6 +202,8 @@ export function propose(input: ProposeInput): ProposalDraft {
   const candidates: LearnerReport['candidates'] = [];
   let treeConfig: TreeConfig | null = null;
   const lambdaAll = fitMixes(globalGrouping, trainRows, target).solution.lambda;
+  // Out-of-fold quality and cost per train case of the chosen rule structure (for the scorer's test).
+  let rulesPerRow: { q: Float64Array; c: Float64Array } | null = null;
   if (options.segment_by) {
     const picked = chooseSegments(options.segment_by);
     if (picked) structure = picked;
@@ -252,12 +258,16 @@ export function propose(input: ProposeInput): ProposalDraft {
         const gain = mean(diff);
         const se = standardDeviation([...diff]) / Math.sqrt(Math.max(1, n));
         candidates.push({ name: treeName({ maxDepth, minLeaf, maxOr }), quality: mean(f.q), cost_per_1k: mean(f.c) * 1000, chosen: false });
-        if (gain > best.gain + 1e-12) best = { gain, se, config: { maxDepth, minLeaf, maxOr } };
+        if (gain > best.gain + 1e-12) {
+          best = { gain, se, config: { maxDepth, minLeaf, maxOr } };
+          rulesPerRow = f;
+        }
       });
     }
     // The one-standard-error rule: rules are kept only when they beat the simpler structure by more
     // than the noise of that comparison (the best of several noisy CV scores is optimistic).
     if (best.config && !(best.gain > best.se)) best = { gain: 0, se: 0, config: null };
+    if (!best.config) rulesPerRow = { q: baseQ, c: baseC };
     const chosenName = best.config ? treeName(best.config) : (candidates[0] as { name: string }).name;
     for (const c of candidates) c.chosen = c.name === chosenName;
     if (best.config) {
@@ -272,6 +282,66 @@ export function propose(input: ProposeInput): ProposalDraft {
     retarget(trainFit);
     trainFit = fitMixes(structure, trainRows, target);
   }
+
+  // The learned scorer, a second kind of per-request proposal: cross-validated against the rules.
+  let scorerChoice: { data: ScorerData; lambda: number; l2: number; fields: string[] } | null = null;
+  if (options.per_request && options.learner !== 'rules' && bound.kind === 'max_quality' && input.cases.some((c) => c.input)) {
+    // The segment field, when given, is a feature too: the scorer starts from what segments know.
+    const segField = options.segment_by ? parseField(options.segment_by) : null;
+    const fieldRefs = segField?.ok ? [segField.field] : [];
+    const featureCache: Array<ScorerFeatures | undefined> = new Array<ScorerFeatures | undefined>(table.caseIds.length);
+    const data: ScorerData = {
+      featuresOf: (r) => (featureCache[r] ??= scorerFeatures(caseAt(r), fieldRefs, SCORER_DIM)),
+      quality: table.quality,
+      cost: table.cost,
+      width: M,
+      models: allowedIdx,
+    };
+    // On a large run, λ and the comparison look at an evenly spaced subset of the train cases
+    // (positions kept, so the rules' per-case CV figures pair with them): bounded time.
+    const step = Math.max(1, Math.ceil(trainRows.length / MAX_CV_ROWS));
+    const cvPos = trainRows.map((_, i) => i).filter((i) => i % step === 0);
+    const cvRows = cvPos.map((i) => trainRows[i] as number);
+    const cvIndex = new Map(cvRows.map((r, j) => [r, j]));
+    const cvAt = (l2: number) => {
+      const preds: Float64Array[] = new Array<Float64Array>(cvRows.length);
+      const costs: Float64Array[] = new Array<Float64Array>(cvRows.length);
+      folds.forEach((held, fi) => {
+        const heldSet = new Set(held);
+        const fit = fitScorer(data, trainRows.filter((r) => !heldSet.has(r)), rng.fork(`scorer-cv:${fi}`), l2);
+        for (const r of held) {
+          const j = cvIndex.get(r);
+          if (j === undefined) continue;
+          preds[j] = predictRow(fit, data.featuresOf(r), new Float64Array(allowedIdx.length));
+          costs[j] = fit.cost;
+        }
+      });
+      return { l2, ...chooseLambda(data, cvRows, preds, costs, (target as { maxCost: number }).maxCost) };
+    };
+    // The penalty by cross-validation too: the best CV quality under the ceiling.
+    let choice = cvAt(L2_GRID[0]);
+    for (const l2 of trainRows.length > L2_GRID_MAX_ROWS ? [] : L2_GRID.slice(1)) {
+      const next = cvAt(l2);
+      if (next.quality > choice.quality + 1e-12) choice = next;
+    }
+    // As for rule trees: the scorer replaces the rules only when its cross-validated gain (quality
+    // − λ·cost, paired per train case) exceeds one standard error of that gain.
+    const lamAll = Number.isFinite(lambdaAll) ? lambdaAll : 0;
+    const ruleFigs = rulesPerRow as { q: Float64Array; c: Float64Array } | null;
+    let better = ruleFigs === null;
+    if (ruleFigs) {
+      const d = cvPos.map((i, j) => (choice.perRow.q[j] as number) - lamAll * (choice.perRow.c[j] as number) - ((ruleFigs.q[i] as number) - lamAll * (ruleFigs.c[i] as number)));
+      const gain = d.reduce((a, x) => a + x, 0) / Math.max(1, d.length);
+      better = gain > standardDeviation(d) / Math.sqrt(Math.max(1, d.length));
+    }
+    const use = options.learner === 'scorer' || better;
+    if (use) for (const c of candidates) c.chosen = false;
+    candidates.push({ name: `learned scorer (hashed word n-grams, ${SCORER_DIM} buckets a model)`, quality: choice.quality, cost_per_1k: choice.cost * 1000, chosen: use });
+    if (use) scorerChoice = { data, lambda: choice.lambda, l2: choice.l2, fields: fieldRefs.map((f) => f.name) };
+  }
+  const scorerOn = (rows: readonly number[], label: string): Scorer | null =>
+    scorerChoice ? scorerSpec(fitScorer(scorerChoice.data, rows, rng.fork(label), scorerChoice.l2), allowedIdx.map((m) => table.models[m] as string), scorerChoice.lambda, scorerChoice.fields) : null;
+  const withScorer = (spec: PolicySpec, scorer: Scorer | null): PolicySpec => (scorer ? { ...spec, policy: { ...spec.policy, scorer } } : spec);
   const limitFor = (fit: Fit, rows: readonly number[], cases: readonly RunCase[]) => {
     const shares = new Map(fit.groups.map((g) => [g.key, g.share]));
     const current = servedByGroup(baseOn(cases), cases, (i) => fit.grouping.keyOf(rows[i] as number));
@@ -284,7 +354,7 @@ export function propose(input: ProposeInput): ProposalDraft {
   const mixes = limited.mixes;
   const fallbackMix = (m: ReadonlyMap<string, Mix>) => m.get(DEFAULT_GROUP) ?? fitMixes(globalGrouping, trainRows, target).solution.mixes.get(DEFAULT_GROUP) ?? {};
   const rulesWith = (m: ReadonlyMap<string, Mix>): EmittedRule[] => structure.rules.filter((r) => m.has(r.key)).map((r) => ({ name: r.name, when: r.when, mix: m.get(r.key) as Mix }));
-  const checked = emitSpec(input.baseline.spec, fallbackMix(mixes), rulesWith(mixes));
+  const checked = withScorer(emitSpec(input.baseline.spec, fallbackMix(mixes), rulesWith(mixes)), scorerOn(trainRows, 'scorer-train'));
   mustBeValid(checked);
 
   const evalOn = (spec: PolicySpec, cases: readonly RunCase[]) => evaluateVariant(spec, cases, matrix as OutcomeMatrix, { rate: input.rate, seed: input.seed });
@@ -347,7 +417,7 @@ export function propose(input: ProposeInput): ProposalDraft {
   if (!noHoldout) {
     const all = fitMixes(structure, allRows, target);
     const refit = limitFor(all, allRows, input.cases).mixes;
-    policy = emitSpec(input.baseline.spec, fallbackMix(refit), rulesWith(refit));
+    policy = withScorer(emitSpec(input.baseline.spec, fallbackMix(refit), rulesWith(refit)), scorerOn(allRows, 'scorer-all'));
     mustBeValid(policy);
   }
 
@@ -365,6 +435,7 @@ export function propose(input: ProposeInput): ProposalDraft {
   );
   rationale.push(`Holdout cost ${usd1k(holdout.cost_per_1k)} vs ${usd1k(baseline.cost_per_1k)} (${ratio(holdout.cost_per_1k, baseline.cost_per_1k)}, Holm ${pText(holmC)}); p95 ${ms(holdout.p95_ms)} vs ${ms(baseline.p95_ms)}.`);
   rationale.push(`Constraint: ${constraint.text}.`);
+  if (scorerChoice) rationale.push(`A learned scorer routes each request by its text (λ ${scorerChoice.lambda.toPrecision(3)} per USD, chosen by cross-validation under the ceiling); the rules below route requests without text. It is evaluated only by routelab's router: no export format can express it.`);
   if (!noHoldout) rationale.push(`The policy below keeps these rules with mixes refitted on all ${refitCases} cases (train + holdout) under the same constraint.`);
 
   const reason = verdict({ options, holdout, baseline, constraint, bound, baseCost: meanCost(baseHold), diff, costDiff, holmQ, holmC, margin });
@@ -384,7 +455,7 @@ export function propose(input: ProposeInput): ProposalDraft {
     holm: { quality: holmQ, cost: holmC },
     margin,
     constraint,
-    learner: { kind: structure.kind, max_depth: treeConfig?.maxDepth ?? null, min_leaf: treeConfig?.minLeaf ?? null, candidates },
+    learner: { kind: scorerChoice ? 'scorer' : structure.kind, max_depth: treeConfig?.maxDepth ?? null, min_leaf: treeConfig?.minLeaf ?? null, candidates },
     rules,
     rationale,
     options_key: key,

@@ -1,7 +1,7 @@
 /**
  * Proposal quality on a RouterBench-layout CSV, scored on rows the proposer never saw:
  *
- *   npx tsx test/bench/proposal-quality.ts <file.csv> [--segment-by eval_name] [--ceilings 0.1,0.25,0.5]
+ *   npx tsx test/bench/proposal-quality.ts <file.csv> [--segment-by eval_name] [--ceilings 0.1,0.25,0.5] [--confidence 0.95] [--learner auto|rules|scorer]
  *                                          [--confidence 0.95]
  *
  * The file is split 50/50 by a seeded hash of sample_id into a fit half and a test half. The fit half
@@ -31,13 +31,15 @@ const flag = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 if (!file) {
-  process.stderr.write('usage: tsx test/bench/proposal-quality.ts <routerbench-layout.csv> [--segment-by FIELD] [--ceilings 0.1,0.25,0.5]\n');
+  process.stderr.write('usage: tsx test/bench/proposal-quality.ts <routerbench-layout.csv> [--segment-by FIELD] [--ceilings 0.1,0.25,0.5] [--confidence 0.95] [--learner auto|rules|scorer]\n');
   process.exit(2);
 }
 const segmentBy = flag('--segment-by') ?? 'eval_name';
 const ceilings = (flag('--ceilings') ?? '0.05,0.1,0.25,0.5,0.75,1').split(',').map(Number);
 const RUN_SEED = 'run-seed';
 const confidence = flag('--confidence') === undefined ? {} : { confidence: Number(flag('--confidence')) };
+const learnerFlag = flag('--learner');
+const learnerOpt: Pick<ProposalOptions, 'learner'> = learnerFlag === 'rules' || learnerFlag === 'scorer' || learnerFlag === 'auto' ? { learner: learnerFlag } : {};
 
 const texts = new Map<string, { input: string; metadata: Record<string, unknown> }>();
 const outcomes: Outcome[] = [];
@@ -86,7 +88,7 @@ const gains: Array<{ ceiling: number; gain: number; cost: number }> = [];
 for (const f of ceilings) {
   const global = run({ max_cost_ratio: f });
   const seg = run({ max_cost_ratio: f, segment_by: segmentBy });
-  const per = run({ max_cost_ratio: f, segment_by: segmentBy, per_request: true });
+  const per = run({ max_cost_ratio: f, segment_by: segmentBy, per_request: true, ...learnerOpt });
   const segBest = Math.max(seg.q, global.q);
   gains.push({ ceiling: f, gain: per.q - segBest, cost: per.c });
   if (process.env.SHOW_CANDIDATES) for (const c of per.draft.learner.candidates) process.stderr.write(`  ${c.name}: ${c.quality.toFixed(4)} @ ${c.cost_per_1k.toFixed(3)}${c.chosen ? " *" : ""}\n`);

@@ -22,6 +22,7 @@ interface ProposeFlags {
   maxChange?: number;
   minSegmentN?: number;
   perRequest?: boolean;
+  learner?: string;
   confidence?: number;
   margin?: number;
   frontier?: boolean;
@@ -61,6 +62,11 @@ export function proposalOptionsFromFlags(f: Omit<ProposeFlags, 'run' | 'json' | 
   if (f.maxChange !== undefined) options.max_change = f.maxChange;
   if (f.minSegmentN !== undefined) options.min_segment_n = f.minSegmentN;
   if (f.perRequest) options.per_request = true;
+  if (f.learner !== undefined) {
+    if (f.learner !== 'auto' && f.learner !== 'rules' && f.learner !== 'scorer') throw new InputError(`--learner: "${sanitizeInline(f.learner)}" is not auto, rules or scorer`);
+    if (!f.perRequest) throw new InputError('--learner chooses the per-request learner: give --per-request too');
+    options.learner = f.learner;
+  }
   if (f.confidence !== undefined) options.confidence = f.confidence;
   if (f.margin !== undefined) options.margin = f.margin;
   return options;
@@ -187,6 +193,7 @@ export function registerPropose(program: Command, ctx: CliContext): void {
     .option('--max-change <w>', 'move at most this share of requests (0..1]', parseNumberOption('--max-change'))
     .option('--min-segment-n <n>', 'train cases a segment needs for a rule (30)', parseIntOption('--min-segment-n'))
     .option('--per-request', 'also learn per-request rules (request fields, text keywords)')
+    .option('--learner <kind>', 'with --per-request: rules, scorer (not exportable) or auto (CV)')
     .option('--confidence <level>', 'fit so the cost ceiling holds at this level', parseNumberOption('--confidence'))
     .option('--margin <q>', 'non-inferiority margin in quality (0.01)', parseNumberOption('--margin'))
     .option('--frontier', 'print the quality/cost curve across ceilings')

@@ -19,7 +19,7 @@ function routedTo(spec: PolicySpec, text: string): string | undefined {
 
 describe('per-request rules', () => {
   const ceiling = { max_cost_ratio: 0.1 };
-  const draft = propose(input({ ...ceiling, per_request: true }));
+  const draft = propose(input({ ...ceiling, per_request: true, learner: 'rules' }));
 
   it('finds the keyword that decides the model, chosen by cross-validation inside train', () => {
     expect(draft.learner.kind).toBe('tree');
@@ -43,7 +43,7 @@ describe('per-request rules', () => {
     expect(draft.constraint.met).toBe(true);
     expect(draft.train.cost_per_1k).toBeLessThanOrEqual(draft.constraint.bound * 1.01); // weights are emitted to 3 decimals
     expect(draft.recommended).toBe(true);
-    expect(propose(input({ ...ceiling, per_request: true }))).toEqual(draft);
+    expect(propose(input({ ...ceiling, per_request: true, learner: 'rules' }))).toEqual(draft);
   });
 
   it('gateways that cannot evaluate request text refuse the rule by name', () => {

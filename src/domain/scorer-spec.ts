@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/**
+ * A learned scorer stored in a policy (`policy.scorer`): per model, a linear model over hashed word
+ * uni- and bigrams of the request's last user message (`input.text`, see policy/text-features.ts)
+ * (and of the listed request fields' values) predicts the quality of that model's answer; the router sends the request to the model with the
+ * highest predicted quality − lambda × cost. Only routelab's router evaluates it: every export format
+ * refuses the `scorer` field by name.
+ */
+export const ScorerModel = z.strictObject({
+  model_name: z.string().min(1),
+  /** Expected cost of one request on this model, USD (mean over the fitting cases). */
+  cost: z.number().nonnegative(),
+  bias: z.number(),
+  /** Sparse weights: [bucket, weight] with bucket < dim; buckets not listed weigh 0. */
+  weights: z.array(z.tuple([z.number().int().nonnegative(), z.number()])),
+});
+export type ScorerModel = z.infer<typeof ScorerModel>;
+
+export const Scorer = z.strictObject({
+  kind: z.literal('hashed_ngrams'),
+  /** Buckets per model (a power of two). */
+  dim: z.number().int().min(2).max(1 << 16),
+  /** Price of quality: quality points given up per USD saved. */
+  lambda: z.number().nonnegative(),
+  /** Request fields (e.g. `metadata.eval_name`) whose `field=value` is one more feature, of weight 1. */
+  fields: z.array(z.string().min(1)).max(8).optional(),
+  models: z.array(ScorerModel).min(1).max(32),
+});
+export type Scorer = z.infer<typeof Scorer>;

@@ -1,0 +1,201 @@
+import type { Rng } from '../domain/rng.js';
+import type { Scorer } from '../domain/scorer-spec.js';
+import { predictedQuality } from '../policy/compiled-scorer.js';
+import type { ScorerFeatures } from '../policy/text-features.js';
+
+/**
+ * Training of the learned scorer (domain/scorer-spec.ts): per model, a logistic regression of the
+ * answer's quality on the hashed n-grams of the request text, by seeded SGD; then the price of
+ * quality λ picked by cross-validated (out-of-fold) predictions under the one cost ceiling.
+ * Pure: rows, features and outcomes in, weights out; the rng is passed in.
+ */
+
+/** Buckets per model: small enough to store in a policy, large enough for a few thousand words. */
+export const SCORER_DIM = 1 << 12;
+const EPOCHS = 30;
+/** Work cap per fit (row updates, and rows used): large runs keep propose within its time budget. */
+const MAX_UPDATES = 60_000;
+const MAX_ROWS = 4_000;
+/** Train cases the cross-validated choice of λ and the comparison with the rules look at, at most. */
+export const MAX_CV_ROWS = 4_000;
+const LEARNING_RATE = 0.5;
+/** L2 penalties cross-validated (a few hundred cases and thousands of buckets overfit easily). */
+export const L2_GRID = [1e-4, 1e-3, 1e-2, 3e-2] as const;
+/** Above this many train cases only the weakest penalty is tried (plenty of data; bounded time). */
+export const L2_GRID_MAX_ROWS = 5_000;
+/** Prices tried for λ (geometric): fine enough that the chosen cost lands near the ceiling. */
+const GRID = 200;
+
+export interface ScorerData {
+  /** A table row's features (policy/text-features.ts); computed on first use. */
+  featuresOf(row: number): ScorerFeatures;
+  quality: Float64Array;
+  cost: Float64Array;
+  /** Models in the outcome table (row-major stride). */
+  width: number;
+  /** Table indices of the models the scorer may choose. */
+  models: readonly number[];
+}
+
+export interface FittedScorer {
+  bias: Float64Array;
+  /** Bucket-major: weights[bucket * K + k]. */
+  weights: Float64Array;
+  /** Mean cost per model on the fitting rows. */
+  cost: Float64Array;
+}
+
+export function fitScorer(data: ScorerData, rows: readonly number[], rng: Rng, l2: number): FittedScorer {
+  const K = data.models.length;
+  const bias = new Float64Array(K);
+  const weights = new Float64Array(SCORER_DIM * K);
+  const cost = new Float64Array(K);
+  for (const r of rows) data.models.forEach((m, k) => (cost[k] = (cost[k] as number) + (data.cost[r * data.width + m] as number) / rows.length));
+  // Start at each model's mean quality, so the text only has to explain the difference.
+  data.models.forEach((m, k) => {
+    let q = 0;
+    for (const r of rows) q += clamp(data.quality[r * data.width + m] as number);
+    const p = Math.min(0.99, Math.max(0.01, q / Math.max(1, rows.length)));
+    bias[k] = Math.log(p / (1 - p));
+  });
+  const order = [...rows];
+  if (order.length > MAX_ROWS) {
+    shuffle(order, rng);
+    order.length = MAX_ROWS;
+  }
+  const epochs = Math.max(2, Math.min(EPOCHS, Math.floor(MAX_UPDATES / Math.max(1, order.length))));
+  const z = new Float64Array(K);
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    shuffle(order, rng);
+    const lr = LEARNING_RATE / Math.sqrt(1 + epoch);
+    for (const r of order) {
+      const { idx, val } = data.featuresOf(r);
+      z.set(bias);
+      for (let i = 0; i < idx.length; i++) {
+        const at = (idx[i] as number) * K;
+        const x = val[i] as number;
+        for (let k = 0; k < K; k++) z[k] = (z[k] as number) + x * (weights[at + k] as number);
+      }
+      for (let k = 0; k < K; k++) {
+        const y = clamp(data.quality[r * data.width + (data.models[k] as number)] as number);
+        const g = predictedQuality(z[k] as number) - y;
+        bias[k] = (bias[k] as number) - lr * g;
+        for (let i = 0; i < idx.length; i++) {
+          const at = (idx[i] as number) * K + k;
+          weights[at] = (weights[at] as number) * (1 - lr * l2) - lr * g * (val[i] as number);
+        }
+      }
+    }
+  }
+  return { bias, weights, cost };
+}
+
+/** Predicted quality of each allowed model for one row (K values). */
+export function predictRow(fit: FittedScorer, f: ScorerFeatures, out: Float64Array): Float64Array {
+  const K = fit.bias.length;
+  out.set(fit.bias);
+  for (let i = 0; i < f.idx.length; i++) {
+    const at = (f.idx[i] as number) * K;
+    const x = f.val[i] as number;
+    for (let k = 0; k < K; k++) out[k] = (out[k] as number) + x * (fit.weights[at + k] as number);
+  }
+  for (let k = 0; k < K; k++) out[k] = predictedQuality(out[k] as number);
+  return out;
+}
+
+/** The model a price λ chooses for one row's predictions (ties: the first). */
+export function chooseAt(pred: Float64Array, cost: Float64Array, lambda: number): number {
+  let best = 0;
+  let bestValue = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < pred.length; k++) {
+    const v = (pred[k] as number) - lambda * (cost[k] as number);
+    if (v > bestValue) {
+      bestValue = v;
+      best = k;
+    }
+  }
+  return best;
+}
+
+export interface LambdaChoice {
+  lambda: number;
+  /** Out-of-fold mean quality and cost per request at that λ. */
+  quality: number;
+  cost: number;
+  /** Per row (in the order given): realised quality and cost of the choice. */
+  perRow: { q: Float64Array; c: Float64Array };
+}
+
+/**
+ * λ by out-of-fold predictions: the best mean quality among the prices whose mean realised cost is
+ * at most `maxCost` (the cheapest choice when none is).
+ */
+export function chooseLambda(data: ScorerData, rows: readonly number[], preds: readonly Float64Array[], costs: readonly Float64Array[], maxCost: number): LambdaChoice {
+  let top = 0;
+  let low = Number.POSITIVE_INFINITY;
+  for (const c of costs) for (const x of c) if (x > 0) {
+    top = Math.max(top, x);
+    low = Math.min(low, x);
+  }
+  const grid = [0];
+  if (top > 0) {
+    // Prices from where cost barely matters to where only cost matters, geometrically spaced.
+    const from = Math.log(1e-3 / top);
+    const to = Math.log(10 / low);
+    for (let i = 0; i <= GRID; i++) grid.push(Math.exp(from + ((to - from) * i) / GRID));
+  }
+  let best: LambdaChoice | null = null;
+  let cheapest: LambdaChoice | null = null;
+  for (const lambda of grid) {
+    const q = new Float64Array(rows.length);
+    const c = new Float64Array(rows.length);
+    let sq = 0;
+    let sc = 0;
+    rows.forEach((r, i) => {
+      const k = chooseAt(preds[i] as Float64Array, costs[i] as Float64Array, lambda);
+      const m = data.models[k] as number;
+      q[i] = data.quality[r * data.width + m] as number;
+      c[i] = data.cost[r * data.width + m] as number;
+      sq += q[i] as number;
+      sc += c[i] as number;
+    });
+    const n = Math.max(1, rows.length);
+    const choice = { lambda, quality: sq / n, cost: sc / n, perRow: { q, c } };
+    if (!cheapest || choice.cost < cheapest.cost) cheapest = choice;
+    if (choice.cost <= maxCost * (1 + 1e-9) && (!best || choice.quality > best.quality + 1e-12)) best = choice;
+  }
+  return (best ?? cheapest) as LambdaChoice;
+}
+
+/** The fitted scorer as a policy block (weights rounded; buckets with no weight left out). */
+export function scorerSpec(fit: FittedScorer, modelNames: readonly string[], lambda: number, fields: readonly string[]): Scorer {
+  const K = fit.bias.length;
+  const round = (x: number) => Math.round(x * 1e5) / 1e5;
+  return {
+    kind: 'hashed_ngrams',
+    dim: SCORER_DIM,
+    lambda,
+    ...(fields.length ? { fields: [...fields] } : {}),
+    models: modelNames.map((model_name, k) => {
+      const weights: Array<[number, number]> = [];
+      for (let b = 0; b < SCORER_DIM; b++) {
+        const w = round(fit.weights[b * K + k] as number);
+        if (w !== 0) weights.push([b, w]);
+      }
+      return { model_name, cost: fit.cost[k] as number, bias: round(fit.bias[k] as number), weights };
+    }),
+  };
+}
+
+function clamp(q: number): number {
+  return Number.isFinite(q) ? Math.min(1, Math.max(0, q)) : 0;
+}
+
+function shuffle(xs: number[], rng: Rng): void {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = xs[i] as number;
+    xs[i] = xs[j] as number;
+    xs[j] = t;
+  }
+}
