@@ -61,7 +61,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
       approve: ['approve [options] <P>', 'approve a pending proposal (records who, when and the comment)'],
       reject: ['reject [options] <P>', 'reject a pending proposal (records who, when and the comment)'],
       promote: ['promote [options] <P>', 'make an approved proposal the active version and export it to the production sink'],
-      rollback: ['rollback [options]', 'make an earlier version of a policy active again (default: the previous one)'],
+      rollback: ['rollback [options]', 'export, deploy and activate an earlier version (default: the last one deployed)'],
     },
   },
   {

@@ -10,7 +10,7 @@ import { policyVersions } from '../../src/store/schema/policy.js';
 import { proposals } from '../../src/store/schema/proposals.js';
 import { cliShellCommand, ROOT } from '../helpers/cli-bin.js';
 import { createTestDatabase } from '../helpers/stores.js';
-import { POLICY, seedReview } from '../integration/review/seed.js';
+import { dropRules, POLICY, seedReview } from '../integration/review/seed.js';
 
 /**
  * The real binary in a real pseudo-terminal (tmux, 80×24): open the run, open its proposal,
@@ -64,8 +64,10 @@ describe('routelab dashboard in a terminal', () => {
     dropDb = database.drop;
     const seedStore = await openStore({ url: database.url, max: 2 });
     const seeded = await seedReview(seedStore.db);
-    await seedStore.close();
     const proposalId = seeded.proposalIds[0] as string;
+    // Promotion exports watsonx YAML, which has no rules: this proposal is weights only.
+    await dropRules(seedStore.db, proposalId);
+    await seedStore.close();
 
     session = `rl-e2e-${process.pid}-${Date.now()}`;
     const env = `DATABASE_URL=${quote(database.url)} ROUTELAB_DATA_DIR=${quote(join(dir, 'unused-db'))} ROUTELAB_PROMOTE_DIR=${quote(outDir)} ROUTELAB_USER=e2e-reviewer`;

@@ -8,7 +8,7 @@ import { DEFAULT_QUEUE, connectionOptions, type QueueConfig } from '../../src/qu
 import { NightlyPayload } from '../../src/queue/payloads.js';
 import { openStore } from '../../src/store/db.js';
 import { DEMO, seedDemo } from '../integration/jobs/fixtures.js';
-import { seedReview } from '../integration/review/seed.js';
+import { dropRules, seedReview } from '../integration/review/seed.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
 import { createTestDatabase, openTestStore } from '../helpers/stores.js';
 import { assertExactlyOnce } from './checker.js';
@@ -30,6 +30,8 @@ it('two processes promote the same approved proposal at once: one promotion, one
   cleanups.add(() => store.cleanup());
   const seeded = await seedReview(store.db);
   const id = seeded.proposalIds[0] as string;
+  // The watsonx export has no rules: promote a weights-only proposal.
+  await dropRules(store.db, id);
   expect((await cli(store, ['approve', id, '--as', 'alice', '--comment', 'ok'])).code).toBe(0);
   const sink = tempDir('sink');
   cleanups.add(() => removeDir(sink));

@@ -2,8 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The reliability scenarios that take minutes (test/reliability/slow), which the root config leaves
- * out of `npm test`. `npm run test:reliability` should run this config after the fast scenarios:
- *   vitest run test/reliability && vitest run --config test/reliability/vitest.slow.config.ts
+ * out of `npm test` (the fast scenarios in test/reliability run there): `npm run test:reliability`.
  * One file at a time: the soak measures memory and must not share the machine with another scenario.
  */
 export default defineConfig({

@@ -83,7 +83,7 @@ describe.each(STORE_KINDS)('review on %s', (kind) => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const lost = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(lost?.reason).toBeInstanceOf(ConflictError);
-    expect(String(lost?.reason.message)).toMatch(/^(stale: proposal .* is promoted|policy support-router is being deployed)/);
+    expect(String(lost?.reason.message)).toMatch(/^(stale: proposal .* is promoted|policy support-router is being deployed|stale: version 2 is active now)/);
     const versions = await db().select().from(policyVersions).where(eq(policyVersions.policyId, s.policyId));
     expect(versions).toHaveLength(2);
     expect(await activeVersions(s.policyId)).toHaveLength(1);
