@@ -1,14 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, expect, it } from 'vitest';
-import { enqueueRun } from '../../src/queue/bullmq-runner.js';
-import { DEFAULT_QUEUE, type QueueConfig } from '../../src/queue/connection.js';
-import { waitForRun } from '../../src/jobs/wait-for-run.js';
 import { openTestStore } from '../helpers/stores.js';
-import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
 import { completion, startFaultServer, type Fault } from '../helpers/fault-server.js';
-import { assertExactlyOnce } from './checker.js';
 import { cleanupList, until } from './harness.js';
-import { inProcessWorker } from './queue-fixture.js';
+import { runOnQueue } from './queue-fixture.js';
 import { CANARY, seedRun } from './run-fixture.js';
 import { leakPlaces } from './surfaces.js';
 
@@ -55,17 +50,7 @@ it('every provider fault is one classified outcome per pair, no retries, no open
   // Each model on its own path of the fault server.
   await store.rows(sql`update models set base_url = ${origin} || '/' || name || '/v1'`);
 
-  const queue: QueueConfig = { url: REDIS_URL, prefix: testPrefix(), queueName: DEFAULT_QUEUE };
-  cleanups.add(() => dropPrefix(queue.prefix));
-  const worker = inProcessWorker(store.db, queue, { deadlineMs: 1500 });
-  cleanups.add(() => worker.close());
-  await enqueueRun(queue, seeded.runId, seeded.chunks);
-  await waitForRun(store.db, seeded.runId, { pollMs: 50, timeoutMs: 25_000 });
-
-  const [run] = await store.rows<{ status: string; error: string | null }>(sql`select status, error from runs where id = ${seeded.runId}`);
-  expect(run).toEqual({ status: 'completed', error: null });
-  const check = await assertExactlyOnce(store, seeded.runId);
-  expect(check.outcomeRows).toBe(CASES * names.length);
+  const { queue, worker } = await runOnQueue(store, seeded, cleanups, CASES * names.length);
 
   // One request per (case, model): the client never retries behind the policy's back.
   const perModel = new Map<string, number>();

@@ -1,17 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, expect, it } from 'vitest';
 import type { ProviderKind } from '../../src/domain/catalog-entry.js';
-import { waitForRun } from '../../src/jobs/wait-for-run.js';
-import { enqueueRun } from '../../src/queue/bullmq-runner.js';
-import { DEFAULT_QUEUE, type QueueConfig } from '../../src/queue/connection.js';
 import { upsertModels } from '../../src/store/repos/catalog-repo.js';
 import type { Fault } from '../helpers/fault-server.js';
 import { CANARIES, FAKES, KINDS, startProviderFakes } from '../helpers/provider-fakes.js';
-import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
 import { openTestStore } from '../helpers/stores.js';
-import { assertExactlyOnce } from './checker.js';
 import { cleanupList, until } from './harness.js';
-import { inProcessWorker } from './queue-fixture.js';
+import { runOnQueue } from './queue-fixture.js';
 import { seedRun } from './run-fixture.js';
 import { leakPlaces } from './surfaces.js';
 
@@ -51,18 +46,8 @@ it('every provider kind turns every fault into one classified outcome per pair, 
     KINDS.flatMap((k) => Object.keys(FAULTS).map((f) => FAKES[k].entry(`${server.origin}/t-${f}`, nameOf(k, f)))),
   );
 
-  const queue: QueueConfig = { url: REDIS_URL, prefix: testPrefix(), queueName: DEFAULT_QUEUE };
-  cleanups.add(() => dropPrefix(queue.prefix));
   const env = Object.assign({}, ...KINDS.map((k) => FAKES[k].env)) as Record<string, string>;
-  const worker = inProcessWorker(store.db, queue, { deadlineMs: 1500, env });
-  cleanups.add(() => worker.close());
-  await enqueueRun(queue, seeded.runId, seeded.chunks);
-  await waitForRun(store.db, seeded.runId, { pollMs: 50, timeoutMs: 25_000 });
-
-  const [run] = await store.rows<{ status: string; error: string | null }>(sql`select status, error from runs where id = ${seeded.runId}`);
-  expect(run).toEqual({ status: 'completed', error: null });
-  const check = await assertExactlyOnce(store, seeded.runId);
-  expect(check.outcomeRows).toBe(CASES * names.length);
+  const { queue, worker } = await runOnQueue(store, seeded, cleanups, CASES * names.length, env);
 
   // One request per (case, model), IAM token requests aside: no hidden retry on any kind.
   const perModel = new Map<string, number>();
