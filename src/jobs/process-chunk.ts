@@ -236,15 +236,24 @@ const priceOf = (e: CatalogEntry) => ({ input_price_per_m: e.price.input_per_m, 
 async function toOutcome(caseId: string, model: string, r: CallResult, source: Outcome['source'], gcase: GoldenCase, judge: JudgeDeps | undefined): Promise<Outcome> {
   const ok = r.status >= 200 && r.status < 300 && r.output !== null;
   const s = ok ? await scoreCase(gcase, r.output, judge ?? {}) : null;
+  return outcomeOf(caseId, model, r, source, {
+    score: s ? Math.min(1, Math.max(0, s.score)) : null,
+    pass: s ? s.pass : false,
+    reason: s ? s.reason : (r.error ? `${r.error.kind}: ${r.error.message}` : `status ${r.status}`),
+  });
+}
+
+/** The outcome of one pair: the call's result as recorded, with the verdict given. */
+function outcomeOf(caseId: string, model: string, r: CallResult, source: Outcome['source'], verdict: Pick<Outcome, 'score' | 'pass' | 'reason'>): Outcome {
   return {
     case_id: caseId,
     model,
     answered_by: r.answered_by,
     status: r.status,
     output: r.output,
-    score: s ? Math.min(1, Math.max(0, s.score)) : null,
-    pass: s ? s.pass : false,
-    reason: s ? s.reason : (r.error ? `${r.error.kind}: ${r.error.message}` : `status ${r.status}`),
+    score: verdict.score,
+    pass: verdict.pass,
+    reason: verdict.reason,
     cost_usd: r.cost_usd,
     latency_ms: r.latency_ms,
     input_tokens: r.input_tokens,
@@ -273,21 +282,7 @@ function unreadReply(e: unknown): CallResult {
 
 /** Scoring threw (it should not): the answer is kept, unscored, with the reason. */
 function unscored(caseId: string, model: string, r: CallResult, source: Outcome['source'], e: unknown): Outcome {
-  return {
-    case_id: caseId,
-    model,
-    answered_by: r.answered_by,
-    status: r.status,
-    output: r.output,
-    score: null,
-    pass: false,
-    reason: `scoring failed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300),
-    cost_usd: r.cost_usd,
-    latency_ms: r.latency_ms,
-    input_tokens: r.input_tokens,
-    output_tokens: r.output_tokens,
-    source,
-  };
+  return outcomeOf(caseId, model, r, source, { score: null, pass: false, reason: `scoring failed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300) });
 }
 
 /** Messages, params and the golden case that scores each case of the chunk. */

@@ -1,11 +1,10 @@
 import { DEFAULT_OUTPUT_TOKENS_ESTIMATE } from '../replay/cost-estimate.js';
 import { partsOf, textOf, type ChatMessage, type ChatReply, type ToolCall } from './chat-message.js';
-import { failure } from './classified.js';
-import { missingKey, type ProviderAdapter, type WireError } from './provider-adapter.js';
+import type { ProviderAdapter, WireError } from './provider-adapter.js';
 import type { SseEvent } from './sse.js';
 import { excerpt } from './excerpt.js';
 import { jsonHeaders, trimSlash } from './wire-openai.js';
-import { dataUrl, finite, isObject, maxTokens, num, opt, parseArgs, statusOfErrorText, stopList, str, sum, toolSpecs, tryJson } from './wire-kit.js';
+import { catalogKey, dataUrl, finite, isObject, maxTokens, num, opt, parseArgs, statusOfErrorText, stopList, str, sum, toolSpecs, tryJson } from './wire-kit.js';
 
 const DEFAULT_VERSION = '2023-06-01';
 
@@ -17,12 +16,9 @@ const DEFAULT_VERSION = '2023-06-01';
 export const anthropicAdapter: ProviderAdapter = {
   defaultBaseUrl: () => 'https://api.anthropic.com/v1',
   prepare: async (ctx) => {
-    const env = ctx.entry.api_key_env;
-    const key = env ? ctx.env[env] : undefined;
-    if (env && !key) {
-      const m = missingKey(env, ctx.entry);
-      return failure(m.status, 'auth', m.message);
-    }
+    const auth = catalogKey(ctx);
+    if ('failed' in auth) return auth.failed;
+    const { key } = auth;
     const headers = jsonHeaders(ctx);
     headers['anthropic-version'] = ctx.entry.options?.api_version ?? DEFAULT_VERSION;
     if (key) headers['x-api-key'] = key;

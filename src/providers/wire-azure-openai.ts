@@ -1,7 +1,6 @@
-import { failure } from './classified.js';
-import { missingKey, type ProviderAdapter } from './provider-adapter.js';
+import type { ProviderAdapter } from './provider-adapter.js';
 import { decodeChoices, decodeChunks, jsonHeaders, openaiErrorIn, openaiMessage, trimSlash } from './wire-openai.js';
-import { str } from './wire-kit.js';
+import { catalogKey, str } from './wire-kit.js';
 
 const DEFAULT_API_VERSION = '2024-10-21';
 
@@ -13,12 +12,9 @@ const DEFAULT_API_VERSION = '2024-10-21';
 export const azureOpenaiAdapter: ProviderAdapter = {
   defaultBaseUrl: () => undefined,
   prepare: async (ctx) => {
-    const env = ctx.entry.api_key_env;
-    const key = env ? ctx.env[env] : undefined;
-    if (env && !key) {
-      const m = missingKey(env, ctx.entry);
-      return failure(m.status, 'auth', m.message);
-    }
+    const auth = catalogKey(ctx);
+    if ('failed' in auth) return auth.failed;
+    const { key } = auth;
     const headers = jsonHeaders(ctx);
     if (key) headers['api-key'] = key;
     const version = encodeURIComponent(ctx.entry.options?.api_version ?? DEFAULT_API_VERSION);

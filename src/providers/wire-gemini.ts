@@ -1,10 +1,9 @@
 import { partsOf, textOf, type ChatMessage, type ChatReply, type ToolCall } from './chat-message.js';
-import { failure } from './classified.js';
-import { missingKey, type ProviderAdapter, type WireError } from './provider-adapter.js';
+import type { ProviderAdapter, WireError } from './provider-adapter.js';
 import { excerpt } from './excerpt.js';
 import { RETRY_AFTER_CAP_MS } from './retry-after.js';
 import { jsonHeaders, trimSlash } from './wire-openai.js';
-import { dataUrl, finite, isObject, maxTokens, num, numericStatus, opt, parseArgs, statusOfErrorText, stopList, str, sum, toolSpecs, tryJson } from './wire-kit.js';
+import { catalogKey, dataUrl, finite, isObject, maxTokens, num, numericStatus, opt, parseArgs, statusOfErrorText, stopList, str, sum, toolSpecs, tryJson } from './wire-kit.js';
 
 /**
  * Gemini generateContent: AI Studio (`{base}/models/{model}:generateContent`, key in the
@@ -15,12 +14,9 @@ import { dataUrl, finite, isObject, maxTokens, num, numericStatus, opt, parseArg
 export const geminiAdapter: ProviderAdapter = {
   defaultBaseUrl: () => 'https://generativelanguage.googleapis.com/v1beta',
   prepare: async (ctx) => {
-    const env = ctx.entry.api_key_env;
-    const key = env ? ctx.env[env] : undefined;
-    if (env && !key) {
-      const m = missingKey(env, ctx.entry);
-      return failure(m.status, 'auth', m.message);
-    }
+    const auth = catalogKey(ctx);
+    if ('failed' in auth) return auth.failed;
+    const { key } = auth;
     const headers = jsonHeaders(ctx);
     if (key) {
       if (ctx.entry.options?.auth === 'bearer') headers.authorization = `Bearer ${key}`;

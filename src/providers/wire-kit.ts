@@ -1,5 +1,7 @@
 import type { ModelPrice } from '../domain/catalog-entry.js';
 import type { ChatUsage, ToolSpec } from './chat-message.js';
+import { failure, type Classified } from './classified.js';
+import { missingKey, type PrepareContext } from './provider-adapter.js';
 
 /** Helpers every wire adapter shares: reading untrusted JSON and pricing usage. */
 
@@ -117,4 +119,18 @@ export function parseArgs(text: string): Record<string, unknown> {
 /** `{key: v}` when v is defined, else nothing (keys are ours, never from input). */
 export function opt<K extends string, V>(key: K, v: V | undefined): Partial<Record<K, V>> {
   return v === undefined ? {} : ({ [key]: v } as Record<K, V>);
+}
+
+/**
+ * The key the catalog entry names (`api_key_env`) read from the environment: undefined when the
+ * entry names no variable, an auth failure when it names one that is not set.
+ */
+export function catalogKey(ctx: Pick<PrepareContext, 'entry' | 'env'>): { key: string | undefined } | { failed: Classified } {
+  const env = ctx.entry.api_key_env;
+  const key = env ? ctx.env[env] : undefined;
+  if (env && !key) {
+    const m = missingKey(env, ctx.entry);
+    return { failed: failure(m.status, 'auth', m.message) };
+  }
+  return { key };
 }

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { GoldenCase } from '../../src/domain/golden-case.js';
 import { createRun } from '../../src/jobs/create-run.js';
@@ -13,7 +13,8 @@ import { importGoldenSet } from '../../src/store/repos/golden-repo.js';
 import { createRedactor } from '../../src/redact/redact-text.js';
 import { openTestStore } from '../helpers/stores.js';
 import { checkRun } from './checker.js';
-import { argv, cleanupList, cliContext, removeDir, tempDir } from './harness.js';
+import { cliScenarioSetup } from './cli-scenario.js';
+import { argv, cliContext, removeDir, tempDir } from './harness.js';
 import { startModelServer } from './model-server.js';
 import { CANARY, CANARY_ENV, seedInputs } from './run-fixture.js';
 
@@ -27,19 +28,8 @@ import { CANARY, CANARY_ENV, seedInputs } from './run-fixture.js';
  * would finish without the linear-time engine or the byte cap, so no duration is asserted.
  */
 
-const cleanups = cleanupList();
-afterEach(() => cleanups.run());
-
-// Opening a first store and running a first command load the CLI's modules: done once here, under
-// the hook's timeout, so each test measures only its own scenario.
-beforeAll(async () => {
-  const store = await openTestStore('pglite');
-  try {
-    await main(argv('policy', 'list'), cliContext(store));
-  } finally {
-    await store.close();
-  }
-});
+// Cleanups after each test; the CLI's modules are loaded once before all (cli-scenario.ts).
+const cleanups = cliScenarioSetup();
 
 const EMAIL_RULE = '^([a-z0-9]+\\.?)+@corp\\.com$';
 const HOSTILE_USER = `${'a'.repeat(36)}!`;

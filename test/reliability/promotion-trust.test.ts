@@ -2,14 +2,15 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ownerAlive } from '../../src/cli/deploy-command.js';
 import { exportFileName } from '../../src/cli/export-name.js';
 import { main } from '../../src/cli/main.js';
 import { openTestStore, type TestStore } from '../helpers/stores.js';
 import { dropRules, POLICY, seedReview } from '../integration/review/seed.js';
 import { checkPromotions } from './checker.js';
-import { argv, cleanupList, cliContext, removeDir } from './harness.js';
+import { cliScenarioSetup } from './cli-scenario.js';
+import { argv, cliContext, removeDir } from './harness.js';
 
 /**
  * Promotion you can trust, command by command: the deploy command sees only allow-listed variables,
@@ -19,19 +20,8 @@ import { argv, cleanupList, cliContext, removeDir } from './harness.js';
  * Each case ends with the promotion checker.
  */
 
-const cleanups = cleanupList();
-afterEach(() => cleanups.run());
-
-// Opening a first store and running a first command load the CLI's modules: done once here, under
-// the hook's timeout, so each test measures only its own scenario.
-beforeAll(async () => {
-  const store = await openTestStore('pglite');
-  try {
-    await main(argv('policy', 'list'), cliContext(store));
-  } finally {
-    await store.close();
-  }
-});
+// Cleanups after each test; the CLI's modules are loaded once before all (cli-scenario.ts).
+const cleanups = cliScenarioSetup();
 
 async function setup() {
   const store = await openTestStore('pglite');

@@ -1,14 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { createProcessors } from '../../src/jobs/processors.js';
 import { createChatClient } from '../../src/providers/index.js';
 import { runInProcess } from '../../src/queue/in-process-runner.js';
 import { openTestStore } from '../helpers/stores.js';
 import { checkRun } from './checker.js';
-import { argv, cleanupList, cliContext, removeDir, tempDir } from './harness.js';
+import { cliScenarioSetup } from './cli-scenario.js';
+import { argv, cliContext, removeDir, tempDir } from './harness.js';
 import { startModelServer } from './model-server.js';
 import { CANARY, CANARY_ENV, seedRun } from './run-fixture.js';
 
@@ -19,19 +20,8 @@ import { CANARY, CANARY_ENV, seedRun } from './run-fixture.js';
  * key is present with the number it should hold, and no value is a function's text.
  */
 
-const cleanups = cleanupList();
-afterEach(() => cleanups.run());
-
-// Opening a first store and running a first command load the CLI's modules: done once here, under
-// the hook's timeout, so each test measures only its own scenario.
-beforeAll(async () => {
-  const store = await openTestStore('pglite');
-  try {
-    await main(argv('policy', 'list'), cliContext(store));
-  } finally {
-    await store.close();
-  }
-});
+// Cleanups after each test; the CLI's modules are loaded once before all (cli-scenario.ts).
+const cleanups = cliScenarioSetup();
 
 const HOSTILE = ['constructor', '__proto__'];
 const noFunctionText = (json: string) => expect(json).not.toMatch(/native code|function/);

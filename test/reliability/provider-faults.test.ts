@@ -1,19 +1,11 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { Redis } from 'ioredis';
 import { afterEach, expect, it } from 'vitest';
-import { enqueueRun } from '../../src/queue/bullmq-runner.js';
-import { DEFAULT_QUEUE, type QueueConfig } from '../../src/queue/connection.js';
-import { waitForRun } from '../../src/jobs/wait-for-run.js';
 import { openTestStore } from '../helpers/stores.js';
-import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
 import { completion, startFaultServer, type Fault } from '../helpers/fault-server.js';
-import { assertExactlyOnce } from './checker.js';
 import { cleanupList, until } from './harness.js';
-import { inProcessWorker } from './queue-fixture.js';
+import { runOnQueue } from './queue-fixture.js';
 import { CANARY, seedRun } from './run-fixture.js';
-import { runSurfaces } from './surfaces.js';
+import { leakPlaces } from './surfaces.js';
 
 /**
  * A whole run through BullMQ against a loopback server scripting every provider fault, one model per
@@ -58,17 +50,7 @@ it('every provider fault is one classified outcome per pair, no retries, no open
   // Each model on its own path of the fault server.
   await store.rows(sql`update models set base_url = ${origin} || '/' || name || '/v1'`);
 
-  const queue: QueueConfig = { url: REDIS_URL, prefix: testPrefix(), queueName: DEFAULT_QUEUE };
-  cleanups.add(() => dropPrefix(queue.prefix));
-  const worker = inProcessWorker(store.db, queue, { deadlineMs: 1500 });
-  cleanups.add(() => worker.close());
-  await enqueueRun(queue, seeded.runId, seeded.chunks);
-  await waitForRun(store.db, seeded.runId, { pollMs: 50, timeoutMs: 25_000 });
-
-  const [run] = await store.rows<{ status: string; error: string | null }>(sql`select status, error from runs where id = ${seeded.runId}`);
-  expect(run).toEqual({ status: 'completed', error: null });
-  const check = await assertExactlyOnce(store, seeded.runId);
-  expect(check.outcomeRows).toBe(CASES * names.length);
+  const { queue, worker } = await runOnQueue(store, seeded, cleanups, CASES * names.length);
 
   // One request per (case, model): the client never retries behind the policy's back.
   const perModel = new Map<string, number>();
@@ -89,46 +71,10 @@ it('every provider fault is one classified outcome per pair, no retries, no open
   // The key itself went out in the Authorization header only…
   expect(server.requests.every((r) => r.headers.authorization === `Bearer ${CANARY}`)).toBe(true);
   // …and is nowhere else.
-  const places: Array<{ name: string; text: string }> = [];
-  places.push({ name: 'worker log', text: worker.log.join('\n') });
-  places.push({ name: 'redis', text: await redisText(queue.prefix) });
-  places.push({ name: 'pg_dump', text: await pgDump(store.url as string) });
-  places.push(...(await runSurfaces(store, seeded.runId)));
+  const places = await leakPlaces(worker.log, queue.prefix, store, seeded.runId);
   expect(places.find((p) => p.name === 'pg_dump')?.text).toContain('run_outcomes');
   expect(places.find((p) => p.name === 'ink: run detail')?.text).toContain('leaky-401');
   expect(places.some((p) => p.name === 'report file report.md')).toBe(true);
   expect(places.filter((p) => p.text.includes(CANARY)).map((p) => p.name)).toEqual([]);
   expect(places.filter((p) => p.text.includes(CANARY.slice(3, 20))).map((p) => p.name)).toEqual([]);
 });
-
-/** Every key under the prefix and every value in it, whatever its type. */
-async function redisText(prefix: string): Promise<string> {
-  const r = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    const parts: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      for (const k of keys) {
-        parts.push(k);
-        const type = await r.type(k);
-        if (type === 'string') parts.push((await r.get(k)) ?? '');
-        else if (type === 'hash') parts.push(JSON.stringify(await r.hgetall(k)));
-        else if (type === 'list') parts.push(JSON.stringify(await r.lrange(k, 0, -1)));
-        else if (type === 'set') parts.push(JSON.stringify(await r.smembers(k)));
-        else if (type === 'zset') parts.push(JSON.stringify(await r.zrange(k, '0', '-1')));
-        else if (type === 'stream') parts.push(JSON.stringify(await r.xrange(k, '-', '+')));
-      }
-    } while (cursor !== '0');
-    expect(parts.length).toBeGreaterThan(0);
-    return parts.join('\n');
-  } finally {
-    r.disconnect();
-  }
-}
-
-async function pgDump(url: string): Promise<string> {
-  const { stdout } = await promisify(execFile)('pg_dump', ['--no-owner', url], { maxBuffer: 256 * 1024 * 1024 });
-  return stdout;
-}

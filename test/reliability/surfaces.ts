@@ -1,7 +1,11 @@
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 import { render, cleanup } from 'ink-testing-library';
 import { createElement } from 'react';
+import { expect } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { createStoreSource } from '../../src/dashboard/data/store-source.js';
 import { Frame } from '../../src/dashboard/frame.js';
@@ -9,6 +13,7 @@ import type { DashboardEvent } from '../../src/dashboard/state/events.js';
 import { reduce } from '../../src/dashboard/state/reducer.js';
 import { initialState, type DashboardState } from '../../src/dashboard/state/state.js';
 import type { Store } from '../../src/store/db.js';
+import { REDIS_URL } from '../helpers/redis.js';
 import { argv, cliContext, removeDir, tempDir } from './harness.js';
 
 /**
@@ -82,4 +87,49 @@ export async function runSurfaces(store: Store, runId: string, proposalId?: stri
     removeDir(dir);
   }
   return out;
+}
+
+/**
+ * Every place a secret could leak to after a queued run: the worker's log, every key and value under
+ * the queue's Redis prefix, a pg_dump of the store, and the run's surfaces (`runSurfaces`).
+ */
+export async function leakPlaces(workerLog: readonly string[], prefix: string, store: Store & { url?: string }, runId: string): Promise<Surface[]> {
+  const places: Surface[] = [];
+  places.push({ name: 'worker log', text: workerLog.join('\n') });
+  places.push({ name: 'redis', text: await redisText(prefix) });
+  places.push({ name: 'pg_dump', text: await pgDump(store.url as string) });
+  places.push(...(await runSurfaces(store, runId)));
+  return places;
+}
+
+/** Every key under the prefix and every value in it, whatever its type. */
+async function redisText(prefix: string): Promise<string> {
+  const r = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    const parts: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      for (const k of keys) {
+        parts.push(k);
+        const type = await r.type(k);
+        if (type === 'string') parts.push((await r.get(k)) ?? '');
+        else if (type === 'hash') parts.push(JSON.stringify(await r.hgetall(k)));
+        else if (type === 'list') parts.push(JSON.stringify(await r.lrange(k, 0, -1)));
+        else if (type === 'set') parts.push(JSON.stringify(await r.smembers(k)));
+        else if (type === 'zset') parts.push(JSON.stringify(await r.zrange(k, '0', '-1')));
+        else if (type === 'stream') parts.push(JSON.stringify(await r.xrange(k, '-', '+')));
+      }
+    } while (cursor !== '0');
+    expect(parts.length).toBeGreaterThan(0);
+    return parts.join('\n');
+  } finally {
+    r.disconnect();
+  }
+}
+
+async function pgDump(url: string): Promise<string> {
+  const { stdout } = await promisify(execFile)('pg_dump', ['--no-owner', url], { maxBuffer: 256 * 1024 * 1024 });
+  return stdout;
 }

@@ -1,45 +1,36 @@
 import { cleanup, render } from 'ink-testing-library';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createTrendsSource } from '../../../src/dashboard/trends/run-trends-dashboard.js';
 import { TrendsApp } from '../../../src/dashboard/trends/trends-app.js';
 import { buildRunsView } from '../../../src/dashboard/view/runs-view.js';
 import { lineText } from '../../../src/dashboard/view/styled-line.js';
 import { loadRuns } from '../../../src/dashboard/data/load-runs.js';
 import { recordNightlyStep } from '../../../src/app/nightly-steps.js';
-import { createChatClient, type ChatClient } from '../../../src/providers/index.js';
-import { completion, startFaultServer, type FaultServer } from '../../helpers/fault-server.js';
-import { openTestStore, type TestStore } from '../../helpers/stores.js';
+import { completion } from '../../helpers/fault-server.js';
+import { driftEndpoint } from './drift-endpoint.js';
 import { askedNumber, runNight, seedDrift } from './fixtures.js';
 
 const NIGHT = 86_400_000;
 const T0 = Date.parse('2026-11-21T02:00:00Z');
 
 describe('dashboard trends screen over PGlite', () => {
-  let store: TestStore;
-  let chat: ChatClient;
-  let server: FaultServer;
   let wrong = false;
-  beforeEach(async () => {
+  const env = driftEndpoint('pglite', (req) => ({ kind: 'json', status: 200, body: completion(wrong ? 'lost it' : askedNumber(req.body), { model: 'drift/m' }) }), () => {
     wrong = false;
-    store = await openTestStore('pglite');
-    chat = createChatClient({ env: {} });
-    server = await startFaultServer((_n, req) => ({ kind: 'json', status: 200, body: completion(wrong ? 'lost it' : askedNumber(req.body), { model: 'drift/m' }) }));
   });
-  afterEach(async () => {
+  // Registered after the endpoint's hooks, so (after-hooks run in reverse) ink is cleaned up first.
+  afterEach(() => {
     cleanup();
-    await chat.close();
-    await server.close();
-    await store.cleanup();
   });
 
   it('lists the regression first, sparklines per metric, and drills down to the two runs and their differing cases', async () => {
-    const seeded = await seedDrift(store.db, server.baseUrl, { cases: 24 });
+    const seeded = await seedDrift(env.store.db, env.server.baseUrl, { cases: 24 });
     const ids: string[] = [];
     for (const n of [1, 2, 3, 4]) {
       wrong = n === 4;
-      ids.push((await runNight(store.db, chat, seeded, { at: T0 + n * NIGHT, seed: `n${n}`, refresh_rate: 1 })).run_id);
+      ids.push((await runNight(env.store.db, env.chat, seeded, { at: T0 + n * NIGHT, seed: `n${n}`, refresh_rate: 1 })).run_id);
     }
-    const r = render(<TrendsApp source={createTrendsSource(store.db)} size={{ columns: 80, rows: 24 }} color={false} />);
+    const r = render(<TrendsApp source={createTrendsSource(env.store.db)} size={{ columns: 80, rows: 24 }} color={false} />);
     await expect.poll(() => r.lastFrame() ?? '', { timeout: 15_000 }).toContain('REGRESSION');
     const frame = r.lastFrame() ?? '';
     const lines = frame.split('\n');
@@ -63,10 +54,10 @@ describe('dashboard trends screen over PGlite', () => {
   });
 
   it('the runs screen marks a run whose nightly step failed', async () => {
-    const seeded = await seedDrift(store.db, server.baseUrl, { cases: 4 });
-    const run = await runNight(store.db, chat, seeded, { at: T0, seed: 'x' });
-    await recordNightlyStep(store.db, run.run_id, 'report', 'failed', 'disk full', { now: () => T0 });
-    const view = buildRunsView(await loadRuns(store.db), 80);
+    const seeded = await seedDrift(env.store.db, env.server.baseUrl, { cases: 4 });
+    const run = await runNight(env.store.db, env.chat, seeded, { at: T0, seed: 'x' });
+    await recordNightlyStep(env.store.db, run.run_id, 'report', 'failed', 'disk full', { now: () => T0 });
+    const view = buildRunsView(await loadRuns(env.store.db), 80);
     expect(lineText(view.rows[0] ?? [])).toContain('completed ✗report');
   });
 });

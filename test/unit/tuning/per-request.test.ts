@@ -1,21 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { PolicySpec } from '../../../src/domain/policy-spec.js';
-import { createRng } from '../../../src/domain/rng.js';
-import { requestInput } from '../../../src/domain/request-input.js';
-import { createRouterState, decide, exportPolicy } from '../../../src/policy/index.js';
-import { buildOutcomeMatrix, evaluateVariant } from '../../../src/replay/index.js';
-import { propose, type ProposeInput } from '../../../src/tuning/propose.js';
-import { keywordCases } from '../../fixtures/tuning/keyword-cases.js';
-
-const { cases, outcomes } = keywordCases();
-const base: PolicySpec = { spec_version: 'v1', kind: 'model', name: 'assistant', policy: { strategy: { mode: 'loadbalance' }, targets: [{ model_name: 'large' }] } };
-const results = evaluateVariant(base, cases, buildOutcomeMatrix(outcomes), { rate: 1, seed: 's' });
-const input = (options: ProposeInput['options']): ProposeInput => ({ runId: 'r', seed: 's', rate: 1, baseline: { name: 'assistant', version: 1, spec: base, results }, cases, outcomes, options });
-
-function routedTo(spec: PolicySpec, text: string): string | undefined {
-  const d = decide(spec, { metadata: {}, params: {}, input_tokens: 20, timestamp_ms: 0, input: requestInput([{ role: 'user', content: text }]) }, createRouterState(), createRng('t'));
-  return d.kind === 'route' ? d.plan[0]?.model : undefined;
-}
+import { exportPolicy } from '../../../src/policy/index.js';
+import { propose } from '../../../src/tuning/propose.js';
+import { input, routedTo } from './keyword-setup.js';
 
 describe('per-request rules', () => {
   const ceiling = { max_cost_ratio: 0.1 };
