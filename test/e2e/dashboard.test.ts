@@ -10,6 +10,7 @@ import { policyVersions } from '../../src/store/schema/policy.js';
 import { proposals } from '../../src/store/schema/proposals.js';
 import { cliShellCommand, ROOT } from '../helpers/cli-bin.js';
 import { createTestDatabase } from '../helpers/stores.js';
+import { exportFileName } from '../../src/cli/export-name.js';
 import { dropRules, POLICY, seedReview } from '../integration/review/seed.js';
 
 /**
@@ -121,7 +122,7 @@ describe('routelab dashboard in a terminal', () => {
     keys('q');
     await waitFor('EXIT:0');
 
-    const file = join(outDir, `${POLICY}-v2.yaml`);
+    const file = join(outDir, exportFileName(POLICY, 2, 'yaml'));
     expect(existsSync(file)).toBe(true);
     expect(readFileSync(file, 'utf8')).toContain('weight: 0.8');
     const store = await openStore({ url: database.url, max: 2 });
