@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sanitizeInline } from '../domain/sanitize.js';
@@ -35,7 +36,8 @@ export function demoSummary(r: DemoResult): string {
   return L.join('\n');
 }
 
-const BIN = fileURLToPath(new URL('../../bin/routelab.js', import.meta.url));
+// The package's bin/routelab.js: two folders up from the sources, three from their build in dist/.
+const BIN = ['../../bin/routelab.js', '../../../bin/routelab.js'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((p) => existsSync(p)) ?? 'bin/routelab.js';
 
 /**
  * What to try next: copy-pasteable commands against what the demo just created, limited to the

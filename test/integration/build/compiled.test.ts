@@ -19,6 +19,15 @@ describe('the compiled package', () => {
     for (const name of ['policy', 'traffic', 'run', 'propose', 'dashboard', 'demo']) expect(r.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
   });
 
+  it("the demo's next steps name the package's own bin/routelab.js, not a path inside dist/", async () => {
+    const summary = (await import(pathToFileURL(join(ROOT, 'dist/src/demo/demo-summary.js')).href)) as typeof import('../../../src/demo/demo-summary.js');
+    const result = { proposal: { proposal_id: 'p-1', status: 'pending' }, run: { run_id: 'r-1' } } as unknown as Parameters<typeof summary.nextSteps>[0];
+    const steps = summary.nextSteps(result, ROOT, () => true);
+    const commands = steps.split('\n').filter((l) => l.trim().startsWith('node '));
+    expect(commands.length).toBeGreaterThan(0);
+    for (const c of commands) expect(c.trim().split(' ')[1]).toBe(join('bin', 'routelab.js'));
+  });
+
   it('finds its migrations from dist/: a fresh database is migrated and lists no policies', async () => {
     // Postgres rather than a fresh PGlite directory: the same migrations, in a fraction of the time.
     const database = await createTestDatabase();
