@@ -44,7 +44,8 @@ it('two processes promote the same approved proposal at once: one promotion, one
   expect(results[0]?.stdout).toMatch(/promoted .* v1 → v2 \(active\)/);
   expect(results[1]?.code).not.toBe(0);
   expect(results[1]?.signal).toBeNull();
-  expect(results[1]?.stderr).toMatch(/stale/);
+  // Told why: the proposal was promoted meanwhile (stale), or the winner's deploy is still running.
+  expect(results[1]?.stderr).toMatch(/stale|is being deployed by/);
 
   const promotions = await store.rows<{ n: number }>(sql`select count(*)::int as n from promotions`);
   expect(promotions[0]?.n).toBe(1);
