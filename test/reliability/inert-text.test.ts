@@ -66,7 +66,7 @@ it('hostile text from outputs, traffic and reviewers is inert on every dashboard
   );
   expect((await cli(store, ['policy', 'import', '--file', policy])).code).toBe(0);
 
-  const run = await cli(store, ['run', '--policy', 'inert-policy', '--outcomes', 'hostile', '--json']);
+  const run = await cli(store, ['run', '--policy', 'inert-policy', '--outcomes', 'hostile', '--seed', '2', '--json']);
   expect(run.code).toBe(0);
   const runId = (JSON.parse(run.out) as { run_id: string }).run_id;
   const proposed = await cli(store, ['propose', '--run', runId, '--segment-by', 'intent', '--max-cost-ratio', '0.9', '--json']);
@@ -74,7 +74,7 @@ it('hostile text from outputs, traffic and reviewers is inert on every dashboard
   const proposalId = (JSON.parse(proposed.out) as { id?: string; proposal_id?: string }).id ?? (JSON.parse(proposed.out) as { proposal_id: string }).proposal_id;
   expect(proposalId).toBeTruthy();
   const approved = await cli(store, ['approve', proposalId, '--as', `mallory${HOSTILE}`, '--comment', `lgtm ${HOSTILE}`]);
-  expect(approved.code).toBe(0);
+  expect(approved.code, approved.err).toBe(0);
   expect(approved.out).not.toMatch(FORBIDDEN);
   const promoted = await cli(store, ['promote', proposalId, '--as', `mallory${HOSTILE}`, '--comment', `ship ${HOSTILE}`], { ROUTELAB_PROMOTE_DIR: join(dir, 'sink') });
   expect(promoted.code).toBe(0);

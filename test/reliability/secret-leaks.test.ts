@@ -157,6 +157,6 @@ it('no planted secret reaches the database, the terminal, a report or a model en
         await store.cleanup();
       }
     }),
-    { numRuns: Number(process.env.LEAK_RUNS ?? 2) },
+    { numRuns: Number(process.env.LEAK_RUNS ?? 2), seed: Number(process.env.LEAK_SEED ?? 1) },
   );
 });
