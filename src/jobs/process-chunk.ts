@@ -1,3 +1,4 @@
+// Over 300 lines: one chunk's fetch-score-write pipeline (cache, cap, limits, dedupe, deadlines) shares its closures; split after the merge settles.
 import type { CallResult } from '../domain/call-result.js';
 import type { CatalogEntry } from '../domain/catalog-entry.js';
 import type { GoldenCase } from '../domain/golden-case.js';

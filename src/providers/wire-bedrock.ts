@@ -40,15 +40,14 @@ export const bedrockAdapter: ProviderAdapter = {
     const region = regionOf(ctx.entry.options?.region, ctx.env) ?? /bedrock-runtime\.([a-z0-9-]+)\./.exec(url.hostname)?.[1];
     if (!region) return failure(400, 'client', `no AWS region for ${ctx.entry.name}: set options.region in the catalog or AWS_REGION`);
     const signer = new SignatureV4({ service: 'bedrock', region, sha256: Sha256, credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } });
-    const query: Record<string, string> = {};
-    url.searchParams.forEach((v, k) => (query[k] = v));
+    // Keys come from the catalog's base_url and the signer's output: no prototype for them to hit.
+    const query = Object.fromEntries(url.searchParams) as Record<string, string>;
     const signed = await signer.sign(
       { method: 'POST', protocol: url.protocol, hostname: url.hostname, ...(url.port ? { port: Number(url.port) } : {}), path: url.pathname, query, headers: { ...headers, host: url.host }, body },
       // Real time, not the run's clock: AWS refuses a signature more than 5 minutes off.
       { signingDate: new Date() },
     );
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(signed.headers)) if (k.toLowerCase() !== 'host') out[k] = v;
+    const out = Object.fromEntries(Object.entries(signed.headers).filter(([k]) => k.toLowerCase() !== 'host')) as Record<string, string>;
     const signature = /Signature=([0-9a-f]+)/.exec(out.authorization ?? '')?.[1];
     return { url: url.toString(), headers: out, body, secrets: [secretAccessKey, accessKeyId, ...(sessionToken ? [sessionToken] : []), ...(signature ? [signature] : [])] };
   },

@@ -1,3 +1,4 @@
+// Over 300 lines (to split next session): the proposal protocol — CV choice, holdout, refit, bound — reads as one sequence today.
 import { addTo, dataRecord, dataRecordOf } from '../domain/data-record.js';
 import { InputError } from '../domain/errors.js';
 import type { Outcome } from '../domain/outcome.js';

@@ -1,3 +1,4 @@
+// Over 300 lines (to move to src/app next session): the promotion journal's deploy path still lives beside its commands.
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';

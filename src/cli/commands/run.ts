@@ -1,3 +1,4 @@
+// Over 300 lines (to split next session into run, runs, worker and schedule files): four commands registered together.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { MAX_POLICY_BYTES } from '../../policy/yaml-source.js';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+// Over 300 lines: approve, reject and the promotion journal share one transaction discipline; split by state next session.
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';

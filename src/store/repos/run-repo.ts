@@ -1,3 +1,4 @@
+// Over 300 lines (to split next session by table): every run table's writes and reads, kept together while several issues changed them.
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Outcome, OutcomeSource } from '../../domain/outcome.js';
 import type { PolicySpec } from '../../domain/policy-spec.js';

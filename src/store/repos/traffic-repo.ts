@@ -1,3 +1,4 @@
+// Over 300 lines by a few: imports, claims and listing of traffic share the ownership lock.
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { desc, eq, sql } from 'drizzle-orm';
