@@ -14,7 +14,25 @@ import globals from 'globals';
  */
 const PURE = ['policy', 'scoring', 'replay', 'stats', 'tuning'];
 const ADAPTERS = ['store', 'queue', 'providers'];
-const SRC_FOLDERS = ['app', 'cli', 'dashboard', 'demo', 'domain', 'gateway', 'jobs', 'policy', 'providers', 'queue', 'replay', 'report', 'scoring', 'stats', 'store', 'traffic', 'tuning'];
+const SRC_FOLDERS = [
+  'app',
+  'cli',
+  'dashboard',
+  'demo',
+  'domain',
+  'gateway',
+  'jobs',
+  'policy',
+  'providers',
+  'queue',
+  'replay',
+  'report',
+  'scoring',
+  'stats',
+  'store',
+  'traffic',
+  'tuning',
+];
 
 /** A relative import that lands in one of `folders` (from anywhere below src/, or workers/ from the root). */
 const intoFolders = (folders, message) => ({ regex: `^(\\.\\./)+(${folders.join('|')})(/|$)`, message });
@@ -22,7 +40,13 @@ const NOBODY_IMPORTS = [
   intoFolders(['cli'], 'Nothing imports src/cli: move the code to src/app (a workflow) or the folder it belongs to.'),
   { regex: '^(\\.\\./)+workers(/|$)', message: 'Nothing imports workers/: entrypoints only; shared start-up code lives in src/app.' },
 ];
-const NODE_BUILTINS = { regex: `^(node:.*|${builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.replace('/', '\\/')).join('|')})(/.*)?$`, message: 'The pure core does no I/O: no Node built-ins. Take what you need as a parameter.' };
+const NODE_BUILTINS = {
+  regex: `^(node:.*|${builtinModules
+    .filter((m) => !m.startsWith('_'))
+    .map((m) => m.replace('/', '\\/'))
+    .join('|')})(/.*)?$`,
+  message: 'The pure core does no I/O: no Node built-ins. Take what you need as a parameter.',
+};
 const DRIVERS_AND_UI = {
   regex: '^(drizzle-orm|drizzle-kit|postgres|@electric-sql/.*|bullmq|ioredis|ink|ink-.*|react|react/.*|commander)(/.*)?$',
   message: 'The pure core imports no driver, queue or UI library.',
@@ -32,7 +56,18 @@ const pureFiles = PURE.map((f) => `src/${f}/**`);
 const adapterRules = ADAPTERS.map((f) => ({
   files: [`src/${f}/**`],
   rules: {
-    'no-restricted-imports': ['error', { patterns: [...NOBODY_IMPORTS, intoFolders(ADAPTERS.filter((o) => o !== f), `Adapters do not import each other: src/${f} may not import another adapter; wire them in src/app or src/jobs.`)] }],
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...NOBODY_IMPORTS,
+          intoFolders(
+            ADAPTERS.filter((o) => o !== f),
+            `Adapters do not import each other: src/${f} may not import another adapter; wire them in src/app or src/jobs.`,
+          ),
+        ],
+      },
+    ],
   },
 }));
 
@@ -92,9 +127,12 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: '`new Date()` reads the clock: pass a Clock and use new Date(clock.now()).' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: '`new Date()` reads the clock: pass a Clock and use new Date(clock.now()).',
+        },
         { selector: "CallExpression[callee.name='Date']", message: '`Date()` reads the clock: pass a Clock.' },
-        { selector: "ImportExpression", message: 'The pure core loads no module at run time.' },
+        { selector: 'ImportExpression', message: 'The pure core loads no module at run time.' },
       ],
     },
   },

@@ -20,9 +20,10 @@ const dist = join(root, 'dist');
 const started = performance.now();
 
 /** Files under `dir` (relative to root), recursively. */
-const filesUnder = (dir) => readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
-  .filter((e) => e.isFile())
-  .map((e) => join(e.parentPath ?? e.path, e.name).slice(root.length + 1));
+const filesUnder = (dir) =>
+  readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? e.path, e.name).slice(root.length + 1));
 
 // Start clean: a source file deleted or renamed must not live on as a stale module in dist/.
 rmSync(dist, { recursive: true, force: true });

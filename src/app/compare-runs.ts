@@ -20,7 +20,8 @@ export async function compareStoredRuns(db: Db, runA: string, runB: string, opts
   if (!b) throw new NotFoundError('run', runB, 'see `routelab runs list`');
   const ids = new Set(b.cases.map((c) => c.case_id));
   const shared = a.cases.filter((c) => ids.has(c.case_id));
-  if (shared.length === 0) throw new InputError(`runs ${runA} and ${runB} share no case: a paired comparison needs the same cases (e.g. the same golden set)`);
+  if (shared.length === 0)
+    throw new InputError(`runs ${runA} and ${runB} share no case: a paired comparison needs the same cases (e.g. the same golden set)`);
   const distinct = (field: string) => new Set(shared.map((c) => c.metadata[field]).filter((v) => v !== undefined)).size;
   if (opts.segmentBy && distinct(opts.segmentBy) === 0) throw new InputError(`--segment-by: no shared case has metadata.${opts.segmentBy}`);
   const segmentBy = opts.segmentBy ?? SEGMENT_FIELDS.find((f) => distinct(f) >= 2);

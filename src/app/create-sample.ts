@@ -45,19 +45,28 @@ export interface SampleSummary {
  * same data, options and seed give the same sample.
  */
 export async function createSample(db: Db, opts: SampleOptions): Promise<SampleSummary> {
-  if ((opts.size === undefined) === (opts.rate === undefined)) throw new InputError('traffic sample: give exactly one of --size and --rate');
-  if (opts.size !== undefined && !(Number.isInteger(opts.size) && opts.size > 0)) throw new InputError(`--size: ${opts.size} is not a positive whole number`);
+  if ((opts.size === undefined) === (opts.rate === undefined))
+    throw new InputError('traffic sample: give exactly one of --size and --rate');
+  if (opts.size !== undefined && !(Number.isInteger(opts.size) && opts.size > 0))
+    throw new InputError(`--size: ${opts.size} is not a positive whole number`);
   if (opts.rate !== undefined && !(opts.rate > 0 && opts.rate <= 1)) throw new InputError(`--rate: ${opts.rate} is not in (0, 1]`);
   if (opts.since && opts.until && Date.parse(opts.since) >= Date.parse(opts.until)) throw new InputError('--since must be before --until');
   if (await sampleExists(db, opts.name)) throw new InputError(`sample "${opts.name}" already exists; choose another --name`);
 
   const seed = opts.seed ?? opts.name;
   const minPerStratum = opts.minPerStratum ?? 0;
-  const window = { ...(opts.stratifyBy ? { stratifyBy: opts.stratifyBy } : {}), ...(opts.since ? { since: opts.since } : {}), ...(opts.until ? { until: opts.until } : {}) };
+  const window = {
+    ...(opts.stratifyBy ? { stratifyBy: opts.stratifyBy } : {}),
+    ...(opts.since ? { since: opts.since } : {}),
+    ...(opts.until ? { until: opts.until } : {}),
+  };
   const countRows = await countStrata(db, window);
   const population = countRows.reduce((s, r) => s + r.total, 0);
   const replayable = countRows.reduce((s, r) => s + r.replayable, 0);
-  if (replayable === 0) throw new InputError(`traffic sample: no replayable traffic${opts.since || opts.until ? ' in that window' : ''}; run \`routelab traffic import\` first`);
+  if (replayable === 0)
+    throw new InputError(
+      `traffic sample: no replayable traffic${opts.since || opts.until ? ' in that window' : ''}; run \`routelab traffic import\` first`,
+    );
   const wanted = opts.size ?? sizeForRate(opts.rate as number, population);
   const alloc = allocate(
     countRows.map((r) => ({ stratum: r.stratum, population: r.replayable })),

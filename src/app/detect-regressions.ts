@@ -9,7 +9,11 @@ import { SEGMENT_FIELDS } from './write-run-report.js';
  * same source: the detector of src/stats/regression.ts (the one the simulation test measures),
  * over models × segments × metrics.
  */
-export async function detectRunRegressions(db: Db, runId: string, opts: { baselineNights?: number; segmentBy?: string } = {}): Promise<RegressionReport> {
+export async function detectRunRegressions(
+  db: Db,
+  runId: string,
+  opts: { baselineNights?: number; segmentBy?: string } = {},
+): Promise<RegressionReport> {
   const k = opts.baselineNights ?? 3;
   const segmentBy = opts.segmentBy ?? (await defaultSegment(db, runId));
   const ids = [...(await baselineRunIds(db, runId, k)), runId];

@@ -32,7 +32,14 @@ export interface NightlyOutcome {
 }
 
 /** Record one step's outcome. */
-export async function recordNightlyStep(db: Db, runId: string, step: NightlyStep, status: StepStatus, detail: string | null, clock: Clock): Promise<void> {
+export async function recordNightlyStep(
+  db: Db,
+  runId: string,
+  step: NightlyStep,
+  status: StepStatus,
+  detail: string | null,
+  clock: Clock,
+): Promise<void> {
   await recordStep(db, runId, { name: step, ord: ORDER[step], status, detail: detail?.slice(0, 500) ?? null, at: new Date(clock.now()) });
 }
 
@@ -46,15 +53,23 @@ export async function finishNightly(db: Db, runId: string, deps: NightlyDeps): P
   const run = await getRun(db, runId);
   if (!run) throw new Error(`run ${runId} does not exist`);
   const options = NightlyOptions.parse(run.nightly ?? {});
-  const step = (name: NightlyStep, status: StepStatus, detail: string | null) => recordNightlyStep(db, runId, name, status, detail, deps.clock);
+  const step = (name: NightlyStep, status: StepStatus, detail: string | null) =>
+    recordNightlyStep(db, runId, name, status, detail, deps.clock);
   const finished = run.status === 'completed' || run.status === 'capped';
-  await step('run', finished ? 'ok' : 'failed', finished ? `${run.status}: ${run.pairs} pairs, ${run.modelCalls} calls, ${run.cacheHits} cache hits` : (run.error ?? run.status));
+  await step(
+    'run',
+    finished ? 'ok' : 'failed',
+    finished ? `${run.status}: ${run.pairs} pairs, ${run.modelCalls} calls, ${run.cacheHits} cache hits` : (run.error ?? run.status),
+  );
 
   let regressions: RegressionReport | null = null;
   if (!finished) await step('detect', 'skipped', 'the run did not finish');
   else {
     try {
-      regressions = await detectRunRegressions(db, runId, { ...(options.baseline_nights ? { baselineNights: options.baseline_nights } : {}), ...(options.segment_by ? { segmentBy: options.segment_by } : {}) });
+      regressions = await detectRunRegressions(db, runId, {
+        ...(options.baseline_nights ? { baselineNights: options.baseline_nights } : {}),
+        ...(options.segment_by ? { segmentBy: options.segment_by } : {}),
+      });
       const r = regressions;
       await step(
         'detect',
@@ -104,7 +119,11 @@ export async function finishNightly(db: Db, runId: string, deps: NightlyDeps): P
     else {
       const steps = await listSteps(db, runId);
       const sent = await postWebhook(url, alertBody(runId, run.policyName, regressions, steps));
-      await step('notify', sent.ok ? 'ok' : 'failed', sent.ok ? `alert sent to $${envName} (HTTP ${sent.status})` : `alert to $${envName} failed: ${sent.reason}`);
+      await step(
+        'notify',
+        sent.ok ? 'ok' : 'failed',
+        sent.ok ? `alert sent to $${envName} (HTTP ${sent.status})` : `alert to $${envName} failed: ${sent.reason}`,
+      );
     }
   }
   return { run_id: runId, steps: await listSteps(db, runId), regressions, alerted };
@@ -117,7 +136,16 @@ function alertBody(runId: string, policy: string, r: RegressionReport | null, st
     run_id: runId,
     policy,
     baseline_runs: r?.baseline_runs ?? [],
-    regressions: (r?.flagged ?? []).map((f) => ({ model: f.model, segment: f.segment, metric: f.metric, baseline: f.baseline, current: f.current, diff: f.diff, ci: f.ci, p_holm: f.p_holm })),
+    regressions: (r?.flagged ?? []).map((f) => ({
+      model: f.model,
+      segment: f.segment,
+      metric: f.metric,
+      baseline: f.baseline,
+      current: f.current,
+      diff: f.diff,
+      ci: f.ci,
+      p_holm: f.p_holm,
+    })),
     steps: steps.map((s) => ({ step: s.step, status: s.status })),
   };
 }
@@ -132,7 +160,12 @@ async function leadWithRegressions(db: Db, file: string, dir: string, policy: st
     writeFileSync(join(dir, 'trend.svg'), trendSvg(`Quality per model — last ${runs.length} run(s) of ${policy}`, recent));
     trendFile = 'trend.svg';
   }
-  const section = regressionSection({ flagged: r?.flagged ?? [], baselineRuns: r?.baseline_runs ?? [], tested: r?.tests.length ?? 0, trendFile });
+  const section = regressionSection({
+    flagged: r?.flagged ?? [],
+    baselineRuns: r?.baseline_runs ?? [],
+    tested: r?.tests.length ?? 0,
+    trendFile,
+  });
   const text = await readFile(file, 'utf8');
   const at = text.indexOf('\n## ');
   const merged = at < 0 ? `${text}\n${section.join('\n')}` : `${text.slice(0, at + 1)}${section.join('\n')}\n${text.slice(at + 1)}`;

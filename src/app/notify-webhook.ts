@@ -18,7 +18,14 @@ export async function postWebhook(url: string, body: unknown, opts: { timeoutMs?
     return res.ok ? { ok: true, status: res.status } : { ok: false, reason: `the receiver answered HTTP ${res.status}` };
   } catch (e) {
     const name = e instanceof Error ? e.name : 'Error';
-    const code = e instanceof Error && e.cause && typeof e.cause === 'object' && 'code' in e.cause ? String((e.cause as { code: unknown }).code) : null;
-    return { ok: false, reason: name === 'TimeoutError' ? 'no answer within the timeout' : `network error${code ? ` (${code.replace(/[^A-Z0-9_]/g, '')})` : ''}` };
+    const code =
+      e instanceof Error && e.cause && typeof e.cause === 'object' && 'code' in e.cause
+        ? String((e.cause as { code: unknown }).code)
+        : null;
+    return {
+      ok: false,
+      reason:
+        name === 'TimeoutError' ? 'no answer within the timeout' : `network error${code ? ` (${code.replace(/[^A-Z0-9_]/g, '')})` : ''}`,
+    };
   }
 }

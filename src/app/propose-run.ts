@@ -13,7 +13,11 @@ import { frontierCurve, optionsKey, proposalId, propose, type FrontierCurve, typ
  * Propose for a stored run and store the result once per (run, options). The same run and options
  * return the stored proposal unchanged (its review status included) without recomputing.
  */
-export async function proposeForRun(db: Db, runId: string, options: ProposalOptions): Promise<{ proposal: StoredProposal; created: boolean }> {
+export async function proposeForRun(
+  db: Db,
+  runId: string,
+  options: ProposalOptions,
+): Promise<{ proposal: StoredProposal; created: boolean }> {
   const key = optionsKey(options);
   const existing = await findProposal(db, runId, key);
   if (existing) return { proposal: existing, created: false };
@@ -49,10 +53,15 @@ export async function proposeForRun(db: Db, runId: string, options: ProposalOpti
 }
 
 /** The run's data as the pure proposer takes it, after the checks a user's mistake fails (exit 2). */
-async function proposeInputFor(db: Db, runId: string, options: ProposalOptions): Promise<{ data: NonNullable<Awaited<ReturnType<typeof loadRunData>>>; input: ProposeInput }> {
+async function proposeInputFor(
+  db: Db,
+  runId: string,
+  options: ProposalOptions,
+): Promise<{ data: NonNullable<Awaited<ReturnType<typeof loadRunData>>>; input: ProposeInput }> {
   const data = await loadRunData(db, runId);
   if (!data) throw new NotFoundError('run', runId, 'see `routelab runs list`');
-  if (data.run.status !== 'completed') throw new InputError(`run ${runId} is ${data.run.status}: propose needs a completed run (see \`routelab runs show ${runId}\`)`);
+  if (data.run.status !== 'completed')
+    throw new InputError(`run ${runId} is ${data.run.status}: propose needs a completed run (see \`routelab runs show ${runId}\`)`);
   const base = data.variants.find((v) => v.isBaseline);
   if (!base) throw new InputError(`run ${runId} has no baseline variant (the policy's active version) to compare with`);
   if (options.segment_by) {
@@ -61,7 +70,9 @@ async function proposeInputFor(db: Db, runId: string, options: ProposalOptions):
     const field = parsed.field;
     if (!data.cases.some((c) => readField(c, field) !== undefined)) {
       const seen = [...new Set(data.cases.flatMap((c) => Object.keys(c.metadata)))].sort().slice(0, 12);
-      throw new InputError(`--segment-by: no case of run ${runId} has ${sanitizeInline(field.name)}${seen.length ? ` (metadata fields seen: ${seen.map((s) => sanitizeInline(s)).join(', ')})` : ''}`);
+      throw new InputError(
+        `--segment-by: no case of run ${runId} has ${sanitizeInline(field.name)}${seen.length ? ` (metadata fields seen: ${seen.map((s) => sanitizeInline(s)).join(', ')})` : ''}`,
+      );
     }
   }
   return {
@@ -83,10 +94,18 @@ async function proposeInputFor(db: Db, runId: string, options: ProposalOptions):
  * scored on the holdout, next to that model, the oracle and random mixes; written as a report
  * section (frontier.md + frontier.svg) beside the run report.
  */
-export async function proposalFrontier(db: Db, runId: string, options: ProposalOptions, dir?: string): Promise<{ curve: FrontierCurve; path: string }> {
+export async function proposalFrontier(
+  db: Db,
+  runId: string,
+  options: ProposalOptions,
+  dir?: string,
+): Promise<{ curve: FrontierCurve; path: string }> {
   const { input } = await proposeInputFor(db, runId, options);
   const curve = frontierCurve(input);
   const out = dir ?? defaultReportDir(runId);
-  const path = writeReport(out, { 'frontier.md': frontierSection(curve, 'frontier.svg'), 'frontier.svg': frontierSvg(curve) }).replace(/report\.md$/, 'frontier.md');
+  const path = writeReport(out, { 'frontier.md': frontierSection(curve, 'frontier.svg'), 'frontier.svg': frontierSvg(curve) }).replace(
+    /report\.md$/,
+    'frontier.md',
+  );
   return { curve, path };
 }

@@ -22,7 +22,11 @@ export interface TrendsResult {
  * CIs. Reads only the per-run aggregates written when each run completed (run_aggregates).
  */
 export async function trends(db: Db, q: TrendsQuery): Promise<TrendsResult> {
-  const points = await readTrends(db, { ...(q.policy !== undefined ? { policy: q.policy } : {}), ...(q.model !== undefined ? { name: q.model } : {}), ...(q.since ? { since: q.since } : {}) });
+  const points = await readTrends(db, {
+    ...(q.policy !== undefined ? { policy: q.policy } : {}),
+    ...(q.model !== undefined ? { name: q.model } : {}),
+    ...(q.since ? { since: q.since } : {}),
+  });
   if (!points) throw new NotFoundError('policy', q.policy ?? '', '--policy; see `routelab policy list`');
   const runs = new Map<string, TrendsResult['runs'][number]>();
   const series = new Map<string, TrendsResult['series'][number]>();

@@ -27,7 +27,9 @@ export function requireSharedStores(env: NodeJS.ProcessEnv): QueueConfig {
   const queue = queueConfigFromEnv(env);
   if (!queue) throw new InputError('REDIS_URL is not set: a worker takes its jobs from Redis (without it `routelab run` works in-process)');
   if (!env.DATABASE_URL) {
-    throw new InputError('DATABASE_URL is not set: with REDIS_URL, workers in other processes must share a PostgreSQL store (the embedded PGlite store belongs to one process)');
+    throw new InputError(
+      'DATABASE_URL is not set: with REDIS_URL, workers in other processes must share a PostgreSQL store (the embedded PGlite store belongs to one process)',
+    );
   }
   return queue;
 }
@@ -60,12 +62,15 @@ export async function startRoutelabWorker(options: WorkerStartOptions): Promise<
   // killed terminal), any live worker fails a run nobody has made progress on.
   const stallSecs = Number(options.env.ROUTELAB_STALL_SECONDS);
   const stallMs = Number.isFinite(stallSecs) && stallSecs > 0 ? stallSecs * 1000 : DEFAULT_STALL_MS;
-  const reaper = setInterval(() => {
-    reapStalledRuns(store.db, stallMs).then(
-      (ids) => ids.forEach((id) => log(`run ${id} failed: no progress for ${stallMs / 1000} s`)),
-      (e: unknown) => log(`stall check: ${e instanceof Error ? e.message : String(e)}`),
-    );
-  }, Math.min(60_000, Math.max(250, stallMs / 4)));
+  const reaper = setInterval(
+    () => {
+      reapStalledRuns(store.db, stallMs).then(
+        (ids) => ids.forEach((id) => log(`run ${id} failed: no progress for ${stallMs / 1000} s`)),
+        (e: unknown) => log(`stall check: ${e instanceof Error ? e.message : String(e)}`),
+      );
+    },
+    Math.min(60_000, Math.max(250, stallMs / 4)),
+  );
   reaper.unref();
   log(`worker ready on queue ${queue.queueName} (concurrency ${options.concurrency ?? 2})`);
   let closing: Promise<void> | undefined;

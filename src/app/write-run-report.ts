@@ -18,13 +18,19 @@ export async function writeRunReport(db: Db, runId: string, opts: { dir?: string
   if (!data || !run) throw new NotFoundError('run', runId, 'see `routelab runs list`');
   const proposals = await listProposals(db, { runId });
   const distinct = (field: string) => new Set(data.cases.map((c) => segmentValue(c, field)).filter((v) => v !== NO_SEGMENT)).size;
-  const segmentBy = opts.segmentBy ?? proposals.find((p) => p.options.segment_by)?.options.segment_by ?? SEGMENT_FIELDS.find((f) => distinct(f) >= 2);
+  const segmentBy =
+    opts.segmentBy ?? proposals.find((p) => p.options.segment_by)?.options.segment_by ?? SEGMENT_FIELDS.find((f) => distinct(f) >= 2);
   if (opts.segmentBy && distinct(opts.segmentBy) === 0) throw new InputError(`--segment-by: no case of run ${runId} has ${opts.segmentBy}`);
   const analysis = analyzeRun(
     {
       cases: data.cases,
       outcomes: data.outcomes,
-      variants: data.variants.map((v) => ({ name: v.name, version: v.version, isBaseline: v.isBaseline, results: data.results.get(v.idx) ?? [] })),
+      variants: data.variants.map((v) => ({
+        name: v.name,
+        version: v.version,
+        isBaseline: v.isBaseline,
+        results: data.results.get(v.idx) ?? [],
+      })),
     },
     { rng: createRng(`${data.run.seed}:report`), ...(segmentBy ? { segmentBy } : {}) },
   );
@@ -47,14 +53,19 @@ export async function writeRunReport(db: Db, runId: string, opts: { dir?: string
     proposals: proposals.map((p) => ({
       proposal: p,
       groups: base
-        ? proposalBeforeAfter(p.policy, data.results.get(base.idx) ?? [], data.cases, data.outcomes, { segmentBy: p.options.segment_by ?? segmentBy ?? null, rate: data.run.rate, seed: data.run.seed })
+        ? proposalBeforeAfter(p.policy, data.results.get(base.idx) ?? [], data.cases, data.outcomes, {
+            segmentBy: p.options.segment_by ?? segmentBy ?? null,
+            rate: data.run.rate,
+            seed: data.run.seed,
+          })
         : [],
     })),
   });
   const dir = opts.dir ?? defaultReportDir(runId);
   // `propose --frontier` writes its section beside the report; the report points to it.
   if (existsSync(join(dir, 'frontier.md')) && files['report.md'] !== undefined) {
-    files['report.md'] += '\n## Quality/cost frontier of proposals\n\nSee [frontier.md](frontier.md) (chart: frontier.svg), written by `routelab propose --frontier`.\n';
+    files['report.md'] +=
+      '\n## Quality/cost frontier of proposals\n\nSee [frontier.md](frontier.md) (chart: frontier.svg), written by `routelab propose --frontier`.\n';
   }
   return writeReport(dir, files);
 }

@@ -71,7 +71,10 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   {
     load: async () => (await import('./commands/serve.js')).registerServe,
     commands: {
-      serve: ['serve [options]', 'OpenAI-compatible gateway: model "policy/<name>" runs the active version;\na catalog model name passes through. Needs a key (routelab keys create).'],
+      serve: [
+        'serve [options]',
+        'OpenAI-compatible gateway: model "policy/<name>" runs the active version;\na catalog model name passes through. Needs a key (routelab keys create).',
+      ],
     },
   },
   {
@@ -81,7 +84,10 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   {
     load: async () => (await import('./commands/demo.js')).registerDemo,
     commands: {
-      demo: ['demo [options]', 'Run the nightly loop on the bundled demo data: import, sample, replay 3 variants on simulated models, propose, report'],
+      demo: [
+        'demo [options]',
+        'Run the nightly loop on the bundled demo data: import, sample, replay 3 variants on simulated models, propose, report',
+      ],
     },
   },
 ];

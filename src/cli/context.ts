@@ -34,11 +34,17 @@ export function createContext(overrides: Partial<Pick<CliContext, 'env' | 'stdou
 function storeLockOptions(env: NodeJS.ProcessEnv, stderr: NodeJS.WritableStream): StoreLockOptions {
   const secs = Number(env.ROUTELAB_STORE_WAIT_SECONDS ?? 30);
   // The command words only (never option values: they may hold patterns or paths worth keeping private).
-  const words = process.argv.slice(2).filter((a) => /^[a-z][a-z-]*$/.test(a)).slice(0, 3);
+  const words = process.argv
+    .slice(2)
+    .filter((a) => /^[a-z][a-z-]*$/.test(a))
+    .slice(0, 3);
   return {
     waitMs: Number.isFinite(secs) && secs >= 0 ? secs * 1000 : 30_000,
     command: ['routelab', ...words].join(' '),
-    onWait: (h) => stderr.write(`waiting for the embedded store: in use by pid ${h.pid} (\`${sanitizeInline(h.command)}\`) since ${sanitizeInline(h.since)}\n`),
+    onWait: (h) =>
+      stderr.write(
+        `waiting for the embedded store: in use by pid ${h.pid} (\`${sanitizeInline(h.command)}\`) since ${sanitizeInline(h.since)}\n`,
+      ),
   };
 }
 

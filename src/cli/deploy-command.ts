@@ -42,7 +42,10 @@ export function deployEnv(env: NodeJS.ProcessEnv, providerKeyVars: readonly stri
     .map((s) => s.trim())
     .filter(Boolean);
   const refused = extra.filter((n) => NEVER.test(n) || providerKeyVars.includes(n));
-  if (refused.length) throw new InputError(`ROUTELAB_PROMOTE_ENV: ${refused.join(', ')} may not be passed to the deploy command (database, queue, routelab and provider key variables never are)`);
+  if (refused.length)
+    throw new InputError(
+      `ROUTELAB_PROMOTE_ENV: ${refused.join(', ')} may not be passed to the deploy command (database, queue, routelab and provider key variables never are)`,
+    );
   const out: NodeJS.ProcessEnv = {};
   for (const name of [...PROMOTE_ENV_BASE, ...extra]) if (env[name] !== undefined) out[name] = env[name];
   out.ROUTELAB_PROMOTE_FILE = file;

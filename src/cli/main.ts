@@ -13,7 +13,9 @@ import { commandNamed, COMMAND_MODULES } from './command-index.js';
 export async function buildProgram(ctx: CliContext, args?: readonly string[]): Promise<Command> {
   const terms = new Map<string, string>();
   const program = new Command('routelab')
-    .description('Evidence-driven LLM routing policies: replay traffic across policy variants,\nscore outcomes, propose better weights, approve and promote.')
+    .description(
+      'Evidence-driven LLM routing policies: replay traffic across policy variants,\nscore outcomes, propose better weights, approve and promote.',
+    )
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     // Program options only before a subcommand, so `policy export --version 2` is the subcommand's.

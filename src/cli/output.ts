@@ -36,7 +36,11 @@ export function table(headers: string[], rows: Array<Array<string | number>>, wi
     widths[i] = (widths[i] ?? 0) - 1;
   }
   const fit = (s: string, w: number) => (s.length > w ? `${s.slice(0, Math.max(0, w - 1))}…` : s.padEnd(w));
-  const line = (r: string[]) => r.map((c, i) => fit(c, widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => fit(c, widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
 }
 

@@ -23,23 +23,46 @@ export function Frame({ state, color }: { state: DashboardState; color: boolean 
   let content;
   if (state.mode.kind === 'help') content = <HelpOverlay width={width} />;
   else if (screen.kind === 'runs') {
-    content = state.runs ? <RunsScreen view={buildRunsView(state.runs, width)} cursor={state.cursor.runs} height={body} color={color} /> : <Text>loading runs…</Text>;
+    content = state.runs ? (
+      <RunsScreen view={buildRunsView(state.runs, width)} cursor={state.cursor.runs} height={body} color={color} />
+    ) : (
+      <Text>loading runs…</Text>
+    );
   } else if (screen.kind === 'run') {
     content =
       state.run && stats ? (
-        <RunDetailScreen view={buildRunDetailView(state.run, stats, width, body)} pane={state.pane} scroll={state.scroll} width={width} height={body} color={color} />
+        <RunDetailScreen
+          view={buildRunDetailView(state.run, stats, width, body)}
+          pane={state.pane}
+          scroll={state.scroll}
+          width={width}
+          height={body}
+          color={color}
+        />
       ) : (
         <Text>loading run {screen.runId}…</Text>
       );
   } else if (screen.kind === 'proposal') {
     content = state.proposal ? (
-      <ProposalScreen view={buildProposalView(state.proposal, width)} pane={state.pane} scroll={state.scroll} width={width} height={body} color={color} />
+      <ProposalScreen
+        view={buildProposalView(state.proposal, width)}
+        pane={state.pane}
+        scroll={state.scroll}
+        width={width}
+        height={body}
+        color={color}
+      />
     ) : (
       <Text>loading proposal {screen.proposalId}…</Text>
     );
   } else {
     content = state.promotions ? (
-      <PromotionsScreen view={buildPromotionsView(state.promotions, state.cursor.promotions, width)} cursor={state.cursor.promotions} height={body} color={color} />
+      <PromotionsScreen
+        view={buildPromotionsView(state.promotions, state.cursor.promotions, width)}
+        cursor={state.cursor.promotions}
+        height={body}
+        color={color}
+      />
     ) : (
       <Text>loading promotions…</Text>
     );

@@ -35,12 +35,14 @@ export async function runDashboard(options: RunDashboardOptions): Promise<void> 
   const [{ render }, { createElement }, { DashboardApp }] = await Promise.all([import('ink'), import('react'), import('./app.js')]);
   // Quitting while a poll or a promotion is in flight must not close the store under it.
   const pending = new Set<Promise<unknown>>();
-  const track = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => (...args: A): Promise<R> => {
-    const p = fn(...args);
-    pending.add(p);
-    void p.finally(() => pending.delete(p)).catch(() => {});
-    return p;
-  };
+  const track =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> => {
+      const p = fn(...args);
+      pending.add(p);
+      void p.finally(() => pending.delete(p)).catch(() => {});
+      return p;
+    };
   const trackedSource: DashboardSource = {
     loadRuns: track(source.loadRuns),
     loadRun: track(source.loadRun),
@@ -48,15 +50,23 @@ export async function runDashboard(options: RunDashboardOptions): Promise<void> 
     loadPromotions: track(source.loadPromotions),
   };
   const a = options.actions;
-  const trackedActions: DashboardActions = { approve: track(a.approve), reject: track(a.reject), promote: track(a.promote), rollback: track(a.rollback) };
+  const trackedActions: DashboardActions = {
+    approve: track(a.approve),
+    reject: track(a.reject),
+    promote: track(a.promote),
+    rollback: track(a.rollback),
+  };
   const size = { columns: out.columns ?? 80, rows: out.rows ?? 24 };
   out.write('\x1b[?1049h');
   try {
-    const app = render(createElement(DashboardApp, { source: trackedSource, actions: trackedActions, size, color: colorEnabled(options.env) }), {
-      stdout: out as NodeJS.WriteStream,
-      exitOnCtrlC: true,
-      patchConsole: false,
-    });
+    const app = render(
+      createElement(DashboardApp, { source: trackedSource, actions: trackedActions, size, color: colorEnabled(options.env) }),
+      {
+        stdout: out as NodeJS.WriteStream,
+        exitOnCtrlC: true,
+        patchConsole: false,
+      },
+    );
     await app.waitUntilExit();
     await Promise.allSettled([...pending]);
   } finally {

@@ -3,7 +3,10 @@ import type { ProposalOptions } from '../domain/proposal.js';
 import type { Store } from '../store/db.js';
 import type { StoredProposal } from '../store/repos/proposal-repo.js';
 
-export type DemoProposal = Pick<StoredProposal, 'proposal_id' | 'status' | 'options' | 'policy' | 'train' | 'holdout' | 'baseline' | 'holdout_diff' | 'rationale'>;
+export type DemoProposal = Pick<
+  StoredProposal,
+  'proposal_id' | 'status' | 'options' | 'policy' | 'train' | 'holdout' | 'baseline' | 'holdout_diff' | 'rationale'
+>;
 
 /**
  * Propose for the demo run with the same call `routelab propose` makes: maximise quality with the

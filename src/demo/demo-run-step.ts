@@ -41,6 +41,7 @@ export async function runDemoEvaluation(ctx: CliContext, store: Store, opts: Dem
   });
   const report = await runReport(store.db, created.run_id);
   if (!report) throw new Error(`run ${created.run_id} vanished`);
-  if (report.status !== 'completed') throw new Error(`run ${created.run_id} ended ${report.status}${report.error ? `: ${report.error}` : ''}`);
+  if (report.status !== 'completed')
+    throw new Error(`run ${created.run_id} ended ${report.status}${report.error ? `: ${report.error}` : ''}`);
   return report;
 }

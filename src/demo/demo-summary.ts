@@ -17,15 +17,23 @@ export function demoSummary(r: DemoResult): string {
   L.push('');
   L.push(`  ${'variant'.padEnd(30)} ${'quality'.padStart(8)} ${'cost/1k'.padStart(9)} ${'p95 ms'.padStart(8)} ${'errors'.padStart(7)}`);
   for (const v of r.run.variants) {
-    L.push(`  ${sanitizeInline(v.name).padEnd(30)} ${q(v.quality).padStart(8)} ${money(v.cost_per_1k).padStart(9)} ${String(Math.round(v.p95_ms)).padStart(8)} ${`${(v.error_rate * 100).toFixed(1)}%`.padStart(7)}`);
+    L.push(
+      `  ${sanitizeInline(v.name).padEnd(30)} ${q(v.quality).padStart(8)} ${money(v.cost_per_1k).padStart(9)} ${String(Math.round(v.p95_ms)).padStart(8)} ${`${(v.error_rate * 100).toFixed(1)}%`.padStart(7)}`,
+    );
   }
   L.push('');
   const p = r.proposal;
   const d = p.holdout_diff;
   if (p.status === 'pending') {
-    L.push(`Proposal ${p.proposal_id} (cost ≤ ${p.options.max_cost_ratio ?? '-'}× current, rules by ${p.options.segment_by ?? '-'}), on the held-out cases:`);
-    L.push(`  quality ${q(p.baseline.quality)} → ${q(p.holdout.quality)} (${pct(d.mean)}, 95% CI ${pct(d.ci[0])} to ${pct(d.ci[1])}, p=${d.p_value.toPrecision(2)})`);
-    L.push(`  cost/1k ${money(p.baseline.cost_per_1k)} → ${money(p.holdout.cost_per_1k)}; p95 ${Math.round(p.baseline.p95_ms)} → ${Math.round(p.holdout.p95_ms)} ms`);
+    L.push(
+      `Proposal ${p.proposal_id} (cost ≤ ${p.options.max_cost_ratio ?? '-'}× current, rules by ${p.options.segment_by ?? '-'}), on the held-out cases:`,
+    );
+    L.push(
+      `  quality ${q(p.baseline.quality)} → ${q(p.holdout.quality)} (${pct(d.mean)}, 95% CI ${pct(d.ci[0])} to ${pct(d.ci[1])}, p=${d.p_value.toPrecision(2)})`,
+    );
+    L.push(
+      `  cost/1k ${money(p.baseline.cost_per_1k)} → ${money(p.holdout.cost_per_1k)}; p95 ${Math.round(p.baseline.p95_ms)} → ${Math.round(p.holdout.p95_ms)} ms`,
+    );
   } else {
     L.push(`Proposal ${p.proposal_id}: no change recommended.`);
   }
@@ -37,7 +45,9 @@ export function demoSummary(r: DemoResult): string {
 }
 
 // The package's bin/routelab.js: two folders up from the sources, three from their build in dist/.
-const BIN = ['../../bin/routelab.js', '../../../bin/routelab.js'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((p) => existsSync(p)) ?? 'bin/routelab.js';
+const BIN =
+  ['../../bin/routelab.js', '../../../bin/routelab.js'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((p) => existsSync(p)) ??
+  'bin/routelab.js';
 
 /**
  * What to try next: copy-pasteable commands against what the demo just created, limited to the

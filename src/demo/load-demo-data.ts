@@ -68,7 +68,13 @@ export interface SampleLoad {
 /** The nightly sample: seeded, stratified by intent. Reused when it exists, since names are unique. */
 export async function ensureDemoSample(store: Store, size: number, seed: string): Promise<SampleLoad> {
   const existing = (await listSamples(store.db)).find((s) => s.name === DEMO_NAMES.sample);
-  if (existing) return { name: existing.name, size: existing.size, strata: Object.fromEntries(Object.entries(existing.strata).map(([k, v]) => [k, v.sampled])), created: false };
+  if (existing)
+    return {
+      name: existing.name,
+      size: existing.size,
+      strata: Object.fromEntries(Object.entries(existing.strata).map(([k, v]) => [k, v.sampled])),
+      created: false,
+    };
   const s = await createSample(store.db, { name: DEMO_NAMES.sample, size, stratifyBy: 'intent', minPerStratum: 40, seed });
   return { name: s.name, size: s.size, strata: Object.fromEntries(s.strata.map((x) => [x.stratum, x.sampled])), created: true };
 }

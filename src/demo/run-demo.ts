@@ -48,19 +48,31 @@ export async function runDemo(ctx: CliContext, options: DemoOptions = DEFAULT_DE
       steps.done(summary(value));
       return value;
     } catch (e) {
-      steps.fail(e instanceof Error ? e.message.split('\n')[0] ?? '' : String(e));
+      steps.fail(e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e));
       throw e;
     }
   };
 
-  const store = await step('open the store', () => ctx.store(), (s) => (s.kind === 'pglite' ? `PGlite at ${location(ctx)}, migrated` : 'PostgreSQL (DATABASE_URL), migrated'));
-  const catalog = await step('import the model catalog', () => importDemoCatalog(store), (c) => `${c.models} simulated models (${c.added} added, ${c.updated} updated)`);
+  const store = await step(
+    'open the store',
+    () => ctx.store(),
+    (s) => (s.kind === 'pglite' ? `PGlite at ${location(ctx)}, migrated` : 'PostgreSQL (DATABASE_URL), migrated'),
+  );
+  const catalog = await step(
+    'import the model catalog',
+    () => importDemoCatalog(store),
+    (c) => `${c.models} simulated models (${c.added} added, ${c.updated} updated)`,
+  );
   const policies = await step(
     'register the policies',
     () => importDemoPolicies(store, ctx.actor()),
     (ps) => ps.map((p) => `${p.name} v${p.version}${p.added ? ' (new)' : ''}`).join(', '),
   );
-  const golden = await step('import the golden set', () => importDemoGolden(store), (g) => `${DEMO_NAMES.golden}: ${g.cases} cases (${g.imported} new, ${g.updated} updated)`);
+  const golden = await step(
+    'import the golden set',
+    () => importDemoGolden(store),
+    (g) => `${DEMO_NAMES.golden}: ${g.cases} cases (${g.imported} new, ${g.updated} updated)`,
+  );
   const traffic = await step(
     'import the traffic (redacting secrets and PII)',
     (s) => importDemoTraffic(store, (p) => s.detail(`${p.lines.toLocaleString('en-US')} lines`)),
@@ -73,7 +85,12 @@ export async function runDemo(ctx: CliContext, options: DemoOptions = DEFAULT_DE
   );
   const run = await step(
     'run the nightly evaluation (3 variants, simulated fleet on loopback)',
-    (s) => runDemoEvaluation(ctx, store, { sample: sample.name, seed: options.seed, onProgress: (done, total) => s.detail(`${done}/${total} chunks`) }),
+    (s) =>
+      runDemoEvaluation(ctx, store, {
+        sample: sample.name,
+        seed: options.seed,
+        onProgress: (done, total) => s.detail(`${done}/${total} chunks`),
+      }),
     (r) => `run ${r.run_id}: ${r.pairs} (case, model) pairs, ${r.model_calls} model calls, ${r.cache_hits} cache hits`,
   );
   const proposal = await step(
@@ -81,14 +98,23 @@ export async function runDemo(ctx: CliContext, options: DemoOptions = DEFAULT_DE
     () => proposeDemo(store, run.run_id, options.maxCostRatio),
     (p) => `${p.proposal_id}: ${p.status === 'pending' ? 'waiting for review' : 'no change recommended'}`,
   );
-  const report = await step('write the report', () => writeDemoReport(store, run.run_id, options.reportRoot), (dir) => dir);
+  const report = await step(
+    'write the report',
+    () => writeDemoReport(store, run.run_id, options.reportRoot),
+    (dir) => dir,
+  );
 
   return {
     store: { kind: store.kind, location: location(ctx) },
     models: catalog.models,
     policies,
     golden: { name: DEMO_NAMES.golden, cases: golden.cases },
-    traffic: { imported: traffic.imported, duplicates: traffic.duplicates, quarantined: traffic.quarantined_count, redacted: traffic.redacted },
+    traffic: {
+      imported: traffic.imported,
+      duplicates: traffic.duplicates,
+      quarantined: traffic.quarantined_count,
+      redacted: traffic.redacted,
+    },
     sample: { name: sample.name, size: sample.size, strata: sample.strata },
     run,
     proposal,
@@ -98,5 +124,5 @@ export async function runDemo(ctx: CliContext, options: DemoOptions = DEFAULT_DE
 }
 
 function location(ctx: CliContext): string {
-  return ctx.env.DATABASE_URL ? 'DATABASE_URL' : (ctx.env.ROUTELAB_DATA_DIR || DEFAULT_DATA_DIR);
+  return ctx.env.DATABASE_URL ? 'DATABASE_URL' : ctx.env.ROUTELAB_DATA_DIR || DEFAULT_DATA_DIR;
 }

@@ -49,7 +49,10 @@ export function DataRecordSchema<T extends z.ZodType>(value: T) {
   return z.unknown().transform((input, ctx): DataRecord<z.output<T>> => {
     const out: DataRecord<z.output<T>> = {};
     if (!isPlainObject(input)) {
-      ctx.addIssue({ code: 'custom', message: `expected an object, received ${input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected an object, received ${input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input}`,
+      });
       return out;
     }
     for (const key of Object.keys(input)) {

@@ -16,10 +16,30 @@ const optionalText = z.string().optional();
 export const Assertion = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('exact'), value: optionalText, ...base }),
   z.strictObject({ type: z.literal('normalized'), value: optionalText, ...base }),
-  z.strictObject({ type: z.literal('contains'), values: z.array(z.string().min(1)).min(1), mode: z.enum(['any', 'all']).default('any'), case_sensitive: z.boolean().default(false), ...base }),
+  z.strictObject({
+    type: z.literal('contains'),
+    values: z.array(z.string().min(1)).min(1),
+    mode: z.enum(['any', 'all']).default('any'),
+    case_sensitive: z.boolean().default(false),
+    ...base,
+  }),
   /** mode `any` (default): fails when any value appears; `all`: fails only when every value appears. */
-  z.strictObject({ type: z.literal('not_contains'), values: z.array(z.string().min(1)).min(1), mode: z.enum(['any', 'all']).default('any'), case_sensitive: z.boolean().default(false), ...base }),
-  z.strictObject({ type: z.literal('regex'), pattern: z.string().min(1), flags: z.string().regex(/^[dgimsuvy]*$/, 'flags may only use d g i m s u v y').optional(), ...base }),
+  z.strictObject({
+    type: z.literal('not_contains'),
+    values: z.array(z.string().min(1)).min(1),
+    mode: z.enum(['any', 'all']).default('any'),
+    case_sensitive: z.boolean().default(false),
+    ...base,
+  }),
+  z.strictObject({
+    type: z.literal('regex'),
+    pattern: z.string().min(1),
+    flags: z
+      .string()
+      .regex(/^[dgimsuvy]*$/, 'flags may only use d g i m s u v y')
+      .optional(),
+    ...base,
+  }),
   z.strictObject({ type: z.literal('json_valid'), ...base }),
   z.strictObject({ type: z.literal('json_schema'), schema: z.record(z.string(), z.unknown()), ...base }),
   /** `value` is the expected JSON itself; absent, the reference is parsed as JSON. */
@@ -27,14 +47,37 @@ export const Assertion = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('json_subset'), value: z.unknown().optional(), ...base }),
   z.strictObject({ type: z.literal('numeric'), value: z.number().optional(), tolerance: z.number().min(0).default(1e-6), ...base }),
   /** `choices` lists the valid letters (default A through D, or up to the expected letter). */
-  z.strictObject({ type: z.literal('multiple_choice'), value: z.string().regex(/^[A-Za-z]$/).optional(), choices: z.string().regex(/^[A-Za-z]+$/).optional(), ...base }),
+  z.strictObject({
+    type: z.literal('multiple_choice'),
+    value: z
+      .string()
+      .regex(/^[A-Za-z]$/)
+      .optional(),
+    choices: z
+      .string()
+      .regex(/^[A-Za-z]+$/)
+      .optional(),
+    ...base,
+  }),
   z.strictObject({ type: z.literal('token_f1'), value: optionalText, ...base }),
   z.strictObject({ type: z.literal('rouge_l'), value: optionalText, ...base }),
   z.strictObject({ type: z.literal('levenshtein'), value: optionalText, ...base }),
-  z.strictObject({ type: z.literal('length'), min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional(), unit: z.enum(['chars', 'words']).default('chars'), ...base }),
+  z.strictObject({
+    type: z.literal('length'),
+    min: z.number().int().min(0).optional(),
+    max: z.number().int().min(0).optional(),
+    unit: z.enum(['chars', 'words']).default('chars'),
+    ...base,
+  }),
   /** expect false (default): passes when the model did not refuse; true: passes when it did. */
   z.strictObject({ type: z.literal('refusal'), expect: z.boolean().default(false), ...base }),
-  z.strictObject({ type: z.literal('judge'), mode: z.enum(['rubric', 'pairwise']).default('rubric'), rubric: z.string().optional(), model: z.string().optional(), ...base }),
+  z.strictObject({
+    type: z.literal('judge'),
+    mode: z.enum(['rubric', 'pairwise']).default('rubric'),
+    rubric: z.string().optional(),
+    model: z.string().optional(),
+    ...base,
+  }),
 ]);
 export type Assertion = z.infer<typeof Assertion>;
 export type AssertionType = Assertion['type'];
@@ -44,7 +87,10 @@ const textLike = z.union([z.string(), z.number()]).transform(String);
 
 export const GoldenInput = z.union([
   /** Shorthand: a single user message. */
-  z.string().min(1).transform((content) => ({ messages: [{ role: 'user', content }] })),
+  z
+    .string()
+    .min(1)
+    .transform((content) => ({ messages: [{ role: 'user', content }] })),
   z.object({ messages: z.array(Message).min(1) }),
 ]);
 

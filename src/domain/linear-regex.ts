@@ -83,7 +83,8 @@ function explain(pattern: string, message: string): string {
  */
 export function compileLinear(pattern: string, flags = ''): LinearCompile {
   if (!/^[gimsuy]*$/.test(flags)) return { ok: false, error: `flags "${flags}" are not supported; use i, m, s, u` };
-  if (pattern.length > LINEAR_PATTERN_LIMIT) return { ok: false, error: `pattern is ${pattern.length} characters; the limit is ${LINEAR_PATTERN_LIMIT}` };
+  if (pattern.length > LINEAR_PATTERN_LIMIT)
+    return { ok: false, error: `pattern is ${pattern.length} characters; the limit is ${LINEAR_PATTERN_LIMIT}` };
   const base = [...new Set(flags.replace(/[gyu]/g, ''))].sort().join('');
   const matchFlags = `${base}u`;
   const replaceFlags = `${base}gu`;

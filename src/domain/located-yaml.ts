@@ -35,8 +35,7 @@ export function loadLocatedYaml(text: string, options: LoadYamlOptions = {}): Re
   const { file } = options;
   const kind = options.kind ?? 'YAML files';
   const maxBytes = Math.min(options.maxBytes ?? MAX_YAML_BYTES, MAX_YAML_BYTES);
-  const at = (message: string, line?: number, column?: number): Result<never, Issue[]> =>
-    err([{ file, line, column, message }]);
+  const at = (message: string, line?: number, column?: number): Result<never, Issue[]> => err([{ file, line, column, message }]);
   if (text.length > maxBytes) {
     return at(`file is ${text.length} bytes; ${kind} are limited to ${maxBytes} bytes`);
   }

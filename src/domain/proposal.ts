@@ -37,7 +37,13 @@ export const Figures = z.object({ n: z.number().int(), quality: z.number(), cost
 export type Figures = z.infer<typeof Figures>;
 
 /** One rule of a proposal with what it did on train (where it was fitted) and on the holdout. */
-export const RuleReport = z.object({ name: z.string(), when: z.record(z.string(), z.unknown()), mix: Mix, train: Figures, holdout: Figures });
+export const RuleReport = z.object({
+  name: z.string(),
+  when: z.record(z.string(), z.unknown()),
+  mix: Mix,
+  train: Figures,
+  holdout: Figures,
+});
 export type RuleReport = z.infer<typeof RuleReport>;
 
 /** The constraint as asked, what the fit aimed at, and the promise the holdout bootstrap supports. */

@@ -37,10 +37,15 @@ export function parseField(name: string, bare: 'metadata' | 'error' = 'metadata'
   }
   if (root === 'input') {
     const key = rest.join('.');
-    if (!(INPUT_FIELDS as readonly string[]).includes(key)) return { ok: false, message: `"${name}" is not a request field: input.${INPUT_FIELDS.join(', input.')}` };
+    if (!(INPUT_FIELDS as readonly string[]).includes(key))
+      return { ok: false, message: `"${name}" is not a request field: input.${INPUT_FIELDS.join(', input.')}` };
     return { ok: true, field: { root: 'input', key: key as InputField, name } };
   }
-  if (bare === 'error') return { ok: false, message: `unknown field "${name}": conditions read metadata.<key>, params.<key>, input_tokens or input.<${INPUT_FIELDS.join('|')}>` };
+  if (bare === 'error')
+    return {
+      ok: false,
+      message: `unknown field "${name}": conditions read metadata.<key>, params.<key>, input_tokens or input.<${INPUT_FIELDS.join('|')}>`,
+    };
   return { ok: true, field: { root: 'metadata', path: parts, name: `metadata.${name}` } };
 }
 

@@ -31,10 +31,35 @@ export type InputField = (typeof INPUT_FIELDS)[number];
 
 const CODE_FENCE = '```';
 // Each test is a single bounded pass over one line; no nested quantifiers.
-const CODE_LINE = /^\s*(def |class |function |import |from \S+ import |#include|public |private |return |for \(|while \(|if \(|const |let |var )|[;{}]\s*$/m;
-const EN_WORDS = new Set(['the', 'and', 'of', 'to', 'is', 'a', 'in', 'that', 'for', 'you', 'what', 'how', 'with', 'are', 'this', 'it', 'be', 'on', 'can', 'i']);
+const CODE_LINE =
+  /^\s*(def |class |function |import |from \S+ import |#include|public |private |return |for \(|while \(|if \(|const |let |var )|[;{}]\s*$/m;
+const EN_WORDS = new Set([
+  'the',
+  'and',
+  'of',
+  'to',
+  'is',
+  'a',
+  'in',
+  'that',
+  'for',
+  'you',
+  'what',
+  'how',
+  'with',
+  'are',
+  'this',
+  'it',
+  'be',
+  'on',
+  'can',
+  'i',
+]);
 
-export function requestInput(messages: ReadonlyArray<{ role?: string; content: string }>, params: Record<string, unknown> = {}): RequestInput {
+export function requestInput(
+  messages: ReadonlyArray<{ role?: string; content: string }>,
+  params: Record<string, unknown> = {},
+): RequestInput {
   let last = '';
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i] as { role?: string; content: string };
@@ -45,7 +70,8 @@ export function requestInput(messages: ReadonlyArray<{ role?: string; content: s
   }
   const text = last.length > TEXT_LIMIT ? last.slice(0, TEXT_LIMIT) : last;
   const rf = params.response_format;
-  const responseFormat = rf !== null && typeof rf === 'object' && typeof (rf as { type?: unknown }).type === 'string' ? (rf as { type: string }).type : 'text';
+  const responseFormat =
+    rf !== null && typeof rf === 'object' && typeof (rf as { type?: unknown }).type === 'string' ? (rf as { type: string }).type : 'text';
   const listed = (v: unknown) => Array.isArray(v) && v.length > 0;
   return {
     text,
@@ -76,7 +102,10 @@ export function languageOf(text: string): string {
   if (top === 'han') return 'zh';
   if (top === 'hangul') return 'ko';
   if (top !== 'latin') return top;
-  const words = text.slice(0, 1000).toLowerCase().split(/[^a-z]+/);
+  const words = text
+    .slice(0, 1000)
+    .toLowerCase()
+    .split(/[^a-z]+/);
   let en = 0;
   for (const w of words) if (EN_WORDS.has(w)) en++;
   return en >= 2 || (words.length < 8 && en >= 1) ? 'en' : 'latin';

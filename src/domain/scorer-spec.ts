@@ -20,7 +20,11 @@ export type ScorerModel = z.infer<typeof ScorerModel>;
 export const Scorer = z.strictObject({
   kind: z.literal('hashed_ngrams'),
   /** Buckets per model (a power of two). */
-  dim: z.number().int().min(2).max(1 << 16),
+  dim: z
+    .number()
+    .int()
+    .min(2)
+    .max(1 << 16),
   /** Price of quality: quality points given up per USD saved. */
   lambda: z.number().nonnegative(),
   /** Request fields (e.g. `metadata.eval_name`) whose `field=value` is one more feature, of weight 1. */

@@ -24,7 +24,12 @@ export function createAccess(store: Store, allowAnonymous: boolean): Access {
       const key = bearer(authorization);
       if (key === null) {
         if (allowAnonymous) return null;
-        throw new GatewayError(401, 'missing API key: send Authorization: Bearer <key> (create one with `routelab keys create`)', 'authentication_error', 'missing_api_key');
+        throw new GatewayError(
+          401,
+          'missing API key: send Authorization: Bearer <key> (create one with `routelab keys create`)',
+          'authentication_error',
+          'missing_api_key',
+        );
       }
       const hash = hashGatewayKey(key);
       let found = cache.get(hash);
@@ -40,10 +45,20 @@ export function createAccess(store: Store, allowAnonymous: boolean): Access {
       if (!key) return;
       if (key.policies.length > 0 && (target.policy === null || !key.policies.includes(target.policy))) {
         const what = target.policy === null ? 'catalog models by name' : `policy/${target.policy}`;
-        throw new GatewayError(403, `this key (${key.name}) may not call ${what}; it is scoped to ${key.policies.map((p) => `policy/${p}`).join(', ')}`, 'permission_error', 'key_scope');
+        throw new GatewayError(
+          403,
+          `this key (${key.name}) may not call ${what}; it is scoped to ${key.policies.map((p) => `policy/${p}`).join(', ')}`,
+          'permission_error',
+          'key_scope',
+        );
       }
       if (key.projects.length > 0 && (target.project === undefined || !key.projects.includes(target.project))) {
-        throw new GatewayError(403, `this key (${key.name}) is scoped to project ${key.projects.join(', ')}; set metadata.project to one of them`, 'permission_error', 'key_scope');
+        throw new GatewayError(
+          403,
+          `this key (${key.name}) is scoped to project ${key.projects.join(', ')}; set metadata.project to one of them`,
+          'permission_error',
+          'key_scope',
+        );
       }
     },
     invalidate: () => {

@@ -82,19 +82,28 @@ export interface GatewayRuntime {
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const host = opts.host ?? '127.0.0.1';
   if (opts.allowAnonymous && !LOOPBACK.has(host)) {
-    throw new InputError(`--allow-anonymous is only allowed on a loopback host (127.0.0.1, ::1, localhost), not ${host}: create keys with \`routelab keys create\``);
+    throw new InputError(
+      `--allow-anonymous is only allowed on a loopback host (127.0.0.1, ::1, localhost), not ${host}: create keys with \`routelab keys create\``,
+    );
   }
   const rate = opts.logSampleRate ?? 1;
   if (!(rate >= 0 && rate <= 1)) throw new InputError(`--log-sample-rate must be between 0 and 1, not ${rate}`);
   const metrics = createMetrics();
   const rng = createRng(opts.seed ?? randomBytes(8).toString('hex'));
   const client = opts.client ?? createChatClient({ env: opts.env });
-  const state = opts.redisUrl ? await createRedisState({ url: opts.redisUrl, prefix: opts.redisPrefix ?? 'routelab:gw' }) : createLocalState();
+  const state = opts.redisUrl
+    ? await createRedisState({ url: opts.redisUrl, prefix: opts.redisPrefix ?? 'routelab:gw' })
+    : createLocalState();
   const registry = await createPolicyRegistry(opts.store, opts.reloadIntervalMs ?? 250);
   const access = createAccess(opts.store, opts.allowAnonymous === true);
   registry.onReload(() => access.invalidate());
   // Push: a promote or rollback reloads now (Postgres NOTIFY, Redis pub/sub); the poll stays as the fallback.
-  const unsubscribe = await subscribeServingChanges({ store: opts.store, redisUrl: opts.redisUrl, redisPrefix: opts.redisPrefix ?? 'routelab:gw', onChange: () => void registry.refresh().catch(() => {}) });
+  const unsubscribe = await subscribeServingChanges({
+    store: opts.store,
+    redisUrl: opts.redisUrl,
+    redisPrefix: opts.redisPrefix ?? 'routelab:gw',
+    onChange: () => void registry.refresh().catch(() => {}),
+  });
   const route = { client, state, rng: rng.fork('route'), metrics, deadlineMs: opts.upstreamTimeoutMs ?? 120_000 };
   const trafficLog =
     opts.logTraffic === false
@@ -108,38 +117,75 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           onDropped: (n) => metrics.logDropped.inc([], n),
         });
   const shadow = opts.shadow
-    ? createShadow({ spec: opts.shadow.spec, rate: opts.shadow.rate, of: opts.shadow.of, label: opts.shadow.label, maxInFlight: opts.shadow.maxInFlight, store: opts.store, deps: { client, rng: rng.fork('shadow-route'), metrics, deadlineMs: route.deadlineMs }, rng: rng.fork('shadow') })
+    ? createShadow({
+        spec: opts.shadow.spec,
+        rate: opts.shadow.rate,
+        of: opts.shadow.of,
+        label: opts.shadow.label,
+        maxInFlight: opts.shadow.maxInFlight,
+        store: opts.store,
+        deps: { client, rng: rng.fork('shadow-route'), metrics, deadlineMs: route.deadlineMs },
+        rng: rng.fork('shadow'),
+      })
     : null;
 
   let draining = false;
   let inFlight = 0;
   let idle: (() => void) | null = null;
   const maxInFlight = opts.maxInFlight ?? 1024;
-  const runtime: GatewayRuntime = { opts, metrics, registry, access, trafficLog, shadow, route, logRng: rng.fork('log'), draining: () => draining };
+  const runtime: GatewayRuntime = {
+    opts,
+    metrics,
+    registry,
+    access,
+    trafficLog,
+    shadow,
+    route,
+    logRng: rng.fork('log'),
+    draining: () => draining,
+  };
 
-  const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: (opts.upstreamTimeoutMs ?? 120_000) * 4, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, (req, res) => {
-    if (draining) res.setHeader('connection', 'close');
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && path === '/healthz') return sendText(res, 200, 'ok\n');
-    if (req.method === 'GET' && path === '/readyz') return draining || registry.failures() > 3 ? sendText(res, 503, draining ? 'draining\n' : 'store unreachable\n') : sendText(res, 200, 'ready\n');
-    if (req.method === 'GET' && path === '/metrics') return sendText(res, 200, metrics.render(), 'text/plain; version=0.0.4');
-    if (inFlight >= maxInFlight || draining) {
-      metrics.rejected.inc([draining ? 'draining' : 'overloaded']);
-      res.setHeader('retry-after', '1');
-      return sendError(res, new GatewayError(503, draining ? 'the gateway is shutting down; retry on another instance' : `the gateway is at its limit of ${maxInFlight} requests in flight; retry shortly`, 'server_error', draining ? 'draining' : 'overloaded'));
-    }
-    inFlight++;
-    handle(runtime, req, res, path ?? '/')
-      .catch((e: unknown) => {
-        if (!res.headersSent) sendError(res, e instanceof GatewayError ? e : new GatewayError(500, 'internal gateway error', 'server_error'));
-        else res.destroy();
-        if (!(e instanceof GatewayError)) opts.log?.({ level: 'error', msg: 'request failed', error: e instanceof Error ? e.name : 'unknown' });
-      })
-      .finally(() => {
-        inFlight--;
-        if (inFlight === 0 && idle) idle();
-      });
-  });
+  const server = createServer(
+    { maxHeaderSize: 16 * 1024, requestTimeout: (opts.upstreamTimeoutMs ?? 120_000) * 4, headersTimeout: 10_000, keepAliveTimeout: 5_000 },
+    (req, res) => {
+      if (draining) res.setHeader('connection', 'close');
+      const path = (req.url ?? '/').split('?')[0];
+      if (req.method === 'GET' && path === '/healthz') return sendText(res, 200, 'ok\n');
+      if (req.method === 'GET' && path === '/readyz')
+        return draining || registry.failures() > 3
+          ? sendText(res, 503, draining ? 'draining\n' : 'store unreachable\n')
+          : sendText(res, 200, 'ready\n');
+      if (req.method === 'GET' && path === '/metrics') return sendText(res, 200, metrics.render(), 'text/plain; version=0.0.4');
+      if (inFlight >= maxInFlight || draining) {
+        metrics.rejected.inc([draining ? 'draining' : 'overloaded']);
+        res.setHeader('retry-after', '1');
+        return sendError(
+          res,
+          new GatewayError(
+            503,
+            draining
+              ? 'the gateway is shutting down; retry on another instance'
+              : `the gateway is at its limit of ${maxInFlight} requests in flight; retry shortly`,
+            'server_error',
+            draining ? 'draining' : 'overloaded',
+          ),
+        );
+      }
+      inFlight++;
+      handle(runtime, req, res, path ?? '/')
+        .catch((e: unknown) => {
+          if (!res.headersSent)
+            sendError(res, e instanceof GatewayError ? e : new GatewayError(500, 'internal gateway error', 'server_error'));
+          else res.destroy();
+          if (!(e instanceof GatewayError))
+            opts.log?.({ level: 'error', msg: 'request failed', error: e instanceof Error ? e.name : 'unknown' });
+        })
+        .finally(() => {
+          inFlight--;
+          if (inFlight === 0 && idle) idle();
+        });
+    },
+  );
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
@@ -193,10 +239,16 @@ async function handle(rt: GatewayRuntime, req: IncomingMessage, res: ServerRespo
       if (key && key.policies.length > 0 && !key.policies.includes(name)) continue;
       data.push({ id: `policy/${name}`, object: 'model', created: 0, owned_by: 'routelab-policy' });
     }
-    if (!key || key.policies.length === 0) for (const name of snap.catalog.keys()) data.push({ id: name, object: 'model', created: 0, owned_by: 'routelab-catalog' });
+    if (!key || key.policies.length === 0)
+      for (const name of snap.catalog.keys()) data.push({ id: name, object: 'model', created: 0, owned_by: 'routelab-catalog' });
     return sendJson(res, 200, JSON.stringify({ object: 'list', data }));
   }
-  throw new GatewayError(404, `no route ${req.method ?? ''} ${path}: the gateway serves POST /v1/chat/completions and GET /v1/models`, 'invalid_request_error', 'not_found');
+  throw new GatewayError(
+    404,
+    `no route ${req.method ?? ''} ${path}: the gateway serves POST /v1/chat/completions and GET /v1/models`,
+    'invalid_request_error',
+    'not_found',
+  );
 }
 
 export function headerOf(req: IncomingMessage, name: string): string | undefined {

@@ -24,21 +24,43 @@ export async function handleChat(rt: GatewayRuntime, req: IncomingMessage, res: 
   rt.access.authorize(key, { policy: policyName, project });
   const policy = policyName === null ? undefined : snapshot.policies.get(policyName);
   const entry = policyName === null ? snapshot.catalog.get(chat.model) : undefined;
-  if (policyName !== null && !policy) throw new GatewayError(404, `no active policy named "${policyName}" (routelab policy list)`, 'invalid_request_error', 'model_not_found', 'model');
-  if (policyName === null && !entry) throw new GatewayError(404, `model "${chat.model}" is neither policy/<name> nor in the catalog (routelab models list)`, 'invalid_request_error', 'model_not_found', 'model');
+  if (policyName !== null && !policy)
+    throw new GatewayError(
+      404,
+      `no active policy named "${policyName}" (routelab policy list)`,
+      'invalid_request_error',
+      'model_not_found',
+      'model',
+    );
+  if (policyName === null && !entry)
+    throw new GatewayError(
+      404,
+      `model "${chat.model}" is neither policy/<name> nor in the catalog (routelab models list)`,
+      'invalid_request_error',
+      'model_not_found',
+      'model',
+    );
 
   // Untrusted keys: a prototype-free object, as the router reads `metadata.<field>`.
   const metadata = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of chat.metadata) metadata[k] = v;
   if (chat.user !== undefined) metadata.user = chat.user;
   if (project !== undefined) metadata.project = project;
-  const request: RequestContext = { metadata, params: chat.params, input_tokens: estimateTokens(chat.messages), timestamp_ms: startedAt, ...(project === undefined ? {} : { project }) };
+  const request: RequestContext = {
+    metadata,
+    params: chat.params,
+    input_tokens: estimateTokens(chat.messages),
+    timestamp_ms: startedAt,
+    ...(project === undefined ? {} : { project }),
+  };
 
   const abort = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) abort.abort(new Error('the client went away'));
   });
-  const outcome = policy ? await routePolicy(rt.route, policy, snapshot.catalog, chat, request, abort.signal) : await callModel(rt.route, entry as NonNullable<typeof entry>, chat, abort.signal);
+  const outcome = policy
+    ? await routePolicy(rt.route, policy, snapshot.catalog, chat, request, abort.signal)
+    : await callModel(rt.route, entry as NonNullable<typeof entry>, chat, abort.signal);
 
   const id = servedRecordId();
   const headers: Record<string, string> = { 'x-routelab-request-id': id, 'x-routelab-attempts': String(outcome.attempts.length) };
@@ -49,17 +71,47 @@ export async function handleChat(rt: GatewayRuntime, req: IncomingMessage, res: 
   const seconds = (performance.now() - started) / 1000;
   rt.metrics.requests.inc([chat.model, String(status)]);
   rt.metrics.latency.observe([outcome.kind === 'served' ? outcome.model : 'none'], seconds);
-  rt.opts.log?.({ ts: new Date(startedAt).toISOString(), id, model: chat.model, key: key?.name ?? null, outcome: outcome.kind, served_by: outcome.kind === 'served' ? outcome.model : null, status, attempts: outcome.attempts.length, ms: Math.round(seconds * 1000) });
+  rt.opts.log?.({
+    ts: new Date(startedAt).toISOString(),
+    id,
+    model: chat.model,
+    key: key?.name ?? null,
+    outcome: outcome.kind,
+    served_by: outcome.kind === 'served' ? outcome.model : null,
+    status,
+    attempts: outcome.attempts.length,
+    ms: Math.round(seconds * 1000),
+  });
 
   // After the answer: log back and shadow, never on the client's time.
   const live = { servedBy: outcome.kind === 'served' ? outcome.model : null, status };
   const shadowed = policy && rt.shadow && rt.shadow.policy === policy.name && rt.shadow.sampled();
   const logged = rt.trafficLog && (shadowed || rt.logRng.next() < (rt.opts.logSampleRate ?? 1));
-  if (logged) rt.trafficLog?.log(toRecord(id, startedAt, chat, request, outcome, policy ? { name: policy.name, version: policy.version } : null, key?.name ?? null, status));
+  if (logged)
+    rt.trafficLog?.log(
+      toRecord(
+        id,
+        startedAt,
+        chat,
+        request,
+        outcome,
+        policy ? { name: policy.name, version: policy.version } : null,
+        key?.name ?? null,
+        status,
+      ),
+    );
   if (shadowed && rt.trafficLog) rt.shadow?.run({ chat, request, catalog: snapshot.catalog, trafficId: id, live });
 }
 
-function respond(rt: GatewayRuntime, res: ServerResponse, outcome: RouteOutcome, chat: ParsedChat, id: string, headers: Record<string, string>, policy: string): number {
+function respond(
+  rt: GatewayRuntime,
+  res: ServerResponse,
+  outcome: RouteOutcome,
+  chat: ParsedChat,
+  id: string,
+  headers: Record<string, string>,
+  policy: string,
+): number {
   switch (outcome.kind) {
     case 'served': {
       headers['x-routelab-served-by'] = outcome.model;
@@ -81,7 +133,12 @@ function respond(rt: GatewayRuntime, res: ServerResponse, outcome: RouteOutcome,
       return e.status;
     }
     case 'skipped': {
-      const e = new GatewayError(400, `policy ${policy} did not route this request: ${outcome.reasons.join('; ')}`, 'invalid_request_error', `policy_${outcome.skipped}`);
+      const e = new GatewayError(
+        400,
+        `policy ${policy} did not route this request: ${outcome.reasons.join('; ')}`,
+        'invalid_request_error',
+        `policy_${outcome.skipped}`,
+      );
       sendError(res, e, headers);
       return e.status;
     }
@@ -89,7 +146,12 @@ function respond(rt: GatewayRuntime, res: ServerResponse, outcome: RouteOutcome,
       const upstream = outcome.last?.status ?? 502;
       const status = upstream >= 400 && upstream <= 599 ? upstream : 502;
       const why = outcome.last?.error?.message ?? `upstream status ${upstream}`;
-      const e = new GatewayError(status, `no target answered (${outcome.attempts.map((a) => `${a.model} ${a.status}`).join(', ')}): ${why}`, typeForStatus(status), 'upstream_failed');
+      const e = new GatewayError(
+        status,
+        `no target answered (${outcome.attempts.map((a) => `${a.model} ${a.status}`).join(', ')}): ${why}`,
+        typeForStatus(status),
+        'upstream_failed',
+      );
       sendError(res, e, headers);
       return status;
     }
@@ -116,17 +178,37 @@ async function readChat(req: IncomingMessage, maxBytes: number): Promise<ParsedC
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const param = issue ? issue.path.join('.') : null;
-    throw new GatewayError(400, `${param || 'body'}: ${issue?.message ?? 'invalid'}`, 'invalid_request_error', 'invalid_request', param || null);
+    throw new GatewayError(
+      400,
+      `${param || 'body'}: ${issue?.message ?? 'invalid'}`,
+      'invalid_request_error',
+      'invalid_request',
+      param || null,
+    );
   }
   return toParsedChat(parsed.data);
 }
 
 function tooLarge(maxBytes: number): GatewayError {
-  return new GatewayError(413, `the request body is larger than ${maxBytes} bytes (serve --max-body-bytes)`, 'invalid_request_error', 'request_too_large');
+  return new GatewayError(
+    413,
+    `the request body is larger than ${maxBytes} bytes (serve --max-body-bytes)`,
+    'invalid_request_error',
+    'request_too_large',
+  );
 }
 
 /** The traffic record an import of this exchange would produce, plus how it was routed. */
-function toRecord(id: string, startedAt: number, chat: ParsedChat, request: RequestContext, outcome: RouteOutcome, policy: { name: string; version: number } | null, keyName: string | null, status: number): NormalisedRecord {
+function toRecord(
+  id: string,
+  startedAt: number,
+  chat: ParsedChat,
+  request: RequestContext,
+  outcome: RouteOutcome,
+  policy: { name: string; version: number } | null,
+  keyName: string | null,
+  status: number,
+): NormalisedRecord {
   const result = outcome.kind === 'served' ? outcome.result : outcome.kind === 'failed' ? outcome.last : null;
   const metadata: NormalisedRecord['metadata'] = { tags: [] };
   for (const [k, v] of chat.metadata) if (k !== 'tags') metadata[k] = v;

@@ -49,7 +49,9 @@ class Histogram {
   render(out: string[]): void {
     out.push(`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`);
     for (const s of this.series.values()) {
-      BUCKETS_S.forEach((le, i) => out.push(`${this.name}_bucket${labelText([...this.labelNames, 'le'], [...s.labels, String(le)])} ${s.buckets[i]}`));
+      BUCKETS_S.forEach((le, i) =>
+        out.push(`${this.name}_bucket${labelText([...this.labelNames, 'le'], [...s.labels, String(le)])} ${s.buckets[i]}`),
+      );
       out.push(`${this.name}_bucket${labelText([...this.labelNames, 'le'], [...s.labels, '+Inf'])} ${s.count}`);
       out.push(`${this.name}_sum${labelText(this.labelNames, s.labels)} ${s.sum}`);
       out.push(`${this.name}_count${labelText(this.labelNames, s.labels)} ${s.count}`);
@@ -68,7 +70,10 @@ function escapeLabel(v: string): string {
 
 export function createMetrics() {
   const m = {
-    requests: new Counter('routelab_gateway_requests_total', 'Chat completion requests by model asked for and response status', ['model', 'status']),
+    requests: new Counter('routelab_gateway_requests_total', 'Chat completion requests by model asked for and response status', [
+      'model',
+      'status',
+    ]),
     attempts: new Counter('routelab_gateway_attempts_total', 'Upstream attempts by catalog model and status', ['model', 'status']),
     retries: new Counter('routelab_gateway_retries_total', 'Attempts that retried the same target', ['policy']),
     fallbacks: new Counter('routelab_gateway_fallbacks_total', 'Attempts that moved on to another target', ['policy']),
@@ -77,13 +82,30 @@ export function createMetrics() {
     budgetBlocks: new Counter('routelab_gateway_budget_blocks_total', 'Requests blocked by a used-up budget', ['policy']),
     rejected: new Counter('routelab_gateway_rejected_total', 'Requests refused before routing (auth, limits, overload)', ['reason']),
     logged: new Counter('routelab_gateway_traffic_logged_total', 'Traffic records written to the store', []),
-    logDropped: new Counter('routelab_gateway_traffic_dropped_total', 'Traffic records dropped because the log buffer was full or a write failed', []),
+    logDropped: new Counter(
+      'routelab_gateway_traffic_dropped_total',
+      'Traffic records dropped because the log buffer was full or a write failed',
+      [],
+    ),
     shadow: new Counter('routelab_gateway_shadow_total', 'Shadow requests by outcome', ['outcome']),
     latency: new Histogram('routelab_gateway_request_duration_seconds', 'Whole request time by the model that answered', ['model']),
     upstream: new Histogram('routelab_gateway_upstream_duration_seconds', 'Upstream attempt time by catalog model', ['model']),
     render(): string {
       const out: string[] = [];
-      for (const c of [m.requests, m.attempts, m.retries, m.fallbacks, m.guardrailBlocks, m.guardrailFlags, m.budgetBlocks, m.rejected, m.logged, m.logDropped, m.shadow]) c.render(out);
+      for (const c of [
+        m.requests,
+        m.attempts,
+        m.retries,
+        m.fallbacks,
+        m.guardrailBlocks,
+        m.guardrailFlags,
+        m.budgetBlocks,
+        m.rejected,
+        m.logged,
+        m.logDropped,
+        m.shadow,
+      ])
+        c.render(out);
       m.latency.render(out);
       m.upstream.render(out);
       return `${out.join('\n')}\n`;

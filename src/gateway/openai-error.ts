@@ -2,7 +2,14 @@
  * Errors in OpenAI's shape (`{error: {message, type, param, code}}`), so the official clients raise
  * their usual typed errors. Messages name the field or flag that would fix the request.
  */
-export type OpenAiErrorType = 'invalid_request_error' | 'authentication_error' | 'permission_error' | 'not_found_error' | 'rate_limit_error' | 'server_error' | 'api_error';
+export type OpenAiErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'rate_limit_error'
+  | 'server_error'
+  | 'api_error';
 
 export class GatewayError extends Error {
   override readonly name = 'GatewayError';

@@ -8,7 +8,12 @@ import { distribution, type RequestContext, type RouterState } from '../policy/i
  * those outcome factors, leaving only the router's own choices (e.g. 0.75 for a first draw of a
  * 0.75-weight target that answered). null when it cannot be enumerated (too many paths).
  */
-export function propensityOf(spec: PolicySpec, request: RequestContext, state: RouterState, attempts: ReadonlyArray<{ model: string; status: number }>): number | null {
+export function propensityOf(
+  spec: PolicySpec,
+  request: RequestContext,
+  state: RouterState,
+  attempts: ReadonlyArray<{ model: string; status: number }>,
+): number | null {
   const seen = new Map<string, number[]>();
   for (const a of attempts) {
     const list = seen.get(a.model) ?? [];
@@ -17,11 +22,20 @@ export function propensityOf(spec: PolicySpec, request: RequestContext, state: R
   }
   let paths;
   try {
-    paths = distribution(spec, request, (model) => (seen.get(model) ?? [200]).map((status, _i, all) => ({ status, p: 1 / all.length })), state);
+    paths = distribution(
+      spec,
+      request,
+      (model) => (seen.get(model) ?? [200]).map((status, _i, all) => ({ status, p: 1 / all.length })),
+      state,
+    );
   } catch {
     return null;
   }
-  const match = paths.find((p) => p.attempts.length === attempts.length && p.attempts.every((a, i) => a.model === attempts[i]?.model && a.status === attempts[i]?.status));
+  const match = paths.find(
+    (p) =>
+      p.attempts.length === attempts.length &&
+      p.attempts.every((a, i) => a.model === attempts[i]?.model && a.status === attempts[i]?.status),
+  );
   if (!match) return null;
   let outcomeFactor = 1;
   for (const a of attempts) outcomeFactor *= 1 / (seen.get(a.model)?.length ?? 1);

@@ -35,7 +35,8 @@ export interface RedisStateOptions {
 export async function createRedisState(opts: RedisStateOptions): Promise<SharedState> {
   const redis = new Redis(opts.url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: true });
   await redis.connect();
-  const windowKey = (policy: string, period: BudgetPeriod, ts: number) => `${opts.prefix}:budget:${policy}:${period}:${periodKey(period, ts)}`;
+  const windowKey = (policy: string, period: BudgetPeriod, ts: number) =>
+    `${opts.prefix}:budget:${policy}:${period}:${periodKey(period, ts)}`;
   return {
     nextRoundRobin: async (policy, groupKey) => (await redis.incr(`${opts.prefix}:rr:${policy}:${groupKey}`)) - 1,
     budgetSnapshot: async (spec, ts) => {
@@ -49,7 +50,12 @@ export async function createRedisState(opts: RedisStateOptions): Promise<SharedS
         const [err, values] = replies[i] ?? [null, null];
         if (err) throw err;
         const [cost, tokens, requests] = (values as Array<string | null>).map((v) => Number(v ?? 0));
-        state.budgets.set(budgetKey(spec.name, p), { periodKey: periodKey(p, ts), cost_usd: cost ?? 0, tokens: tokens ?? 0, requests: requests ?? 0 });
+        state.budgets.set(budgetKey(spec.name, p), {
+          periodKey: periodKey(p, ts),
+          cost_usd: cost ?? 0,
+          tokens: tokens ?? 0,
+          requests: requests ?? 0,
+        });
       });
       return state;
     },
@@ -58,7 +64,11 @@ export async function createRedisState(opts: RedisStateOptions): Promise<SharedS
       if (budgets.length === 0) return true;
       const periods = budgetPeriods(spec);
       const keys = [...budgets.map((b) => windowKey(spec.name, b.period, ts)), ...periods.map((p) => windowKey(spec.name, p, ts))];
-      const args = [String(budgets.length), ...budgets.flatMap((b) => [FIELD[b.kind], String(b.limit)]), ...periods.map((p) => String(PERIOD_TTL_S[p]))];
+      const args = [
+        String(budgets.length),
+        ...budgets.flatMap((b) => [FIELD[b.kind], String(b.limit)]),
+        ...periods.map((p) => String(PERIOD_TTL_S[p])),
+      ];
       return (await redis.eval(RESERVE, keys.length, ...keys, ...args)) === 1;
     },
     charge: async (spec, ts, usage) => {

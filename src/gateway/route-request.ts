@@ -46,7 +46,14 @@ export type RouteOutcome =
  * retries are left, a strategy code hands over to the next planned target, anything else stops.
  * Round-robin pointers and budgets come from the shared state, so N instances act as one.
  */
-export async function routePolicy(deps: RouteDeps, policy: ActivePolicy, catalog: ReadonlyMap<string, CatalogEntry>, chat: ParsedChat, request: RequestContext, signal: AbortSignal): Promise<RouteOutcome> {
+export async function routePolicy(
+  deps: RouteDeps,
+  policy: ActivePolicy,
+  catalog: ReadonlyMap<string, CatalogEntry>,
+  chat: ParsedChat,
+  request: RequestContext,
+  signal: AbortSignal,
+): Promise<RouteOutcome> {
   const spec = policy.spec;
   const state: RouterState = await deps.state.budgetSnapshot(spec, request.timestamp_ms);
   const d = decide(spec, request, state, deps.rng);
@@ -61,7 +68,13 @@ export async function routePolicy(deps: RouteDeps, policy: ActivePolicy, catalog
     state.roundRobin.set(roundRobinKey(spec.name, g.key), pointer);
   }
   if (!(await deps.state.reserve(spec, request.timestamp_ms))) {
-    return { kind: 'blocked', blocked: 'budget', attempts: [], reasons: [...d.reasons, 'a budget was used up by a concurrent request'], flagged: d.flagged };
+    return {
+      kind: 'blocked',
+      blocked: 'budget',
+      attempts: [],
+      reasons: [...d.reasons, 'a budget was used up by a concurrent request'],
+      flagged: d.flagged,
+    };
   }
   const attempts: AttemptLog[] = [];
   let last: CallResult | null = null;
@@ -90,7 +103,8 @@ export async function routePolicy(deps: RouteDeps, policy: ActivePolicy, catalog
   }
   await deps.state.charge(spec, request.timestamp_ms, usage);
   const propensity = propensityOf(spec, request, state, attempts);
-  if (served) return { kind: 'served', model: served.model, result: served.result, attempts, reasons: d.reasons, flagged: d.flagged, propensity };
+  if (served)
+    return { kind: 'served', model: served.model, result: served.result, attempts, reasons: d.reasons, flagged: d.flagged, propensity };
   if (!stopped) d.reasons.push('every target failed');
   return { kind: 'failed', last, attempts, reasons: d.reasons, flagged: d.flagged, propensity };
 }
@@ -99,15 +113,40 @@ export async function routePolicy(deps: RouteDeps, policy: ActivePolicy, catalog
 export async function callModel(deps: RouteDeps, entry: CatalogEntry, chat: ParsedChat, signal: AbortSignal): Promise<RouteOutcome> {
   const result = await callEntry(deps, entry, entry.name, chat, signal);
   const attempts = [{ model: entry.name, status: result.status, reason: 'direct', latency_ms: result.latency_ms }];
-  if (isSuccess(result.status)) return { kind: 'served', model: entry.name, result, attempts, reasons: ['catalog model asked for by name'], flagged: false, propensity: 1 };
+  if (isSuccess(result.status))
+    return {
+      kind: 'served',
+      model: entry.name,
+      result,
+      attempts,
+      reasons: ['catalog model asked for by name'],
+      flagged: false,
+      propensity: 1,
+    };
   return { kind: 'failed', last: result, attempts, reasons: [`${entry.name} returned ${result.status}`], flagged: false, propensity: 1 };
 }
 
-async function callEntry(deps: RouteDeps, entry: CatalogEntry | undefined, model: string, chat: ParsedChat, signal: AbortSignal): Promise<CallResult> {
+async function callEntry(
+  deps: RouteDeps,
+  entry: CatalogEntry | undefined,
+  model: string,
+  chat: ParsedChat,
+  signal: AbortSignal,
+): Promise<CallResult> {
   const started = performance.now();
   const result: CallResult = entry
     ? await deps.client.complete(entry, { messages: chat.messages, params: chat.params, deadline_ms: deps.deadlineMs, signal })
-    : { status: 404, output: null, answered_by: null, latency_ms: 0, input_tokens: null, output_tokens: null, cost_usd: null, simulated: false, error: { kind: 'client', message: `model "${model}" is not in the catalog (routelab models import)` } };
+    : {
+        status: 404,
+        output: null,
+        answered_by: null,
+        latency_ms: 0,
+        input_tokens: null,
+        output_tokens: null,
+        cost_usd: null,
+        simulated: false,
+        error: { kind: 'client', message: `model "${model}" is not in the catalog (routelab models import)` },
+      };
   deps.metrics.attempts.inc([model, String(result.status)]);
   deps.metrics.upstream.observe([model], (performance.now() - started) / 1000);
   return result;

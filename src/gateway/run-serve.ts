@@ -84,7 +84,11 @@ function loadRedactPatterns(explicit: string | undefined): UserPattern[] {
   }
   const patterns = parseRedactConfig(readFileSync(file, 'utf8'), file);
   const { errors } = compileUserPatterns(patterns);
-  if (errors.length) throw new InputError('bad redaction pattern', errors.map((message) => ({ file, message })));
+  if (errors.length)
+    throw new InputError(
+      'bad redaction pattern',
+      errors.map((message) => ({ file, message })),
+    );
   return patterns;
 }
 

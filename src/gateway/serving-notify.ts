@@ -17,7 +17,10 @@ export function redisServingChannel(prefix: string): string {
 }
 
 /** Best effort, never fails the promotion: the gateways' poll picks the change up regardless. */
-export async function announceServingChange(ctx: { env: NodeJS.ProcessEnv | Record<string, string | undefined>; store(): Promise<Store> }, policy: string): Promise<void> {
+export async function announceServingChange(
+  ctx: { env: NodeJS.ProcessEnv | Record<string, string | undefined>; store(): Promise<Store> },
+  policy: string,
+): Promise<void> {
   const store = await ctx.store();
   const jobs: Array<Promise<unknown>> = [];
   if (store.kind === 'postgres') jobs.push(store.rows(sql`select pg_notify(${SERVING_CHANNEL}, ${policy})`));
@@ -35,7 +38,12 @@ export async function announceServingChange(ctx: { env: NodeJS.ProcessEnv | Reco
 }
 
 /** Calls `onChange` on each announcement; returns how to stop listening. */
-export async function subscribeServingChanges(opts: { store: Store; redisUrl?: string; redisPrefix?: string; onChange: () => void }): Promise<() => Promise<void>> {
+export async function subscribeServingChanges(opts: {
+  store: Store;
+  redisUrl?: string;
+  redisPrefix?: string;
+  onChange: () => void;
+}): Promise<() => Promise<void>> {
   const stops: Array<() => Promise<void>> = [];
   if (opts.store.listen) stops.push(await opts.store.listen(SERVING_CHANNEL, opts.onChange));
   if (opts.redisUrl) {

@@ -32,7 +32,13 @@ export interface Shadow {
   /** The policy the variant shadows. */
   policy: string;
   sampled(): boolean;
-  run(input: { chat: ParsedChat; request: RequestContext; catalog: ReadonlyMap<string, CatalogEntry>; trafficId: string; live: { servedBy: string | null; status: number | null } }): void;
+  run(input: {
+    chat: ParsedChat;
+    request: RequestContext;
+    catalog: ReadonlyMap<string, CatalogEntry>;
+    trafficId: string;
+    live: { servedBy: string | null; status: number | null };
+  }): void;
   drain(): Promise<void>;
 }
 

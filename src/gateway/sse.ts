@@ -18,7 +18,8 @@ export function completionBody(id: string, created: number, model: string, r: Ca
 }
 
 export function completionStream(id: string, created: number, model: string, r: CallResult, includeUsage: boolean): string {
-  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices, ...extra })}\n\n`;
+  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices, ...extra })}\n\n`;
   let out = chunk([{ index: 0, delta: { role: 'assistant', content: r.output ?? '' }, logprobs: null, finish_reason: null }]);
   out += chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]);
   if (includeUsage) out += chunk([], { usage: usageOf(r) });

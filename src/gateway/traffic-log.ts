@@ -98,7 +98,9 @@ export async function createTrafficLog(opts: TrafficLogOptions): Promise<Traffic
     close: async () => {
       clearInterval(timer);
       await flush();
-      await finishImport(opts.store.db, importId, { imported: written, duplicates: 0, quarantined: 0, redacted, notReplayable: 0 }).catch(() => {});
+      await finishImport(opts.store.db, importId, { imported: written, duplicates: 0, quarantined: 0, redacted, notReplayable: 0 }).catch(
+        () => {},
+      );
     },
     stats: () => ({ written, dropped, buffered: buffer.length }),
   };
@@ -110,5 +112,13 @@ export function servedRecordId(): string {
 }
 
 function toRecord(r: NormalisedRecord): TrafficRecord {
-  return { id: r.sourceId ?? servedRecordId(), timestamp: r.timestamp, request: r.request, metadata: r.metadata, response: r.response, replayable: r.replayable, format: 'openai-chat' };
+  return {
+    id: r.sourceId ?? servedRecordId(),
+    timestamp: r.timestamp,
+    request: r.request,
+    metadata: r.metadata,
+    response: r.response,
+    replayable: r.replayable,
+    format: 'openai-chat',
+  };
 }

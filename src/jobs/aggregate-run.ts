@@ -74,9 +74,13 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
   // Notes from planning stay; the ones written here are rewritten, so aggregating twice says each once.
   const notes = run.notes.filter((n) => !AGGREGATE_NOTE.test(n));
   if (run.judgeCostUsd > 0) notes.push(`LLM-judge calls cost $${round6(run.judgeCostUsd)}, included in the run's cost`);
-  if (run.capReached) notes.push(`cost cap of $${run.costCapUsd} reached: fetching stopped before exceeding it; unfetched cases are recorded failures`);
+  if (run.capReached)
+    notes.push(`cost cap of $${run.costCapUsd} reached: fetching stopped before exceeding it; unfetched cases are recorded failures`);
   const failedChunks = [...statuses.values()].filter((s) => s.status === 'failed').length;
-  if (coverage < 1) notes.push(`coverage ${(coverage * 100).toFixed(1)}%: ${total - evaluated} of ${total} (variant, case) results are recorded failures${failedChunks ? ` (${failedChunks} chunk(s) failed)` : ''}`);
+  if (coverage < 1)
+    notes.push(
+      `coverage ${(coverage * 100).toFixed(1)}%: ${total - evaluated} of ${total} (variant, case) results are recorded failures${failedChunks ? ` (${failedChunks} chunk(s) failed)` : ''}`,
+    );
   // The model asked is the catalog name or the upstream id it sends (providers may add a version suffix).
   const upstream = await getModels(db, [...new Set(outcomes.map((o) => o.model))]);
   const asked = (o: { model: string; answered_by: string | null }) => {
@@ -113,7 +117,8 @@ export async function aggregateRun(db: Db, runId: string): Promise<void> {
 
 const round6 = (usd: number) => Math.round(usd * 1e6) / 1e6;
 
-const AGGREGATE_NOTE = /^(LLM-judge calls cost |cost cap of |coverage |--cache-only: |\d+ outcome\(s\) were answered |\d+ provider call\(s\) were repeated )/;
+const AGGREGATE_NOTE =
+  /^(LLM-judge calls cost |cost cap of |coverage |--cache-only: |\d+ outcome\(s\) were answered |\d+ provider call\(s\) were repeated )/;
 
 function missingReason(capped: boolean, sourceKind: string, missing: string[]): string {
   if (capped) return `not fetched (cost cap reached): ${missing.join(', ')}`;

@@ -23,10 +23,13 @@ export interface CreatedRun {
 export async function createRun(db: Db, request: RunRequest, deps: { clock: Clock }): Promise<CreatedRun> {
   const req = RunRequest.parse(request);
   const base = await activeVersion(db, req.policy, '--policy');
-  const variants: RunVariant[] = [{ idx: 0, name: req.policy, version: base.version, versionId: base.versionId, spec: base.spec, isBaseline: true }];
+  const variants: RunVariant[] = [
+    { idx: 0, name: req.policy, version: base.version, versionId: base.versionId, spec: base.spec, isBaseline: true },
+  ];
   for (const [i, ref] of req.variants.entries()) variants.push(await resolveVariant(db, ref, i + 1));
 
-  if (req.golden && req.source.kind !== 'sample') throw new InputError(`--golden: a golden set scores a --sample run; with --${req.source.kind} give only one source`);
+  if (req.golden && req.source.kind !== 'sample')
+    throw new InputError(`--golden: a golden set scores a --sample run; with --${req.source.kind} give only one source`);
   const source = await findSource(db, req.source.kind, req.source.name);
   if (!source) throw new NotFoundError(sourceNoun(req.source.kind), req.source.name, `--${req.source.kind}`);
   let goldenSetId: number | null = req.source.kind === 'golden' ? source.id : null;
@@ -41,7 +44,8 @@ export async function createRun(db: Db, request: RunRequest, deps: { clock: Cloc
     if (models.length === 0) throw new InputError(`variant "${v.name}" reaches no model (no targets and no rule targets)`);
   }
   const models = unionModels(reach.map((r) => r.models));
-  const known = req.source.kind === 'outcomes' ? new Set(await recordedModels(db, source.id)) : new Set((await getModels(db, models)).keys());
+  const known =
+    req.source.kind === 'outcomes' ? new Set(await recordedModels(db, source.id)) : new Set((await getModels(db, models)).keys());
   for (const { v, models: ms } of reach) {
     const missing = ms.filter((m) => !known.has(m));
     if (missing.length === 0) continue;

@@ -36,7 +36,11 @@ export function createJudgeDeps(db: Db, chat: ChatClient, judgeModel: string | u
     async ({ model, messages }) => {
       const entry = (await getModels(db, [model])).get(model);
       if (!entry) return { status: 404, output: null };
-      const estimate = estimateCallCostUsd({ input_price_per_m: entry.price.input_per_m, output_price_per_m: entry.price.output_per_m }, estimateTokens(messages), JUDGE_PARAMS);
+      const estimate = estimateCallCostUsd(
+        { input_price_per_m: entry.price.input_per_m, output_price_per_m: entry.price.output_per_m },
+        estimateTokens(messages),
+        JUDGE_PARAMS,
+      );
       if (meter && !(await meter.reserve(estimate))) return { status: JUDGE_CAPPED_STATUS, output: null };
       let cost = 0;
       try {

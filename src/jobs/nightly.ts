@@ -15,7 +15,12 @@ export const DEFAULT_NIGHTLY_REFRESH_RATE = 0.1;
  * and plan it. The run row's unique (policy, slot) key makes a second trigger of the same slot a
  * no-op (null); a redelivered job whose run exists but is unplanned finishes planning it.
  */
-export async function nightlyRun(db: Db, payload: NightlyPayload, slot: string, deps: { clock: Clock }): Promise<{ run_id: string; chunks: number[] } | null> {
+export async function nightlyRun(
+  db: Db,
+  payload: NightlyPayload,
+  slot: string,
+  deps: { clock: Clock },
+): Promise<{ run_id: string; chunks: number[] } | null> {
   const slotMs = Date.parse(slot);
   const stamp = slot.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const sampleName = `nightly-${payload.policy}-${stamp}`;

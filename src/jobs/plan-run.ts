@@ -8,7 +8,17 @@ import { estimateTokens } from '../replay/token-estimate.js';
 import type { Db } from '../store/db.js';
 import { loadGoldenSet } from '../store/repos/golden-repo.js';
 import { loadRecordedOutcomes } from '../store/repos/recorded-outcomes-repo.js';
-import { countRunCases, getRun, goldenSetNameById, getVariants, insertOutcomes, insertRunCases, markPlanned, type PlannedCase, type RunRow } from '../store/repos/run-repo.js';
+import {
+  countRunCases,
+  getRun,
+  goldenSetNameById,
+  getVariants,
+  insertOutcomes,
+  insertRunCases,
+  markPlanned,
+  type PlannedCase,
+  type RunRow,
+} from '../store/repos/run-repo.js';
 import { loadSampleRecords } from '../store/repos/sample-repo.js';
 
 export const DEFAULT_CHUNK_SIZE = 50;
@@ -60,36 +70,32 @@ async function casesOf(db: Db, run: RunRow): Promise<SourceCases> {
   switch (run.sourceKind) {
     case 'golden': {
       const set = await loadGoldenSet(db, run.sourceName);
-      const cases = set.cases.map(
-        (g): PlannedCase => ({
-          case_id: g.id,
-          split: split(g.id),
-          timestamp: g.timestamp ?? null,
-          metadata: g.metadata,
-          params: {},
-          input_tokens: estimateTokens(g.input.messages),
-          input: requestInput(g.input.messages),
-          chunk: 0,
-          golden_case_id: g.id,
-        }),
-      );
+      const cases = set.cases.map((g): PlannedCase => ({
+        case_id: g.id,
+        split: split(g.id),
+        timestamp: g.timestamp ?? null,
+        metadata: g.metadata,
+        params: {},
+        input_tokens: estimateTokens(g.input.messages),
+        input: requestInput(g.input.messages),
+        chunk: 0,
+        golden_case_id: g.id,
+      }));
       return { cases, notes: [], recorded: [] };
     }
     case 'outcomes': {
       const set = await loadRecordedOutcomes(db, run.sourceName);
-      const cases = set.cases.map(
-        (c): PlannedCase => ({
-          case_id: c.case_id,
-          split: split(c.case_id),
-          timestamp: null,
-          metadata: c.metadata,
-          params: {},
-          input_tokens: estimateTokens([{ content: c.input ?? '' }]),
-          input: requestInput([{ role: 'user', content: c.input ?? '' }]),
-          chunk: 0,
-          golden_case_id: null,
-        }),
-      );
+      const cases = set.cases.map((c): PlannedCase => ({
+        case_id: c.case_id,
+        split: split(c.case_id),
+        timestamp: null,
+        metadata: c.metadata,
+        params: {},
+        input_tokens: estimateTokens([{ content: c.input ?? '' }]),
+        input: requestInput([{ role: 'user', content: c.input ?? '' }]),
+        chunk: 0,
+        golden_case_id: null,
+      }));
       return { cases, notes: ['outcomes are recorded: no model was called; scores are the recorded ones'], recorded: set.outcomes };
     }
     case 'sample': {
@@ -126,8 +132,10 @@ async function casesOf(db: Db, run: RunRow): Promise<SourceCases> {
         });
       }
       const notes: string[] = [];
-      if (unmatched > 0) notes.push(`${unmatched} sampled case(s) matched no golden case: scored by token F1 against the original response`);
-      if (unscorable > 0) notes.push(`${unscorable} sampled case(s) had no golden match and no original response to compare with: left out`);
+      if (unmatched > 0)
+        notes.push(`${unmatched} sampled case(s) matched no golden case: scored by token F1 against the original response`);
+      if (unscorable > 0)
+        notes.push(`${unscorable} sampled case(s) had no golden match and no original response to compare with: left out`);
       return { cases, notes, recorded: [] };
     }
     default:

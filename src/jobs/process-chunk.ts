@@ -128,7 +128,10 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
   const inputs = await caseInputs(db, run, cases, deps);
   // Judge calls spend under the run's cap and count in its cost, like the model calls they score.
   const judge = deps.judge?.metered
-    ? deps.judge.metered({ reserve: (estimate) => reserveJudgeCall(db, runId, estimate), settle: (estimate, actual) => settleJudgeCall(db, runId, estimate, actual) })
+    ? deps.judge.metered({
+        reserve: (estimate) => reserveJudgeCall(db, runId, estimate),
+        settle: (estimate, actual) => settleJudgeCall(db, runId, estimate, actual),
+      })
     : deps.judge;
   const limiter = deps.limiter ?? createModelLimiter();
   const catalog = await getModels(db, models);
@@ -171,7 +174,12 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
     if (!(await reserveCall(db, runId, estimate))) return null;
     // The attempt id names this fetch by the run's seed alone (the fleet adds model and input), so a
     // simulated model draws the same status however the calls interleave; a real endpoint never sees it.
-    const request = { messages: input.messages, params: input.params, attempt_id: `${run.seed}#0`, ...(deps.deadlineMs ? { deadline_ms: deps.deadlineMs } : {}) };
+    const request = {
+      messages: input.messages,
+      params: input.params,
+      attempt_id: `${run.seed}#0`,
+      ...(deps.deadlineMs ? { deadline_ms: deps.deadlineMs } : {}),
+    };
     // Tokens a provider counts against its per-minute limit when the call arrives: input plus the most it may write.
     const tokens = c.input_tokens + (typeof input.params.max_tokens === 'number' ? input.params.max_tokens : 0);
     const result = await limiter.run(model, entry.concurrency, async () => {
@@ -213,7 +221,11 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
       return;
     }
     const source: Outcome['source'] = first ? got.source : 'cache';
-    const scored = withDeadline(toOutcome(c.case_id, model, got.result, source, input.gcase, judge), deps.scoreDeadlineMs ?? SCORE_DEADLINE_MS, 'scoring');
+    const scored = withDeadline(
+      toOutcome(c.case_id, model, got.result, source, input.gcase, judge),
+      deps.scoreDeadlineMs ?? SCORE_DEADLINE_MS,
+      'scoring',
+    );
     buffer.push(await scored.catch((e: unknown) => unscored(c.case_id, model, got.result, source, e)));
     fetched++;
     // Slow models fill a flush slowly: the run still shows progress every PROGRESS_EVERY_MS.
@@ -234,18 +246,31 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
 
 const priceOf = (e: CatalogEntry) => ({ input_price_per_m: e.price.input_per_m, output_price_per_m: e.price.output_per_m });
 
-async function toOutcome(caseId: string, model: string, r: CallResult, source: Outcome['source'], gcase: GoldenCase, judge: JudgeDeps | undefined): Promise<Outcome> {
+async function toOutcome(
+  caseId: string,
+  model: string,
+  r: CallResult,
+  source: Outcome['source'],
+  gcase: GoldenCase,
+  judge: JudgeDeps | undefined,
+): Promise<Outcome> {
   const ok = r.status >= 200 && r.status < 300 && r.output !== null;
   const s = ok ? await scoreCase(gcase, r.output, judge ?? {}) : null;
   return outcomeOf(caseId, model, r, source, {
     score: s ? Math.min(1, Math.max(0, s.score)) : null,
     pass: s ? s.pass : false,
-    reason: s ? s.reason : (r.error ? `${r.error.kind}: ${r.error.message}` : `status ${r.status}`),
+    reason: s ? s.reason : r.error ? `${r.error.kind}: ${r.error.message}` : `status ${r.status}`,
   });
 }
 
 /** The outcome of one pair: the call's result as recorded, with the verdict given. */
-function outcomeOf(caseId: string, model: string, r: CallResult, source: Outcome['source'], verdict: Pick<Outcome, 'score' | 'pass' | 'reason'>): Outcome {
+function outcomeOf(
+  caseId: string,
+  model: string,
+  r: CallResult,
+  source: Outcome['source'],
+  verdict: Pick<Outcome, 'score' | 'pass' | 'reason'>,
+): Outcome {
   return {
     case_id: caseId,
     model,
@@ -283,7 +308,11 @@ function unreadReply(e: unknown): CallResult {
 
 /** Scoring threw (it should not): the answer is kept, unscored, with the reason. */
 function unscored(caseId: string, model: string, r: CallResult, source: Outcome['source'], e: unknown): Outcome {
-  return outcomeOf(caseId, model, r, source, { score: null, pass: false, reason: `scoring failed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300) });
+  return outcomeOf(caseId, model, r, source, {
+    score: null,
+    pass: false,
+    reason: `scoring failed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300),
+  });
 }
 
 /** Messages, params and the golden case that scores each case of the chunk. */
@@ -305,14 +334,25 @@ async function caseInputs(db: Db, run: RunRow, cases: readonly PlannedCase[], de
     const t = traffic.get(c.case_id);
     if (!t) continue;
     const matched = c.golden_case_id !== null ? golden.get(c.golden_case_id) : undefined;
-    out.set(c.case_id, { messages: t.messages, params: replayParams(t.params), gcase: matched ?? againstOriginal(c.case_id, t.messages, t.original) });
+    out.set(c.case_id, {
+      messages: t.messages,
+      params: replayParams(t.params),
+      gcase: matched ?? againstOriginal(c.case_id, t.messages, t.original),
+    });
   }
   return out;
 }
 
 /** A sampled case no golden case matches is scored by token F1 against what production answered. */
 function againstOriginal(id: string, messages: GoldenCase['input']['messages'], original: string | null): GoldenCase {
-  return { id, input: { messages }, metadata: {}, reference: original ?? '', assertions: [{ type: 'token_f1', weight: 1 }], reviewed: false };
+  return {
+    id,
+    input: { messages },
+    metadata: {},
+    reference: original ?? '',
+    assertions: [{ type: 'token_f1', weight: 1 }],
+    reviewed: false,
+  };
 }
 
 async function goldenCases(db: Db, setId: number, deps: ChunkDeps): Promise<Map<string, GoldenCase>> {

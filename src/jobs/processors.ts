@@ -17,8 +17,16 @@ import { processChunk, type ChunkDeps } from './process-chunk.js';
  * The processors both runners execute, bound to one store and one provider client. Each parses its
  * payload first: a malformed job fails loudly instead of writing garbage.
  */
-export function createProcessors(db: Db, deps: Omit<ChunkDeps, 'goldenCache' | 'limiter'> & { clock: Clock; env?: Record<string, string | undefined>; reportRoot?: string }): Processors {
-  const chunkDeps: ChunkDeps = { ...deps, goldenCache: new Map(), limiter: createModelLimiter(), rate: deps.rate ?? createLocalRateLimiter() };
+export function createProcessors(
+  db: Db,
+  deps: Omit<ChunkDeps, 'goldenCache' | 'limiter'> & { clock: Clock; env?: Record<string, string | undefined>; reportRoot?: string },
+): Processors {
+  const chunkDeps: ChunkDeps = {
+    ...deps,
+    goldenCache: new Map(),
+    limiter: createModelLimiter(),
+    rate: deps.rate ?? createLocalRateLimiter(),
+  };
   return {
     chunk: async (payload) => {
       const p = ChunkPayload.parse(payload);
@@ -39,7 +47,12 @@ export function createProcessors(db: Db, deps: Omit<ChunkDeps, 'goldenCache' | '
       });
       // A scheduled nightly finishes its loop here, on whichever worker aggregated it.
       const run = await getRun(db, runId);
-      if (run?.scheduleSlot) await finishNightly(db, runId, { clock: deps.clock, env: deps.env ?? {}, ...(deps.reportRoot ? { reportDir: defaultReportDir(runId, deps.reportRoot) } : {}) });
+      if (run?.scheduleSlot)
+        await finishNightly(db, runId, {
+          clock: deps.clock,
+          env: deps.env ?? {},
+          ...(deps.reportRoot ? { reportDir: defaultReportDir(runId, deps.reportRoot) } : {}),
+        });
     },
     runFailed: async (payload, reason) => {
       const runId = AggregatePayload.parse(payload).run_id;

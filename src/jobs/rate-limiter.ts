@@ -53,7 +53,13 @@ export function createLocalRateLimiter(options: RateLimiterOptions = {}): RateLi
 }
 
 /** Milliseconds until the call fits (0: it fits now). Same rule as the Lua script below. */
-function waitFor(log: ReadonlyArray<{ t: number; tokens: number }>, limits: RateLimits, tokens: number, t: number, windowMs: number): number {
+function waitFor(
+  log: ReadonlyArray<{ t: number; tokens: number }>,
+  limits: RateLimits,
+  tokens: number,
+  t: number,
+  windowMs: number,
+): number {
   let wait = 0;
   if (limits.rpm && log.length >= limits.rpm) wait = (log[log.length - limits.rpm] as { t: number }).t + windowMs - t;
   if (limits.tpm && log.length > 0) {
@@ -115,7 +121,17 @@ export function createRedisRateLimiter(redis: Redis, prefix: string, options: Ra
     // The model name is base64url-encoded into the key: untrusted text never shapes a Redis key pattern.
     const key = `${prefix}:ratelimit:${Buffer.from(model).toString('base64url')}`;
     const member = `${randomUUID()}:${Math.max(0, Math.round(tokens))}`;
-    const r = await redis.eval(ACQUIRE_LUA, 1, key, now(), windowMs, limits.rpm ?? 0, limits.tpm ?? 0, Math.max(0, Math.round(tokens)), member);
+    const r = await redis.eval(
+      ACQUIRE_LUA,
+      1,
+      key,
+      now(),
+      windowMs,
+      limits.rpm ?? 0,
+      limits.tpm ?? 0,
+      Math.max(0, Math.round(tokens)),
+      member,
+    );
     return Number(r);
   };
   return {
@@ -124,7 +140,12 @@ export function createRedisRateLimiter(redis: Redis, prefix: string, options: Ra
   };
 }
 
-async function acquireLoop(attempt: () => number | Promise<number>, limits: RateLimits, options: RateLimiterOptions, signal: AbortSignal | undefined): Promise<void> {
+async function acquireLoop(
+  attempt: () => number | Promise<number>,
+  limits: RateLimits,
+  options: RateLimiterOptions,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   if (!limits.rpm && !limits.tpm) return;
   const sleep = options.sleep ?? timerSleep;
   for (;;) {

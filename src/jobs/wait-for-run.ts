@@ -14,7 +14,12 @@ export const DEFAULT_STALL_MS = 15 * 60_000;
 export async function waitForRun(
   db: Db,
   runId: string,
-  options: { pollMs?: number; timeoutMs?: number; onProgress?: (p: RunProgress) => void; /** Fail the run after this long without progress (default DEFAULT_STALL_MS). */ stallMs?: number } = {},
+  options: {
+    pollMs?: number;
+    timeoutMs?: number;
+    onProgress?: (p: RunProgress) => void;
+    /** Fail the run after this long without progress (default DEFAULT_STALL_MS). */ stallMs?: number;
+  } = {},
 ): Promise<RunProgress> {
   const poll = options.pollMs ?? 250;
   const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Number.POSITIVE_INFINITY;

@@ -188,7 +188,8 @@ function group(key: string, rule: string | null, strategy: Strategy, retry: Retr
   const nextTry = models.map((m) => entry(m, nextLabel));
   // Only targets a strategy code can reach are planned: without one, the first target is all.
   const reach = moveOn === null ? 1 : models.length;
-  const rotation = (start: number) => Object.freeze(Array.from({ length: reach }, (_, i) => ((i === 0 ? firstTry : nextTry)[(start + i) % models.length] as PlannedTry)));
+  const rotation = (start: number) =>
+    Object.freeze(Array.from({ length: reach }, (_, i) => (i === 0 ? firstTry : nextTry)[(start + i) % models.length] as PlannedTry));
   const drawReason = models.map((m, i) => `drew ${m} (weight ${Math.round((weights[i] as number) * 1000) / 1000})`);
   const orderTable =
     mode === 'loadbalance' && (moveOn === null || models.length <= MAX_ENUMERATED_TARGETS)

@@ -61,4 +61,3 @@ export function compileScorer(scorer: Scorer): CompiledScorer {
 export function predictedQuality(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
-

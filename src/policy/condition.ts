@@ -25,7 +25,8 @@ type Path = Array<string | number>;
 const helpers = {
   eq: matchesEq,
   has: (v: unknown, set: ReadonlySet<unknown>): boolean => (Array.isArray(v) ? v.some((x) => set.has(x)) : set.has(v)),
-  re: (v: unknown, re: LinearRegex): boolean => (Array.isArray(v) ? v.some((x) => typeof x === 'string' && re.test(x)) : typeof v === 'string' && re.test(v)),
+  re: (v: unknown, re: LinearRegex): boolean =>
+    Array.isArray(v) ? v.some((x) => typeof x === 'string' && re.test(x)) : typeof v === 'string' && re.test(v),
   path: (root: unknown, keys: readonly string[]): unknown => {
     let v = root;
     for (const k of keys) {
@@ -41,7 +42,10 @@ export function compileCondition(when: Condition, at: Path, issues: PathIssue[])
   const consts: unknown[] = [];
   const source = conditionSource(when, at, issues, consts);
   // Built from literals and constant indexes only (see above); `new Function` is ajv's technique.
-  const factory = new Function('h', 'c', `return function when(r) { let v; return ${source}; };`) as (h: typeof helpers, c: unknown[]) => Predicate;
+  const factory = new Function('h', 'c', `return function when(r) { let v; return ${source}; };`) as (
+    h: typeof helpers,
+    c: unknown[],
+  ) => Predicate;
   return factory(helpers, consts);
 }
 
@@ -53,7 +57,10 @@ export function compileFirstMatch(whens: readonly Condition[]): (request: Reques
   const consts: unknown[] = [];
   const ignored: PathIssue[] = [];
   const body = whens.map((w, i) => `if (${conditionSource(w, [], ignored, consts)}) return ${i};`).join('\n');
-  const factory = new Function('h', 'c', `return function firstMatch(r) { let v; ${body} return -1; };`) as (h: typeof helpers, c: unknown[]) => (request: RequestContext) => number;
+  const factory = new Function('h', 'c', `return function firstMatch(r) { let v; ${body} return -1; };`) as (
+    h: typeof helpers,
+    c: unknown[],
+  ) => (request: RequestContext) => number;
   return factory(helpers, consts);
 }
 
@@ -75,10 +82,14 @@ export function compileKeyedFirstMatch(
   const ignored: PathIssue[] = [];
   const read = readSource(key, consts);
   if (!read) return undefined;
-  const tests = (list: Keyed) => `${list.map((c) => `if (${conditionSource(c.when, [], ignored, consts)}) return ${c.id};`).join('\n')} return -1;`;
+  const tests = (list: Keyed) =>
+    `${list.map((c) => `if (${conditionSource(c.when, [], ignored, consts)}) return ${c.id};`).join('\n')} return -1;`;
   const cases = branches.map((b) => `case ${literal(b.value)}: { ${tests(b.conditions)} }`).join('\n');
   const body = `const k = ${read}; if (Array.isArray(k)) { ${tests(anyArray)} } switch (k) { ${cases} } ${tests(otherwise)}`;
-  const factory = new Function('h', 'c', `return function keyedFirstMatch(r) { let v; ${body} };`) as (h: typeof helpers, c: unknown[]) => (request: RequestContext) => number;
+  const factory = new Function('h', 'c', `return function keyedFirstMatch(r) { let v; ${body} };`) as (
+    h: typeof helpers,
+    c: unknown[],
+  ) => (request: RequestContext) => number;
   return factory(helpers, consts);
 }
 
@@ -225,7 +236,9 @@ function readSource(key: string, consts: unknown[]): string | undefined {
   if (f.path.length === 1) {
     const k = JSON.stringify(f.path[0]);
     // A key Object.prototype also has (`constructor`, `__proto__`) is read only when it is the data's own.
-    return (f.path[0] as string) in Object.prototype ? `(Object.hasOwn(r.${f.root}, ${k}) ? r.${f.root}[${k}] : undefined)` : `r.${f.root}[${k}]`;
+    return (f.path[0] as string) in Object.prototype
+      ? `(Object.hasOwn(r.${f.root}, ${k}) ? r.${f.root}[${k}] : undefined)`
+      : `r.${f.root}[${k}]`;
   }
   return `h.path(r.${f.root}, c[${consts.push([...f.path]) - 1}])`;
 }

@@ -1,7 +1,14 @@
 import { checkExhaustive } from '../domain/errors.js';
 import type { PolicySpec } from '../domain/policy-spec.js';
 import type { Rng } from '../domain/rng.js';
-import { compilePolicy, type CompiledGuardrail, type CompiledPolicy, type PlannedTry, type Route, type TargetGroup } from './compiled-policy.js';
+import {
+  compilePolicy,
+  type CompiledGuardrail,
+  type CompiledPolicy,
+  type PlannedTry,
+  type Route,
+  type TargetGroup,
+} from './compiled-policy.js';
 import type { RequestContext } from './request-context.js';
 import { exhaustedBudget, roundRobinKey, type RouterState } from './router-state.js';
 import { drawOrder, drawOrderStepwise } from './weighted-orders.js';
@@ -35,7 +42,12 @@ export function decide(spec: PolicySpec, request: RequestContext, state: RouterS
   if (p.scope !== null) {
     const project = request.project ?? request.metadata.project;
     if (project !== p.scope) {
-      return { kind: 'skipped', skipped: 'out_of_scope', reasons: [`policy is scoped to project ${p.scope}; request is from ${String(project ?? 'no project')}`], flagged: false };
+      return {
+        kind: 'skipped',
+        skipped: 'out_of_scope',
+        reasons: [`policy is scoped to project ${p.scope}; request is from ${String(project ?? 'no project')}`],
+        flagged: false,
+      };
     }
   }
   const gate = applyGates(p, request, state);
@@ -110,7 +122,12 @@ export function applyGates(p: CompiledPolicy, request: RequestContext, state: Ro
   const flagged = reasons !== null;
   if (p.budgets.length) {
     const spent = exhaustedBudget(state, p.name, p.budgets, request.timestamp_ms);
-    if (spent) return { blocked: 'budget', flagged, reasons: [...(reasons ?? []), `budget ${spent.kind} (${spent.limit} ${spent.period}) is used up`] };
+    if (spent)
+      return {
+        blocked: 'budget',
+        flagged,
+        reasons: [...(reasons ?? []), `budget ${spent.kind} (${spent.limit} ${spent.period}) is used up`],
+      };
   }
   return reasons ? { blocked: null, flagged, reasons } : PASS;
 }

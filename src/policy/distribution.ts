@@ -30,9 +30,16 @@ export const MAX_PATHS = 100_000;
  * normalised; an empty list counts as status 0). The state is only read: round robin starts at the
  * current pointer, an exhausted budget blocks with p = 1. Paths of probability 0 are left out.
  */
-export function distribution(spec: PolicySpec, request: RequestContext, outcomeOf: OutcomeDistribution, state: RouterState = createRouterState()): PathProbability[] {
+export function distribution(
+  spec: PolicySpec,
+  request: RequestContext,
+  outcomeOf: OutcomeDistribution,
+  state: RouterState = createRouterState(),
+): PathProbability[] {
   const p = compilePolicy(spec);
-  const whole = (extra: Partial<PathProbability>): PathProbability[] => [{ p: 1, attempts: [], served: null, blocked: null, flagged: false, ...extra }];
+  const whole = (extra: Partial<PathProbability>): PathProbability[] => [
+    { p: 1, attempts: [], served: null, blocked: null, flagged: false, ...extra },
+  ];
   if (!p.enabled) return whole({});
   if (p.scope !== null && (request.project ?? request.metadata.project) !== p.scope) return whole({});
   const gate = applyGates(p, request, state);
@@ -54,7 +61,10 @@ export function distribution(spec: PolicySpec, request: RequestContext, outcomeO
   const firstReason = g.rule === null ? null : `rule:${g.rule}`;
 
   const emit = (path: PathProbability) => {
-    if (paths.length >= MAX_PATHS) throw new RangeError(`more than ${MAX_PATHS} routing paths for one request: too many random outcomes × retries × targets to enumerate`);
+    if (paths.length >= MAX_PATHS)
+      throw new RangeError(
+        `more than ${MAX_PATHS} routing paths for one request: too many random outcomes × retries × targets to enumerate`,
+      );
     paths.push(path);
   };
   const tryTarget = (idx: number, tried: readonly number[], reason: string, tryNo: number, attempts: Attempt[], prob: number): void => {

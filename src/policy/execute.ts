@@ -23,10 +23,17 @@ export type Execution = {
  * planned target; any other failure ends the request. Advances the round-robin pointer (one step
  * per request); budgets are charged by the caller through recordUsage().
  */
-export function execute(spec: PolicySpec, request: RequestContext, state: RouterState, rng: Rng, outcomeOf: (model: string, attemptNo: number) => number): Execution {
+export function execute(
+  spec: PolicySpec,
+  request: RequestContext,
+  state: RouterState,
+  rng: Rng,
+  outcomeOf: (model: string, attemptNo: number) => number,
+): Execution {
   const d = decide(spec, request, state, rng);
   if (d.kind === 'blocked') return { attempts: [], served: null, blocked: d.blocked, flagged: d.flagged, reasons: d.reasons };
-  if (d.kind === 'skipped') return { attempts: [], served: null, blocked: null, flagged: d.flagged, reasons: d.reasons, skipped: d.skipped };
+  if (d.kind === 'skipped')
+    return { attempts: [], served: null, blocked: null, flagged: d.flagged, reasons: d.reasons, skipped: d.skipped };
   const g = d.group;
   if (g.mode === 'round_robin') {
     const key = roundRobinKey(compilePolicy(spec).name, g.key);

@@ -15,10 +15,18 @@ import type { PathIssue } from './request-context.js';
  */
 export function exportPolicy(spec: PolicySpec, format: ExportFormat): Result<string, Issue[]> {
   // A learned scorer runs only in routelab's router: no gateway format can express it.
-  const scorer: PathIssue[] = spec.policy.scorer ? [{ path: ['policy', 'scorer'], message: `${format} cannot express a learned scorer (policy.scorer): it is evaluated only by routelab's router; export a rule-based proposal instead` }] : [];
+  const scorer: PathIssue[] = spec.policy.scorer
+    ? [
+        {
+          path: ['policy', 'scorer'],
+          message: `${format} cannot express a learned scorer (policy.scorer): it is evaluated only by routelab's router; export a rule-based proposal instead`,
+        },
+      ]
+    : [];
   const written = write(spec, format);
   written.issues.unshift(...scorer);
-  if (written.issues.length) return err(written.issues.map((i) => ({ path: formatPath(i.path), field: formatPath(i.path), message: i.message })));
+  if (written.issues.length)
+    return err(written.issues.map((i) => ({ path: formatPath(i.path), field: formatPath(i.path), message: i.message })));
   return ok(written.text);
 }
 

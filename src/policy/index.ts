@@ -1,4 +1,12 @@
-export { parsePolicyText, parsePolicyTextOrThrow, checkPolicySpec, detectFormat, formatPath, type ParseOptions, type ParsedPolicy } from './parse.js';
+export {
+  parsePolicyText,
+  parsePolicyTextOrThrow,
+  checkPolicySpec,
+  detectFormat,
+  formatPath,
+  type ParseOptions,
+  type ParsedPolicy,
+} from './parse.js';
 export { exportPolicy, policyDocumentYaml } from './export.js';
 export { PolicyFormat, ExportFormat } from './formats/format.js';
 export type { RequestContext } from './request-context.js';

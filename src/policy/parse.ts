@@ -38,7 +38,14 @@ export function parsePolicyText(text: string, opts: ParseOptions = {}): Result<P
   const requested = opts.format ?? 'auto';
   const format = requested === 'auto' ? detectFormat(source.value) : requested;
   if (!format) {
-    return err([{ file: opts.file, line: 1, message: 'cannot tell the policy format: expected watsonx (spec_version/kind), Portkey (strategy/targets), LiteLLM (model_list) or orq (models); pass --format' }]);
+    return err([
+      {
+        file: opts.file,
+        line: 1,
+        message:
+          'cannot tell the policy format: expected watsonx (spec_version/kind), Portkey (strategy/targets), LiteLLM (model_list) or orq (models); pass --format',
+      },
+    ]);
   }
   const name = opts.name ?? baseName(opts.file);
   const converted = convert(format, source.value, name);
@@ -47,7 +54,10 @@ export function parsePolicyText(text: string, opts: ParseOptions = {}): Result<P
   // An explicit name (`-n`) always wins over one in the file: importing under a new name must never
   // become a new version of the policy the file happens to name.
   if (opts.name !== undefined && isRecord(converted.candidate) && converted.candidate.name !== opts.name) {
-    if (typeof converted.candidate.name === 'string' && converted.candidate.name !== '') converted.notes.push(`the file names the policy "${sanitizeInline(converted.candidate.name)}"; imported as "${sanitizeInline(opts.name)}" (-n)`);
+    if (typeof converted.candidate.name === 'string' && converted.candidate.name !== '')
+      converted.notes.push(
+        `the file names the policy "${sanitizeInline(converted.candidate.name)}"; imported as "${sanitizeInline(opts.name)}" (-n)`,
+      );
     converted.candidate = { ...converted.candidate, name: opts.name };
   }
   const parsed = PolicySpec.safeParse(converted.candidate);
@@ -99,7 +109,10 @@ function zodIssues(error: z.ZodError): PathIssue[] {
     const path = i.path.filter((s): s is string | number => typeof s !== 'symbol');
     if (i.code === 'unrecognized_keys') {
       const keys = i.keys;
-      return { path: [...path, keys[0] ?? ''], message: `unknown field${keys.length > 1 ? 's' : ''} ${keys.join(', ')}: check the spelling against the policy format` };
+      return {
+        path: [...path, keys[0] ?? ''],
+        message: `unknown field${keys.length > 1 ? 's' : ''} ${keys.join(', ')}: check the spelling against the policy format`,
+      };
     }
     if (i.code === 'invalid_value' && 'values' in i) return { path, message: `must be one of ${i.values.map(String).join(', ')}` };
     // zod 4 leaves `input` off its issues, so only the message tells a missing field from a wrong type (NaN, a string).

@@ -59,7 +59,12 @@ export function recordUsage(state: RouterState, spec: PolicySpec, request: Reque
 }
 
 /** The first budget already used up in the request's window, if any. */
-export function exhaustedBudget(state: RouterState, policy: string, budgets: readonly CompiledBudget[], timestampMs: number): CompiledBudget | undefined {
+export function exhaustedBudget(
+  state: RouterState,
+  policy: string,
+  budgets: readonly CompiledBudget[],
+  timestampMs: number,
+): CompiledBudget | undefined {
   for (const b of budgets) {
     const u = state.budgets.get(budgetKey(policy, b.period));
     if (!u || u.periodKey !== periodKey(b.period, timestampMs)) continue;

@@ -53,9 +53,22 @@ export function simulatePolicy(spec: PolicySpec, opts: SimulationOptions, rng: R
     }
     return 200;
   };
-  const summary: SimulationSummary = { requests: opts.requests, served: dataRecord(), attempts: dataRecord(), failed: 0, blocked: { guardrail: 0, budget: 0 }, flagged: 0, skipped: 0 };
+  const summary: SimulationSummary = {
+    requests: opts.requests,
+    served: dataRecord(),
+    attempts: dataRecord(),
+    failed: 0,
+    blocked: { guardrail: 0, budget: 0 },
+    flagged: 0,
+    skipped: 0,
+  };
   for (let i = 0; i < opts.requests; i++) {
-    const request = { metadata: opts.metadata ?? {}, params: opts.params ?? {}, input_tokens: opts.input_tokens ?? 0, timestamp_ms: opts.start_ms + i * 1000 };
+    const request = {
+      metadata: opts.metadata ?? {},
+      params: opts.params ?? {},
+      input_tokens: opts.input_tokens ?? 0,
+      timestamp_ms: opts.start_ms + i * 1000,
+    };
     const ex = execute(spec, request, state, routeRng, outcomeOf);
     for (const a of ex.attempts) addTo(summary.attempts, a.model, 1);
     if (ex.flagged) summary.flagged++;

@@ -19,7 +19,11 @@ export interface OrderTable<T> {
 }
 
 /** Every order of `weights.length` indices (or only first picks when `firstOnly`), with probabilities. */
-export function enumerateOrders<T>(weights: readonly number[], firstOnly: boolean, entry: (index: number, step: number) => T): OrderTable<T> {
+export function enumerateOrders<T>(
+  weights: readonly number[],
+  firstOnly: boolean,
+  entry: (index: number, step: number) => T,
+): OrderTable<T> {
   const n = weights.length;
   const orders: T[][] = [];
   const probs: number[] = [];
@@ -35,7 +39,11 @@ export function enumerateOrders<T>(weights: readonly number[], firstOnly: boolea
       walk([...prefix, i], p * (w / massLeft), massLeft - w);
     }
   };
-  walk([], 1, weights.reduce((a, b) => a + b, 0));
+  walk(
+    [],
+    1,
+    weights.reduce((a, b) => a + b, 0),
+  );
   return { orders: orders.map((o) => Object.freeze(o)), probabilities: Float64Array.from(probs), ...aliasTable(probs) };
 }
 

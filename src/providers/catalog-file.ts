@@ -24,9 +24,14 @@ export async function loadCatalogFile(file: string): Promise<CatalogEntry[]> {
     if (!entry.simulated) continue;
     const { fleet, answers } = entry.simulated;
     const id = `${fleet}\u0000${answers}`;
-    if (!fleets.has(id)) fleets.set(id, loadFleet(fleet, answers).then((f) => new Set(f.fleet.models.map((m) => m.name))));
+    if (!fleets.has(id))
+      fleets.set(
+        id,
+        loadFleet(fleet, answers).then((f) => new Set(f.fleet.models.map((m) => m.name))),
+      );
     const names = await (fleets.get(id) as Promise<Set<string>>);
-    if (!names.has(entry.name)) issues.push({ file, field: 'simulated.fleet', message: `model "${entry.name}" is not described in the fleet ${fleet}` });
+    if (!names.has(entry.name))
+      issues.push({ file, field: 'simulated.fleet', message: `model "${entry.name}" is not described in the fleet ${fleet}` });
   }
   if (issues.length > 0) throw new InputError(`catalog ${file} is not valid`, issues);
   return parsed.value;

@@ -17,7 +17,13 @@ const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie|api-key|x-
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
 
 const Headers = z
-  .record(z.string().regex(HEADER_NAME, 'is not an HTTP header name'), z.string().max(1000).regex(/^[^\r\n]*$/, 'must be one line'))
+  .record(
+    z.string().regex(HEADER_NAME, 'is not an HTTP header name'),
+    z
+      .string()
+      .max(1000)
+      .regex(/^[^\r\n]*$/, 'must be one line'),
+  )
   .refine((h) => !Object.keys(h).some((k) => CREDENTIAL_HEADER.test(k)), {
     message: 'carries a credential header: name the variable holding the key with api_key_env instead',
   });
@@ -50,9 +56,12 @@ const CatalogFileModel = z
     allow_env: z.boolean().optional(),
     allow_http: z.boolean().optional(),
   })
-  .refine((m) => (m.base_url === undefined && !DEFAULT_ENDPOINT.has(m.provider)) !== (m.simulated === undefined) && !(m.base_url && m.simulated), {
-    message: 'give either base_url (a real endpoint) or simulated: {fleet, answers}, not both or neither',
-  });
+  .refine(
+    (m) => (m.base_url === undefined && !DEFAULT_ENDPOINT.has(m.provider)) !== (m.simulated === undefined) && !(m.base_url && m.simulated),
+    {
+      message: 'give either base_url (a real endpoint) or simulated: {fleet, answers}, not both or neither',
+    },
+  );
 
 const CatalogFile = z.strictObject({ models: z.array(z.unknown()).min(1, 'the catalog lists no models') });
 
@@ -99,7 +108,9 @@ export function parseCatalogText(text: string, file: string): Result<CatalogEntr
       rate_limit_rpm: m.data.rate_limit_rpm ?? null,
       ...(m.data.rate_limit_tpm !== undefined ? { rate_limit_tpm: m.data.rate_limit_tpm } : {}),
       ...(m.data.cache_ttl_s !== undefined ? { cache_ttl_s: m.data.cache_ttl_s } : {}),
-      simulated: m.data.simulated ? { fleet: resolve(base, m.data.simulated.fleet), answers: resolve(base, m.data.simulated.answers) } : null,
+      simulated: m.data.simulated
+        ? { fleet: resolve(base, m.data.simulated.fleet), answers: resolve(base, m.data.simulated.answers) }
+        : null,
       ...(m.data.cache_ttl !== undefined ? { cache_ttl_s: ttlSeconds(m.data.cache_ttl) } : {}),
     });
   });
@@ -129,7 +140,8 @@ function findSecrets(doc: LocatedYaml, value: unknown, path: PropertyKey[]): Iss
   }
   if (typeof value !== 'string') return [];
   const field = String(path[path.length - 1] ?? '');
-  if (field === 'base_url' || field === 'auth_url') return urlCarriesSecret(value) ? [at(doc, path, `the URL carries a credential; ${KEY_IN_FILE}`)] : [];
+  if (field === 'base_url' || field === 'auth_url')
+    return urlCarriesSecret(value) ? [at(doc, path, `the URL carries a credential; ${KEY_IN_FILE}`)] : [];
   // Names and file paths are the user's own identifiers; a key never belongs there by mistake.
   if (field === 'name' || field === 'fleet' || field === 'answers') return [];
   return looksLikeSecret(value) ? [at(doc, path, `the value ${KEY_IN_FILE}`)] : [];

@@ -36,7 +36,10 @@ export function catalogSafetyProblems(m: CatalogSafetyInput): CatalogSafetyProbl
   const env = m.api_key_env;
   if (env !== undefined) {
     if (isRoutelabSetting(env)) {
-      problems.push({ field: 'api_key_env', message: `${env} is one of routelab's own settings, never a model's key: name the variable that holds this model's API key` });
+      problems.push({
+        field: 'api_key_env',
+        message: `${env} is one of routelab's own settings, never a model's key: name the variable that holds this model's API key`,
+      });
     } else if (!API_KEY_ENV_PATTERN.test(env) && m.allow_env !== true) {
       problems.push({
         field: 'api_key_env',
@@ -45,7 +48,11 @@ export function catalogSafetyProblems(m: CatalogSafetyInput): CatalogSafetyProbl
     }
   }
   if (m.base_url !== undefined && m.allow_http !== true && plainHttpOffLoopback(m.base_url)) {
-    problems.push({ field: 'base_url', message: 'plain http to a host that is not loopback: the key and the traffic would cross the network unencrypted. Use https, or add allow_http: true to the entry' });
+    problems.push({
+      field: 'base_url',
+      message:
+        'plain http to a host that is not loopback: the key and the traffic would cross the network unencrypted. Use https, or add allow_http: true to the entry',
+    });
   }
   return problems;
 }

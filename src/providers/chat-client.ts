@@ -69,15 +69,23 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     if (closed) throw new Error('chat client is closed');
     const started = now();
     const simulated = entry.simulated !== null;
-    const done = (c: Classified, latency = Math.max(0, now() - started), isSimulated = simulated): CallResult => ({ ...c, latency_ms: latency, simulated: isSimulated });
+    const done = (c: Classified, latency = Math.max(0, now() - started), isSimulated = simulated): CallResult => ({
+      ...c,
+      latency_ms: latency,
+      simulated: isSimulated,
+    });
 
     // A simulated model is always the OpenAI-compatible fleet, whatever kind the catalog names.
     const adapter = simulated ? openaiAdapter : adapters[providerOf(entry)];
-    const baseUrl = entry.simulated ? await fleetBaseUrl(entry.simulated.fleet, entry.simulated.answers) : (entry.base_url ?? adapter.defaultBaseUrl(entry, opts.env));
+    const baseUrl = entry.simulated
+      ? await fleetBaseUrl(entry.simulated.fleet, entry.simulated.answers)
+      : (entry.base_url ?? adapter.defaultBaseUrl(entry, opts.env));
     if (!baseUrl) return done(failure(400, 'client', `model "${entry.name}" has neither base_url nor simulated in the catalog`));
     // Checked when the catalog is read too; here again for entries stored before that check.
     if (entry.api_key_env && isRoutelabSetting(entry.api_key_env)) {
-      return done(failure(400, 'client', `model "${entry.name}" names ${entry.api_key_env}, one of routelab's own settings, as its key: not sent`));
+      return done(
+        failure(400, 'client', `model "${entry.name}" names ${entry.api_key_env}, one of routelab's own settings, as its key: not sent`),
+      );
     }
     let secrets: string[] = entry.api_key_env && opts.env[entry.api_key_env] ? [opts.env[entry.api_key_env] as string] : [];
 
@@ -92,7 +100,17 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     req.signal?.addEventListener('abort', onCallerAbort, { once: true });
     try {
       if (req.signal?.aborted) throw req.signal.reason;
-      const call = await adapter.prepare({ entry, model: simulated ? entry.name : upstreamModel(entry), baseUrl, messages: req.messages, params: replayParams(req.params), env: opts.env, transport, signal: controller.signal, now });
+      const call = await adapter.prepare({
+        entry,
+        model: simulated ? entry.name : upstreamModel(entry),
+        baseUrl,
+        messages: req.messages,
+        params: replayParams(req.params),
+        env: opts.env,
+        transport,
+        signal: controller.signal,
+        now,
+      });
       if (!isWireCall(call)) {
         if (call.error) call.error.message = redactSecrets(call.error.message, secrets);
         adapter.afterCall?.(entry, opts.env, call.status);

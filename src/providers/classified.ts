@@ -8,7 +8,19 @@ export interface HttpReply {
 }
 
 /** The parts of a CallResult an HTTP reply determines (latency and labelling are the caller's). */
-export type Classified = Pick<CallResult, 'status' | 'output' | 'answered_by' | 'input_tokens' | 'output_tokens' | 'cost_usd' | 'error' | 'cached_input_tokens' | 'reasoning_tokens' | 'fingerprint'>;
+export type Classified = Pick<
+  CallResult,
+  | 'status'
+  | 'output'
+  | 'answered_by'
+  | 'input_tokens'
+  | 'output_tokens'
+  | 'cost_usd'
+  | 'error'
+  | 'cached_input_tokens'
+  | 'reasoning_tokens'
+  | 'fingerprint'
+>;
 
 export function kindOf(status: number): CallErrorKind {
   if (status === 429) return 'rate_limited';

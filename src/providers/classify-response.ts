@@ -16,36 +16,76 @@ export { failure, kindOf, type Classified, type HttpReply } from './classified.j
  * the message before anything leaves it.
  */
 export function classifyWire(adapter: ProviderAdapter, reply: HttpReply, price: ModelPrice, nowMs: number): Classified {
-  if (reply.status >= 200 && reply.status < 300 && isEventStream(reply.headers['content-type'], reply.body)) return classifyStream(adapter, reply, price, nowMs);
+  if (reply.status >= 200 && reply.status < 300 && isEventStream(reply.headers['content-type'], reply.body))
+    return classifyStream(adapter, reply, price, nowMs);
   const tooDeep = nestedDeeperThan(reply.body, MAX_JSON_DEPTH);
   const json = tooDeep ? undefined : tryJson(reply.body);
   if (reply.status >= 200 && reply.status < 300) {
-    if (tooDeep) return failure(502, 'bad_response', `the endpoint answered ${reply.status} with JSON nested more than ${MAX_JSON_DEPTH} levels deep (not read)`);
-    if (tooDeep) return failure(502, 'bad_response', `the endpoint answered ${reply.status} with JSON nested more than ${MAX_JSON_DEPTH} levels deep (not read)`);
-    if (json === undefined) return failure(502, 'bad_response', `the endpoint answered ${reply.status} with a body that is not JSON: "${excerpt(reply.body, 60)}"`);
+    if (tooDeep)
+      return failure(
+        502,
+        'bad_response',
+        `the endpoint answered ${reply.status} with JSON nested more than ${MAX_JSON_DEPTH} levels deep (not read)`,
+      );
+    if (tooDeep)
+      return failure(
+        502,
+        'bad_response',
+        `the endpoint answered ${reply.status} with JSON nested more than ${MAX_JSON_DEPTH} levels deep (not read)`,
+      );
+    if (json === undefined)
+      return failure(
+        502,
+        'bad_response',
+        `the endpoint answered ${reply.status} with a body that is not JSON: "${excerpt(reply.body, 60)}"`,
+      );
     if (!isObject(json)) return failure(502, 'bad_response', 'the endpoint answered with JSON that is not an object');
     const e = adapter.errorIn(json, reply.status);
-    if (e) return failure(e.status, kindOf(e.status), `the endpoint answered ${reply.status} holding an error: ${e.message}`, retryAfter(reply, nowMs, e.status) ?? bodyWait(e.status, e.retry_after_ms));
+    if (e)
+      return failure(
+        e.status,
+        kindOf(e.status),
+        `the endpoint answered ${reply.status} holding an error: ${e.message}`,
+        retryAfter(reply, nowMs, e.status) ?? bodyWait(e.status, e.retry_after_ms),
+      );
     const r = adapter.decode(json);
     if (!r) return failure(502, 'bad_response', 'the response has no answer in the shape this provider kind sends');
     return answered(r, price);
   }
-  if (reply.status >= 300 && reply.status < 400) return failure(502, 'bad_response', `the endpoint redirected (${reply.status}); give the final base_url in the catalog`);
+  if (reply.status >= 300 && reply.status < 400)
+    return failure(502, 'bad_response', `the endpoint redirected (${reply.status}); give the final base_url in the catalog`);
   // Anthropic's 529 "overloaded" is a 503 to a policy: same meaning, and the code policies list.
   const status = reply.status === 529 ? 503 : reply.status;
-  if (tooDeep) return failure(status, kindOf(status), `HTTP ${reply.status}: an error body nested more than ${MAX_JSON_DEPTH} levels deep (not read)`, retryAfter(reply, nowMs, status));
+  if (tooDeep)
+    return failure(
+      status,
+      kindOf(status),
+      `HTTP ${reply.status}: an error body nested more than ${MAX_JSON_DEPTH} levels deep (not read)`,
+      retryAfter(reply, nowMs, status),
+    );
   const e = isObject(json) ? adapter.errorIn(json, status) : undefined;
-  const message = e ? e.message : isObject(json) && typeof json.message === 'string' ? excerpt(json.message, 160) : `"${excerpt(reply.body, 80)}"`;
+  const message = e
+    ? e.message
+    : isObject(json) && typeof json.message === 'string'
+      ? excerpt(json.message, 160)
+      : `"${excerpt(reply.body, 80)}"`;
   const shown = status === reply.status ? `HTTP ${status}` : `HTTP ${reply.status} (overloaded)`;
   return failure(status, kindOf(status), `${shown}: ${message}`, retryAfter(reply, nowMs, status) ?? bodyWait(status, e?.retry_after_ms));
 }
 
 /** A 2xx event stream: read like a JSON answer, an error event like an error inside a 200. */
 function classifyStream(adapter: ProviderAdapter, reply: HttpReply, price: ModelPrice, nowMs: number): Classified {
-  if (!adapter.decodeStream) return failure(502, 'bad_response', `the endpoint answered ${reply.status} with an event stream this provider kind is not read as`);
+  if (!adapter.decodeStream)
+    return failure(502, 'bad_response', `the endpoint answered ${reply.status} with an event stream this provider kind is not read as`);
   const r = adapter.decodeStream(parseSse(reply.body));
   if (!r) return failure(502, 'bad_response', 'the event stream ended before its final event (a cut or unfinished answer)');
-  if ('status' in r) return failure(r.status, kindOf(r.status), `the endpoint answered ${reply.status} with a stream holding an error: ${r.message}`, retryAfter(reply, nowMs, r.status) ?? bodyWait(r.status, r.retry_after_ms));
+  if ('status' in r)
+    return failure(
+      r.status,
+      kindOf(r.status),
+      `the endpoint answered ${reply.status} with a stream holding an error: ${r.message}`,
+      retryAfter(reply, nowMs, r.status) ?? bodyWait(r.status, r.retry_after_ms),
+    );
   return answered(r, price);
 }
 
@@ -54,7 +94,9 @@ function answered(r: ChatReply, price: ModelPrice): Classified {
   return {
     status: 200,
     // A tool-calling answer reads the same whichever provider gave it: the OpenAI tool_calls JSON.
-    output: toolsOnly ? JSON.stringify(r.tool_calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }))) : r.text,
+    output: toolsOnly
+      ? JSON.stringify(r.tool_calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })))
+      : r.text,
     answered_by: r.answered_by,
     input_tokens: tokenCount(r.usage.input_tokens),
     output_tokens: tokenCount(r.usage.output_tokens),

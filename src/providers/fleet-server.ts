@@ -33,7 +33,10 @@ export async function startFleetServer(opts: FleetServerOptions): Promise<FleetS
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/v1/models') {
-      return send(res, 200, { object: 'list', data: [...models.keys()].map((id) => ({ id, object: 'model', owned_by: 'routelab-simulated' })) });
+      return send(res, 200, {
+        object: 'list',
+        data: [...models.keys()].map((id) => ({ id, object: 'model', owned_by: 'routelab-simulated' })),
+      });
     }
     if (req.method !== 'POST' || path !== '/v1/chat/completions') {
       return send(res, 404, errorBody(`no route ${req.method} ${path}`, 'invalid_request_error'));
@@ -43,7 +46,8 @@ export async function startFleetServer(opts: FleetServerOptions): Promise<FleetS
     const body = parseRequest(raw);
     if (typeof body === 'string') return send(res, 400, errorBody(body, 'invalid_request_error'));
     const model = models.get(body.model);
-    if (!model) return send(res, 404, errorBody(`model "${body.model}" is not in the simulated fleet`, 'invalid_request_error', 'model_not_found'));
+    if (!model)
+      return send(res, 404, errorBody(`model "${body.model}" is not in the simulated fleet`, 'invalid_request_error', 'model_not_found'));
 
     const key = inputKey(body.messages);
     // A caller-given attempt id makes the draw independent of request order; otherwise count.
@@ -79,7 +83,11 @@ export async function startFleetServer(opts: FleetServerOptions): Promise<FleetS
         model: model.name,
         system_fingerprint: 'routelab-simulated',
         choices: [{ index: 0, message: { role: 'assistant', content: reply.content }, finish_reason: 'stop' }],
-        usage: { prompt_tokens: reply.prompt_tokens, completion_tokens: reply.completion_tokens, total_tokens: reply.prompt_tokens + reply.completion_tokens },
+        usage: {
+          prompt_tokens: reply.prompt_tokens,
+          completion_tokens: reply.completion_tokens,
+          total_tokens: reply.prompt_tokens + reply.completion_tokens,
+        },
       },
       headers,
     );
@@ -87,7 +95,8 @@ export async function startFleetServer(opts: FleetServerOptions): Promise<FleetS
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) send(res, 500, errorBody(`simulated fleet failed: ${e instanceof Error ? e.message : String(e)}`, 'server_error'));
+      if (!res.headersSent)
+        send(res, 500, errorBody(`simulated fleet failed: ${e instanceof Error ? e.message : String(e)}`, 'server_error'));
       else res.destroy();
     });
   });
@@ -145,7 +154,9 @@ function flattenContent(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     return content
-      .map((p: unknown) => (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : ''))
+      .map((p: unknown) =>
+        p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : '',
+      )
       .filter((t) => t !== '')
       .join('\n');
   }
@@ -171,6 +182,11 @@ function errorBody(message: string, type: string, code?: string): unknown {
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-routelab-simulated': 'true', ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'x-routelab-simulated': 'true',
+    ...headers,
+  });
   res.end(text);
 }

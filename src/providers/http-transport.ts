@@ -23,7 +23,10 @@ const MAX_RESPONSE = 32 * 1024 * 1024;
 
 /** node:http with its own keep-alive agents, so close() really closes every socket we opened. */
 export function createNodeTransport(): Transport {
-  const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 256 }), https: new https.Agent({ keepAlive: true, maxSockets: 256 }) };
+  const agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets: 256 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 256 }),
+  };
   return {
     post: (url, headers, body, signal) =>
       new Promise<HttpReply>((resolve, reject) => {
@@ -37,7 +40,12 @@ export function createNodeTransport(): Transport {
         };
         const req = (secure ? https : http).request(
           u,
-          { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: secure ? agents.https : agents.http, signal },
+          {
+            method: 'POST',
+            headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+            agent: secure ? agents.https : agents.http,
+            signal,
+          },
           (res) => {
             const chunks: Buffer[] = [];
             let size = 0;

@@ -5,7 +5,11 @@ export const RETRY_AFTER_CAP_MS = 60_000;
  * Milliseconds to wait from a `Retry-After` (delay-seconds or HTTP-date) or `retry-after-ms`
  * header, capped; undefined when absent or unreadable.
  */
-export function parseRetryAfter(headers: { retryAfter?: string; retryAfterMs?: string }, nowMs: number, capMs = RETRY_AFTER_CAP_MS): number | undefined {
+export function parseRetryAfter(
+  headers: { retryAfter?: string; retryAfterMs?: string },
+  nowMs: number,
+  capMs = RETRY_AFTER_CAP_MS,
+): number | undefined {
   const cap = (ms: number) => Math.min(Math.max(0, Math.round(ms)), capMs);
   const ms = headers.retryAfterMs?.trim();
   if (ms && /^\d+(\.\d+)?$/.test(ms)) return cap(Number(ms));

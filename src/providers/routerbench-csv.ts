@@ -57,20 +57,29 @@ export async function* readRouterbenchCsv(input: Readable, file: string): AsyncG
     const line = e && typeof e === 'object' && 'lines' in e ? Number((e as { lines: unknown }).lines) : undefined;
     throw new InputError(`${file} is not readable CSV`, [{ file, line, message: e instanceof Error ? e.message : String(e) }]);
   }
-  if (!layout) throw new InputError(`${file} is empty: expected a RouterBench header (sample_id, prompt, eval_name, <model>, <model>|model_response, <model>|total_cost)`);
+  if (!layout)
+    throw new InputError(
+      `${file} is empty: expected a RouterBench header (sample_id, prompt, eval_name, <model>, <model>|model_response, <model>|total_cost)`,
+    );
   for (const w of waiting.values()) yield incomplete(w, layout, file);
 }
 
 function readHeader(header: string[], file: string): Layout {
   const at = (name: string) => header.indexOf(name);
   const sampleId = at('sample_id');
-  if (sampleId < 0) throw new InputError(`${file}: the header has no sample_id column`, [{ file, line: 1, field: 'sample_id', message: 'required column missing' }]);
+  if (sampleId < 0)
+    throw new InputError(`${file}: the header has no sample_id column`, [
+      { file, line: 1, field: 'sample_id', message: 'required column missing' },
+    ]);
   const names = new Set<string>();
   for (const h of header) {
     if (h.endsWith(RESPONSE)) names.add(h.slice(0, -RESPONSE.length));
     if (h.endsWith(COST)) names.add(h.slice(0, -COST.length));
   }
-  if (names.size === 0) throw new InputError(`${file}: no model columns found (expected <model>|total_cost and <model>|model_response)`, [{ file, line: 1, message: 'no model columns' }]);
+  if (names.size === 0)
+    throw new InputError(`${file}: no model columns found (expected <model>|total_cost and <model>|model_response)`, [
+      { file, line: 1, message: 'no model columns' },
+    ]);
   const issues = [];
   const models: Layout['models'] = [];
   for (const name of names) {
@@ -78,14 +87,18 @@ function readHeader(header: string[], file: string): Layout {
     const cost = at(`${name}${COST}`);
     if (score < 0) issues.push({ file, line: 1, field: name, message: `model "${name}" has no score column named "${name}"` });
     if (cost < 0) issues.push({ file, line: 1, field: `${name}${COST}`, message: `model "${name}" has no cost column` });
-    if (score >= 0 && cost >= 0) models.push({ name, score, cost, response: at(`${name}${RESPONSE}`) >= 0 ? at(`${name}${RESPONSE}`) : undefined });
+    if (score >= 0 && cost >= 0)
+      models.push({ name, score, cost, response: at(`${name}${RESPONSE}`) >= 0 ? at(`${name}${RESPONSE}`) : undefined });
   }
   if (issues.length > 0) throw new InputError(`${file}: the header does not have the RouterBench layout`, issues);
   const modelColumns = new Set(models.flatMap((m) => [m.score, m.cost, m.response ?? -1]));
   const extra = header
     .map((name, index) => ({ name, index }))
     // pandas writes its index as a leading unnamed column ("" or "Unnamed: 0"): not data.
-    .filter(({ name, index }) => !modelColumns.has(index) && !(index === 0 && isIndexColumn(name)) && name !== 'sample_id' && name !== 'prompt' && name !== '');
+    .filter(
+      ({ name, index }) =>
+        !modelColumns.has(index) && !(index === 0 && isIndexColumn(name)) && name !== 'sample_id' && name !== 'prompt' && name !== '',
+    );
   const prompt = at('prompt');
   return { sampleId, prompt: prompt >= 0 ? prompt : undefined, models, extra, width: header.length };
 }
@@ -113,7 +126,8 @@ interface CaseRows {
 
 function readRow(record: string[], layout: Layout, file: string, row: number, line: number): CaseRows | { issue: Issue } {
   const where = `row ${row}`;
-  if (record.length !== layout.width) return { issue: { file, line, message: `${where} has ${record.length} columns, the header has ${layout.width}` } };
+  if (record.length !== layout.width)
+    return { issue: { file, line, message: `${where} has ${record.length} columns, the header has ${layout.width}` } };
   const caseId = (record[layout.sampleId] ?? '').trim();
   if (caseId === '') return { issue: { file, line, field: 'sample_id', message: `${where} has no sample_id` } };
   const metadata: Record<string, unknown> = {};
@@ -137,8 +151,10 @@ function readRow(record: string[], layout: Layout, file: string, row: number, li
     }
     const score = parseNumber(record[m.score]);
     const cost = parseNumber(record[m.cost]);
-    if (score === null || score < 0 || score > 1) missing.push({ column: m.name, message: score === null ? `${m.name} has no score` : `${m.name} has score ${score}, outside 0..1` });
-    if (cost === null || cost < 0) missing.push({ column: `${m.name}${COST}`, message: cost === null ? `${m.name} has no cost` : `${m.name} has a negative cost` });
+    if (score === null || score < 0 || score > 1)
+      missing.push({ column: m.name, message: score === null ? `${m.name} has no score` : `${m.name} has score ${score}, outside 0..1` });
+    if (cost === null || cost < 0)
+      missing.push({ column: `${m.name}${COST}`, message: cost === null ? `${m.name} has no cost` : `${m.name} has a negative cost` });
     let output: string | null = null;
     if (responseText !== '') {
       const decoded = decodeListTextChecked(responseText);
@@ -147,7 +163,10 @@ function readRow(record: string[], layout: Layout, file: string, row: number, li
     }
     models.push(score === null || cost === null ? undefined : { score, cost, output });
   }
-  if (missing.length > 0) return { issue: { file, line, field: missing[0]?.column, message: `${where} (${caseId}): ${missing.map((x) => x.message).join('; ')}` } };
+  if (missing.length > 0)
+    return {
+      issue: { file, line, field: missing[0]?.column, message: `${where} (${caseId}): ${missing.map((x) => x.message).join('; ')}` },
+    };
   return { caseId, rows: [row], line, input, metadata, models };
 }
 
@@ -158,9 +177,19 @@ function* merge(parsed: CaseRows, waiting: Map<string, CaseRows>, layout: Layout
   const earlier = waiting.get(parsed.caseId);
   let rows = parsed;
   if (earlier) {
-    const clash = layout.models.find((m, i) => earlier.models[i] !== undefined && parsed.models[i] !== undefined && !sameCells(earlier.models[i], parsed.models[i]));
+    const clash = layout.models.find(
+      (m, i) => earlier.models[i] !== undefined && parsed.models[i] !== undefined && !sameCells(earlier.models[i], parsed.models[i]),
+    );
     if (clash) {
-      yield { ok: false, issue: { file, line: parsed.line, field: clash.name, message: `row ${parsed.rows[0]} (${parsed.caseId}): ${clash.name} was already given other values by row ${earlier.rows.join(', ')}` } };
+      yield {
+        ok: false,
+        issue: {
+          file,
+          line: parsed.line,
+          field: clash.name,
+          message: `row ${parsed.rows[0]} (${parsed.caseId}): ${clash.name} was already given other values by row ${earlier.rows.join(', ')}`,
+        },
+      };
       return;
     }
     rows = {
@@ -185,16 +214,38 @@ function* merge(parsed: CaseRows, waiting: Map<string, CaseRows>, layout: Layout
   }
   for (const [i, m] of layout.models.entries()) {
     const c = rows.models[i] as ModelCells;
-    yield { ok: true, row: { case_id: rows.caseId, model: m.name, input: rows.input, output: c.output, score: c.score, cost_usd: c.cost, latency_ms: null, status: 200, metadata: rows.metadata } };
+    yield {
+      ok: true,
+      row: {
+        case_id: rows.caseId,
+        model: m.name,
+        input: rows.input,
+        output: c.output,
+        score: c.score,
+        cost_usd: c.cost,
+        latency_ms: null,
+        status: 200,
+        metadata: rows.metadata,
+      },
+    };
   }
 }
 
-const sameCells = (a: ModelCells | undefined, b: ModelCells | undefined) => a?.score === b?.score && a?.cost === b?.cost && a?.output === b?.output;
+const sameCells = (a: ModelCells | undefined, b: ModelCells | undefined) =>
+  a?.score === b?.score && a?.cost === b?.cost && a?.output === b?.output;
 
 function incomplete(w: CaseRows, layout: Layout, file: string): RecordedItem {
   const absent = layout.models.filter((_, i) => w.models[i] === undefined);
   const where = w.rows.length === 1 ? `row ${w.rows[0]}` : `rows ${w.rows.join(', ')}`;
-  return { ok: false, issue: { file, line: w.line, field: absent[0]?.name, message: `${where} (${w.caseId}): ${absent.map((m) => `${m.name} has no score`).join('; ')}` } };
+  return {
+    ok: false,
+    issue: {
+      file,
+      line: w.line,
+      field: absent[0]?.name,
+      message: `${where} (${w.caseId}): ${absent.map((m) => `${m.name} has no score`).join('; ')}`,
+    },
+  };
 }
 
 /** A number as pandas writes it; empty, NaN and None are missing. */

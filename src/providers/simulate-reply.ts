@@ -56,7 +56,15 @@ export function simulateReply(input: SimulateInput): SimulatedReply {
   }
   const p = model.quality[answer.segment] ?? model.quality.default ?? 0;
   const correct = qualityDraw < p;
-  return { kind: 'answer', status: 200, content: correct ? answer.correct : answer.wrong, correct, prompt_tokens, completion_tokens, latency_ms: latency };
+  return {
+    kind: 'answer',
+    status: 200,
+    content: correct ? answer.correct : answer.wrong,
+    correct,
+    prompt_tokens,
+    completion_tokens,
+    latency_ms: latency,
+  };
 }
 
 /** Lognormal with the given median and 95th percentile. */
@@ -79,9 +87,24 @@ function drawStatus(rng: Rng, errors: Record<string, number>): number | null {
 }
 
 function errorReply(status: number, latency: number, model: FleetModel): SimulatedReply {
-  if (status === 429) return { kind: 'error', status, message: `simulated rate limit for ${model.name}`, type: 'rate_limit_error', latency_ms: Math.min(latency, 50), retry_after_s: 1 };
+  if (status === 429)
+    return {
+      kind: 'error',
+      status,
+      message: `simulated rate limit for ${model.name}`,
+      type: 'rate_limit_error',
+      latency_ms: Math.min(latency, 50),
+      retry_after_s: 1,
+    };
   // A simulated timeout reports the time a caller would have waited, without hanging anyone.
-  if (status === 408) return { kind: 'error', status, message: `simulated timeout for ${model.name}`, type: 'timeout', latency_ms: Math.round(model.latency_ms.p95 * 2) };
+  if (status === 408)
+    return {
+      kind: 'error',
+      status,
+      message: `simulated timeout for ${model.name}`,
+      type: 'timeout',
+      latency_ms: Math.round(model.latency_ms.p95 * 2),
+    };
   const type = status >= 500 ? 'server_error' : 'invalid_request_error';
   return { kind: 'error', status, message: `simulated ${status} from ${model.name}`, type, latency_ms: latency };
 }

@@ -4,7 +4,22 @@ import type { ProviderAdapter, WireError } from './provider-adapter.js';
 import type { SseEvent } from './sse.js';
 import { excerpt } from './excerpt.js';
 import { jsonHeaders, trimSlash } from './wire-openai.js';
-import { catalogKey, dataUrl, finite, isObject, maxTokens, num, opt, parseArgs, statusOfErrorText, stopList, str, sum, toolSpecs, tryJson } from './wire-kit.js';
+import {
+  catalogKey,
+  dataUrl,
+  finite,
+  isObject,
+  maxTokens,
+  num,
+  opt,
+  parseArgs,
+  statusOfErrorText,
+  stopList,
+  str,
+  sum,
+  toolSpecs,
+  tryJson,
+} from './wire-kit.js';
 
 const DEFAULT_VERSION = '2023-06-01';
 
@@ -22,7 +37,10 @@ export const anthropicAdapter: ProviderAdapter = {
     const headers = jsonHeaders(ctx);
     headers['anthropic-version'] = ctx.entry.options?.api_version ?? DEFAULT_VERSION;
     if (key) headers['x-api-key'] = key;
-    const system = ctx.messages.filter(isSystem).map((m) => textOf(m.content)).join('\n\n');
+    const system = ctx.messages
+      .filter(isSystem)
+      .map((m) => textOf(m.content))
+      .join('\n\n');
     const tools = toolSpecs(ctx.params);
     const body = {
       model: ctx.model,
@@ -32,7 +50,15 @@ export const anthropicAdapter: ProviderAdapter = {
       ...opt('temperature', num(ctx.params, 'temperature')),
       ...opt('top_p', num(ctx.params, 'top_p')),
       ...opt('stop_sequences', stopList(ctx.params)),
-      ...(tools.length ? { tools: tools.map((t) => ({ name: t.name, ...(t.description ? { description: t.description } : {}), input_schema: t.parameters ?? { type: 'object' } })) } : {}),
+      ...(tools.length
+        ? {
+            tools: tools.map((t) => ({
+              name: t.name,
+              ...(t.description ? { description: t.description } : {}),
+              input_schema: t.parameters ?? { type: 'object' },
+            })),
+          }
+        : {}),
       stream: false,
     };
     return { url: `${trimSlash(ctx.baseUrl)}/messages`, headers, body: JSON.stringify(body), secrets: key ? [key] : [] };
@@ -46,14 +72,20 @@ export const anthropicAdapter: ProviderAdapter = {
     for (const b of json.content) {
       if (!isObject(b)) continue;
       if (b.type === 'text' && typeof b.text === 'string') text += b.text;
-      if (b.type === 'tool_use' && typeof b.name === 'string') tool_calls.push({ id: str(b.id) ?? '', name: b.name, arguments: JSON.stringify(b.input ?? {}) });
+      if (b.type === 'tool_use' && typeof b.name === 'string')
+        tool_calls.push({ id: str(b.id) ?? '', name: b.name, arguments: JSON.stringify(b.input ?? {}) });
     }
     const u = isObject(json.usage) ? json.usage : {};
     const uncached = finite(u.input_tokens);
     const read = finite(u.cache_read_input_tokens);
     // input_tokens counts only what came after the last cache breakpoint: reads and writes add to it.
     const input = uncached === null ? null : sum(uncached, read, finite(u.cache_creation_input_tokens));
-    return { text, tool_calls, answered_by: str(json.model) ?? null, usage: { input_tokens: input, output_tokens: finite(u.output_tokens), cached_input_tokens: read, reasoning_tokens: null } } satisfies ChatReply;
+    return {
+      text,
+      tool_calls,
+      answered_by: str(json.model) ?? null,
+      usage: { input_tokens: input, output_tokens: finite(u.output_tokens), cached_input_tokens: read, reasoning_tokens: null },
+    } satisfies ChatReply;
   },
 };
 
@@ -113,7 +145,8 @@ function decodeAnthropicStream(events: SseEvent[]): ChatReply | WireError | unde
     } else if (json.type === 'content_block_delta' && isObject(json.delta)) {
       if (json.delta.type === 'text_delta' && typeof json.delta.text === 'string') text += json.delta.text;
       const block = blocks.get(Number(json.index));
-      if (block && json.delta.type === 'input_json_delta' && typeof json.delta.partial_json === 'string') block.json += json.delta.partial_json;
+      if (block && json.delta.type === 'input_json_delta' && typeof json.delta.partial_json === 'string')
+        block.json += json.delta.partial_json;
     } else if (json.type === 'message_delta' && isObject(json.usage)) {
       usage = { ...usage, ...json.usage };
     } else if (json.type === 'message_stop') {
@@ -124,5 +157,15 @@ function decodeAnthropicStream(events: SseEvent[]): ChatReply | WireError | unde
   const tool_calls: ToolCall[] = [...blocks.values()].map((b) => ({ id: b.id, name: b.name, arguments: b.json || '{}' }));
   const read = finite(usage.cache_read_input_tokens);
   const uncached = finite(usage.input_tokens);
-  return { text, tool_calls, answered_by: model, usage: { input_tokens: uncached === null ? null : sum(uncached, read, finite(usage.cache_creation_input_tokens)), output_tokens: finite(usage.output_tokens), cached_input_tokens: read, reasoning_tokens: null } };
+  return {
+    text,
+    tool_calls,
+    answered_by: model,
+    usage: {
+      input_tokens: uncached === null ? null : sum(uncached, read, finite(usage.cache_creation_input_tokens)),
+      output_tokens: finite(usage.output_tokens),
+      cached_input_tokens: read,
+      reasoning_tokens: null,
+    },
+  };
 }

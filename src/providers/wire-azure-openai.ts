@@ -19,7 +19,12 @@ export const azureOpenaiAdapter: ProviderAdapter = {
     if (key) headers['api-key'] = key;
     const version = encodeURIComponent(ctx.entry.options?.api_version ?? DEFAULT_API_VERSION);
     const body = JSON.stringify({ ...ctx.params, model: undefined, messages: ctx.messages.map(openaiMessage), stream: false });
-    return { url: `${trimSlash(ctx.baseUrl)}/deployments/${encodeURIComponent(ctx.model)}/chat/completions?api-version=${version}`, headers, body, secrets: key ? [key] : [] };
+    return {
+      url: `${trimSlash(ctx.baseUrl)}/deployments/${encodeURIComponent(ctx.model)}/chat/completions?api-version=${version}`,
+      headers,
+      body,
+      secrets: key ? [key] : [],
+    };
   },
   errorIn: (json) => openaiErrorIn(json),
   decode: (json) => decodeChoices(json, str(json.model) ?? null),

@@ -36,20 +36,44 @@ export const bedrockAdapter: ProviderAdapter = {
     const accessKeyId = ctx.env.AWS_ACCESS_KEY_ID;
     const secretAccessKey = ctx.env.AWS_SECRET_ACCESS_KEY;
     const sessionToken = ctx.env.AWS_SESSION_TOKEN || undefined;
-    if (!accessKeyId || !secretAccessKey) return failure(401, 'auth', `AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set (the credentials ${ctx.entry.name} is signed with)`);
+    if (!accessKeyId || !secretAccessKey)
+      return failure(
+        401,
+        'auth',
+        `AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set (the credentials ${ctx.entry.name} is signed with)`,
+      );
     const region = regionOf(ctx.entry.options?.region, ctx.env) ?? /bedrock-runtime\.([a-z0-9-]+)\./.exec(url.hostname)?.[1];
     if (!region) return failure(400, 'client', `no AWS region for ${ctx.entry.name}: set options.region in the catalog or AWS_REGION`);
-    const signer = new SignatureV4({ service: 'bedrock', region, sha256: Sha256, credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } });
+    const signer = new SignatureV4({
+      service: 'bedrock',
+      region,
+      sha256: Sha256,
+      credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
+    });
     // Keys come from the catalog's base_url and the signer's output: no prototype for them to hit.
     const query = Object.fromEntries(url.searchParams) as Record<string, string>;
     const signed = await signer.sign(
-      { method: 'POST', protocol: url.protocol, hostname: url.hostname, ...(url.port ? { port: Number(url.port) } : {}), path: url.pathname, query, headers: { ...headers, host: url.host }, body },
+      {
+        method: 'POST',
+        protocol: url.protocol,
+        hostname: url.hostname,
+        ...(url.port ? { port: Number(url.port) } : {}),
+        path: url.pathname,
+        query,
+        headers: { ...headers, host: url.host },
+        body,
+      },
       // Real time, not the run's clock: AWS refuses a signature more than 5 minutes off.
       { signingDate: new Date() },
     );
     const out = Object.fromEntries(Object.entries(signed.headers).filter(([k]) => k.toLowerCase() !== 'host')) as Record<string, string>;
     const signature = /Signature=([0-9a-f]+)/.exec(out.authorization ?? '')?.[1];
-    return { url: url.toString(), headers: out, body, secrets: [secretAccessKey, accessKeyId, ...(sessionToken ? [sessionToken] : []), ...(signature ? [signature] : [])] };
+    return {
+      url: url.toString(),
+      headers: out,
+      body,
+      secrets: [secretAccessKey, accessKeyId, ...(sessionToken ? [sessionToken] : []), ...(signature ? [signature] : [])],
+    };
   },
   errorIn: (json, httpStatus) => bedrockErrorIn(json, httpStatus),
   decode: (json) => {
@@ -60,14 +84,20 @@ export const bedrockAdapter: ProviderAdapter = {
     for (const b of msg.content) {
       if (!isObject(b)) continue;
       if (typeof b.text === 'string') text += b.text;
-      if (isObject(b.toolUse) && typeof b.toolUse.name === 'string') tool_calls.push({ id: str(b.toolUse.toolUseId) ?? '', name: b.toolUse.name, arguments: JSON.stringify(b.toolUse.input ?? {}) });
+      if (isObject(b.toolUse) && typeof b.toolUse.name === 'string')
+        tool_calls.push({ id: str(b.toolUse.toolUseId) ?? '', name: b.toolUse.name, arguments: JSON.stringify(b.toolUse.input ?? {}) });
     }
     const u = isObject(json.usage) ? json.usage : {};
     const uncached = finite(u.inputTokens);
     const read = finite(u.cacheReadInputTokens);
     // As with Anthropic's models: inputTokens leaves out what was read from or written to the cache.
     const input = uncached === null ? null : sum(uncached, read, finite(u.cacheWriteInputTokens));
-    return { text, tool_calls, answered_by: null, usage: { input_tokens: input, output_tokens: finite(u.outputTokens), cached_input_tokens: read, reasoning_tokens: null } } satisfies ChatReply;
+    return {
+      text,
+      tool_calls,
+      answered_by: null,
+      usage: { input_tokens: input, output_tokens: finite(u.outputTokens), cached_input_tokens: read, reasoning_tokens: null },
+    } satisfies ChatReply;
   },
 };
 
@@ -84,7 +114,14 @@ export function bedrockErrorIn(json: Record<string, unknown>, httpStatus: number
   const message = str(json.message) ?? str(json.Message);
   if (message === undefined || isObject(json.output)) return undefined;
   const type = str(json.__type)?.split('#').pop() ?? '';
-  const status = httpStatus >= 400 ? httpStatus : type === 'ModelTimeoutException' ? 408 : type === 'ModelNotReadyException' ? 503 : statusOfErrorText(`${type} ${message}`);
+  const status =
+    httpStatus >= 400
+      ? httpStatus
+      : type === 'ModelTimeoutException'
+        ? 408
+        : type === 'ModelNotReadyException'
+          ? 503
+          : statusOfErrorText(`${type} ${message}`);
   return { status, message: excerpt(type ? `${type}: ${message}` : message, 160) };
 }
 
@@ -104,13 +141,30 @@ function converseBody(messages: ChatMessage[], params: Record<string, unknown>):
     if (last && last.role === role) last.content.push(...blocks);
     else out.push({ role, content: blocks });
   }
-  const config = { ...opt('maxTokens', maxTokens(params)), ...opt('temperature', num(params, 'temperature')), ...opt('topP', num(params, 'top_p')), ...opt('stopSequences', stopList(params)) };
+  const config = {
+    ...opt('maxTokens', maxTokens(params)),
+    ...opt('temperature', num(params, 'temperature')),
+    ...opt('topP', num(params, 'top_p')),
+    ...opt('stopSequences', stopList(params)),
+  };
   const tools = toolSpecs(params);
   return {
     messages: out,
     ...(system.length ? { system } : {}),
     ...(Object.keys(config).length ? { inferenceConfig: config } : {}),
-    ...(tools.length ? { toolConfig: { tools: tools.map((t) => ({ toolSpec: { name: t.name, ...(t.description ? { description: t.description } : {}), inputSchema: { json: t.parameters ?? { type: 'object' } } } })) } } : {}),
+    ...(tools.length
+      ? {
+          toolConfig: {
+            tools: tools.map((t) => ({
+              toolSpec: {
+                name: t.name,
+                ...(t.description ? { description: t.description } : {}),
+                inputSchema: { json: t.parameters ?? { type: 'object' } },
+              },
+            })),
+          },
+        }
+      : {}),
   };
 }
 

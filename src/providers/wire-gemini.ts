@@ -3,7 +3,23 @@ import type { ProviderAdapter, WireError } from './provider-adapter.js';
 import { excerpt } from './excerpt.js';
 import { RETRY_AFTER_CAP_MS } from './retry-after.js';
 import { jsonHeaders, trimSlash } from './wire-openai.js';
-import { catalogKey, dataUrl, finite, isObject, maxTokens, num, numericStatus, opt, parseArgs, statusOfErrorText, stopList, str, sum, toolSpecs, tryJson } from './wire-kit.js';
+import {
+  catalogKey,
+  dataUrl,
+  finite,
+  isObject,
+  maxTokens,
+  num,
+  numericStatus,
+  opt,
+  parseArgs,
+  statusOfErrorText,
+  stopList,
+  str,
+  sum,
+  toolSpecs,
+  tryJson,
+} from './wire-kit.js';
 
 /**
  * Gemini generateContent: AI Studio (`{base}/models/{model}:generateContent`, key in the
@@ -22,7 +38,10 @@ export const geminiAdapter: ProviderAdapter = {
       if (ctx.entry.options?.auth === 'bearer') headers.authorization = `Bearer ${key}`;
       else headers['x-goog-api-key'] = key;
     }
-    const system = ctx.messages.filter(isSystem).map((m) => textOf(m.content)).join('\n\n');
+    const system = ctx.messages
+      .filter(isSystem)
+      .map((m) => textOf(m.content))
+      .join('\n\n');
     const tools = toolSpecs(ctx.params);
     const config = {
       ...opt('temperature', num(ctx.params, 'temperature')),
@@ -35,10 +54,27 @@ export const geminiAdapter: ProviderAdapter = {
       contents: contents(ctx.messages.filter((m) => !isSystem(m))),
       ...(system ? { systemInstruction: { parts: [{ text: system }] } } : {}),
       ...(Object.keys(config).length ? { generationConfig: config } : {}),
-      ...(tools.length ? { tools: [{ functionDeclarations: tools.map((t) => ({ name: t.name, ...(t.description ? { description: t.description } : {}), ...(t.parameters ? { parameters: t.parameters } : {}) })) }] } : {}),
+      ...(tools.length
+        ? {
+            tools: [
+              {
+                functionDeclarations: tools.map((t) => ({
+                  name: t.name,
+                  ...(t.description ? { description: t.description } : {}),
+                  ...(t.parameters ? { parameters: t.parameters } : {}),
+                })),
+              },
+            ],
+          }
+        : {}),
     };
     const model = ctx.model.startsWith('models/') ? ctx.model.slice('models/'.length) : ctx.model;
-    return { url: `${trimSlash(ctx.baseUrl)}/models/${encodeURIComponent(model)}:generateContent`, headers, body: JSON.stringify(body), secrets: key ? [key] : [] };
+    return {
+      url: `${trimSlash(ctx.baseUrl)}/models/${encodeURIComponent(model)}:generateContent`,
+      headers,
+      body: JSON.stringify(body),
+      secrets: key ? [key] : [],
+    };
   },
   errorIn: (json) => geminiErrorIn(json),
   decodeStream: (events) => {
@@ -58,7 +94,12 @@ export const geminiAdapter: ProviderAdapter = {
     }
     const last = chunks[chunks.length - 1];
     if (!done || !last) return undefined;
-    return { text: chunks.map((c) => c.text).join(''), tool_calls: chunks.flatMap((c) => c.tool_calls), answered_by: last.answered_by, usage: last.usage };
+    return {
+      text: chunks.map((c) => c.text).join(''),
+      tool_calls: chunks.flatMap((c) => c.tool_calls),
+      answered_by: last.answered_by,
+      usage: last.usage,
+    };
   },
   decode: (json) => {
     if (!Array.isArray(json.candidates) && !isObject(json.promptFeedback)) return undefined;
@@ -69,7 +110,12 @@ export const geminiAdapter: ProviderAdapter = {
     parts.forEach((p, i) => {
       if (!isObject(p) || p.thought === true) return;
       if (typeof p.text === 'string') text += p.text;
-      if (isObject(p.functionCall) && typeof p.functionCall.name === 'string') tool_calls.push({ id: str(p.functionCall.id) ?? `call_${i}`, name: p.functionCall.name, arguments: JSON.stringify(p.functionCall.args ?? {}) });
+      if (isObject(p.functionCall) && typeof p.functionCall.name === 'string')
+        tool_calls.push({
+          id: str(p.functionCall.id) ?? `call_${i}`,
+          name: p.functionCall.name,
+          arguments: JSON.stringify(p.functionCall.args ?? {}),
+        });
     });
     const u = isObject(json.usageMetadata) ? json.usageMetadata : {};
     const candidates = finite(u.candidatesTokenCount);
@@ -80,7 +126,12 @@ export const geminiAdapter: ProviderAdapter = {
       text,
       tool_calls,
       answered_by: str(json.modelVersion) ?? null,
-      usage: { input_tokens: finite(u.promptTokenCount), output_tokens: output, cached_input_tokens: finite(u.cachedContentTokenCount), reasoning_tokens: thoughts },
+      usage: {
+        input_tokens: finite(u.promptTokenCount),
+        output_tokens: output,
+        cached_input_tokens: finite(u.cachedContentTokenCount),
+        reasoning_tokens: thoughts,
+      },
     } satisfies ChatReply;
   },
 };
@@ -96,7 +147,11 @@ export function geminiErrorIn(json: Record<string, unknown>): WireError | undefi
     const m = delay ? /^(\d{1,9})(\.\d+)?s$/.exec(delay) : null;
     if (m) retry_after_ms = Math.min(RETRY_AFTER_CAP_MS, Math.round(Number(`${m[1]}${m[2] ?? ''}`) * 1000));
   }
-  return { status, message: excerpt(`${str(e.status) ?? ''}${e.status ? ': ' : ''}${str(e.message) ?? ''}`, 160), ...(retry_after_ms !== undefined ? { retry_after_ms } : {}) };
+  return {
+    status,
+    message: excerpt(`${str(e.status) ?? ''}${e.status ? ': ' : ''}${str(e.message) ?? ''}`, 160),
+    ...(retry_after_ms !== undefined ? { retry_after_ms } : {}),
+  };
 }
 
 const isSystem = (m: ChatMessage) => m.role === 'system' || m.role === 'developer';

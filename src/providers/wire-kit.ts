@@ -77,7 +77,11 @@ export function toolSpecs(params: Record<string, unknown>): ToolSpec[] {
   for (const t of tools) {
     const f = isObject(t) && isObject(t.function) ? t.function : isObject(t) ? t : undefined;
     if (!f || typeof f.name !== 'string') continue;
-    out.push({ name: f.name, ...(typeof f.description === 'string' ? { description: f.description } : {}), ...(isObject(f.parameters) ? { parameters: f.parameters } : {}) });
+    out.push({
+      name: f.name,
+      ...(typeof f.description === 'string' ? { description: f.description } : {}),
+      ...(isObject(f.parameters) ? { parameters: f.parameters } : {}),
+    });
   }
   return out;
 }

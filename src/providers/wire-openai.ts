@@ -42,12 +42,16 @@ export function trimSlash(url: string): string {
 /** A message in the OpenAI chat shape (also Azure's and watsonx.ai's). */
 export function openaiMessage(m: ChatMessage): Record<string, unknown> {
   const content =
-    typeof m.content === 'string' ? m.content : m.content.map((p) => (p.type === 'text' ? { type: 'text', text: p.text } : { type: 'image_url', image_url: { url: p.url } }));
+    typeof m.content === 'string'
+      ? m.content
+      : m.content.map((p) => (p.type === 'text' ? { type: 'text', text: p.text } : { type: 'image_url', image_url: { url: p.url } }));
   return {
     role: m.role,
     content,
     ...(m.name !== undefined ? { name: m.name } : {}),
-    ...(m.tool_calls?.length ? { tool_calls: m.tool_calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) } : {}),
+    ...(m.tool_calls?.length
+      ? { tool_calls: m.tool_calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) }
+      : {}),
     ...(m.tool_call_id !== undefined ? { tool_call_id: m.tool_call_id } : {}),
   };
 }
@@ -106,7 +110,11 @@ function toolCallsOf(v: unknown): ToolCall[] {
  * index, usage from the chunk that carries it. Finished by `[DONE]` or a finish_reason; an `error`
  * chunk is the stream's error.
  */
-export function decodeChunks(events: SseEvent[], errorIn: (json: Record<string, unknown>) => WireError | undefined, modelField: string): ChatReply | WireError | undefined {
+export function decodeChunks(
+  events: SseEvent[],
+  errorIn: (json: Record<string, unknown>) => WireError | undefined,
+  modelField: string,
+): ChatReply | WireError | undefined {
   let text = '';
   let model: string | null = null;
   let usage: Record<string, unknown> | undefined;

@@ -32,7 +32,12 @@ export function createWatsonxAdapter(): ProviderAdapter {
     const cached = tokens.get(id);
     if (cached && ctx.now() < cached.refreshAt) return cached.value;
     const body = `grant_type=${encodeURIComponent('urn:ibm:params:oauth:grant-type:apikey')}&apikey=${encodeURIComponent(key)}`;
-    const reply = await ctx.transport.post(ctx.entry.options?.auth_url ?? IBM_IAM_URL, { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': 'routelab' }, body, ctx.signal);
+    const reply = await ctx.transport.post(
+      ctx.entry.options?.auth_url ?? IBM_IAM_URL,
+      { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': 'routelab' },
+      body,
+      ctx.signal,
+    );
     const json = tryJson(reply.body);
     if (reply.status >= 200 && reply.status < 300 && isObject(json) && typeof json.access_token === 'string') {
       const life = (finite(json.expires_in) ?? 3600) * 1000;
@@ -50,19 +55,28 @@ export function createWatsonxAdapter(): ProviderAdapter {
     defaultBaseUrl: () => 'https://us-south.ml.cloud.ibm.com',
     prepare: async (ctx) => {
       const env = ctx.entry.api_key_env;
-      if (!env) return failure(401, 'auth', `${ctx.entry.name}: watsonx.ai needs api_key_env naming the variable that holds an IBM Cloud API key`);
+      if (!env)
+        return failure(401, 'auth', `${ctx.entry.name}: watsonx.ai needs api_key_env naming the variable that holds an IBM Cloud API key`);
       const key = ctx.env[env];
       if (!key) {
         const m = missingKey(env, ctx.entry);
         return failure(m.status, 'auth', m.message);
       }
       const { project_id, space_id, api_version } = ctx.entry.options ?? {};
-      if (!project_id && !space_id) return failure(400, 'client', `${ctx.entry.name}: watsonx.ai needs options.project_id or options.space_id in the catalog`);
+      if (!project_id && !space_id)
+        return failure(400, 'client', `${ctx.entry.name}: watsonx.ai needs options.project_id or options.space_id in the catalog`);
       const bearer = await token(ctx, key);
       if (typeof bearer !== 'string') return bearer;
       const headers = jsonHeaders(ctx);
       headers.authorization = `Bearer ${bearer}`;
-      const body = { ...ctx.params, model: undefined, stream: undefined, model_id: ctx.model, ...(project_id ? { project_id } : { space_id }), messages: ctx.messages.map(openaiMessage) };
+      const body = {
+        ...ctx.params,
+        model: undefined,
+        stream: undefined,
+        model_id: ctx.model,
+        ...(project_id ? { project_id } : { space_id }),
+        messages: ctx.messages.map(openaiMessage),
+      };
       const url = `${trimSlash(ctx.baseUrl)}/ml/v1/text/chat?version=${encodeURIComponent(api_version ?? DEFAULT_VERSION)}`;
       return { url, headers, body: JSON.stringify(body), secrets: [key, bearer] };
     },

@@ -16,14 +16,13 @@ export function parseLocatedYaml(text: string, file: string): Result<LocatedYaml
   if (!loaded.ok) return err(loaded.error);
   const { value, locate } = loaded.value;
   // A missing field is reported at its nearest existing parent's line.
-  const lineOf = (path: ReadonlyArray<PropertyKey>): number | undefined => locate(path.map((p) => (typeof p === 'number' ? p : String(p))))?.line;
+  const lineOf = (path: ReadonlyArray<PropertyKey>): number | undefined =>
+    locate(path.map((p) => (typeof p === 'number' ? p : String(p))))?.line;
   return ok({ value, file, lineOf });
 }
 
 export function dottedPath(path: ReadonlyArray<PropertyKey>): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
-    .join('');
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
 }
 
 export function zodIssues(error: z.ZodError, doc: LocatedYaml, prefix: ReadonlyArray<PropertyKey> = []): Issue[] {

@@ -57,7 +57,9 @@ export function startWorker(config: QueueConfig, processors: Processors, options
   });
   worker.on('failed', (job, error) => {
     if (!job || job.name !== 'aggregate' || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-    processors.runFailed(AggregatePayload.parse(job.data), error.message).catch((e: unknown) => options.onError?.(e instanceof Error ? e : new Error(String(e))));
+    processors
+      .runFailed(AggregatePayload.parse(job.data), error.message)
+      .catch((e: unknown) => options.onError?.(e instanceof Error ? e : new Error(String(e))));
   });
   worker.on('error', (e) => options.onError?.(e));
   return worker;

@@ -44,7 +44,14 @@ export function describeRedis(url: string): string {
  */
 export async function assertRedisReachable(url: string, timeoutMs = 3000): Promise<void> {
   // commandTimeout too: a frozen Redis (SIGSTOP, a stuck host) completes the TCP handshake and then never answers the PING.
-  const r = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  const r = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
   // ioredis reports the cause (ECONNREFUSED, ETIMEDOUT…) as an event; the rejection only says "closed".
   let cause: string | undefined;
   r.on('error', (e: Error) => (cause ??= e.message));
@@ -52,7 +59,9 @@ export async function assertRedisReachable(url: string, timeoutMs = 3000): Promi
     await r.connect();
     await r.ping();
   } catch (e) {
-    throw new RedisUnavailableError(`cannot reach Redis at ${describeRedis(url)} (REDIS_URL): ${cause ?? (e instanceof Error ? e.message : String(e))}`);
+    throw new RedisUnavailableError(
+      `cannot reach Redis at ${describeRedis(url)} (REDIS_URL): ${cause ?? (e instanceof Error ? e.message : String(e))}`,
+    );
   } finally {
     r.disconnect();
   }

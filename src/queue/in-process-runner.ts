@@ -14,7 +14,12 @@ export interface InProcessOptions {
  * concurrency and the same semantics — each chunk gets `attempts` tries, a chunk that still fails
  * becomes recorded failures, and the aggregate runs once every chunk has finished either way.
  */
-export async function runInProcess(processors: Processors, runId: string, chunks: readonly number[], options: InProcessOptions = {}): Promise<void> {
+export async function runInProcess(
+  processors: Processors,
+  runId: string,
+  chunks: readonly number[],
+  options: InProcessOptions = {},
+): Promise<void> {
   const attempts = Math.max(1, options.attempts ?? JOB_ATTEMPTS);
   const queue = [...chunks];
   let finished = 0;
@@ -40,7 +45,7 @@ async function withAttempts(attempts: number, processors: Processors, fn: () => 
   let last = 'failed';
   let transient = 0;
   const start = Date.now();
-  for (let i = 0; i < attempts; ) {
+  for (let i = 0; i < attempts;) {
     try {
       await fn();
       return undefined;

@@ -13,11 +13,20 @@ export interface ScheduleInfo {
 /** One scheduler per policy: registering the same policy twice (two processes) updates, never duplicates. */
 export const nightlySchedulerId = (policy: string) => `nightly-${policy}`;
 
-export async function upsertNightly(config: QueueConfig, cron: string, tz: string | undefined, payload: NightlyPayload): Promise<ScheduleInfo> {
+export async function upsertNightly(
+  config: QueueConfig,
+  cron: string,
+  tz: string | undefined,
+  payload: NightlyPayload,
+): Promise<ScheduleInfo> {
   const queue = openQueue(config);
   try {
     const id = nightlySchedulerId(payload.policy);
-    await queue.upsertJobScheduler(id, { pattern: cron, ...(tz ? { tz } : {}) }, { name: 'nightly', data: NightlyPayload.parse(payload), opts: { attempts: 3, backoff: { type: 'exponential', delay: 1000 } } });
+    await queue.upsertJobScheduler(
+      id,
+      { pattern: cron, ...(tz ? { tz } : {}) },
+      { name: 'nightly', data: NightlyPayload.parse(payload), opts: { attempts: 3, backoff: { type: 'exponential', delay: 1000 } } },
+    );
     const s = await queue.getJobScheduler(id);
     return { id, cron, tz: tz ?? null, next: s?.next ? new Date(s.next).toISOString() : null, payload };
   } finally {
@@ -31,7 +40,13 @@ export async function listNightly(config: QueueConfig): Promise<ScheduleInfo[]> 
     const all = await queue.getJobSchedulers(0, -1, true);
     return all.map((s) => {
       const parsed = NightlyPayload.safeParse(s.template?.data);
-      return { id: s.key, cron: s.pattern ?? null, tz: s.tz ?? null, next: s.next ? new Date(s.next).toISOString() : null, payload: parsed.success ? parsed.data : null };
+      return {
+        id: s.key,
+        cron: s.pattern ?? null,
+        tz: s.tz ?? null,
+        next: s.next ? new Date(s.next).toISOString() : null,
+        payload: parsed.success ? parsed.data : null,
+      };
     });
   } finally {
     await queue.close();

@@ -114,7 +114,8 @@ const SEP = '[\\s.-]';
 export const BUILT_IN_RULES: readonly RedactRule[] = [
   {
     kind: 'private_key',
-    regex: /-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY[A-Z ]{0,10}-----(?:[A-Za-z0-9+/=\s\\:,.()-]{0,16000}?-----END[A-Z0-9 ]{0,40}PRIVATE KEY[A-Z ]{0,10}-----|[A-Za-z0-9+/=\s\\:,.()-]{0,16000})/g,
+    regex:
+      /-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY[A-Z ]{0,10}-----(?:[A-Za-z0-9+/=\s\\:,.()-]{0,16000}?-----END[A-Z0-9 ]{0,40}PRIVATE KEY[A-Z ]{0,10}-----|[A-Za-z0-9+/=\s\\:,.()-]{0,16000})/g,
     hint: has('PRIVATE KEY'),
   },
   // Authorization values: the scheme stays, the credential goes. Before JWT so `Bearer eyJ…` says bearer.
@@ -123,7 +124,10 @@ export const BUILT_IN_RULES: readonly RedactRule[] = [
   {
     // `Authorization: Token abc`, `Proxy-Authorization: xyz`: any other scheme, or none.
     kind: 'authorization',
-    regex: new RegExp(`((?:proxy-)?authorization${Q}\\s{0,4}[:=]\\s{0,4}${Q})(?!\\[REDACTED:|bearer\\s|basic\\s)(?:[A-Za-z]{1,20}\\s{1,4})?[^\\s"'\\\\,;]{1,4096}`, 'gi'),
+    regex: new RegExp(
+      `((?:proxy-)?authorization${Q}\\s{0,4}[:=]\\s{0,4}${Q})(?!\\[REDACTED:|bearer\\s|basic\\s)(?:[A-Za-z]{1,20}\\s{1,4})?[^\\s"'\\\\,;]{1,4096}`,
+      'gi',
+    ),
     hint: hasAny(/authorization/i),
     keepPrefix: true,
   },
@@ -138,15 +142,25 @@ export const BUILT_IN_RULES: readonly RedactRule[] = [
   // Credentials in a query string: Azure SAS `sig=`, signed URLs, `?access_token=`.
   {
     kind: 'url_credential',
-    regex: /([?&;](?:sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|access_token|id_token|refresh_token|token|api[_-]?key|apikey|key|code|client_secret|password|secret|auth)=)[^&\s#"'<>]{1,4096}/gi,
+    regex:
+      /([?&;](?:sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|access_token|id_token|refresh_token|token|api[_-]?key|apikey|key|code|client_secret|password|secret|auth)=)[^&\s#"'<>]{1,4096}/gi,
     hint: hasAny(/[?&;][a-z_-]{1,25}=/i),
     keepPrefix: true,
   },
-  { kind: 'azure_key', regex: /((?:AccountKey|SharedAccessKey|SharedAccessSignature)=)[^;\s"']{8,4096}/gi, hint: hasAny(/AccountKey|SharedAccess/i), keepPrefix: true },
+  {
+    kind: 'azure_key',
+    regex: /((?:AccountKey|SharedAccessKey|SharedAccessSignature)=)[^;\s"']{8,4096}/gi,
+    hint: hasAny(/AccountKey|SharedAccess/i),
+    keepPrefix: true,
+  },
   // Anthropic before OpenAI: `sk-ant-` would otherwise match the generic `sk-` rule.
   { kind: 'anthropic_key', regex: /(?<![A-Za-z0-9])sk-ant-[A-Za-z0-9_-]{16,256}/g, hint: has('sk-ant-') },
   { kind: 'openai_key', regex: /(?<![A-Za-z0-9])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,256}/g, hint: has('sk-') },
-  { kind: 'stripe_key', regex: /(?<![A-Za-z0-9])(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,256}|(?<![A-Za-z0-9])whsec_[A-Za-z0-9]{16,256}/g, hint: hasAny(/k_live_|k_test_|whsec_/) },
+  {
+    kind: 'stripe_key',
+    regex: /(?<![A-Za-z0-9])(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,256}|(?<![A-Za-z0-9])whsec_[A-Za-z0-9]{16,256}/g,
+    hint: hasAny(/k_live_|k_test_|whsec_/),
+  },
   {
     kind: 'aws_key',
     regex: /(?<![A-Z0-9])(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])/g,
@@ -158,22 +172,39 @@ export const BUILT_IN_RULES: readonly RedactRule[] = [
     hint: hasAny(/aws_?secret/i),
     keepPrefix: true,
   },
-  { kind: 'github_token', regex: /(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{40,255})/g, hint: hasAny(/gh[pousr]_|github_pat_/) },
-  { kind: 'gitlab_token', regex: /(?<![A-Za-z0-9])gl(?:pat|dt|rt|ptt|cbt|oas|imt|ft|soat|ffct)-[A-Za-z0-9_-]{20,128}/g, hint: hasAny(/gl[a-z]{1,4}-/) },
+  {
+    kind: 'github_token',
+    regex: /(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{40,255})/g,
+    hint: hasAny(/gh[pousr]_|github_pat_/),
+  },
+  {
+    kind: 'gitlab_token',
+    regex: /(?<![A-Za-z0-9])gl(?:pat|dt|rt|ptt|cbt|oas|imt|ft|soat|ffct)-[A-Za-z0-9_-]{20,128}/g,
+    hint: hasAny(/gl[a-z]{1,4}-/),
+  },
   {
     kind: 'slack_token',
     regex: /(?<![A-Za-z0-9])(?:xox[abposre]|xapp)-[A-Za-z0-9-]{10,256}|hooks\.slack\.com\/services\/[A-Za-z0-9/]{10,256}/g,
     hint: hasAny(/xox|xapp-|hooks\.slack/),
   },
   { kind: 'google_api_key', regex: /(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}/g, hint: has('AIza') },
-  { kind: 'google_oauth_token', regex: /(?<![A-Za-z0-9])(?:ya29\.[0-9A-Za-z_-]{20,4096}|1\/\/0[0-9A-Za-z_-]{30,512})/g, hint: hasAny(/ya29\.|1\/\/0/) },
+  {
+    kind: 'google_oauth_token',
+    regex: /(?<![A-Za-z0-9])(?:ya29\.[0-9A-Za-z_-]{20,4096}|1\/\/0[0-9A-Za-z_-]{30,512})/g,
+    hint: hasAny(/ya29\.|1\/\/0/),
+  },
   { kind: 'huggingface_token', regex: /(?<![A-Za-z0-9])(?:hf_|api_org_)[A-Za-z0-9]{30,64}/g, hint: hasAny(/hf_|api_org_/) },
-  { kind: 'npm_token', regex: /(?<![A-Za-z0-9])npm_[A-Za-z0-9]{36}|(_authToken\s{0,2}=\s{0,2})[^\s"']{1,512}/g, hint: hasAny(/npm_|_authToken/) },
+  {
+    kind: 'npm_token',
+    regex: /(?<![A-Za-z0-9])npm_[A-Za-z0-9]{36}|(_authToken\s{0,2}=\s{0,2})[^\s"']{1,512}/g,
+    hint: hasAny(/npm_|_authToken/),
+  },
   {
     // The rest of secretlint's vendor list, one pass: Groq, SendGrid, Shopify, Linear, Notion,
     // Vault, Vercel, Databricks, Docker, Figma, Grafana, 1Password, Mailgun, Telegram bots.
     kind: 'api_token',
-    regex: /(?<![A-Za-z0-9])(?:gsk_[A-Za-z0-9]{40,64}|SG\.[A-Za-z0-9_-]{16,64}\.[A-Za-z0-9_-]{16,64}|shp(?:at|ca|pa|ss)_[A-Fa-f0-9]{32,64}|lin_api_[A-Za-z0-9]{32,128}|ntn_[0-9]{11}[A-Za-z0-9]{35}|hv[sbr]\.[A-Za-z0-9_-]{90,300}|v(?:cp|ci|ca|cr|ck)_[A-Za-z0-9]{20,60}|dapi[a-f0-9]{32}|dckr_pat_[A-Za-z0-9_-]{20,64}|figd_[A-Za-z0-9_-]{40,200}|gl(?:c|sa)_[A-Za-z0-9+/_]{32,400}|ops_ey[A-Za-z0-9+/=]{100,1280}|key-[0-9a-f]{32}|[0-9]{8,10}:AA[A-Za-z0-9_-]{33})/g,
+    regex:
+      /(?<![A-Za-z0-9])(?:gsk_[A-Za-z0-9]{40,64}|SG\.[A-Za-z0-9_-]{16,64}\.[A-Za-z0-9_-]{16,64}|shp(?:at|ca|pa|ss)_[A-Fa-f0-9]{32,64}|lin_api_[A-Za-z0-9]{32,128}|ntn_[0-9]{11}[A-Za-z0-9]{35}|hv[sbr]\.[A-Za-z0-9_-]{90,300}|v(?:cp|ci|ca|cr|ck)_[A-Za-z0-9]{20,60}|dapi[a-f0-9]{32}|dckr_pat_[A-Za-z0-9_-]{20,64}|figd_[A-Za-z0-9_-]{40,200}|gl(?:c|sa)_[A-Za-z0-9+/_]{32,400}|ops_ey[A-Za-z0-9+/=]{100,1280}|key-[0-9a-f]{32}|[0-9]{8,10}:AA[A-Za-z0-9_-]{33})/g,
     hint: hasAny(/gsk_|SG\.|shp[a-z]{2}_|lin_api_|ntn_|hv[sbr]\.|v[a-z]{2}_|dapi|dckr_|figd_|gl(?:c|sa)_|ops_|key-|:AA/),
   },
   // `api_key = …`, `"password": "…"`, `token: …`, `\"secret\": \"…\"`: the value after a credential
@@ -214,10 +245,17 @@ export const BUILT_IN_RULES: readonly RedactRule[] = [
   {
     // `jane [at] example [dot] com`, `jane(at)example(dot)com`.
     kind: 'email',
-    regex: /[\p{L}\p{N}._%+-]{1,64}\s{0,2}[[({]\s{0,2}at\s{0,2}[\])}]\s{0,2}[\p{L}\p{N}-]{1,63}(?:\s{0,2}(?:[[({]\s{0,2}dot\s{0,2}[\])}]|\.)\s{0,2}[\p{L}\p{N}-]{1,63}){1,6}/giu,
+    regex:
+      /[\p{L}\p{N}._%+-]{1,64}\s{0,2}[[({]\s{0,2}at\s{0,2}[\])}]\s{0,2}[\p{L}\p{N}-]{1,63}(?:\s{0,2}(?:[[({]\s{0,2}dot\s{0,2}[\])}]|\.)\s{0,2}[\p{L}\p{N}-]{1,63}){1,6}/giu,
     hint: hasAny(/[[({]\s{0,2}at\s{0,2}[\])}]/i),
   },
-  { kind: 'iban', regex: /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}(?![A-Za-z0-9])/g, hint: (_t, p) => p.digits >= 10, validPrefix: ibanPrefix, pii: true },
+  {
+    kind: 'iban',
+    regex: /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}(?![A-Za-z0-9])/g,
+    hint: (_t, p) => p.digits >= 10,
+    validPrefix: ibanPrefix,
+    pii: true,
+  },
   { kind: 'ssn', regex: /(?<![\d-])\d{3}([- ])\d{2}\1\d{4}(?![\d-])/g, hint: hasRun(9), accept: ssnValid, pii: true },
   { kind: 'card', regex: /(?<!\d)\d(?:[ .-]{0,2}\d){11,18}(?!\d)/g, hint: hasRun(12), accept: luhnValid, pii: true },
   {

@@ -38,13 +38,24 @@ const CREDENTIAL_WORDS = new Set([
 ]);
 
 /** Adjacent word pairs that make a credential name (`api key`, `private key`, `access key`). */
-const CREDENTIAL_PAIRS = new Set(['api key', 'private key', 'access key', 'secret key', 'client secret', 'session id', 'connection string', 'database url', 'set cookie']);
+const CREDENTIAL_PAIRS = new Set([
+  'api key',
+  'private key',
+  'access key',
+  'secret key',
+  'client secret',
+  'session id',
+  'connection string',
+  'database url',
+  'set cookie',
+]);
 
 /** Whole names (separators removed) that are credentials though none of their words is. */
 const CREDENTIAL_NAMES = new Set(['key', 'pass', 'apikey', 'xapikey', 'authkey', 'otp', 'pin', 'cvv', 'cvc']);
 
 /** Fragments that name a credential even glued to other words (`myapikey`, `dbpassword`). */
-const CREDENTIAL_FRAGMENTS = /apikey|passw(?:or)?d|passphrase|authorization|privatekey|accesskey|secretkey|clientsecret|(?:auth|access|refresh|session|bearer|api|id)token/;
+const CREDENTIAL_FRAGMENTS =
+  /apikey|passw(?:or)?d|passphrase|authorization|privatekey|accesskey|secretkey|clientsecret|(?:auth|access|refresh|session|bearer|api|id)token/;
 
 const MEMO_MAX = 4096;
 const memo = new Map<string, boolean>();

@@ -7,7 +7,15 @@
 /** Field names that only ever hold a credential. */
 const SECRET_FIELDS = new Set(['api_key', 'apikey', 'key', 'token', 'secret', 'password', 'authorization', 'access_token', 'bearer']);
 
-const KNOWN_PREFIXES = [/^sk-[A-Za-z0-9_-]{8,}/, /^sk_(live|test)_/, /^xox[abp]-/, /^gh[pousr]_[A-Za-z0-9]{20,}/, /^AIza[0-9A-Za-z_-]{20,}/, /^hf_[A-Za-z0-9]{20,}/, /^AKIA[0-9A-Z]{16}$/];
+const KNOWN_PREFIXES = [
+  /^sk-[A-Za-z0-9_-]{8,}/,
+  /^sk_(live|test)_/,
+  /^xox[abp]-/,
+  /^gh[pousr]_[A-Za-z0-9]{20,}/,
+  /^AIza[0-9A-Za-z_-]{20,}/,
+  /^hf_[A-Za-z0-9]{20,}/,
+  /^AKIA[0-9A-Z]{16}$/,
+];
 
 export function isSecretFieldName(name: string): boolean {
   return SECRET_FIELDS.has(name.toLowerCase());

@@ -1,5 +1,13 @@
 import { compileLinear, type LinearRegex } from '../domain/linear-regex.js';
-import { BUILT_IN_RULES, KEYWORDS, keywordNearPunctuation, LONG_TOKEN, profileText, type RedactRule, type TextProfile } from './content-rules.js';
+import {
+  BUILT_IN_RULES,
+  KEYWORDS,
+  keywordNearPunctuation,
+  LONG_TOKEN,
+  profileText,
+  type RedactRule,
+  type TextProfile,
+} from './content-rules.js';
 import { normaliseForMatching } from './normalise-text.js';
 
 /** A user-configured pattern (`--redact-pattern`, `.routelab/redact.yaml`); `name` types the placeholder. */

@@ -34,7 +34,12 @@ const UNKNOWN = [{ status: 0, p: 1 }] as const;
  *
  * Pure and allocation-light: the proposals optimiser calls it for every candidate policy.
  */
-export function evaluateVariant(spec: PolicySpec, cases: readonly RunCase[], outcomes: OutcomeMatrix, opts: EvaluateOptions): VariantCaseResult[] {
+export function evaluateVariant(
+  spec: PolicySpec,
+  cases: readonly RunCase[],
+  outcomes: OutcomeMatrix,
+  opts: EvaluateOptions,
+): VariantCaseResult[] {
   const scale = opts.rate > 0 ? 1 / opts.rate : 1;
   const rng = createRng(opts.seed).fork(`variant:${spec.name}`);
   const state = createRouterState();
@@ -135,7 +140,10 @@ function expectation(caseId: string, paths: readonly Path[], row: ReadonlyMap<st
   };
 }
 
-function attemptsUsage(attempts: readonly Attempt[], row: ReadonlyMap<string, Outcome> | undefined): { cost: number; latency: number; tokens: number } {
+function attemptsUsage(
+  attempts: readonly Attempt[],
+  row: ReadonlyMap<string, Outcome> | undefined,
+): { cost: number; latency: number; tokens: number } {
   let cost = 0;
   let latency = 0;
   let tokens = 0;

@@ -18,12 +18,18 @@ export function beforeAfterSvg(title: string, rows: readonly BeforeAfterRow[], b
   const H = top + Math.max(1, rows.length) * ROW + 40;
   const fx = (v: number) => left + Math.max(0, Math.min(1, v)) * (right - left);
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" role="img" aria-label="${xml(title)}">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" role="img" aria-label="${xml(title)}">`,
+  );
   out.push(`<title>${xml(title)}</title>`);
   out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
   out.push(`<text x="20" y="28" font-size="16" font-weight="600" fill="#222">${xml(title)}</text>`);
-  out.push(`<rect x="${left}" y="38" width="12" height="10" fill="#9e9e9e"/><text x="${left + 18}" y="47" font-size="11" fill="#333">${xml(beforeLabel)}</text>`);
-  out.push(`<rect x="${left + 200}" y="38" width="12" height="10" fill="#2ca02c"/><text x="${left + 218}" y="47" font-size="11" fill="#333">${xml(afterLabel)}</text>`);
+  out.push(
+    `<rect x="${left}" y="38" width="12" height="10" fill="#9e9e9e"/><text x="${left + 18}" y="47" font-size="11" fill="#333">${xml(beforeLabel)}</text>`,
+  );
+  out.push(
+    `<rect x="${left + 200}" y="38" width="12" height="10" fill="#2ca02c"/><text x="${left + 218}" y="47" font-size="11" fill="#333">${xml(afterLabel)}</text>`,
+  );
   for (const t of [0, 0.25, 0.5, 0.75, 1]) {
     const x = fx(t);
     out.push(`<line x1="${x}" x2="${x}" y1="${top - 4}" y2="${H - 30}" stroke="#eee"/>`);

@@ -9,11 +9,13 @@ import { redactString } from '../redact/redact-text.js';
 
 /** Markdown inline text (table cells included): no markup, links, HTML or cell breaks survive. */
 export function md(text: string): string {
-  return sanitizeInline(redactString(text))
-    // Brackets are escaped, so parentheses can never become a link target and stay readable.
-    .replace(/[\\`*_{}[\]<>|~]/g, (c) => `\\${c}`)
-    .replace(/^([-=#+])/, '\\$1')
-    .replace(/\r?\n/g, ' ');
+  return (
+    sanitizeInline(redactString(text))
+      // Brackets are escaped, so parentheses can never become a link target and stay readable.
+      .replace(/[\\`*_{}[\]<>|~]/g, (c) => `\\${c}`)
+      .replace(/^([-=#+])/, '\\$1')
+      .replace(/\r?\n/g, ' ')
+  );
 }
 
 /** XML text or attribute value. Characters XML 1.0 forbids are dropped, not escaped. */

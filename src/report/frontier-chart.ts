@@ -10,7 +10,11 @@ export function frontierSvg(curve: FrontierCurve): string {
   const lines: Array<{ name: string; color: string; pts: Array<[number, number]> }> = [
     { name: 'per-request rules', color: '#2ca02c', pts: curve.rows.map((r) => [r.per_request.cost_per_1k, r.per_request.quality]) },
     { name: 'segments only', color: '#f58518', pts: curve.rows.map((r) => [r.segments.cost_per_1k, r.segments.quality]) },
-    { name: 'random model mixes', color: '#7f7f7f', pts: curve.rows.filter((r) => r.random_mix !== null).map((r) => [r.per_request.cost_per_1k, r.random_mix as number]) },
+    {
+      name: 'random model mixes',
+      color: '#7f7f7f',
+      pts: curve.rows.filter((r) => r.random_mix !== null).map((r) => [r.per_request.cost_per_1k, r.random_mix as number]),
+    },
   ];
   const marks: Array<{ name: string; color: string; at: [number, number] }> = [
     { name: `best single (${curve.best_single.model})`, color: '#4c78a8', at: [curve.best_single.cost_per_1k, curve.best_single.quality] },
@@ -40,14 +44,21 @@ export function frontierSvg(curve: FrontierCurve): string {
   let legendY = P.top + 10;
   for (const l of lines) {
     const pts = l.pts.filter(([c, q]) => Number.isFinite(c) && Number.isFinite(q)).sort((a, b) => a[0] - b[0]);
-    if (pts.length) out.push(`<polyline fill="none" stroke="${l.color}" stroke-width="2" points="${pts.map(([c, q]) => `${x(c).toFixed(1)},${y(q).toFixed(1)}`).join(' ')}"/>`);
+    if (pts.length)
+      out.push(
+        `<polyline fill="none" stroke="${l.color}" stroke-width="2" points="${pts.map(([c, q]) => `${x(c).toFixed(1)},${y(q).toFixed(1)}`).join(' ')}"/>`,
+      );
     for (const [c, q] of pts) out.push(`<circle cx="${x(c).toFixed(1)}" cy="${y(q).toFixed(1)}" r="3" fill="${l.color}"/>`);
-    out.push(`<line x1="${P.right + 20}" y1="${legendY - 4}" x2="${P.right + 40}" y2="${legendY - 4}" stroke="${l.color}" stroke-width="2"/><text x="${P.right + 46}" y="${legendY}" font-size="11">${xml(l.name)}</text>`);
+    out.push(
+      `<line x1="${P.right + 20}" y1="${legendY - 4}" x2="${P.right + 40}" y2="${legendY - 4}" stroke="${l.color}" stroke-width="2"/><text x="${P.right + 46}" y="${legendY}" font-size="11">${xml(l.name)}</text>`,
+    );
     legendY += 20;
   }
   for (const m of marks) {
     out.push(`<circle cx="${x(m.at[0]).toFixed(1)}" cy="${y(m.at[1]).toFixed(1)}" r="6" fill="${m.color}"/>`);
-    out.push(`<circle cx="${P.right + 30}" cy="${legendY - 4}" r="5" fill="${m.color}"/><text x="${P.right + 46}" y="${legendY}" font-size="11">${xml(m.name)}</text>`);
+    out.push(
+      `<circle cx="${P.right + 30}" cy="${legendY - 4}" r="5" fill="${m.color}"/><text x="${P.right + 46}" y="${legendY}" font-size="11">${xml(m.name)}</text>`,
+    );
     legendY += 20;
   }
   out.push('</svg>');
@@ -66,7 +77,10 @@ export function frontierSection(curve: FrontierCurve, svgFile: string): string {
     '',
     '| ceiling | $/1k | per-request q | $/1k | segments q | $/1k | random mix q |',
     '|---|---|---|---|---|---|---|',
-    ...curve.rows.map((r) => `| ${(r.share * 100).toFixed(0)}% | ${r.ceiling_per_1k.toPrecision(3)} | ${f(r.per_request.quality)} | ${r.per_request.cost_per_1k.toPrecision(3)} | ${f(r.segments.quality)} | ${r.segments.cost_per_1k.toPrecision(3)} | ${r.random_mix === null ? '-' : f(r.random_mix)} |`),
+    ...curve.rows.map(
+      (r) =>
+        `| ${(r.share * 100).toFixed(0)}% | ${r.ceiling_per_1k.toPrecision(3)} | ${f(r.per_request.quality)} | ${r.per_request.cost_per_1k.toPrecision(3)} | ${f(r.segments.quality)} | ${r.segments.cost_per_1k.toPrecision(3)} | ${r.random_mix === null ? '-' : f(r.random_mix)} |`,
+    ),
     `| best single | ${curve.best_single.cost_per_1k.toPrecision(3)} | ${f(curve.best_single.quality)} | | | | |`,
     '',
   ];

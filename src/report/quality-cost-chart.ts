@@ -66,7 +66,9 @@ export function qualityCostSvg(chart: QualityCostChart): string {
   const fy = (q: number) => PLOT.bottom - ((q - qLo) / (qHi - qLo || 1)) * (PLOT.bottom - PLOT.top);
 
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" role="img" aria-label="${xml(chart.title)}">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" role="img" aria-label="${xml(chart.title)}">`,
+  );
   out.push(`<title>${xml(chart.title)}</title>`);
   out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
   out.push(`<text x="${PLOT.left}" y="28" font-size="16" font-weight="600" fill="#222">${xml(chart.title)}</text>`);
@@ -77,17 +79,30 @@ export function qualityCostSvg(chart: QualityCostChart): string {
     out.push(`<text x="${PLOT.left - 8}" y="${(y + 4).toFixed(1)}" font-size="11" text-anchor="end" fill="#555">${t.toFixed(2)}</text>`);
   }
   const xTicks = log
-    ? Array.from({ length: Math.floor(Math.log10(cMax)) - Math.ceil(Math.log10(cMin)) + 1 }, (_, i) => 10 ** (Math.ceil(Math.log10(cMin)) + i)).flatMap((d) => [d, 2 * d, 5 * d]).filter((t) => t >= cMin * 0.8 && t <= cMax * 1.25)
+    ? Array.from(
+        { length: Math.floor(Math.log10(cMax)) - Math.ceil(Math.log10(cMin)) + 1 },
+        (_, i) => 10 ** (Math.ceil(Math.log10(cMin)) + i),
+      )
+        .flatMap((d) => [d, 2 * d, 5 * d])
+        .filter((t) => t >= cMin * 0.8 && t <= cMax * 1.25)
     : niceTicks(Math.min(0, cMin), cMax * 1.08);
   for (const t of xTicks) {
     const x = fx(t);
     if (x < PLOT.left - 1 || x > PLOT.right + 1) continue;
     out.push(`<line x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" y1="${PLOT.top}" y2="${PLOT.bottom}" stroke="#f0f0f0"/>`);
-    out.push(`<text x="${x.toFixed(1)}" y="${PLOT.bottom + 16}" font-size="11" text-anchor="middle" fill="#555">${xml(usd(t * 1000))}</text>`);
+    out.push(
+      `<text x="${x.toFixed(1)}" y="${PLOT.bottom + 16}" font-size="11" text-anchor="middle" fill="#555">${xml(usd(t * 1000))}</text>`,
+    );
   }
-  out.push(`<rect x="${PLOT.left}" y="${PLOT.top}" width="${PLOT.right - PLOT.left}" height="${PLOT.bottom - PLOT.top}" fill="none" stroke="#999"/>`);
-  out.push(`<text x="${(PLOT.left + PLOT.right) / 2}" y="${PLOT.bottom + 36}" font-size="12" text-anchor="middle" fill="#333">cost per 1k requests (USD${log ? ', log scale' : ''})</text>`);
-  out.push(`<text x="18" y="${(PLOT.top + PLOT.bottom) / 2}" font-size="12" text-anchor="middle" fill="#333" transform="rotate(-90 18 ${(PLOT.top + PLOT.bottom) / 2})">mean quality</text>`);
+  out.push(
+    `<rect x="${PLOT.left}" y="${PLOT.top}" width="${PLOT.right - PLOT.left}" height="${PLOT.bottom - PLOT.top}" fill="none" stroke="#999"/>`,
+  );
+  out.push(
+    `<text x="${(PLOT.left + PLOT.right) / 2}" y="${PLOT.bottom + 36}" font-size="12" text-anchor="middle" fill="#333">cost per 1k requests (USD${log ? ', log scale' : ''})</text>`,
+  );
+  out.push(
+    `<text x="18" y="${(PLOT.top + PLOT.bottom) / 2}" font-size="12" text-anchor="middle" fill="#333" transform="rotate(-90 18 ${(PLOT.top + PLOT.bottom) / 2})">mean quality</text>`,
+  );
   // Frontier.
   if (chart.frontier.length > 1) {
     // A mix of two models is a straight line in linear cost, a curve on the log axis: sample it.
@@ -96,7 +111,12 @@ export function qualityCostSvg(chart: QualityCostChart): string {
     for (let i = 1; i < chart.frontier.length; i++) {
       const a = chart.frontier[i - 1] as QcPoint;
       const b = chart.frontier[i] as QcPoint;
-      for (let k = 1; k <= steps; k++) along.push({ label: '', cost: a.cost + ((b.cost - a.cost) * k) / steps, quality: a.quality + ((b.quality - a.quality) * k) / steps });
+      for (let k = 1; k <= steps; k++)
+        along.push({
+          label: '',
+          cost: a.cost + ((b.cost - a.cost) * k) / steps,
+          quality: a.quality + ((b.quality - a.quality) * k) / steps,
+        });
     }
     const path = along.map((p) => `${fx(p.cost).toFixed(1)},${fy(p.quality).toFixed(1)}`).join(' ');
     out.push(`<polyline points="${path}" fill="none" stroke="#4c78a8" stroke-width="1.5" stroke-dasharray="5 4" opacity="0.8"/>`);
@@ -109,9 +129,12 @@ export function qualityCostSvg(chart: QualityCostChart): string {
     const y = PLOT.top + 14 + i * 15;
     // The number in its own column: a tspan's leading space collapses, running number and name together.
     out.push(`<text x="${lx + 14}" y="${y}" font-size="11" font-weight="bold" text-anchor="end" fill="${COLORS[p.kind]}">${i + 1}</text>`);
-    out.push(`<text x="${lx + 20}" y="${y}" font-size="11" fill="#222">${xml(shorten(p.label, 30))} — ${q3(p.quality)}, ${xml(usd(p.cost * 1000))}</text>`);
+    out.push(
+      `<text x="${lx + 20}" y="${y}" font-size="11" fill="#222">${xml(shorten(p.label, 30))} — ${q3(p.quality)}, ${xml(usd(p.cost * 1000))}</text>`,
+    );
   });
-  if (pts.length > 24) out.push(`<text x="${lx}" y="${PLOT.top + 14 + 24 * 15}" font-size="11" fill="#555">… ${pts.length - 24} more in report.md</text>`);
+  if (pts.length > 24)
+    out.push(`<text x="${lx}" y="${PLOT.top + 14 + 24 * 15}" font-size="11" fill="#555">… ${pts.length - 24} more in report.md</text>`);
   const ky = H - 22;
   const key: Array<[MarkerKind | 'frontier', string]> = [
     ['model', 'single model'],
@@ -123,7 +146,10 @@ export function qualityCostSvg(chart: QualityCostChart): string {
   // Each entry as wide as its label (about 6.2 px a character at 11 px) so none runs into the next.
   let x = PLOT.left;
   key.forEach(([k, label]) => {
-    if (k === 'frontier') out.push(`<line x1="${x - 6}" x2="${x + 8}" y1="${ky - 4}" y2="${ky - 4}" stroke="#4c78a8" stroke-dasharray="5 4" stroke-width="1.5"/>`);
+    if (k === 'frontier')
+      out.push(
+        `<line x1="${x - 6}" x2="${x + 8}" y1="${ky - 4}" y2="${ky - 4}" stroke="#4c78a8" stroke-dasharray="5 4" stroke-width="1.5"/>`,
+      );
     else out.push(marker(k, x, ky - 4, 0).replace(/<text[^>]*>0<\/text>/, ''));
     out.push(`<text x="${x + 14}" y="${ky}" font-size="11" fill="#333">${xml(label)}</text>`);
     x += 14 + Math.ceil(label.length * 6.2) + 26;

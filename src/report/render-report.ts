@@ -40,7 +40,16 @@ function row(cells: readonly string[]): string {
 }
 
 function statsTable(groups: readonly GroupStats[], first: string): string[] {
-  const head = [first, 'n', 'quality (95% CI)', 'pass rate (95% CI)', 'cost/1k', 'p50 / p95 / p99 ms', 'errors', 'blocked (guardrail / budget)'];
+  const head = [
+    first,
+    'n',
+    'quality (95% CI)',
+    'pass rate (95% CI)',
+    'cost/1k',
+    'p50 / p95 / p99 ms',
+    'errors',
+    'blocked (guardrail / budget)',
+  ];
   return [
     row(head),
     row(head.map((_, i) => (i === 0 ? '---' : '---:'))),
@@ -63,7 +72,16 @@ function compactTable(groups: readonly GroupStats[], first: string): string[] {
   return [
     row([first, 'n', 'quality (95% CI)', 'pass rate', 'cost/1k', 'p95 ms']),
     row(['---', '---:', '---:', '---:', '---:', '---:']),
-    ...groups.map((g) => row([md(g.key) + (g.warning ? ' ⚠' : ''), String(g.n), `${q3(g.quality)} (${ci(g.quality_ci)})`, pctText(g.pass_rate), usd(g.cost_per_1k), msText(g.p95_ms)])),
+    ...groups.map((g) =>
+      row([
+        md(g.key) + (g.warning ? ' ⚠' : ''),
+        String(g.n),
+        `${q3(g.quality)} (${ci(g.quality_ci)})`,
+        pctText(g.pass_rate),
+        usd(g.cost_per_1k),
+        msText(g.p95_ms),
+      ]),
+    ),
   ];
 }
 
@@ -77,9 +95,15 @@ export function renderReport(input: ReportInput): ReportFiles {
   const L: string[] = [];
   L.push(`# Run ${md(run.id)} — policy ${md(run.policyName)}${run.baseVersion !== null ? ` (v${run.baseVersion})` : ''}`);
   L.push('');
-  L.push(`- Source: ${md(run.source)}; status **${md(run.status)}**; seed ${md(run.seed)}${run.createdAt ? `; created ${md(run.createdAt)}` : ''}`);
-  L.push(`- Cases: ${a.n} (${run.trainCases} train, ${run.holdoutCases} holdout at ${pctText(run.holdout)}); model spend ${usd(run.costUsd)}`);
-  L.push('- Quality is the mean score in [0, 1] (a failed call counts 0); intervals are seeded bootstrap (means) and Wilson (pass rates), 95%. ⚠ marks groups too small to conclude anything.');
+  L.push(
+    `- Source: ${md(run.source)}; status **${md(run.status)}**; seed ${md(run.seed)}${run.createdAt ? `; created ${md(run.createdAt)}` : ''}`,
+  );
+  L.push(
+    `- Cases: ${a.n} (${run.trainCases} train, ${run.holdoutCases} holdout at ${pctText(run.holdout)}); model spend ${usd(run.costUsd)}`,
+  );
+  L.push(
+    '- Quality is the mean score in [0, 1] (a failed call counts 0); intervals are seeded bootstrap (means) and Wilson (pass rates), 95%. ⚠ marks groups too small to conclude anything.',
+  );
   L.push('');
 
   L.push('## Variants', '', ...statsTable(a.variants, 'variant'), '');
@@ -88,10 +112,29 @@ export function renderReport(input: ReportInput): ReportFiles {
     L.push(row(['variant', 'Δ quality (95% CI)', 'p', 'p (Holm)', 'Δ cost/1k', 'verdict']));
     L.push(row(['---', '---:', '---:', '---:', '---:', '---']));
     for (const c of a.comparisons) {
-      const verdict = c.warning ? `too few cases (${c.quality.n})` : c.significant ? (c.quality.mean > 0 ? 'better' : 'worse') : 'no detectable difference';
-      L.push(row([md(c.variant), `${signedPts(c.quality.mean)} (${signedPts(c.quality.ci[0])} to ${signedPts(c.quality.ci[1])})`, pCell(c.quality.p_value), pCell(c.p_holm), usd(c.cost_diff * 1000), verdict]));
+      const verdict = c.warning
+        ? `too few cases (${c.quality.n})`
+        : c.significant
+          ? c.quality.mean > 0
+            ? 'better'
+            : 'worse'
+          : 'no detectable difference';
+      L.push(
+        row([
+          md(c.variant),
+          `${signedPts(c.quality.mean)} (${signedPts(c.quality.ci[0])} to ${signedPts(c.quality.ci[1])})`,
+          pCell(c.quality.p_value),
+          pCell(c.p_holm),
+          usd(c.cost_diff * 1000),
+          verdict,
+        ]),
+      );
     }
-    L.push('', `Baseline: ${md(a.comparisons[0]?.baseline ?? '')}. p-values are two-sided paired-bootstrap; Holm corrects across the ${a.comparisons.length} comparison(s) of this run.`, '');
+    L.push(
+      '',
+      `Baseline: ${md(a.comparisons[0]?.baseline ?? '')}. p-values are two-sided paired-bootstrap; Holm corrects across the ${a.comparisons.length} comparison(s) of this run.`,
+      '',
+    );
   }
 
   L.push('## Models', '', ...statsTable(a.models, 'model'), '');
@@ -103,19 +146,30 @@ export function renderReport(input: ReportInput): ReportFiles {
     ...f.variants.map((p) => ({ ...p, kind: 'variant' as const })),
     { ...f.oracle, kind: 'baseline' },
     { ...f.random, label: 'random routing', kind: 'baseline' },
-    ...input.proposals.map((p) => ({ label: `${p.proposal.proposal_id} (holdout)`, cost: p.proposal.holdout.cost_per_1k / 1000, quality: p.proposal.holdout.quality, kind: 'proposal' as const })),
+    ...input.proposals.map((p) => ({
+      label: `${p.proposal.proposal_id} (holdout)`,
+      cost: p.proposal.holdout.cost_per_1k / 1000,
+      quality: p.proposal.holdout.quality,
+      kind: 'proposal' as const,
+    })),
   ];
   files['quality-cost.svg'] = qualityCostSvg({ title: `Quality vs cost — run ${run.id}`, points, frontier: f.hull });
   L.push('![Quality vs cost per model and variant, with the frontier](quality-cost.svg)', '');
   L.push(`- Oracle (best model per case, cheapest on ties): quality ${q3(f.oracle.quality)} at ${usd(f.oracle.cost * 1000)} per 1k`);
-  if (f.best_single) L.push(`- Best single model: ${md(f.best_single.label)}, ${q3(f.best_single.quality)} at ${usd(f.best_single.cost * 1000)} per 1k`);
-  if (f.cheapest_single) L.push(`- Cheapest single model: ${md(f.cheapest_single.label)}, ${q3(f.cheapest_single.quality)} at ${usd(f.cheapest_single.cost * 1000)} per 1k`);
+  if (f.best_single)
+    L.push(`- Best single model: ${md(f.best_single.label)}, ${q3(f.best_single.quality)} at ${usd(f.best_single.cost * 1000)} per 1k`);
+  if (f.cheapest_single)
+    L.push(
+      `- Cheapest single model: ${md(f.cheapest_single.label)}, ${q3(f.cheapest_single.quality)} at ${usd(f.cheapest_single.cost * 1000)} per 1k`,
+    );
   L.push(`- Random routing over all models: ${q3(f.random.quality)} at ${usd(f.random.cost * 1000)} per 1k`);
   L.push(`- AIQ of the model mixes (RouterBench: mean quality under the non-decreasing convex hull over its cost range): ${q3(f.aiq)}`);
   if (a.two_model) {
     const t = a.two_model;
     L.push(`- Two models (weak ${md(t.weak)} ${q3(t.weak_quality)}, strong ${md(t.strong)} ${q3(t.strong_quality)}), RouteLLM metrics:`);
-    L.push(`  - oracle router: APGR ${q3(t.oracle.apgr)}, CPT(50%) ${t.oracle.cpt50.toFixed(1)}%, CPT(80%) ${t.oracle.cpt80.toFixed(1)}% strong calls`);
+    L.push(
+      `  - oracle router: APGR ${q3(t.oracle.apgr)}, CPT(50%) ${t.oracle.cpt50.toFixed(1)}%, CPT(80%) ${t.oracle.cpt80.toFixed(1)}% strong calls`,
+    );
     L.push(`  - random router: APGR ${q3(t.random.apgr)}, CPT(50%) ${t.random.cpt50.toFixed(1)}%, CPT(80%) ${t.random.cpt80.toFixed(1)}%`);
   }
   L.push('');
@@ -139,7 +193,10 @@ export function renderReport(input: ReportInput): ReportFiles {
       L.push('');
       L.push(row(['holdout', 'cases', 'quality before', 'quality after', 'cost/1k before', 'cost/1k after']));
       L.push(row(['---', '---:', '---:', '---:', '---:', '---:']));
-      for (const g of p.groups) L.push(row([md(g.label), String(g.n), q3(g.before.quality), q3(g.after.quality), usd(g.before.cost * 1000), usd(g.after.cost * 1000)]));
+      for (const g of p.groups)
+        L.push(
+          row([md(g.label), String(g.n), q3(g.before.quality), q3(g.after.quality), usd(g.before.cost * 1000), usd(g.after.cost * 1000)]),
+        );
       const name = `proposal-${i + 1}.svg`;
       files[name] = beforeAfterSvg(
         `Holdout quality before and after ${pr.proposal_id}`,

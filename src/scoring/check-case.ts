@@ -25,7 +25,8 @@ export function checkCase(c: GoldenCase): CaseProblem[] {
 
 function checkAssertion(a: Assertion, reference: string | undefined): CaseProblem[] {
   const at = (field: string, message: string): CaseProblem[] => [{ path: [field], message }];
-  const needsReference = (what: string): CaseProblem[] => (reference === undefined ? at('value', `${a.type} needs a \`value\` or a case \`reference\` to compare with${what}`) : []);
+  const needsReference = (what: string): CaseProblem[] =>
+    reference === undefined ? at('value', `${a.type} needs a \`value\` or a case \`reference\` to compare with${what}`) : [];
   switch (a.type) {
     case 'regex': {
       // Scoring runs it on the linear-time engine, so nested quantifiers are harmless; what that
@@ -55,7 +56,9 @@ function checkAssertion(a: Assertion, reference: string | undefined): CaseProble
     case 'multiple_choice':
       if (a.value !== undefined) return checkChoices(a.value, a.choices);
       if (reference === undefined) return needsReference('');
-      return /^\s*[A-Za-z]\s*$/.test(reference) ? checkChoices(reference.trim(), a.choices) : at('value', 'multiple_choice has no `value` and the reference is not a single letter');
+      return /^\s*[A-Za-z]\s*$/.test(reference)
+        ? checkChoices(reference.trim(), a.choices)
+        : at('value', 'multiple_choice has no `value` and the reference is not a single letter');
     case 'json_equal':
     case 'json_subset':
       if (a.value !== undefined) return [];

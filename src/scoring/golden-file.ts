@@ -64,7 +64,8 @@ function parseJsonl(text: string, file: string): Result<GoldenDoc, Issue[]> {
     const locate: Locate = () => ({ line: lineNo });
     const id = rawId(raw);
     const dup = id === undefined ? undefined : seen.get(id);
-    if (id !== undefined && dup !== undefined) issues.push({ file, line: lineNo, path: 'id', message: `duplicate case id "${id}" (first on line ${dup})` });
+    if (id !== undefined && dup !== undefined)
+      issues.push({ file, line: lineNo, path: 'id', message: `duplicate case id "${id}" (first on line ${dup})` });
     else if (id !== undefined) seen.set(id, lineNo);
     const parsed = parseCase(raw, [], locate, file);
     if (parsed.ok) cases.push(parsed.value);
@@ -92,7 +93,13 @@ function parseYaml(text: string, file: string): Result<GoldenDoc, Issue[]> {
     if (issues.length >= MAX_ISSUES) return;
     const id = rawId(rawCase);
     const dup = id === undefined ? undefined : seen.get(id);
-    if (id !== undefined && dup !== undefined) issues.push({ file, ...locate(['cases', i, 'id']), path: pathText(['cases', i, 'id']), message: `duplicate case id "${id}" (also cases[${dup}])` });
+    if (id !== undefined && dup !== undefined)
+      issues.push({
+        file,
+        ...locate(['cases', i, 'id']),
+        path: pathText(['cases', i, 'id']),
+        message: `duplicate case id "${id}" (also cases[${dup}])`,
+      });
     else if (id !== undefined) seen.set(id, i);
     const parsed = parseCase(rawCase, ['cases', i], locate, file);
     if (parsed.ok) cases.push(parsed.value);
@@ -114,7 +121,9 @@ function parseCase(raw: unknown, prefix: Path, locate: Locate, file: string): Re
   if (!parsed.success) return err(zodIssues(parsed.error.issues, prefix, locate, file));
   const problems = checkCase(parsed.data);
   if (problems.length) {
-    return err(problems.map((p) => ({ file, ...locate([...prefix, ...p.path]), path: pathText([...prefix, ...p.path]), message: p.message })));
+    return err(
+      problems.map((p) => ({ file, ...locate([...prefix, ...p.path]), path: pathText([...prefix, ...p.path]), message: p.message })),
+    );
   }
   return ok(parsed.data);
 }
@@ -154,11 +163,11 @@ const depth = (branch: readonly ZodIssueLike[]): number => Math.max(0, ...branch
 
 function humanMessage(issue: ZodIssueLike): string {
   if (issue.note === 'No matching discriminator' && issue.options) return `unknown type; expected one of: ${issue.options.join(', ')}`;
-  if (issue.code === 'unrecognized_keys' && issue.keys) return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys' && issue.keys)
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return issue.message.replace(/^Invalid input: /, '');
 }
 
 export function pathText(path: Path): string {
   return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
 }
-

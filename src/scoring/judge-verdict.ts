@@ -1,4 +1,3 @@
-
 /**
  * Reading what a judge model replied. The verdict is the judge's own final structured verdict: the
  * whole reply when it is one JSON object holding the field (JSON response format), else the LAST
@@ -21,7 +20,8 @@ const MAX_REPLY = 20_000;
 const MAX_STARTS = 200;
 
 function verdictObject(reply: string, field: string): Record<string, unknown> | undefined {
-  const isVerdict = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.hasOwn(v, field);
+  const isVerdict = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) && Object.hasOwn(v, field);
   // The whole reply as one object (JSON response format). A fence is not looked for first: the
   // first fence may be a quote of the answer; the scan below finds the judge's own, last, object.
   try {

@@ -6,7 +6,10 @@ import { readPairwiseVerdict, readRubricVerdict } from './judge-verdict.js';
 
 /** How the scorer reaches a judge model: the provider layer, injected by the composition root. */
 /** `cost_usd`: what the call cost, when the caller meters judge calls (the scorer ignores it). */
-export type JudgeFn = (req: { model: string; messages: { role: string; content: string }[] }) => Promise<{ status: number; output: string | null; cost_usd?: number | null }>;
+export type JudgeFn = (req: {
+  model: string;
+  messages: { role: string; content: string }[];
+}) => Promise<{ status: number; output: string | null; cost_usd?: number | null }>;
 
 export type { JudgeCache };
 

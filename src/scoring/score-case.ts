@@ -24,7 +24,12 @@ export async function scoreCase(gcase: GoldenCase, output: string | null, deps: 
   return { ...summary, assertions };
 }
 
-async function scoreJudgeSafely(a: Parameters<typeof scoreJudge>[0], gcase: GoldenCase, output: string, deps: JudgeDeps): Promise<ScoreResult> {
+async function scoreJudgeSafely(
+  a: Parameters<typeof scoreJudge>[0],
+  gcase: GoldenCase,
+  output: string,
+  deps: JudgeDeps,
+): Promise<ScoreResult> {
   try {
     return await scoreJudge(a, gcase.input.messages, output, gcase.reference, deps);
   } catch (e) {

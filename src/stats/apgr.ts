@@ -54,7 +54,9 @@ export function cpt(curve: readonly CurvePoint[], weakQuality: number, strongQua
  */
 export function oracleCurve(weak: ArrayLike<number>, strong: ArrayLike<number>, steps = 100): CurvePoint[] {
   const n = weak.length;
-  const gains = Float64Array.from({ length: n }, (_, i) => (strong[i] as number) - (weak[i] as number)).sort().reverse();
+  const gains = Float64Array.from({ length: n }, (_, i) => (strong[i] as number) - (weak[i] as number))
+    .sort()
+    .reverse();
   let base = 0;
   for (let i = 0; i < n; i++) base += weak[i] as number;
   const prefix = new Float64Array(n + 1);

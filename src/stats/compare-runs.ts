@@ -71,7 +71,9 @@ export function compareRuns(a: CompareSide, b: CompareSide, options: CompareOpti
   const minCases = options.minCases ?? 5;
   const bCases = new Set(b.cases.map((c) => c.case_id));
   const shared = a.cases.filter((c) => bCases.has(c.case_id));
-  const segOf = new Map(shared.map((c) => [c.case_id, options.segmentBy ? `${options.segmentBy}=${segmentValue(c, options.segmentBy)}` : 'all']));
+  const segOf = new Map(
+    shared.map((c) => [c.case_id, options.segmentBy ? `${options.segmentBy}=${segmentValue(c, options.segmentBy)}` : 'all']),
+  );
   const segments = ['all', ...(options.segmentBy ? [...new Set(segOf.values())].sort() : [])];
   const raw: Array<Omit<RunComparison, 'p_holm'>> = [];
   const add = (kind: RunComparison['kind'], name: string, pairs: Array<[string, number, number]>) => {
@@ -109,7 +111,16 @@ export function compareRuns(a: CompareSide, b: CompareSide, options: CompareOpti
       if (!x || !y) continue;
       pairs.push([c.case_id, scoreOf(x), scoreOf(y)]);
       const change = scoreOf(y) - scoreOf(x);
-      if (change !== 0 || x.output !== y.output) changed.push({ case_id: c.case_id, model, a_score: scoreOf(x), b_score: scoreOf(y), change, a_output: x.output, b_output: y.output });
+      if (change !== 0 || x.output !== y.output)
+        changed.push({
+          case_id: c.case_id,
+          model,
+          a_score: scoreOf(x),
+          b_score: scoreOf(y),
+          change,
+          a_output: x.output,
+          b_output: y.output,
+        });
     }
     add('model', model, pairs);
   }
@@ -126,7 +137,10 @@ export function compareRuns(a: CompareSide, b: CompareSide, options: CompareOpti
   }
   const adjusted = holmAdjust(raw.map((r) => r.p));
   // Biggest score change first; among equal ones, a changed answer text, then stable by id.
-  changed.sort((x, y) => Math.abs(y.change) - Math.abs(x.change) || (x.case_id < y.case_id ? -1 : x.case_id > y.case_id ? 1 : x.model < y.model ? -1 : 1));
+  changed.sort(
+    (x, y) =>
+      Math.abs(y.change) - Math.abs(x.change) || (x.case_id < y.case_id ? -1 : x.case_id > y.case_id ? 1 : x.model < y.model ? -1 : 1),
+  );
   return {
     shared_cases: shared.length,
     segment_by: options.segmentBy ?? null,

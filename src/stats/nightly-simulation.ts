@@ -14,10 +14,34 @@ export interface SimModel {
 
 /** Four models and three segments of the demo fleet (datasets/demo/fleet.yaml), rounded. */
 export const DEMO_SIM_FLEET: readonly SimModel[] = [
-  { name: 'sim/atlas-large', quality: { support: 0.93, coding: 0.88, arithmetic: 0.86 }, latency: { median: 1400, p95: 3800 }, errorRate: 0.035, cost: 0.0025 },
-  { name: 'sim/atlas-mini', quality: { support: 0.92, coding: 0.48, arithmetic: 0.42 }, latency: { median: 620, p95: 1500 }, errorRate: 0.03, cost: 0.00012 },
-  { name: 'sim/forge-coder', quality: { support: 0.66, coding: 0.95, arithmetic: 0.87 }, latency: { median: 1100, p95: 2900 }, errorRate: 0.035, cost: 0.0011 },
-  { name: 'sim/sage-reasoner', quality: { support: 0.82, coding: 0.93, arithmetic: 0.98 }, latency: { median: 4200, p95: 11000 }, errorRate: 0.06, cost: 0.016 },
+  {
+    name: 'sim/atlas-large',
+    quality: { support: 0.93, coding: 0.88, arithmetic: 0.86 },
+    latency: { median: 1400, p95: 3800 },
+    errorRate: 0.035,
+    cost: 0.0025,
+  },
+  {
+    name: 'sim/atlas-mini',
+    quality: { support: 0.92, coding: 0.48, arithmetic: 0.42 },
+    latency: { median: 620, p95: 1500 },
+    errorRate: 0.03,
+    cost: 0.00012,
+  },
+  {
+    name: 'sim/forge-coder',
+    quality: { support: 0.66, coding: 0.95, arithmetic: 0.87 },
+    latency: { median: 1100, p95: 2900 },
+    errorRate: 0.035,
+    cost: 0.0011,
+  },
+  {
+    name: 'sim/sage-reasoner',
+    quality: { support: 0.82, coding: 0.93, arithmetic: 0.98 },
+    latency: { median: 4200, p95: 11000 },
+    errorRate: 0.06,
+    cost: 0.016,
+  },
 ];
 
 export interface SimulationSpec {
@@ -42,7 +66,8 @@ export function simulateNights(spec: SimulationSpec): Night[] {
   const cases = segments.flatMap((segment) => Array.from({ length: spec.casesPerSegment }, (_, i) => ({ id: `${segment}-${i}`, segment })));
   const latentRng = root.fork('latent');
   const latent = new Map<string, number>();
-  for (const c of cases) for (const m of fleet) latent.set(`${c.id}\u0000${m.name}`, clamp((m.quality[c.segment] ?? 0.5) + 0.15 * gauss(latentRng), 0.02, 0.98));
+  for (const c of cases)
+    for (const m of fleet) latent.set(`${c.id}\u0000${m.name}`, clamp((m.quality[c.segment] ?? 0.5) + 0.15 * gauss(latentRng), 0.02, 0.98));
   const nights: Night[] = [];
   for (let night = 1; night <= spec.nights; night++) {
     const rng = root.fork(`night-${night}`);

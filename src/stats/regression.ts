@@ -68,7 +68,8 @@ export type RegressionReport = z.infer<typeof RegressionReport>;
 const METRICS = RegressionMetric.options;
 const DEFAULT_MIN_EFFECT: Record<RegressionMetric, number> = { quality: 0.02, error_rate: 0.02, cost: 0.1, latency: 0.1 };
 const RELATIVE: ReadonlySet<RegressionMetric> = new Set(['cost', 'latency']);
-const value = (r: NightRow, m: RegressionMetric) => (m === 'quality' ? r.quality : m === 'error_rate' ? r.error : m === 'cost' ? r.cost : r.latency);
+const value = (r: NightRow, m: RegressionMetric) =>
+  m === 'quality' ? r.quality : m === 'error_rate' ? r.error : m === 'cost' ? r.cost : r.latency;
 /** +1 when a rise is bad, −1 when a fall is. */
 const badSign = (m: RegressionMetric) => (m === 'quality' ? -1 : 1);
 
@@ -96,7 +97,8 @@ export function detectRegressions(nights: readonly Night[], options: DetectOptio
       const base = baseGroups.get(key);
       const first = rows[0];
       if (!base || !first || rows.length < minCases || base.length < minCases) continue;
-      for (const metric of METRICS) raw.push({ model: first.model, segment: first.segment, metric, ...testOne(rows, base, metric, minCases) });
+      for (const metric of METRICS)
+        raw.push({ model: first.model, segment: first.segment, metric, ...testOne(rows, base, metric, minCases) });
     }
   }
   const adjusted = holmAdjust(raw.map((t) => t.p));
@@ -151,7 +153,15 @@ function testOne(rows: readonly NightRow[], base: readonly NightRow[], metric: R
   const bad = badSign(metric) * diff;
   const p = se > 0 ? normalUpperTail(bad / se) : bad > 0 ? 0 : 1;
   const half = 1.959963984540054 * se;
-  return { design, n: design === 'paired' ? diffs.length : rows.length, baseline: bas.mean, current: cur.mean, diff, ci: [diff - half, diff + half] as [number, number], p };
+  return {
+    design,
+    n: design === 'paired' ? diffs.length : rows.length,
+    baseline: bas.mean,
+    current: cur.mean,
+    diff,
+    ci: [diff - half, diff + half] as [number, number],
+    p,
+  };
 }
 
 function moments(x: readonly number[]): { n: number; mean: number; variance: number } {

@@ -148,7 +148,12 @@ export function analyzeRun(input: AnalysisInput, options: AnalysisOptions): RunA
   const warnings: string[] = [];
 
   const describeGroup = (rows: readonly number[], label: string) => ({
-    variants: input.variants.map((v, i) => groupStats(v.name, variantRows(table, byVariant[i] as Map<string, VariantCaseResult>, rows), { ...statOpts, rng: rng.fork(`v:${label}:${v.name}`) })),
+    variants: input.variants.map((v, i) =>
+      groupStats(v.name, variantRows(table, byVariant[i] as Map<string, VariantCaseResult>, rows), {
+        ...statOpts,
+        rng: rng.fork(`v:${label}:${v.name}`),
+      }),
+    ),
     models: table.models.map((m, i) => groupStats(m, modelRows(table, i, rows), { ...statOpts, rng: rng.fork(`m:${label}:${m}`) })),
   });
   const overall = describeGroup(all, '*');
@@ -162,7 +167,10 @@ export function analyzeRun(input: AnalysisInput, options: AnalysisOptions): RunA
     });
     for (const [value, rows] of [...groups.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))) {
       segments.push({ value, n: rows.length, ...describeGroup(rows, `${options.segmentBy}=${value}`) });
-      if (rows.length < minSamples) warnings.push(`segment ${options.segmentBy}=${value} has only ${rows.length} cases (< ${minSamples}): its figures are indicative only`);
+      if (rows.length < minSamples)
+        warnings.push(
+          `segment ${options.segmentBy}=${value} has only ${rows.length} cases (< ${minSamples}): its figures are indicative only`,
+        );
     }
   }
 
@@ -181,7 +189,8 @@ export function analyzeRun(input: AnalysisInput, options: AnalysisOptions): RunA
     random: randomRouting(points),
     aiq: aiq(points),
   };
-  if (input.cases.length < minSamples) warnings.push(`the run has only ${input.cases.length} cases (< ${minSamples}): differences are not conclusive`);
+  if (input.cases.length < minSamples)
+    warnings.push(`the run has only ${input.cases.length} cases (< ${minSamples}): differences are not conclusive`);
 
   return {
     n: input.cases.length,
@@ -214,7 +223,10 @@ function compareToBaseline(
       const ids = input.cases.map((c) => c.case_id).filter((id) => map.has(id) && baseMap.has(id));
       const a = ids.map((id) => (map.get(id) as VariantCaseResult).quality);
       const b = ids.map((id) => (baseMap.get(id) as VariantCaseResult).quality);
-      const costDiff = ids.length ? ids.reduce((s, id) => s + (map.get(id) as VariantCaseResult).cost_usd - (baseMap.get(id) as VariantCaseResult).cost_usd, 0) / ids.length : 0;
+      const costDiff = ids.length
+        ? ids.reduce((s, id) => s + (map.get(id) as VariantCaseResult).cost_usd - (baseMap.get(id) as VariantCaseResult).cost_usd, 0) /
+          ids.length
+        : 0;
       const quality = pairedBootstrap(a, b, { rng: options.rng.fork(`paired:${v.name}`), resamples: options.resamples });
       return { v, quality, costDiff, n: ids.length };
     });

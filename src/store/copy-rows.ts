@@ -103,7 +103,11 @@ const ROW_OVERHEAD = 2 + 8 * 4 + 8 + 4 + 1 + 1;
 export function copyRowEncoder(importId: number): RowSink<CopyRows> & { concat(batches: CopyRows[]): CopyRows } {
   return {
     batch: () => new CopyRows(),
-    concat: (batches) => CopyRows.of(batches.flatMap((b) => b.seal()), batches.reduce((n, b) => n + b.rows, 0)),
+    concat: (batches) =>
+      CopyRows.of(
+        batches.flatMap((b) => b.seal()),
+        batches.reduce((n, b) => n + b.rows, 0),
+      ),
     add: (rows, r) => {
       const request = requestJson(r.request);
       const metadata = JSON.stringify(r.metadata);

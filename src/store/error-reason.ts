@@ -5,7 +5,8 @@
  */
 export function errorReason(e: unknown): string {
   let c: unknown = e;
-  for (let depth = 0; depth < 4 && c instanceof Error && c.message.startsWith('Failed query:') && c.cause !== undefined; depth++) c = c.cause;
+  for (let depth = 0; depth < 4 && c instanceof Error && c.message.startsWith('Failed query:') && c.cause !== undefined; depth++)
+    c = c.cause;
   if (!(c instanceof Error)) return String(c);
   const detail = (c as { detail?: unknown }).detail;
   const code = (c as { code?: unknown }).code;

@@ -71,7 +71,12 @@ function readHolder(path: string): StoreLockHolder | null {
 export async function lockStore(dataDir: string, options: StoreLockOptions = {}): Promise<StoreLock> {
   const path = `${dataDir.replace(/\/+$/, '')}.lock`;
   const alive = options.alive ?? pidAlive;
-  const me: StoreLockHolder = { pid: process.pid, host: hostname(), command: options.command ?? 'routelab', since: new Date().toISOString() };
+  const me: StoreLockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    command: options.command ?? 'routelab',
+    since: new Date().toISOString(),
+  };
   const deadline = Date.now() + (options.waitMs ?? 0);
   let told = false;
   for (;;) {

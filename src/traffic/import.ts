@@ -79,7 +79,11 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
   if (!(maxBadShare >= 0 && maxBadShare <= 1)) throw new InputError(`--max-bad-share: ${maxBadShare} is not between 0 and 1`);
   const patterns = opts.redactPatterns ?? [];
   const { errors } = compileUserPatterns(patterns);
-  if (errors.length) throw new InputError('bad redaction pattern', errors.map((message) => ({ field: 'redact-pattern', message })));
+  if (errors.length)
+    throw new InputError(
+      'bad redaction pattern',
+      errors.map((message) => ({ field: 'redact-pattern', message })),
+    );
   const redact = createRedactor(patterns);
 
   const inputs = await Promise.all(files.map((file) => describeFile(file, opts.format ?? 'auto')));
@@ -94,7 +98,12 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
   const totalBytes = inputs.reduce((s, i) => s + i.size, 0);
   const batchSize = opts.batchSize ?? (store.kind === 'postgres' ? 5000 : 500);
 
-  const run = async <Batch,>(db: Db, importId: number, writer: TrafficWriter<Batch>, offload: RowsOffload<Batch> | null = null): Promise<ImportSummary> => {
+  const run = async <Batch>(
+    db: Db,
+    importId: number,
+    writer: TrafficWriter<Batch>,
+    offload: RowsOffload<Batch> | null = null,
+  ): Promise<ImportSummary> => {
     const state = new ImportState(db, importId, { format, scrub: createScrubber(redact), sink: writer }, batchSize, writer);
     try {
       return await runWith(state, offload);
@@ -103,14 +112,15 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
       await state.settle();
     }
   };
-  const runWith = async <Batch,>(state: ImportState<Batch>, offload: RowsOffload<Batch> | null): Promise<ImportSummary> => {
+  const runWith = async <Batch>(state: ImportState<Batch>, offload: RowsOffload<Batch> | null): Promise<ImportSummary> => {
     const { db, importId } = state;
     const progress: SourceProgress = { bytes: 0 };
     let lines = 0;
     const tick = (n = 1) => {
       const before = lines;
       lines += n;
-      if (opts.onProgress && Math.floor(lines / PROGRESS_EVERY) > Math.floor(before / PROGRESS_EVERY)) opts.onProgress({ lines, bytes: progress.bytes, totalBytes });
+      if (opts.onProgress && Math.floor(lines / PROGRESS_EVERY) > Math.floor(before / PROGRESS_EVERY))
+        opts.onProgress({ lines, bytes: progress.bytes, totalBytes });
     };
     if (format === 'openai-batch') await importBatch(inputs, state, progress, tick);
     else await importValues(inputs, format, state, progress, tick, offload);
@@ -162,7 +172,10 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
     try {
       await reapStaleImports(store.db, conn);
       const importId = await beginLockedImport(conn, files, format);
-      const workers = format === 'openai-batch' ? 0 : (opts.workers ?? (totalBytes >= WORKERS_MIN_BYTES ? Math.min(MAX_WORKERS, availableParallelism() - 1) : 0));
+      const workers =
+        format === 'openai-batch'
+          ? 0
+          : (opts.workers ?? (totalBytes >= WORKERS_MIN_BYTES ? Math.min(MAX_WORKERS, availableParallelism() - 1) : 0));
       const pool = workers > 0 ? new RowsPool(workers, { format: format as ValueFormat, redactPatterns: patterns, importId }) : null;
       try {
         // Asked for by number: the threads must start (and the import fails if they cannot).
@@ -171,7 +184,12 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
       } catch (e) {
         // Should undoing fail too (the database gone), the import stays `running` with its lock
         // released: the next import cleans it up. The user sees the first error either way.
-        await abandonImport(store.db, importId, e instanceof TooManyBadLines ? 'abandoned' : 'failed', e instanceof TooManyBadLines ? e.message : errorReason(e)).catch(() => {});
+        await abandonImport(
+          store.db,
+          importId,
+          e instanceof TooManyBadLines ? 'abandoned' : 'failed',
+          e instanceof TooManyBadLines ? e.message : errorReason(e),
+        ).catch(() => {});
         throw e;
       } finally {
         await pool?.close();
@@ -262,7 +280,11 @@ async function importValues<Batch>(
   for (const input of inputs) {
     for await (const items of readRawBatches(input.file, progress)) {
       tick(items.length);
-      ahead.push(items.length > 0 && offload?.hasRoom() ? pending(input.file, offload.run(items, input.ctx)) : settled(input.file, valuesToRows(items, reader, input.ctx, state.maker)));
+      ahead.push(
+        items.length > 0 && offload?.hasRoom()
+          ? pending(input.file, offload.run(items, input.ctx))
+          : settled(input.file, valuesToRows(items, reader, input.ctx, state.maker)),
+      );
       await apply(CHUNKS_AHEAD);
     }
   }
@@ -295,7 +317,12 @@ function pending<Batch>(file: string, done: Promise<ValueRows<Batch>>): ChunkRow
 }
 
 /** Outputs first (held slim, by custom_id), then inputs streamed past them; unmatched outputs last. */
-async function importBatch<Batch>(inputs: FileInput[], state: ImportState<Batch>, progress: SourceProgress, tick: () => void): Promise<void> {
+async function importBatch<Batch>(
+  inputs: FileInput[],
+  state: ImportState<Batch>,
+  progress: SourceProgress,
+  tick: () => void,
+): Promise<void> {
   const outputs = new Map<string, BatchOutput>();
   const ctx = inputs[0]?.ctx as ReaderContext;
   for (const input of inputs.filter((i) => i.role === 'batch-output')) {

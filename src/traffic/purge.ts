@@ -31,6 +31,7 @@ function cacheKeysOf(request: TrafficRequest, models: readonly CatalogEntry[]): 
 /** `--before T`: an ISO-8601 time, or an InputError naming the flag. */
 export function parseBefore(text: string): Date {
   const d = new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(d.getTime())) throw new InputError(`--before: "${text}" is not an ISO-8601 time, e.g. 2026-11-01 or 2026-11-01T12:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(d.getTime()))
+    throw new InputError(`--before: "${text}" is not an ISO-8601 time, e.g. 2026-11-01 or 2026-11-01T12:00:00Z`);
   return d;
 }

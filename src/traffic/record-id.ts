@@ -24,6 +24,11 @@ export function recordId(format: TrafficFormat, record: NormalisedRecord, raw?: 
     buf[at] = 0;
     raw.copy(buf, at + 1);
     digest = hash('sha256', buf.subarray(0, size), 'hex');
-  } else digest = hash('sha256', `${format}\u0000${JSON.stringify([record.timestamp, record.request, record.metadata, record.response])}`, 'hex');
+  } else
+    digest = hash(
+      'sha256',
+      `${format}\u0000${JSON.stringify([record.timestamp, record.request, record.metadata, record.response])}`,
+      'hex',
+    );
   return `t_${digest.slice(0, 32)}`;
 }

@@ -74,8 +74,14 @@ export class RowsPool implements RowsOffload<CopyRows> {
   private readonly threads: RowsThread[];
 
   constructor(size: number, data: Omit<RowsWorkerData, 'module'>) {
-    const workerData: RowsWorkerData = { ...data, module: new URL(`./rows-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url).href }; // .js once built
-    this.threads = Array.from({ length: size }, () => new RowsThread(new Worker(new URL('./thread-boot.mjs', import.meta.url), { workerData, resourceLimits: WORKER_LIMITS })));
+    const workerData: RowsWorkerData = {
+      ...data,
+      module: new URL(`./rows-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url).href,
+    }; // .js once built
+    this.threads = Array.from(
+      { length: size },
+      () => new RowsThread(new Worker(new URL('./thread-boot.mjs', import.meta.url), { workerData, resourceLimits: WORKER_LIMITS })),
+    );
   }
 
   /** Every thread has started (rejects if one could not). */

@@ -28,7 +28,7 @@ export interface RowsJob {
 }
 
 type Counts = Omit<ValueRows<unknown>, 'batch'>;
-export type RowsReply = { seq: number; ok: true; chunks: Uint8Array[] } & Counts | { seq: number; ok: false; error: string };
+export type RowsReply = ({ seq: number; ok: true; chunks: Uint8Array[] } & Counts) | { seq: number; ok: false; error: string };
 /** Sent once, when the worker has loaded its modules and takes jobs. */
 export const READY = 'ready';
 
@@ -62,7 +62,11 @@ export function unpackItems(job: RowsJob): RawItem[] {
   for (let i = 0; i < job.index.length; i += 3) {
     const line = job.index[i] as number;
     const start = job.index[i + 1] as number;
-    items.push(start === DROPPED ? { line, buf: null, problem: job.problems[problem++] as string } : { line, buf: bytes.subarray(start, job.index[i + 2]) });
+    items.push(
+      start === DROPPED
+        ? { line, buf: null, problem: job.problems[problem++] as string }
+        : { line, buf: bytes.subarray(start, job.index[i + 2]) },
+    );
   }
   return items;
 }

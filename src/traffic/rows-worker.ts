@@ -13,7 +13,11 @@ import { READY, unpackItems, type RowsJob, type RowsReply, type RowsWorkerData }
 
 const data = workerData as RowsWorkerData;
 const reader = READERS[data.format];
-const maker: RowMaker<CopyRows> = { format: data.format, scrub: createScrubber(createRedactor(data.redactPatterns)), sink: copyRowEncoder(data.importId) };
+const maker: RowMaker<CopyRows> = {
+  format: data.format,
+  scrub: createScrubber(createRedactor(data.redactPatterns)),
+  sink: copyRowEncoder(data.importId),
+};
 const port = parentPort;
 if (!port) throw new Error('rows-worker.ts runs only as a worker thread');
 

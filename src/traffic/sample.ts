@@ -21,7 +21,12 @@ export function allocate(strata: readonly StratumSize[], total: number, minPerSt
   const quotas = sorted.map((s) => (want * s.population) / N);
   const alloc = quotas.map(Math.floor);
   let left = want - alloc.reduce((a, b) => a + b, 0);
-  const byRemainder = sorted.map((_, i) => i).sort((i, j) => (quotas[j] as number) - Math.floor(quotas[j] as number) - ((quotas[i] as number) - Math.floor(quotas[i] as number)) || i - j);
+  const byRemainder = sorted
+    .map((_, i) => i)
+    .sort(
+      (i, j) =>
+        (quotas[j] as number) - Math.floor(quotas[j] as number) - ((quotas[i] as number) - Math.floor(quotas[i] as number)) || i - j,
+    );
   for (const i of byRemainder) {
     if (left <= 0) break;
     alloc[i] = (alloc[i] as number) + 1;

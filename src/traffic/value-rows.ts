@@ -43,12 +43,25 @@ export function addRecord<Batch>(out: ValueRows<Batch>, maker: RowMaker<Batch>, 
   }
   const r = scrubbed.record;
   if (!r.replayable) out.notReplayable++;
-  maker.sink.add(out.batch, { id, timestamp: r.timestamp, request: r.request, metadata: r.metadata, response: r.response, replayable: r.replayable, format: maker.format });
+  maker.sink.add(out.batch, {
+    id,
+    timestamp: r.timestamp,
+    request: r.request,
+    metadata: r.metadata,
+    response: r.response,
+    replayable: r.replayable,
+    format: maker.format,
+  });
   out.rows++;
 }
 
 /** Parse, read, identify, redact and serialise the values of one chunk of a file. */
-export function valuesToRows<Batch>(items: readonly RawItem[], reader: Reader, ctx: ReaderContext, maker: RowMaker<Batch>): ValueRows<Batch> {
+export function valuesToRows<Batch>(
+  items: readonly RawItem[],
+  reader: Reader,
+  ctx: ReaderContext,
+  maker: RowMaker<Batch>,
+): ValueRows<Batch> {
   const out = emptyRows(maker.sink);
   for (const rawItem of items) {
     const item = decode(rawItem);

@@ -18,7 +18,12 @@ export function targetsOf(mix: Mix): Target[] {
   const kept = Object.entries(mix)
     .map(([model, w]) => ({ model, w: Math.round(w * 1000) / 1000 }))
     .filter((t) => t.w > 0);
-  const list = kept.length ? kept : Object.entries(mix).sort((a, b) => b[1] - a[1]).slice(0, 1).map(([model]) => ({ model, w: 1 }));
+  const list = kept.length
+    ? kept
+    : Object.entries(mix)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 1)
+        .map(([model]) => ({ model, w: 1 }));
   return list
     .sort((a, b) => b.w - a.w || a.model.localeCompare(b.model))
     .map(({ model, w }) => ({ model_name: model, weight: Math.min(1, w) }));

@@ -91,7 +91,14 @@ export function buildFeatures(cases: readonly RunCase[], fitRows: readonly numbe
     }
   };
 
-  const fieldNames = new Set<string>(['input_tokens', 'input.turns', 'input.has_code', 'input.tools', 'input.language', 'input.response_format']);
+  const fieldNames = new Set<string>([
+    'input_tokens',
+    'input.turns',
+    'input.has_code',
+    'input.tools',
+    'input.language',
+    'input.response_format',
+  ]);
   for (const r of fitRows) {
     for (const k of Object.keys(at(r).metadata)) fieldNames.add(`metadata.${k}`);
     for (const k of Object.keys(at(r).params)) fieldNames.add(`params.${k}`);

@@ -33,7 +33,10 @@ export const FRONTIER_SHARES = [0.05, 0.1, 0.25, 0.5, 0.75, 1] as const;
  * request: `--per-request` proposals; segments: the same options without it.
  */
 export function frontierCurve(input: ProposeInput, shares: readonly number[] = FRONTIER_SHARES): FrontierCurve {
-  const table = buildOutcomeTable(input.cases.map((c) => c.case_id), input.outcomes);
+  const table = buildOutcomeTable(
+    input.cases.map((c) => c.case_id),
+    input.outcomes,
+  );
   const rowOf = new Map(table.caseIds.map((id, i) => [id, i]));
   const train = input.cases.filter((c) => c.split === 'train').map((c) => rowOf.get(c.case_id) as number);
   const holdCases = input.cases.filter((c) => c.split === 'holdout');

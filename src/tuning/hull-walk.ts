@@ -64,8 +64,10 @@ export function hullWalk(groups: readonly GroupModels[], objective: Objective): 
   // Steepest first; ties broken by group key and position so the result never depends on input order.
   edges.sort((a, b) => b.slope - a.slope || a.group.key.localeCompare(b.group.key) || a.order - b.order);
 
-  const within = (q: number, c: number) => (objective.kind === 'max_quality' ? c <= objective.maxCost + 1e-15 : q >= objective.minQuality - 1e-15);
-  if (objective.kind === 'max_quality' && cost > objective.maxCost + 1e-15) return { mixes, quality, cost, lambda: Number.POSITIVE_INFINITY, feasible: false };
+  const within = (q: number, c: number) =>
+    objective.kind === 'max_quality' ? c <= objective.maxCost + 1e-15 : q >= objective.minQuality - 1e-15;
+  if (objective.kind === 'max_quality' && cost > objective.maxCost + 1e-15)
+    return { mixes, quality, cost, lambda: Number.POSITIVE_INFINITY, feasible: false };
   if (objective.kind === 'min_cost' && within(quality, cost)) return { mixes, quality, cost, lambda: 0, feasible: true };
 
   let lambda = 0;

@@ -32,7 +32,12 @@ export interface ChangeLimit {
  * Bounded change per night: at most `limit` of all requests may move to a different model. When the
  * optimum moves more, every group goes the same fraction of the way from today's routing towards it.
  */
-export function limitChange(current: ReadonlyMap<string, Mix>, target: ReadonlyMap<string, Mix>, shares: ReadonlyMap<string, number>, limit: number | undefined): ChangeLimit {
+export function limitChange(
+  current: ReadonlyMap<string, Mix>,
+  target: ReadonlyMap<string, Mix>,
+  shares: ReadonlyMap<string, number>,
+  limit: number | undefined,
+): ChangeLimit {
   let wanted = 0;
   for (const [key, mix] of target) wanted += (shares.get(key) ?? 0) * mixDistance(current.get(key) ?? {}, mix);
   const step = limit === undefined || wanted <= limit ? 1 : limit / wanted;

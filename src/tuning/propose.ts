@@ -3,7 +3,15 @@ import { addTo, dataRecord, dataRecordOf } from '../domain/data-record.js';
 import { InputError } from '../domain/errors.js';
 import type { Outcome } from '../domain/outcome.js';
 import type { Condition, PolicySpec } from '../domain/policy-spec.js';
-import { ProposalOptions, type ConstraintReport, type Figures, type LearnerReport, type RuleReport, type SegmentDecision, type SplitMetrics } from '../domain/proposal.js';
+import {
+  ProposalOptions,
+  type ConstraintReport,
+  type Figures,
+  type LearnerReport,
+  type RuleReport,
+  type SegmentDecision,
+  type SplitMetrics,
+} from '../domain/proposal.js';
 
 export type { ConstraintReport, Figures, LearnerReport, RuleReport, SegmentDecision };
 import { parseField, readField } from '../domain/request-field.js';
@@ -26,7 +34,17 @@ import { normalQuantile } from './normal-quantile.js';
 import { optionsKey } from './options-key.js';
 import { mixText, ms, pct, pText, pts, ratio, usd1k } from './rationale.js';
 import { growTree, leafOf, treeRules, truncateTree, type Tree, type TreeConfig } from './rule-tree.js';
-import { chooseLambda, fitScorer, L2_GRID, L2_GRID_MAX_ROWS, MAX_CV_ROWS, predictRow, SCORER_DIM, scorerSpec, type ScorerData } from './scorer-fit.js';
+import {
+  chooseLambda,
+  fitScorer,
+  L2_GRID,
+  L2_GRID_MAX_ROWS,
+  MAX_CV_ROWS,
+  predictRow,
+  SCORER_DIM,
+  scorerSpec,
+  type ScorerData,
+} from './scorer-fit.js';
 import type { ScorerFeatures } from '../policy/text-features.js';
 import { splitMetrics } from './split-metrics.js';
 import { scorerFeatures } from '../policy/text-features.js';
@@ -37,7 +55,8 @@ export const DEFAULT_MIN_SEGMENT_N = 30;
 /** Most tests a split may join with "or" (a learned keyword set), when cross-validation prefers it. */
 export const MAX_OR = 8;
 
-const treeName = (c: TreeConfig) => `tree depth ≤ ${c.maxDepth}, leaves ≥ ${c.minLeaf}${(c.maxOr ?? 1) > 1 ? `, ≤ ${c.maxOr} tests per split` : ''}`;
+const treeName = (c: TreeConfig) =>
+  `tree depth ≤ ${c.maxDepth}, leaves ≥ ${c.minLeaf}${(c.maxOr ?? 1) > 1 ? `, ≤ ${c.maxOr} tests per split` : ''}`;
 
 /** Folds of the cross-validation inside the train split that makes every choice. */
 export const CV_FOLDS = 5;
@@ -129,7 +148,10 @@ export function propose(input: ProposeInput): ProposalDraft {
     holdoutCases = trainCases;
     rationale.push('The run has no holdout split (--holdout 0), so the check below reuses the train cases and is optimistic.');
   }
-  const table = buildOutcomeTable(input.cases.map((c) => c.case_id), input.outcomes);
+  const table = buildOutcomeTable(
+    input.cases.map((c) => c.case_id),
+    input.outcomes,
+  );
   const M = table.models.length;
   const rowOf = new Map(table.caseIds.map((id, i) => [id, i]));
   const trainRows = trainCases.map((c) => rowOf.get(c.case_id) as number);
@@ -137,12 +159,14 @@ export function propose(input: ProposeInput): ProposalDraft {
   const allRows = noHoldout ? trainRows : input.cases.map((c) => rowOf.get(c.case_id) as number);
   const matrix = buildOutcomeMatrix(input.outcomes);
   const baseById = new Map(input.baseline.results.map((r) => [r.case_id, r]));
-  const baseOn = (cases: readonly RunCase[]) => cases.map((c) => baseById.get(c.case_id)).filter((r): r is VariantCaseResult => r !== undefined);
+  const baseOn = (cases: readonly RunCase[]) =>
+    cases.map((c) => baseById.get(c.case_id)).filter((r): r is VariantCaseResult => r !== undefined);
   const baseTrain = baseOn(trainCases);
   const baseHold = baseOn(holdoutCases);
   const baseAll = baseOn(input.cases);
   const meanCost = (rs: readonly VariantCaseResult[]) => (rs.length ? rs.reduce((s, r) => s + r.cost_usd, 0) / rs.length : 0);
-  const baseLabel = input.baseline.version !== null ? `the current version (v${input.baseline.version})` : `the baseline ${input.baseline.name}`;
+  const baseLabel =
+    input.baseline.version !== null ? `the current version (v${input.baseline.version})` : `the baseline ${input.baseline.name}`;
   const caseAt = (row: number) => input.cases[row] as RunCase;
 
   // Latency ceiling: a mix's p95 never exceeds the largest p95 among its models, so dropping the
@@ -160,7 +184,10 @@ export function propose(input: ProposeInput): ProposalDraft {
       }
       return true;
     });
-    if (allowed.length === 0) throw new InputError(`--max-p95-ms: no model of run ${input.runId} has a p95 under ${ms(limit)} on its train cases (${over.join(', ')})`);
+    if (allowed.length === 0)
+      throw new InputError(
+        `--max-p95-ms: no model of run ${input.runId} has a p95 under ${ms(limit)} on its train cases (${over.join(', ')})`,
+      );
     if (over.length) rationale.push(`Left out for the ${ms(limit)} p95 ceiling: ${over.join(', ')}.`);
   }
   const allowedIdx = allowed.map((m) => table.models.indexOf(m));
@@ -178,7 +205,11 @@ export function propose(input: ProposeInput): ProposalDraft {
       if (!list) byGroup.set(g, (list = []));
       list.push(r);
     }
-    const groups = [...byGroup.entries()].map(([k, rs]) => ({ key: k, share: rs.length / rows.length, points: pointsOf(table, rs, allowed) }));
+    const groups = [...byGroup.entries()].map(([k, rs]) => ({
+      key: k,
+      share: rs.length / rows.length,
+      points: pointsOf(table, rs, allowed),
+    }));
     return { grouping, solution: hullWalk(groups, objective), groups };
   };
   const globalGrouping: Grouping = { kind: 'global', keyOf: () => DEFAULT_GROUP, rules: [] };
@@ -190,7 +221,9 @@ export function propose(input: ProposeInput): ProposalDraft {
   const retarget = (fit: Fit) => {
     if (options.confidence === undefined || bound.kind !== 'max_quality') return;
     const mixes = compiledMixes(table, fit.solution.mixes);
-    const costs = trainRows.map((r) => (mixes.get(fit.grouping.keyOf(r)) ?? []).reduce((s, [m, w]) => s + w * (table.cost[r * M + m] as number), 0));
+    const costs = trainRows.map((r) =>
+      (mixes.get(fit.grouping.keyOf(r)) ?? []).reduce((s, [m, w]) => s + w * (table.cost[r * M + m] as number), 0),
+    );
     const sd = standardDeviation(costs);
     const z = normalQuantile(options.confidence);
     target = { kind: 'max_quality', maxCost: Math.max(0, bound.maxCost - (z * sd) / Math.sqrt(Math.max(1, holdRows.length))) };
@@ -234,19 +267,34 @@ export function propose(input: ProposeInput): ProposalDraft {
       heldFigures(fitMixes(structure, fitRows, target), held, baseQ, baseC);
     }
     const mean = (xs: Float64Array) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
-    candidates.push({ name: structure.kind === 'global' ? 'one mix for all' : `segments by ${options.segment_by}`, quality: mean(baseQ), cost_per_1k: mean(baseC) * 1000, chosen: false });
+    candidates.push({
+      name: structure.kind === 'global' ? 'one mix for all' : `segments by ${options.segment_by}`,
+      quality: mean(baseQ),
+      cost_per_1k: mean(baseC) * 1000,
+      chosen: false,
+    });
     const features = buildFeatures(input.cases, trainRows, { minSupport: Math.max(5, Math.floor(trainRows.length / 200)) });
     const minLeafBase = Math.max(options.min_segment_n ?? DEFAULT_MIN_SEGMENT_N, Math.ceil(trainRows.length / 200));
     let best = { gain: 0, se: 0, config: null as TreeConfig | null };
     // Per leaf size, one deepest tree per fold, cut at each depth (growth is greedy, so the cut
     // tree is the one a smaller depth limit grows): 2 growths per fold instead of 8.
     const depths = [1, 2, 3, 4];
-    for (const [minLeaf, maxOr] of [[minLeafBase, 1], [4 * minLeafBase, 1], [minLeafBase, MAX_OR]] as const) {
+    for (const [minLeaf, maxOr] of [
+      [minLeafBase, 1],
+      [4 * minLeafBase, 1],
+      [minLeafBase, MAX_OR],
+    ] as const) {
       const figs = depths.map(() => ({ q: new Float64Array(n), c: new Float64Array(n) }));
       for (const held of folds) {
         const heldSet = new Set(held);
         const fitRows = trainRows.filter((r) => !heldSet.has(r));
-        const deep = growPerGroup(features, fitRows, { maxDepth: depths[depths.length - 1] as number, minLeaf, maxOr }, structure, fitMixes(structure, fitRows, target).solution.lambda);
+        const deep = growPerGroup(
+          features,
+          fitRows,
+          { maxDepth: depths[depths.length - 1] as number, minLeaf, maxOr },
+          structure,
+          fitMixes(structure, fitRows, target).solution.lambda,
+        );
         depths.forEach((d, i) => {
           const cut = new Map([...deep].map(([k, t]) => [k, truncateTree(t, d)]));
           const f = figs[i] as { q: Float64Array; c: Float64Array };
@@ -309,7 +357,12 @@ export function propose(input: ProposeInput): ProposalDraft {
       const costs: Float64Array[] = new Array<Float64Array>(cvRows.length);
       folds.forEach((held, fi) => {
         const heldSet = new Set(held);
-        const fit = fitScorer(data, trainRows.filter((r) => !heldSet.has(r)), rng.fork(`scorer-cv:${fi}`), l2);
+        const fit = fitScorer(
+          data,
+          trainRows.filter((r) => !heldSet.has(r)),
+          rng.fork(`scorer-cv:${fi}`),
+          l2,
+        );
         for (const r of held) {
           const j = cvIndex.get(r);
           if (j === undefined) continue;
@@ -331,18 +384,36 @@ export function propose(input: ProposeInput): ProposalDraft {
     const ruleFigs = rulesPerRow as { q: Float64Array; c: Float64Array } | null;
     let better = ruleFigs === null;
     if (ruleFigs) {
-      const d = cvPos.map((i, j) => (choice.perRow.q[j] as number) - lamAll * (choice.perRow.c[j] as number) - ((ruleFigs.q[i] as number) - lamAll * (ruleFigs.c[i] as number)));
+      const d = cvPos.map(
+        (i, j) =>
+          (choice.perRow.q[j] as number) -
+          lamAll * (choice.perRow.c[j] as number) -
+          ((ruleFigs.q[i] as number) - lamAll * (ruleFigs.c[i] as number)),
+      );
       const gain = d.reduce((a, x) => a + x, 0) / Math.max(1, d.length);
       better = gain > standardDeviation(d) / Math.sqrt(Math.max(1, d.length));
     }
     const use = options.learner === 'scorer' || better;
     if (use) for (const c of candidates) c.chosen = false;
-    candidates.push({ name: `learned scorer (hashed word n-grams, ${SCORER_DIM} buckets a model)`, quality: choice.quality, cost_per_1k: choice.cost * 1000, chosen: use });
+    candidates.push({
+      name: `learned scorer (hashed word n-grams, ${SCORER_DIM} buckets a model)`,
+      quality: choice.quality,
+      cost_per_1k: choice.cost * 1000,
+      chosen: use,
+    });
     if (use) scorerChoice = { data, lambda: choice.lambda, l2: choice.l2, fields: fieldRefs.map((f) => f.name) };
   }
   const scorerOn = (rows: readonly number[], label: string): Scorer | null =>
-    scorerChoice ? scorerSpec(fitScorer(scorerChoice.data, rows, rng.fork(label), scorerChoice.l2), allowedIdx.map((m) => table.models[m] as string), scorerChoice.lambda, scorerChoice.fields) : null;
-  const withScorer = (spec: PolicySpec, scorer: Scorer | null): PolicySpec => (scorer ? { ...spec, policy: { ...spec.policy, scorer } } : spec);
+    scorerChoice
+      ? scorerSpec(
+          fitScorer(scorerChoice.data, rows, rng.fork(label), scorerChoice.l2),
+          allowedIdx.map((m) => table.models[m] as string),
+          scorerChoice.lambda,
+          scorerChoice.fields,
+        )
+      : null;
+  const withScorer = (spec: PolicySpec, scorer: Scorer | null): PolicySpec =>
+    scorer ? { ...spec, policy: { ...spec.policy, scorer } } : spec;
   const limitFor = (fit: Fit, rows: readonly number[], cases: readonly RunCase[]) => {
     const shares = new Map(fit.groups.map((g) => [g.key, g.share]));
     const current = servedByGroup(baseOn(cases), cases, (i) => fit.grouping.keyOf(rows[i] as number));
@@ -350,15 +421,20 @@ export function propose(input: ProposeInput): ProposalDraft {
   };
   const limited = limitFor(trainFit, trainRows, trainCases);
   if (limited.step < 1) {
-    rationale.push(`Change limited to ${pct(options.max_change ?? 0)} of requests (--max-change): the optimum would move ${pct(limited.wanted)}, so this goes ${pct(limited.step)} of the way.`);
+    rationale.push(
+      `Change limited to ${pct(options.max_change ?? 0)} of requests (--max-change): the optimum would move ${pct(limited.wanted)}, so this goes ${pct(limited.step)} of the way.`,
+    );
   }
   const mixes = limited.mixes;
-  const fallbackMix = (m: ReadonlyMap<string, Mix>) => m.get(DEFAULT_GROUP) ?? fitMixes(globalGrouping, trainRows, target).solution.mixes.get(DEFAULT_GROUP) ?? {};
-  const rulesWith = (m: ReadonlyMap<string, Mix>): EmittedRule[] => structure.rules.filter((r) => m.has(r.key)).map((r) => ({ name: r.name, when: r.when, mix: m.get(r.key) as Mix }));
+  const fallbackMix = (m: ReadonlyMap<string, Mix>) =>
+    m.get(DEFAULT_GROUP) ?? fitMixes(globalGrouping, trainRows, target).solution.mixes.get(DEFAULT_GROUP) ?? {};
+  const rulesWith = (m: ReadonlyMap<string, Mix>): EmittedRule[] =>
+    structure.rules.filter((r) => m.has(r.key)).map((r) => ({ name: r.name, when: r.when, mix: m.get(r.key) as Mix }));
   const checked = withScorer(emitSpec(input.baseline.spec, fallbackMix(mixes), rulesWith(mixes)), scorerOn(trainRows, 'scorer-train'));
   mustBeValid(checked);
 
-  const evalOn = (spec: PolicySpec, cases: readonly RunCase[]) => evaluateVariant(spec, cases, matrix as OutcomeMatrix, { rate: input.rate, seed: input.seed });
+  const evalOn = (spec: PolicySpec, cases: readonly RunCase[]) =>
+    evaluateVariant(spec, cases, matrix as OutcomeMatrix, { rate: input.rate, seed: input.seed });
   const propTrain = evalOn(checked, trainCases);
   const propHold = evalOn(checked, holdoutCases);
   const train = splitMetrics(propTrain, rng.fork('train'));
@@ -367,14 +443,25 @@ export function propose(input: ProposeInput): ProposalDraft {
   const propById = new Map(propHold.map((r) => [r.case_id, r]));
   const paired = holdoutCases.filter((c) => baseById.has(c.case_id));
   const pick = (c: RunCase, by: ReadonlyMap<string, VariantCaseResult>) => by.get(c.case_id) as VariantCaseResult;
-  const diff = pairedBootstrap(paired.map((c) => pick(c, propById).quality), paired.map((c) => pick(c, baseById).quality), { rng: rng.fork('diff') });
-  const costDiff = pairedBootstrap(paired.map((c) => pick(c, baseById).cost_usd), paired.map((c) => pick(c, propById).cost_usd), { rng: rng.fork('cost-diff') });
+  const diff = pairedBootstrap(
+    paired.map((c) => pick(c, propById).quality),
+    paired.map((c) => pick(c, baseById).quality),
+    { rng: rng.fork('diff') },
+  );
+  const costDiff = pairedBootstrap(
+    paired.map((c) => pick(c, baseById).cost_usd),
+    paired.map((c) => pick(c, propById).cost_usd),
+    { rng: rng.fork('cost-diff') },
+  );
   const [holmQ, holmC] = holmAdjust([diff.p_value, costDiff.p_value]) as [number, number];
   const holdout_diff = { mean: diff.mean, ci: diff.ci, p_value: diff.p_value };
 
   // The promise about unseen traffic: a one-sided bootstrap bound on the holdout.
   const oneSided = 2 * level - 1;
-  const costCi = bootstrapMeanCi(propHold.map((r) => r.cost_usd), { rng: rng.fork('cost-bound'), level: oneSided });
+  const costCi = bootstrapMeanCi(
+    propHold.map((r) => r.cost_usd),
+    { rng: rng.fork('cost-bound'), level: oneSided },
+  );
   const constraint: ConstraintReport =
     bound.kind === 'max_quality'
       ? {
@@ -392,12 +479,16 @@ export function propose(input: ProposeInput): ProposalDraft {
           bound: bound.minQuality,
           target: bound.minQuality,
           level,
-          promise: bootstrapMeanCi(propHold.map((r) => r.quality), { rng: rng.fork('quality-bound'), level: oneSided }).ci[0],
+          promise: bootstrapMeanCi(
+            propHold.map((r) => r.quality),
+            { rng: rng.fork('quality-bound'), level: oneSided },
+          ).ci[0],
           holdout: holdout.quality,
           met: holdout.quality >= bound.minQuality - 1e-12,
           text: '',
         };
-  if (constraint.kind === 'min_quality') constraint.text = `quality ≥ ${constraint.promise.toFixed(3)} with ${pct(level)} confidence (holdout bootstrap; floor ${bound.kind === 'min_cost' ? bound.minQuality.toFixed(3) : ''})`;
+  if (constraint.kind === 'min_quality')
+    constraint.text = `quality ≥ ${constraint.promise.toFixed(3)} with ${pct(level)} confidence (holdout bootstrap; floor ${bound.kind === 'min_cost' ? bound.minQuality.toFixed(3) : ''})`;
 
   // Per-rule figures of the checked fit.
   const rules: RuleReport[] = [];
@@ -409,7 +500,13 @@ export function propose(input: ProposeInput): ProposalDraft {
   for (const r of [...structure.rules, { key: DEFAULT_GROUP, name: DEFAULT_GROUP, when: {} as Condition }]) {
     const mix = mixes.get(r.key);
     if (!mix) continue;
-    rules.push({ name: r.name, when: r.when, mix, train: figures(ruleRows(trainRows, r.key), mix), holdout: figures(ruleRows(holdRows, r.key), mix) });
+    rules.push({
+      name: r.name,
+      when: r.when,
+      mix,
+      train: figures(ruleRows(trainRows, r.key), mix),
+      holdout: figures(ruleRows(holdRows, r.key), mix),
+    });
   }
 
   // ── 3. refit the mixes on all the cases, same rules, same constraint ─────────────────────────
@@ -422,24 +519,52 @@ export function propose(input: ProposeInput): ProposalDraft {
     mustBeValid(policy);
   }
 
-  rationale.push(`Protocol: every choice was made by ${CV_FOLDS}-fold cross-validation inside the ${trainCases.length} train cases; the ${holdoutCases.length} holdout cases were used once, for the figures below.`);
+  rationale.push(
+    `Protocol: every choice was made by ${CV_FOLDS}-fold cross-validation inside the ${trainCases.length} train cases; the ${holdoutCases.length} holdout cases were used once, for the figures below.`,
+  );
   if (candidates.length) {
     const chosen = candidates.find((c) => c.chosen);
-    rationale.push(`Per-request rules: ${candidates.length} structures cross-validated; chosen: ${chosen?.name ?? 'none'} (CV quality ${chosen?.quality.toFixed(3) ?? '-'} at ${usd1k(chosen?.cost_per_1k ?? 0)}).`);
+    rationale.push(
+      `Per-request rules: ${candidates.length} structures cross-validated; chosen: ${chosen?.name ?? 'none'} (CV quality ${chosen?.quality.toFixed(3) ?? '-'} at ${usd1k(chosen?.cost_per_1k ?? 0)}).`,
+    );
   }
   if (structure.rules.length) {
-    for (const r of rules) rationale.push(`${r.name === DEFAULT_GROUP ? 'Everything else' : structure.kind === 'segments' ? `Segment ${r.name}` : `Rule "${r.name}"`}: ${mixText(r.mix)}.`);
+    for (const r of rules)
+      rationale.push(
+        `${r.name === DEFAULT_GROUP ? 'Everything else' : structure.kind === 'segments' ? `Segment ${r.name}` : `Rule "${r.name}"`}: ${mixText(r.mix)}.`,
+      );
   } else rationale.push(`Routing: ${mixText(fallbackMix(mixes))}.`);
-  for (const s of segments) if (!s.kept && s.key !== NO_SEGMENT) rationale.push(`Segment ${options.segment_by}=${s.key} gets no rule: ${s.reason}.`);
+  for (const s of segments)
+    if (!s.kept && s.key !== NO_SEGMENT) rationale.push(`Segment ${options.segment_by}=${s.key} gets no rule: ${s.reason}.`);
   rationale.push(
     `Holdout quality ${holdout.quality.toFixed(3)} (95% CI ${holdout.quality_ci[0].toFixed(3)}–${holdout.quality_ci[1].toFixed(3)}) vs ${baseline.quality.toFixed(3)} for ${baseLabel}: ${pts(diff.mean)} (CI ${pts(diff.ci[0])} to ${pts(diff.ci[1])}, ${pText(diff.p_value)}, Holm ${pText(holmQ)}).`,
   );
-  rationale.push(`Holdout cost ${usd1k(holdout.cost_per_1k)} vs ${usd1k(baseline.cost_per_1k)} (${ratio(holdout.cost_per_1k, baseline.cost_per_1k)}, Holm ${pText(holmC)}); p95 ${ms(holdout.p95_ms)} vs ${ms(baseline.p95_ms)}.`);
+  rationale.push(
+    `Holdout cost ${usd1k(holdout.cost_per_1k)} vs ${usd1k(baseline.cost_per_1k)} (${ratio(holdout.cost_per_1k, baseline.cost_per_1k)}, Holm ${pText(holmC)}); p95 ${ms(holdout.p95_ms)} vs ${ms(baseline.p95_ms)}.`,
+  );
   rationale.push(`Constraint: ${constraint.text}.`);
-  if (scorerChoice) rationale.push(`A learned scorer routes each request by its text (λ ${scorerChoice.lambda.toPrecision(3)} per USD, chosen by cross-validation under the ceiling); the rules below route requests without text. It is evaluated only by routelab's router: no export format can express it.`);
-  if (!noHoldout) rationale.push(`The policy below keeps these rules with mixes refitted on all ${refitCases} cases (train + holdout) under the same constraint.`);
+  if (scorerChoice)
+    rationale.push(
+      `A learned scorer routes each request by its text (λ ${scorerChoice.lambda.toPrecision(3)} per USD, chosen by cross-validation under the ceiling); the rules below route requests without text. It is evaluated only by routelab's router: no export format can express it.`,
+    );
+  if (!noHoldout)
+    rationale.push(
+      `The policy below keeps these rules with mixes refitted on all ${refitCases} cases (train + holdout) under the same constraint.`,
+    );
 
-  const reason = verdict({ options, holdout, baseline, constraint, bound, baseCost: meanCost(baseHold), diff, costDiff, holmQ, holmC, margin });
+  const reason = verdict({
+    options,
+    holdout,
+    baseline,
+    constraint,
+    bound,
+    baseCost: meanCost(baseHold),
+    diff,
+    costDiff,
+    holmQ,
+    holmC,
+    margin,
+  });
   const recommended = reason === null;
   rationale.push(recommended ? `Recommended: ${supportText(diff.mean, holmQ, margin, diff.ci[0])}.` : `No change recommended: ${reason}.`);
 
@@ -456,7 +581,12 @@ export function propose(input: ProposeInput): ProposalDraft {
     holm: { quality: holmQ, cost: holmC },
     margin,
     constraint,
-    learner: { kind: scorerChoice ? 'scorer' : structure.kind, max_depth: treeConfig?.maxDepth ?? null, min_leaf: treeConfig?.minLeaf ?? null, candidates },
+    learner: {
+      kind: scorerChoice ? 'scorer' : structure.kind,
+      max_depth: treeConfig?.maxDepth ?? null,
+      min_leaf: treeConfig?.minLeaf ?? null,
+      candidates,
+    },
     rules,
     rationale,
     options_key: key,
@@ -490,7 +620,11 @@ export function propose(input: ProposeInput): ProposalDraft {
         .sort((a, b) => (counts.get(b)?.train ?? 0) - (counts.get(a)?.train ?? 0) || a.localeCompare(b))
         .map((v) => {
           const raw = counts.get(v)?.value;
-          return { key: `seg:${v}`, name: `${fieldName}=${typeof raw === 'string' ? raw : JSON.stringify(raw)}`, when: { [ref.name]: { $eq: raw } } };
+          return {
+            key: `seg:${v}`,
+            name: `${fieldName}=${typeof raw === 'string' ? raw : JSON.stringify(raw)}`,
+            when: { [ref.name]: { $eq: raw } },
+          };
         }),
     });
     // Per segment, summed over the folds: its own mix vs the global mix on the held-out fold.
@@ -522,7 +656,15 @@ export function propose(input: ProposeInput): ProposalDraft {
     const lam = Number.isFinite(lambda) ? lambda : 0;
     const kept = new Set<string>();
     for (const [v, e] of [...counts.entries()].sort((a, b) => b[1].train - a[1].train || a[0].localeCompare(b[0]))) {
-      const decision: SegmentDecision = { key: v, value: e.value, train_n: e.train, holdout_n: e.holdout, kept: false, reason: '', mix: null };
+      const decision: SegmentDecision = {
+        key: v,
+        value: e.value,
+        train_n: e.train,
+        holdout_n: e.holdout,
+        kept: false,
+        reason: '',
+        mix: null,
+      };
       segments.push(decision);
       if (v === NO_SEGMENT) {
         decision.reason = `cases without ${fieldName} follow the default rule`;
@@ -566,7 +708,13 @@ export function propose(input: ProposeInput): ProposalDraft {
    * Trees grown inside each group of `base` (the chosen segments, or everything): per-request rules
    * are conjunctions of the segment's condition and the tests on the leaf's path.
    */
-  function growPerGroup(features: FeatureSet, rows: readonly number[], config: TreeConfig, base: Grouping, lambda: number): Map<string, Tree> {
+  function growPerGroup(
+    features: FeatureSet,
+    rows: readonly number[],
+    config: TreeConfig,
+    base: Grouping,
+    lambda: number,
+  ): Map<string, Tree> {
     const byGroup = new Map<string, number[]>();
     for (const r of rows) {
       const k = base.keyOf(r);
@@ -600,8 +748,13 @@ function nestedGrouping(base: Grouping, trees: ReadonlyMap<string, Tree>, featur
       const last = i === list.length - 1;
       keys.set(r.leaf, last ? groupKey : `${groupKey}/leaf:${r.leaf}`);
       if (last) return;
-      const when: Condition = baseWhen === null ? r.when : { $and: [baseWhen, ...(Array.isArray(r.when.$and) ? (r.when.$and as Condition[]) : [r.when])] };
-      rules.push({ key: `${groupKey}/leaf:${r.leaf}`, name: baseWhen === null ? r.name : `${base.rules.find((b) => b.key === groupKey)?.name ?? groupKey} and ${r.name}`, when });
+      const when: Condition =
+        baseWhen === null ? r.when : { $and: [baseWhen, ...(Array.isArray(r.when.$and) ? (r.when.$and as Condition[]) : [r.when])] };
+      rules.push({
+        key: `${groupKey}/leaf:${r.leaf}`,
+        name: baseWhen === null ? r.name : `${base.rules.find((b) => b.key === groupKey)?.name ?? groupKey} and ${r.name}`,
+        when,
+      });
     });
   };
   for (const b of base.rules) {
@@ -681,7 +834,8 @@ function objectiveOf(options: ProposalOptions, baselineCost: number): Objective 
 
 function objectiveText(options: ProposalOptions, objective: Objective, baseLabel: string): string {
   const latency = options.max_p95_ms !== undefined ? ` and a p95 of at most ${ms(options.max_p95_ms)}` : '';
-  if (objective.kind === 'min_cost') return `Objective: the lowest cost with quality at least ${objective.minQuality.toFixed(3)}${latency}.`;
+  if (objective.kind === 'min_cost')
+    return `Objective: the lowest cost with quality at least ${objective.minQuality.toFixed(3)}${latency}.`;
   const basis =
     options.max_cost_per_1k !== undefined
       ? ''
@@ -714,7 +868,8 @@ function verdict(v: VerdictInput): string | null {
   if (bound.kind === 'min_cost') {
     if (!constraint.met) return `its holdout quality ${holdout.quality.toFixed(3)} is under the floor of ${bound.minQuality.toFixed(3)}`;
     if (baseline.quality < bound.minQuality) return null;
-    if (!cheaper) return `it is not clearly cheaper on the holdout (${usd1k(holdout.cost_per_1k)} vs ${usd1k(baseline.cost_per_1k)}, Holm ${pText(holmC)})`;
+    if (!cheaper)
+      return `it is not clearly cheaper on the holdout (${usd1k(holdout.cost_per_1k)} vs ${usd1k(baseline.cost_per_1k)}, Holm ${pText(holmC)})`;
     return null;
   }
   if (!constraint.met) {
@@ -728,13 +883,16 @@ function verdict(v: VerdictInput): string | null {
     diff.mean > 0
       ? `the holdout shows ${pts(diff.mean)} of quality but that does not survive the Holm correction (${pText(holmQ)})`
       : `it does not beat the current routing on the holdout (${pts(diff.mean)})`;
-  const cost = cheaper ? ` it is cheaper (Holm ${pText(holmC)}) but its quality CI reaches ${pts(diff.ci[0])}, beyond the ${pts(-margin)} non-inferiority margin` : '';
+  const cost = cheaper
+    ? ` it is cheaper (Holm ${pText(holmC)}) but its quality CI reaches ${pts(diff.ci[0])}, beyond the ${pts(-margin)} non-inferiority margin`
+    : '';
   return `${what};${cost || ' nor is it clearly cheaper at the same quality'}: the evidence supports keeping the current routing`;
 }
 
 function supportText(diff: number, holmQ: number, margin: number, lower: number): string {
   if (diff > 0 && holmQ < ALPHA) return `better on the holdout by ${pts(diff)} (Holm ${pText(holmQ)})`;
-  if (lower >= -margin) return `as good within ${pts(margin).slice(1)} (CI from ${pts(lower)}) and cheaper on the holdout, or it brings the routing under the stated limits`;
+  if (lower >= -margin)
+    return `as good within ${pts(margin).slice(1)} (CI from ${pts(lower)}) and cheaper on the holdout, or it brings the routing under the stated limits`;
   return 'it brings the routing under the stated limits';
 }
 
@@ -761,7 +919,11 @@ function linearScore(table: OutcomeTable, rows: readonly number[], mix: Mix): { 
 }
 
 /** What the baseline served per group, as shares (errors excluded). */
-function servedByGroup(results: readonly VariantCaseResult[], cases: readonly RunCase[], groupOfCase: (i: number) => string): Map<string, Mix> {
+function servedByGroup(
+  results: readonly VariantCaseResult[],
+  cases: readonly RunCase[],
+  groupOfCase: (i: number) => string,
+): Map<string, Mix> {
   const byId = new Map(results.map((r) => [r.case_id, r]));
   const sums = new Map<string, Mix>();
   cases.forEach((c, i) => {

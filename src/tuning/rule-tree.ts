@@ -161,8 +161,12 @@ export interface LeafRule {
 export function treeRules(tree: Tree, set: FeatureSet): LeafRule[] {
   const out: LeafRule[] = [];
   const feat = (f: number) => set.features[f] as FeatureSet['features'][number];
-  const test = (fs: readonly number[]): Condition => (fs.length === 1 ? { [feat(fs[0] as number).field]: feat(fs[0] as number).test } : { $or: fs.map((f) => ({ [feat(f).field]: feat(f).test })) });
-  const label = (fs: readonly number[]) => (fs.length === 1 ? feat(fs[0] as number).label : `(${fs.map((f) => feat(f).label).join(' or ')})`);
+  const test = (fs: readonly number[]): Condition =>
+    fs.length === 1
+      ? { [feat(fs[0] as number).field]: feat(fs[0] as number).test }
+      : { $or: fs.map((f) => ({ [feat(f).field]: feat(f).test })) };
+  const label = (fs: readonly number[]) =>
+    fs.length === 1 ? feat(fs[0] as number).label : `(${fs.map((f) => feat(f).label).join(' or ')})`;
   const walk = (node: TreeNode, path: number[][]) => {
     if (node.leaf) {
       const conds = path.map(test);

@@ -50,7 +50,8 @@ export function fitScorer(data: ScorerData, rows: readonly number[], rng: Rng, l
   const bias = new Float64Array(K);
   const weights = new Float64Array(SCORER_DIM * K);
   const cost = new Float64Array(K);
-  for (const r of rows) data.models.forEach((m, k) => (cost[k] = (cost[k] as number) + (data.cost[r * data.width + m] as number) / rows.length));
+  for (const r of rows)
+    data.models.forEach((m, k) => (cost[k] = (cost[k] as number) + (data.cost[r * data.width + m] as number) / rows.length));
   // Start at each model's mean quality, so the text only has to explain the difference.
   data.models.forEach((m, k) => {
     let q = 0;
@@ -130,13 +131,21 @@ export interface LambdaChoice {
  * λ by out-of-fold predictions: the best mean quality among the prices whose mean realised cost is
  * at most `maxCost` (the cheapest choice when none is).
  */
-export function chooseLambda(data: ScorerData, rows: readonly number[], preds: readonly Float64Array[], costs: readonly Float64Array[], maxCost: number): LambdaChoice {
+export function chooseLambda(
+  data: ScorerData,
+  rows: readonly number[],
+  preds: readonly Float64Array[],
+  costs: readonly Float64Array[],
+  maxCost: number,
+): LambdaChoice {
   let top = 0;
   let low = Number.POSITIVE_INFINITY;
-  for (const c of costs) for (const x of c) if (x > 0) {
-    top = Math.max(top, x);
-    low = Math.min(low, x);
-  }
+  for (const c of costs)
+    for (const x of c)
+      if (x > 0) {
+        top = Math.max(top, x);
+        low = Math.min(low, x);
+      }
   const grid = [0];
   if (top > 0) {
     // Prices from where cost barely matters to where only cost matters, geometrically spaced.

@@ -13,5 +13,13 @@ export function splitMetrics(results: readonly VariantCaseResult[], rng: Rng): S
     { rng },
   );
   const cost = results.reduce((s, r) => s + r.cost_usd, 0) / n;
-  return { quality: q.mean, quality_ci: q.ci, cost_per_1k: cost * 1000, p95_ms: quantile(results.map((r) => r.latency_ms), 0.95) };
+  return {
+    quality: q.mean,
+    quality_ci: q.ci,
+    cost_per_1k: cost * 1000,
+    p95_ms: quantile(
+      results.map((r) => r.latency_ms),
+      0.95,
+    ),
+  };
 }

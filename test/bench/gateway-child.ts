@@ -11,16 +11,33 @@ import { addPolicyVersion } from '../../src/store/repos/policy-repo.js';
 // BENCH_DATABASE_URL: a Postgres store, as a deployment behind a load balancer would use.
 const store = await openStore(process.env.BENCH_DATABASE_URL ? { url: process.env.BENCH_DATABASE_URL, max: 4 } : { dataDir: 'memory://' });
 await upsertModels(store.db, [
-  { name: 'bench/echo', base_url: process.env.BENCH_UPSTREAM as string, api_key_env: null, price: { input_per_m: 1, output_per_m: 1 }, context_window: null, concurrency: 1024, rate_limit_rpm: null, simulated: null },
+  {
+    name: 'bench/echo',
+    base_url: process.env.BENCH_UPSTREAM as string,
+    api_key_env: null,
+    price: { input_per_m: 1, output_per_m: 1 },
+    context_window: null,
+    concurrency: 1024,
+    rate_limit_rpm: null,
+    simulated: null,
+  },
 ]);
 await addPolicyVersion(
   store.db,
-  { spec_version: 'v1', kind: 'model', name: 'bench', policy: { strategy: { mode: 'fallback' }, retry: { attempts: 1 }, targets: [{ model_name: 'bench/echo' }] } },
+  {
+    spec_version: 'v1',
+    kind: 'model',
+    name: 'bench',
+    policy: { strategy: { mode: 'fallback' }, retry: { attempts: 1 }, targets: [{ model_name: 'bench/echo' }] },
+  },
   { sourceFormat: 'watsonx', origin: 'add' },
 );
 const gateway = await startGateway({ store, env: {}, port: 0, allowAnonymous: true, logTraffic: process.env.BENCH_LOG !== '0' });
 process.stdout.write(`${gateway.url}\n`);
 process.stdin.resume();
 process.stdin.on('end', () => {
-  void gateway.close(1000).then(() => store.close()).then(() => process.exit(0));
+  void gateway
+    .close(1000)
+    .then(() => store.close())
+    .then(() => process.exit(0));
 });

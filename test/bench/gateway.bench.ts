@@ -79,11 +79,50 @@ export default async function gatewayBench(): Promise<BenchResult[]> {
     const gatewayLat = await openLoop(gateway, 1000, SECONDS);
     const added = (q: number) => Math.max(0, quantile(gatewayLat, q) - quantile(directLat, q));
     const ratio = gatewayRps / directRps;
-    const details = { store: storeKind, gateway_cpu_us_per_request: cpuUsPerRequest, logging: process.env.BENCH_LOG !== '0', seconds: SECONDS, directRps: Math.round(directRps), gatewayRps: Math.round(gatewayRps), direct_p50_ms: quantile(directLat, 0.5), direct_p99_ms: quantile(directLat, 0.99), gateway_p50_ms: quantile(gatewayLat, 0.5), gateway_p99_ms: quantile(gatewayLat, 0.99), samples: gatewayLat.length };
+    const details = {
+      store: storeKind,
+      gateway_cpu_us_per_request: cpuUsPerRequest,
+      logging: process.env.BENCH_LOG !== '0',
+      seconds: SECONDS,
+      directRps: Math.round(directRps),
+      gatewayRps: Math.round(gatewayRps),
+      direct_p50_ms: quantile(directLat, 0.5),
+      direct_p99_ms: quantile(directLat, 0.99),
+      gateway_p50_ms: quantile(gatewayLat, 0.5),
+      gateway_p99_ms: quantile(gatewayLat, 0.99),
+      samples: gatewayLat.length,
+    };
     return [
-      result({ name: 'gateway-throughput', value: gatewayRps, baseline: directRps, ratio, target: 'ratio >= 0.5 (64 connections)', unit: 'requests/s', passed: ratio >= 0.5, details }),
-      result({ name: 'gateway-added-latency-p50', value: added(0.5), baseline: quantile(directLat, 0.5), ratio: added(0.5), target: 'added p50 <= 0.5 ms at 1,000 req/s', unit: 'ms', passed: added(0.5) <= 0.5, details }),
-      result({ name: 'gateway-added-latency-p99', value: added(0.99), baseline: quantile(directLat, 0.99), ratio: added(0.99), target: 'added p99 <= 2 ms at 1,000 req/s', unit: 'ms', passed: added(0.99) <= 2, details }),
+      result({
+        name: 'gateway-throughput',
+        value: gatewayRps,
+        baseline: directRps,
+        ratio,
+        target: 'ratio >= 0.5 (64 connections)',
+        unit: 'requests/s',
+        passed: ratio >= 0.5,
+        details,
+      }),
+      result({
+        name: 'gateway-added-latency-p50',
+        value: added(0.5),
+        baseline: quantile(directLat, 0.5),
+        ratio: added(0.5),
+        target: 'added p50 <= 0.5 ms at 1,000 req/s',
+        unit: 'ms',
+        passed: added(0.5) <= 0.5,
+        details,
+      }),
+      result({
+        name: 'gateway-added-latency-p99',
+        value: added(0.99),
+        baseline: quantile(directLat, 0.99),
+        ratio: added(0.99),
+        target: 'added p99 <= 2 ms at 1,000 req/s',
+        unit: 'ms',
+        passed: added(0.99) <= 2,
+        details,
+      }),
     ];
   } finally {
     child.stdin.end();
@@ -103,11 +142,15 @@ const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 function post(t: Target, i: number): Promise<void> {
   const body = JSON.stringify({ model: t.model, messages: [{ role: 'user', content: `bench ${i}` }] });
   return new Promise((resolve, reject) => {
-    const req = request(t.url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      if (res.statusCode !== 200) reject(new Error(`${t.url} answered ${res.statusCode}`));
-      res.resume();
-      res.on('end', () => resolve());
-    });
+    const req = request(
+      t.url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        if (res.statusCode !== 200) reject(new Error(`${t.url} answered ${res.statusCode}`));
+        res.resume();
+        res.on('end', () => resolve());
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

@@ -43,7 +43,9 @@ async function generate(file: string, lines: number): Promise<void> {
         object: 'chat.completion',
         created: 1763626502 + i,
         model: 'gpt-4o-mini-2024-07-18',
-        choices: [{ index: 0, message: { role: 'assistant', content: `Delivery takes ${1 + (i % 5)} working days.` }, finish_reason: 'stop' }],
+        choices: [
+          { index: 0, message: { role: 'assistant', content: `Delivery takes ${1 + (i % 5)} working days.` }, finish_reason: 'stop' },
+        ],
         usage: { prompt_tokens: 40 + (i % 13), completion_tokens: 8 + (i % 7), total_tokens: 48 + (i % 20) },
       },
     });

@@ -25,7 +25,11 @@ export default async function bench(): Promise<BenchResult> {
   const raw = postgres(store.url as string, { max: 1, onnotice: () => {} });
   try {
     const demo = await seedDemo(store.db, { goldenCases: 1 });
-    const { run_id } = await createRun(store.db, { policy: demo.policy, source: { kind: 'golden', name: demo.golden } }, { clock: { now: () => Date.now() } });
+    const { run_id } = await createRun(
+      store.db,
+      { policy: demo.policy, source: { kind: 'golden', name: demo.golden } },
+      { clock: { now: () => Date.now() } },
+    );
     const rows: VariantCaseResult[] = Array.from({ length: N }, (_, i) => ({
       case_id: `case-${i}`,
       quality: (i % 100) / 100,
@@ -41,12 +45,26 @@ export default async function bench(): Promise<BenchResult> {
     const clear = () => raw`delete from variant_results where run_id = ${run_id}`;
     const viaRepo = () => insertVariantResults(store.db, run_id, 0, rows);
     const viaCopy = async () => {
-      const stream = await raw`copy variant_results (run_id, variant_idx, case_id, quality, cost_usd, latency_ms, p_error, p_guardrail_block, p_budget_block, served, path, flagged) from stdin`.writable();
+      const stream =
+        await raw`copy variant_results (run_id, variant_idx, case_id, quality, cost_usd, latency_ms, p_error, p_guardrail_block, p_budget_block, served, path, flagged) from stdin`.writable();
       const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
       const lines: string[] = [];
       for (const r of rows) {
         lines.push(
-          [run_id, 1, r.case_id, r.quality, r.cost_usd, r.latency_ms, r.p_error, r.p_guardrail_block, r.p_budget_block, esc(JSON.stringify(r.served)), esc(JSON.stringify(r.path)), r.flagged ? 't' : 'f'].join('\t'),
+          [
+            run_id,
+            1,
+            r.case_id,
+            r.quality,
+            r.cost_usd,
+            r.latency_ms,
+            r.p_error,
+            r.p_guardrail_block,
+            r.p_budget_block,
+            esc(JSON.stringify(r.served)),
+            esc(JSON.stringify(r.path)),
+            r.flagged ? 't' : 'f',
+          ].join('\t'),
         );
         if (lines.length === 2000) stream.write(`${lines.splice(0).join('\n')}\n`);
       }

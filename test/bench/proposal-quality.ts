@@ -31,7 +31,9 @@ const flag = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 if (!file) {
-  process.stderr.write('usage: tsx test/bench/proposal-quality.ts <routerbench-layout.csv> [--segment-by FIELD] [--ceilings 0.1,0.25,0.5] [--confidence 0.95] [--learner auto|rules|scorer]\n');
+  process.stderr.write(
+    'usage: tsx test/bench/proposal-quality.ts <routerbench-layout.csv> [--segment-by FIELD] [--ceilings 0.1,0.25,0.5] [--confidence 0.95] [--learner auto|rules|scorer]\n',
+  );
   process.exit(2);
 }
 const segmentBy = flag('--segment-by') ?? 'eval_name';
@@ -39,7 +41,8 @@ const ceilings = (flag('--ceilings') ?? '0.05,0.1,0.25,0.5,0.75,1').split(',').m
 const RUN_SEED = 'run-seed';
 const confidence = flag('--confidence') === undefined ? {} : { confidence: Number(flag('--confidence')) };
 const learnerFlag = flag('--learner');
-const learnerOpt: Pick<ProposalOptions, 'learner'> = learnerFlag === 'rules' || learnerFlag === 'scorer' || learnerFlag === 'auto' ? { learner: learnerFlag } : {};
+const learnerOpt: Pick<ProposalOptions, 'learner'> =
+  learnerFlag === 'rules' || learnerFlag === 'scorer' || learnerFlag === 'auto' ? { learner: learnerFlag } : {};
 
 const texts = new Map<string, { input: string; metadata: Record<string, unknown> }>();
 const outcomes: Outcome[] = [];
@@ -47,13 +50,36 @@ const columns = newColumnReport();
 for await (const item of readRouterbenchCsv(createReadStream(file), file)) {
   if (!item.ok) continue;
   const r = item.row;
-  if (!texts.has(r.case_id)) texts.set(r.case_id, { input: typeof r.input === 'string' ? r.input : '', metadata: withoutLabels(r.metadata ?? {}, columns) });
-  outcomes.push({ case_id: r.case_id, model: r.model, answered_by: r.model, status: 200, output: null, score: r.score, pass: null, reason: null, cost_usd: r.cost_usd ?? 0, latency_ms: null, input_tokens: null, output_tokens: null, source: 'recorded' });
+  if (!texts.has(r.case_id))
+    texts.set(r.case_id, { input: typeof r.input === 'string' ? r.input : '', metadata: withoutLabels(r.metadata ?? {}, columns) });
+  outcomes.push({
+    case_id: r.case_id,
+    model: r.model,
+    answered_by: r.model,
+    status: 200,
+    output: null,
+    score: r.score,
+    pass: null,
+    reason: null,
+    cost_usd: r.cost_usd ?? 0,
+    latency_ms: null,
+    input_tokens: null,
+    output_tokens: null,
+    source: 'recorded',
+  });
 }
 const ids = [...texts.keys()];
 const caseOf = (id: string, split: RunCase['split']): RunCase => {
   const t = texts.get(id) as { input: string; metadata: Record<string, unknown> };
-  return { case_id: id, split, timestamp: null, metadata: t.metadata, params: {}, input_tokens: estimateTokens([{ content: t.input }]), input: requestInput([{ role: 'user', content: t.input }]) };
+  return {
+    case_id: id,
+    split,
+    timestamp: null,
+    metadata: t.metadata,
+    params: {},
+    input_tokens: estimateTokens([{ content: t.input }]),
+    input: requestInput([{ role: 'user', content: t.input }]),
+  };
 };
 const fitIds = ids.filter((id) => splitOf(id, 'proposal-quality', 0.5) === 'train');
 const testIds = ids.filter((id) => splitOf(id, 'proposal-quality', 0.5) === 'holdout');
@@ -62,28 +88,55 @@ const testCases = testIds.map((id) => caseOf(id, 'holdout'));
 const matrix = buildOutcomeMatrix(outcomes);
 
 const models = [...new Set(outcomes.map((o) => o.model))].sort();
-const single = (model: string): PolicySpec => ({ spec_version: 'v1', kind: 'model', name: 'current', policy: { strategy: { mode: 'loadbalance' }, targets: [{ model_name: model }] } });
+const single = (model: string): PolicySpec => ({
+  spec_version: 'v1',
+  kind: 'model',
+  name: 'current',
+  policy: { strategy: { mode: 'loadbalance' }, targets: [{ model_name: model }] },
+});
 const score = (spec: PolicySpec, cases: readonly RunCase[]) => {
   const rs = evaluateVariant(spec, cases, matrix, { rate: 1, seed: 's' });
   return { q: rs.reduce((s, r) => s + r.quality, 0) / rs.length, c: rs.reduce((s, r) => s + r.cost_usd, 0) / rs.length };
 };
-const bestModel = models.map((m) => ({ m, ...score(single(m), fitCases) })).sort((a, b) => b.q - a.q || a.c - b.c)[0] as { m: string; q: number; c: number };
+const bestModel = models.map((m) => ({ m, ...score(single(m), fitCases) })).sort((a, b) => b.q - a.q || a.c - b.c)[0] as {
+  m: string;
+  q: number;
+  c: number;
+};
 const bestTest = score(single(bestModel.m), testCases);
 const baseSpec = single(bestModel.m);
 const baseResults = evaluateVariant(baseSpec, fitCases, matrix, { rate: 1, seed: 's' });
 
-process.stderr.write(`${file}: ${ids.length} cases, ${models.length} models; fit ${fitCases.length} (train ${fitCases.filter((c) => c.split === 'train').length}, holdout ${fitCases.filter((c) => c.split === 'holdout').length}), test ${testCases.length}\n`);
-process.stderr.write(`best single model (fit half): ${bestModel.m}; metadata kept: ${[...columns.kept].join(', ')}; labels dropped: ${[...columns.labels].join(', ') || 'none'}\n`);
+process.stderr.write(
+  `${file}: ${ids.length} cases, ${models.length} models; fit ${fitCases.length} (train ${fitCases.filter((c) => c.split === 'train').length}, holdout ${fitCases.filter((c) => c.split === 'holdout').length}), test ${testCases.length}\n`,
+);
+process.stderr.write(
+  `best single model (fit half): ${bestModel.m}; metadata kept: ${[...columns.kept].join(', ')}; labels dropped: ${[...columns.labels].join(', ') || 'none'}\n`,
+);
 
 const run = (options: ProposalOptions) => {
-  const draft = propose({ runId: 'eval', seed: RUN_SEED, rate: 1, baseline: { name: 'current', version: 1, spec: baseSpec, results: baseResults }, cases: fitCases, outcomes, options: { ...options, ...confidence } });
+  const draft = propose({
+    runId: 'eval',
+    seed: RUN_SEED,
+    rate: 1,
+    baseline: { name: 'current', version: 1, spec: baseSpec, results: baseResults },
+    cases: fitCases,
+    outcomes,
+    options: { ...options, ...confidence },
+  });
   const s = score(draft.policy, testCases);
   return { draft, q: (100 * s.q) / bestTest.q, c: (100 * s.c) / bestTest.c };
 };
 const pad = (s: string, n: number) => s.padStart(n);
 const f1 = (x: number) => x.toFixed(1);
-console.log(`test half: quality and cost as % of ${bestModel.m} on the test half (quality ${bestTest.q.toFixed(4)}, cost $${(bestTest.c * 1000).toFixed(3)} per 1k)`);
-console.log(['ceiling', 'global q', 'segment q', 'per-req q', 'per-req cost', 'gain pts', 'learner', 'recommended'].map((h, i) => pad(h, i === 6 ? 28 : 11)).join(''));
+console.log(
+  `test half: quality and cost as % of ${bestModel.m} on the test half (quality ${bestTest.q.toFixed(4)}, cost $${(bestTest.c * 1000).toFixed(3)} per 1k)`,
+);
+console.log(
+  ['ceiling', 'global q', 'segment q', 'per-req q', 'per-req cost', 'gain pts', 'learner', 'recommended']
+    .map((h, i) => pad(h, i === 6 ? 28 : 11))
+    .join(''),
+);
 const gains: Array<{ ceiling: number; gain: number; cost: number }> = [];
 for (const f of ceilings) {
   const global = run({ max_cost_ratio: f });
@@ -91,9 +144,18 @@ for (const f of ceilings) {
   const per = run({ max_cost_ratio: f, segment_by: segmentBy, per_request: true, ...learnerOpt });
   const segBest = Math.max(seg.q, global.q);
   gains.push({ ceiling: f, gain: per.q - segBest, cost: per.c });
-  if (process.env.SHOW_CANDIDATES) for (const c of per.draft.learner.candidates) process.stderr.write(`  ${c.name}: ${c.quality.toFixed(4)} @ ${c.cost_per_1k.toFixed(3)}${c.chosen ? " *" : ""}\n`);
-  const learner = per.draft.learner.kind === 'tree' ? `tree d${per.draft.learner.max_depth} leaf${per.draft.learner.min_leaf} (${per.draft.rules.length} rules)` : per.draft.learner.kind;
-  console.log([`${f * 100}%`, f1(global.q), f1(seg.q), f1(per.q), f1(per.c), f1(per.q - segBest), learner, String(per.draft.recommended)].map((v, i) => pad(v, i === 6 ? 28 : 11)).join(''));
+  if (process.env.SHOW_CANDIDATES)
+    for (const c of per.draft.learner.candidates)
+      process.stderr.write(`  ${c.name}: ${c.quality.toFixed(4)} @ ${c.cost_per_1k.toFixed(3)}${c.chosen ? ' *' : ''}\n`);
+  const learner =
+    per.draft.learner.kind === 'tree'
+      ? `tree d${per.draft.learner.max_depth} leaf${per.draft.learner.min_leaf} (${per.draft.rules.length} rules)`
+      : per.draft.learner.kind;
+  console.log(
+    [`${f * 100}%`, f1(global.q), f1(seg.q), f1(per.q), f1(per.c), f1(per.q - segBest), learner, String(per.draft.recommended)]
+      .map((v, i) => pad(v, i === 6 ? 28 : 11))
+      .join(''),
+  );
 }
 const avg = (fs: number[]) => {
   const picked = gains.filter((g) => fs.includes(g.ceiling));

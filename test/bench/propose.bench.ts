@@ -31,13 +31,32 @@ export function generate(n: number): { cases: RunCase[]; outcomes: Outcome[] } {
     const id = `c${i}`;
     const seg = SEGMENTS[i % SEGMENTS.length] as string;
     const text = `${WORDS[rng.int(WORDS.length)]} ${WORDS[rng.int(WORDS.length)]} please`;
-    cases.push({ case_id: id, split: splitOf(id, 'bench', 0.3), timestamp: null, metadata: { eval_name: seg }, params: {}, input_tokens: 50 + rng.int(2000), input: requestInput([{ role: 'user', content: text }]) });
+    cases.push({
+      case_id: id,
+      split: splitOf(id, 'bench', 0.3),
+      timestamp: null,
+      metadata: { eval_name: seg },
+      params: {},
+      input_tokens: 50 + rng.int(2000),
+      input: requestInput([{ role: 'user', content: text }]),
+    });
     const difficulty = rng.next();
     MODELS.forEach((model, m) => {
       const skill = 0.3 + 0.06 * m + (m % 4 === i % 4 ? 0.1 : 0);
       outcomes.push({
-        case_id: id, model, answered_by: model, status: 200, output: null, score: rng.next() * 0.3 + skill > difficulty + 0.2 ? 1 : 0, pass: null, reason: null,
-        cost_usd: 0.0001 * 1.6 ** m, latency_ms: 100 + 40 * m, input_tokens: null, output_tokens: null, source: 'recorded',
+        case_id: id,
+        model,
+        answered_by: model,
+        status: 200,
+        output: null,
+        score: rng.next() * 0.3 + skill > difficulty + 0.2 ? 1 : 0,
+        pass: null,
+        reason: null,
+        cost_usd: 0.0001 * 1.6 ** m,
+        latency_ms: 100 + 40 * m,
+        input_tokens: null,
+        output_tokens: null,
+        source: 'recorded',
       });
     });
   }
@@ -49,14 +68,39 @@ export default async function bench(): Promise<BenchResult> {
   const store = await openTestStore('postgres');
   try {
     const { cases, outcomes } = generate(n);
-    const spec: PolicySpec = { spec_version: 'v1', kind: 'model', name: 'bench', policy: { strategy: { mode: 'loadbalance' }, targets: [{ model_name: MODELS[10] as string }] } };
+    const spec: PolicySpec = {
+      spec_version: 'v1',
+      kind: 'model',
+      name: 'bench',
+      policy: { strategy: { mode: 'loadbalance' }, targets: [{ model_name: MODELS[10] as string }] },
+    };
     const [policy] = await store.db.insert(policies).values({ name: 'bench' }).returning({ id: policies.id });
     const policyId = (policy as { id: number }).id;
-    const [v] = await store.db.insert(policyVersions).values({ policyId, version: 1, spec, sourceFormat: 'watsonx', origin: 'add', isActive: true }).returning({ id: policyVersions.id });
+    const [v] = await store.db
+      .insert(policyVersions)
+      .values({ policyId, version: 1, spec, sourceFormat: 'watsonx', origin: 'add', isActive: true })
+      .returning({ id: policyVersions.id });
     const runId = 'run_bench';
-    await store.db.insert(runs).values({ id: runId, policyId, baseVersionId: (v as { id: number }).id, sourceKind: 'outcomes', sourceName: 'bench', status: 'completed', seed: 'bench', holdout: 0.3 });
-    await store.db.insert(runVariants).values({ runId, idx: 0, name: 'bench@v1', versionId: (v as { id: number }).id, version: 1, spec, isBaseline: true });
-    await insertRunCases(store.db, runId, cases.map((c) => ({ ...c, chunk: 0, golden_case_id: null })));
+    await store.db
+      .insert(runs)
+      .values({
+        id: runId,
+        policyId,
+        baseVersionId: (v as { id: number }).id,
+        sourceKind: 'outcomes',
+        sourceName: 'bench',
+        status: 'completed',
+        seed: 'bench',
+        holdout: 0.3,
+      });
+    await store.db
+      .insert(runVariants)
+      .values({ runId, idx: 0, name: 'bench@v1', versionId: (v as { id: number }).id, version: 1, spec, isBaseline: true });
+    await insertRunCases(
+      store.db,
+      runId,
+      cases.map((c) => ({ ...c, chunk: 0, golden_case_id: null })),
+    );
     await insertOutcomes(store.db, runId, outcomes);
     await insertVariantResults(store.db, runId, 0, evaluateVariant(spec, cases, buildOutcomeMatrix(outcomes), { rate: 1, seed: 'bench' }));
 

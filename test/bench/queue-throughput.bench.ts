@@ -29,7 +29,11 @@ export default async function bench(): Promise<BenchResult> {
     const demo = await seedDemo(store.db, { goldenCases: 200 });
     const prepare = async () => {
       await store.rows(sql`delete from response_cache`);
-      const { run_id } = await createRun(store.db, { policy: demo.policy, variants: weightVariants(1), source: { kind: 'golden', name: demo.golden } }, { clock });
+      const { run_id } = await createRun(
+        store.db,
+        { policy: demo.policy, variants: weightVariants(1), source: { kind: 'golden', name: demo.golden } },
+        { clock },
+      );
       return { run_id, plan: await planRun(store.db, run_id, { chunkSize: 20 }) };
     };
     const inProcess = async () => {

@@ -9,7 +9,10 @@ import { createValueRedactor } from '../../src/redact/redact-value.js';
  * those walked by the value redactor (timed) — every string and number of the line, more than the
  * import redacts (it keeps only the record's fields). Best of five rounds per side, alternating.
  */
-export async function redactionCost(file: string, max: number): Promise<{ lines: number; parseUsPerLine: number; redactUsPerLine: number }> {
+export async function redactionCost(
+  file: string,
+  max: number,
+): Promise<{ lines: number; parseUsPerLine: number; redactUsPerLine: number }> {
   const lines: string[] = [];
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
     if (line) lines.push(line);

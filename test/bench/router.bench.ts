@@ -65,7 +65,12 @@ function requests(): RequestContext[] {
  * draw — so both sides pay the same call and decision shape, and the ratio is the price of the
  * rules, guardrails and weighted plan.
  */
-const trivialPolicy: PolicySpec = { spec_version: 'v1', kind: 'model', name: 'trivial', policy: { strategy: { mode: 'single' }, targets: [{ model_name: 'provider/model-0' }] } };
+const trivialPolicy: PolicySpec = {
+  spec_version: 'v1',
+  kind: 'model',
+  name: 'trivial',
+  policy: { strategy: { mode: 'single' }, targets: [{ model_name: 'provider/model-0' }] },
+};
 
 /** For the record: a bare function returning the first target, with no router at all. */
 function bareFirstTarget(spec: PolicySpec, _request: RequestContext): Decision {
@@ -101,6 +106,13 @@ export default async function routerBench(): Promise<BenchResult> {
     target: 'ratio <= 3 and < 2 us/decision',
     unit: 'decisions/s',
     passed: ratio <= 3 && usPerDecision < 2,
-    details: { us_per_decision: usPerDecision, trivial_us_per_decision: 1e6 / trivial, bare_function_us: 1e6 / bare, ratio_to_bare_function: bare / real, rules: 10, targets_per_rule: 5 },
+    details: {
+      us_per_decision: usPerDecision,
+      trivial_us_per_decision: 1e6 / trivial,
+      bare_function_us: 1e6 / bare,
+      ratio_to_bare_function: bare / real,
+      rules: 10,
+      targets_per_rule: 5,
+    },
   });
 }

@@ -25,7 +25,11 @@ export default async function bench(): Promise<BenchResult[]> {
       await store.rows(sql`delete from response_cache`);
       let runId = '';
       const ms = await timeMs(async () => {
-        const { run_id } = await createRun(store.db, { policy: demo.policy, variants: weightVariants(variants - 1), source: { kind: 'golden', name: demo.golden } }, { clock });
+        const { run_id } = await createRun(
+          store.db,
+          { policy: demo.policy, variants: weightVariants(variants - 1), source: { kind: 'golden', name: demo.golden } },
+          { clock },
+        );
         const plan = await planRun(store.db, run_id);
         await runInProcess(processors, run_id, plan.chunks);
         runId = run_id;

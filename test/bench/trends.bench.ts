@@ -57,7 +57,12 @@ export default async function bench(): Promise<BenchResult> {
       target: 'ratio <= 2',
       unit: 'ms (best of 5)',
       passed: ratio <= 2,
-      details: { runs: RUNS, outcome_rows: RUNS * CASES * MODELS.length, aggregate_rows: RUNS * (MODELS.length + 1), trends_json_bytes: trendsBytes },
+      details: {
+        runs: RUNS,
+        outcome_rows: RUNS * CASES * MODELS.length,
+        aggregate_rows: RUNS * (MODELS.length + 1),
+        trends_json_bytes: trendsBytes,
+      },
     });
   } finally {
     await raw.end({ timeout: 5 });

@@ -20,7 +20,10 @@ export function seedPolicy(name: string) {
 }
 
 /** The two Gemini models, simulated by a loopback fleet (healthy, or with flash failing 503). */
-export function geminiCatalog(fleet: 'fleet.yaml' | 'fleet-flash-503.yaml' | 'fleet-slow.yaml' = 'fleet.yaml', keyEnv: string | null = null): CatalogEntry[] {
+export function geminiCatalog(
+  fleet: 'fleet.yaml' | 'fleet-flash-503.yaml' | 'fleet-slow.yaml' = 'fleet.yaml',
+  keyEnv: string | null = null,
+): CatalogEntry[] {
   const simulated = { fleet: fixture(`gateway/${fleet}`), answers: fixture('gateway/answers.jsonl') };
   return [FLASH, LITE].map((name, i) => ({
     name,
@@ -41,8 +44,16 @@ export interface Served {
 }
 
 /** Seed policies and catalog, create a key, start an in-process gateway on an ephemeral loopback port. */
-export async function serveFixture(store: Store, opts: Partial<GatewayOptions> & { policies?: string[]; fleet?: 'fleet.yaml' | 'fleet-flash-503.yaml' | 'fleet-slow.yaml'; keyEnv?: string } = {}): Promise<Served> {
-  for (const name of opts.policies ?? ['anygem', 'firstgem']) await addPolicyVersion(store.db, seedPolicy(name), { sourceFormat: 'watsonx', origin: 'import' });
+export async function serveFixture(
+  store: Store,
+  opts: Partial<GatewayOptions> & {
+    policies?: string[];
+    fleet?: 'fleet.yaml' | 'fleet-flash-503.yaml' | 'fleet-slow.yaml';
+    keyEnv?: string;
+  } = {},
+): Promise<Served> {
+  for (const name of opts.policies ?? ['anygem', 'firstgem'])
+    await addPolicyVersion(store.db, seedPolicy(name), { sourceFormat: 'watsonx', origin: 'import' });
   await upsertModels(store.db, geminiCatalog(opts.fleet, opts.keyEnv ?? null));
   const { key } = await createGatewayKey(store.db, { name: 'test', policies: [], projects: [] });
   const gateway = await startGateway({ store, env: {}, port: 0, seed: 'gateway-test', ...opts });

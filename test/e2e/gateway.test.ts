@@ -27,7 +27,12 @@ describe('routelab serve (openai client, simulated fleet)', () => {
   });
 
   it('streams as server-sent events, lists policies and models, says how it routed', async () => {
-    const stream = await s.client.chat.completions.create({ model: 'policy/firstgem', messages: [{ role: 'user', content: 'hello' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await s.client.chat.completions.create({
+      model: 'policy/firstgem',
+      messages: [{ role: 'user', content: 'hello' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let usage: OpenAI.CompletionUsage | null | undefined;
     for await (const chunk of stream) {
@@ -40,7 +45,9 @@ describe('routelab serve (openai client, simulated fleet)', () => {
     const raw = await s.client.chat.completions.create({ model: FLASH, messages: [{ role: 'user', content: 'direct' }] }).withResponse();
     expect(raw.data.model).toBe(FLASH);
     expect(raw.response.headers.get('x-routelab-attempts')).toBe('1');
-    const viaPolicy = await s.client.chat.completions.create({ model: 'policy/firstgem', messages: [{ role: 'user', content: 'x' }] }).withResponse();
+    const viaPolicy = await s.client.chat.completions
+      .create({ model: 'policy/firstgem', messages: [{ role: 'user', content: 'x' }] })
+      .withResponse();
     expect(viaPolicy.response.headers.get('x-routelab-policy-version')).toBe('firstgem@1');
     expect(viaPolicy.response.headers.get('x-routelab-served-by')).toBe(FLASH);
 
@@ -55,7 +62,8 @@ describe('routelab serve (openai client, simulated fleet)', () => {
   });
 
   it('refuses what it must, in OpenAI’s error shape', async () => {
-    const ask = (client: OpenAI, model: string, extra: Record<string, unknown> = {}) => client.chat.completions.create({ model, messages: [{ role: 'user', content: 'q' }], ...extra });
+    const ask = (client: OpenAI, model: string, extra: Record<string, unknown> = {}) =>
+      client.chat.completions.create({ model, messages: [{ role: 'user', content: 'q' }], ...extra });
     await expect(ask(openaiClient(s.gateway, 'rlk_wrong'), 'policy/anygem')).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     await expect(ask(s.client, 'policy/nope')).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
 
@@ -72,8 +80,13 @@ describe('routelab serve (openai client, simulated fleet)', () => {
     };
     await addPolicyVersion(store.db, guarded, { sourceFormat: 'watsonx', origin: 'add' });
     await s.gateway.registry.refresh();
-    await expect(ask(s.client, 'policy/guarded', { metadata: { intent: 'hr' } })).rejects.toMatchObject({ status: 400, code: 'guardrail_blocked' });
-    const flagged = await s.client.chat.completions.create({ model: 'policy/guarded', messages: [{ role: 'user', content: 'q' }], metadata: { tier: 'vip' } }).withResponse();
+    await expect(ask(s.client, 'policy/guarded', { metadata: { intent: 'hr' } })).rejects.toMatchObject({
+      status: 400,
+      code: 'guardrail_blocked',
+    });
+    const flagged = await s.client.chat.completions
+      .create({ model: 'policy/guarded', messages: [{ role: 'user', content: 'q' }], metadata: { tier: 'vip' } })
+      .withResponse();
     expect(flagged.response.headers.get('x-routelab-guardrail')).toBe('flagged');
 
     const ctx = testContext(store);
@@ -93,7 +106,11 @@ describe('routelab serve (openai client, simulated fleet)', () => {
     expect((await ask(acme, 'policy/anygem')).choices).toHaveLength(1);
     await expect(ask(acme, 'policy/anygem', { metadata: { project: 'globex' } })).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
 
-    const big = await fetch(`${s.gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${s.key}`, 'content-type': 'application/json' }, body: 'x'.repeat(2 * 1024 * 1024) });
+    const big = await fetch(`${s.gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.key}`, 'content-type': 'application/json' },
+      body: 'x'.repeat(2 * 1024 * 1024),
+    });
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ error: { code: 'request_too_large', type: 'invalid_request_error' } });
     // The command refuses what cannot be served safely, before listening (exit code 2).
@@ -101,8 +118,14 @@ describe('routelab serve (openai client, simulated fleet)', () => {
     expect(await main(['node', 'routelab', 'serve', '--host', '0.0.0.0', '--allow-anonymous'], refused)).toBe(2);
     expect(refused.err()).toContain('--allow-anonymous is only allowed on a loopback host');
     expect(await main(['node', 'routelab', 'serve', '--port', '0', '--shadow-rate', '0.5'], testContext(store))).toBe(2);
-    expect(await main(['node', 'routelab', 'serve', '--port', '0', '--redact-config', '/nonexistent/redact.yaml'], testContext(store))).toBe(2);
-    const bad = await fetch(`${s.gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${s.key}` }, body: '{"model":"policy/anygem","messages":[]}' });
+    expect(
+      await main(['node', 'routelab', 'serve', '--port', '0', '--redact-config', '/nonexistent/redact.yaml'], testContext(store)),
+    ).toBe(2);
+    const bad = await fetch(`${s.gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.key}` },
+      body: '{"model":"policy/anygem","messages":[]}',
+    });
     expect(await bad.json()).toMatchObject({ error: { param: 'messages', type: 'invalid_request_error' } });
   });
 
@@ -113,7 +136,9 @@ describe('routelab serve (openai client, simulated fleet)', () => {
     const workers = Array.from({ length: 8 }, async () => {
       while (!stop) {
         try {
-          const r = await s.client.chat.completions.create({ model: 'policy/anygem', messages: [{ role: 'user', content: 'steady' }] }).withResponse();
+          const r = await s.client.chat.completions
+            .create({ model: 'policy/anygem', messages: [{ role: 'user', content: 'steady' }] })
+            .withResponse();
           seen.push(r.response.headers.get('x-routelab-policy-version') ?? '');
         } catch {
           failed++;
@@ -141,7 +166,13 @@ describe('routelab serve (openai client, simulated fleet)', () => {
 
   it('served traffic is routelab traffic: logged with its propensity, sampled, replayed, without secrets', async () => {
     const secrets = ['sk-proj-Abcdefghijklmnopqrstuvwxyz0123456789ABCD', 'jane.doe@example.com'];
-    await load(40, 8, (i) => s.client.chat.completions.create({ model: 'policy/anygem', messages: [{ role: 'user', content: `logged ${i}` }], metadata: { intent: i % 2 ? 'billing' : 'support' } }));
+    await load(40, 8, (i) =>
+      s.client.chat.completions.create({
+        model: 'policy/anygem',
+        messages: [{ role: 'user', content: `logged ${i}` }],
+        metadata: { intent: i % 2 ? 'billing' : 'support' },
+      }),
+    );
     await s.client.chat.completions.create({
       model: 'policy/anygem',
       messages: [{ role: 'user', content: `my key is ${secrets[0]}, mail me at ${secrets[1]}` }],
@@ -156,7 +187,9 @@ describe('routelab serve (openai client, simulated fleet)', () => {
     for (const secret of [...secrets, 'plain-body-credential-42', s.key, UPSTREAM_SECRET]) expect(everything).not.toContain(secret);
     expect(everything).toContain('[REDACTED:');
 
-    const [routed] = await store.rows<{ m: { routing: { policy: string; propensity: number; served_by: string } } }>(sql`select metadata as m from traffic where metadata->'routing'->>'policy' = 'anygem' and metadata->'routing'->>'served_by' = ${FLASH} limit 1`);
+    const [routed] = await store.rows<{ m: { routing: { policy: string; propensity: number; served_by: string } } }>(
+      sql`select metadata as m from traffic where metadata->'routing'->>'policy' = 'anygem' and metadata->'routing'->>'served_by' = ${FLASH} limit 1`,
+    );
     expect(routed?.m.routing.propensity).toBeCloseTo(0.75, 10);
 
     const ctx = testContext(store);
@@ -182,7 +215,9 @@ describe('routelab serve: policy/firstgem with gemini-2.0-flash failing 503', ()
   });
 
   it('every answer comes from flash-lite, after flash was tried and retried', async () => {
-    const answers = await load(200, 16, (i) => s.client.chat.completions.create({ model: 'policy/firstgem', messages: [{ role: 'user', content: `q ${i}` }] }).withResponse());
+    const answers = await load(200, 16, (i) =>
+      s.client.chat.completions.create({ model: 'policy/firstgem', messages: [{ role: 'user', content: `q ${i}` }] }).withResponse(),
+    );
     expect(new Set(answers.map((a) => a.data.model))).toEqual(new Set([LITE]));
     expect(new Set(answers.map((a) => a.response.headers.get('x-routelab-attempts')))).toEqual(new Set(['3']));
     const metrics = await (await fetch(`${s.gateway.url}/metrics`)).text();
@@ -203,7 +238,12 @@ describe('routelab serve: policy/anygem under load', () => {
     store = await openTestStore('pglite');
     // Logging back is covered above; here it would only share the CPU with the embedded store.
     s = await serveFixture(store, { logTraffic: false });
-    models = await load(N, 64, async (i) => (await s.client.chat.completions.create({ model: 'policy/anygem', messages: [{ role: 'user', content: `question ${i}` }] })).model);
+    models = await load(
+      N,
+      64,
+      async (i) =>
+        (await s.client.chat.completions.create({ model: 'policy/anygem', messages: [{ role: 'user', content: `question ${i}` }] })).model,
+    );
   });
   afterAll(async () => {
     await s.gateway.close();

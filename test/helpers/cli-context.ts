@@ -10,7 +10,11 @@ export interface TestContextOptions {
 }
 
 /** A CLI context over an already-open test store for in-process `main()`, capturing stdout and stderr. */
-export function testContext(store: Store, env: NodeJS.ProcessEnv = {}, options: TestContextOptions = {}): CliContext & { out(): string; err(): string } {
+export function testContext(
+  store: Store,
+  env: NodeJS.ProcessEnv = {},
+  options: TestContextOptions = {},
+): CliContext & { out(): string; err(): string } {
   let out = '';
   let err = '';
   const sink = (append: (s: string) => void) =>

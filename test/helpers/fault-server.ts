@@ -46,7 +46,11 @@ export function completion(content: string, opts: { model?: string; prompt_token
     created: 1_700_000_000,
     model: opts.model ?? 'test-model',
     choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-    usage: { prompt_tokens: opts.prompt_tokens ?? 10, completion_tokens: opts.completion_tokens ?? 5, total_tokens: (opts.prompt_tokens ?? 10) + (opts.completion_tokens ?? 5) },
+    usage: {
+      prompt_tokens: opts.prompt_tokens ?? 10,
+      completion_tokens: opts.completion_tokens ?? 5,
+      total_tokens: (opts.prompt_tokens ?? 10) + (opts.completion_tokens ?? 5),
+    },
   };
 }
 
@@ -58,7 +62,12 @@ export async function startFaultServer(script: Fault[] | ((n: number, req: Recei
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const received: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const received: ReceivedRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       const n = requests.length;
       requests.push(received);
       const fault = typeof script === 'function' ? script(n, received) : (script[n] ?? script[script.length - 1]);
@@ -71,7 +80,10 @@ export async function startFaultServer(script: Fault[] | ((n: number, req: Recei
           return;
         }
         case 'text':
-          res.writeHead(fault.status, { 'content-type': fault.contentType ?? 'text/html', 'content-length': Buffer.byteLength(fault.body) });
+          res.writeHead(fault.status, {
+            'content-type': fault.contentType ?? 'text/html',
+            'content-length': Buffer.byteLength(fault.body),
+          });
           res.end(fault.body);
           return;
         case 'hang':
@@ -88,7 +100,9 @@ export async function startFaultServer(script: Fault[] | ((n: number, req: Recei
           req.socket.destroy();
           return;
         case 'echo-headers': {
-          const text = JSON.stringify({ error: { message: `rejected request with headers ${JSON.stringify(req.headers)}`, type: 'invalid_request_error' } });
+          const text = JSON.stringify({
+            error: { message: `rejected request with headers ${JSON.stringify(req.headers)}`, type: 'invalid_request_error' },
+          });
           res.writeHead(fault.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
           res.end(text);
           return;

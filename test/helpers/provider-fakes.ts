@@ -46,22 +46,43 @@ export interface ProviderFake {
   stream?: { ok(text: string, cut?: boolean): string; error(): { body: string; status: number } };
 }
 
-const sse = (events: Array<{ event?: string; data: unknown }>) => events.map((e) => `${e.event ? `event: ${e.event}\n` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`).join('');
+const sse = (events: Array<{ event?: string; data: unknown }>) =>
+  events
+    .map((e) => `${e.event ? `event: ${e.event}\n` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`)
+    .join('');
 
 /** chat.completion.chunk events, usage in the last chunk (stream_options.include_usage). */
 const openaiStream = (model: string, cached: boolean, modelField = 'model'): NonNullable<ProviderFake['stream']> => ({
   ok: (text, cut = false) => {
     const half = Math.ceil(text.length / 2);
-    const chunk = (delta: unknown, finish: string | null, usage?: unknown) => ({ id: 'c1', object: 'chat.completion.chunk', [modelField]: model, choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) });
+    const chunk = (delta: unknown, finish: string | null, usage?: unknown) => ({
+      id: 'c1',
+      object: 'chat.completion.chunk',
+      [modelField]: model,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+      ...(usage ? { usage } : {}),
+    });
     const events = [
       { data: chunk({ role: 'assistant', content: text.slice(0, half) }, null) },
       { data: chunk({ content: text.slice(half) }, null) },
-      { data: chunk({}, 'stop', { prompt_tokens: USAGE.input, completion_tokens: USAGE.output, ...(cached ? { prompt_tokens_details: { cached_tokens: USAGE.cached } } : {}) }) },
+      {
+        data: chunk({}, 'stop', {
+          prompt_tokens: USAGE.input,
+          completion_tokens: USAGE.output,
+          ...(cached ? { prompt_tokens_details: { cached_tokens: USAGE.cached } } : {}),
+        }),
+      },
       { data: '[DONE]' },
     ];
     return sse(cut ? events.slice(0, 2) : events);
   },
-  error: () => ({ body: sse([{ data: { id: 'c1', [modelField]: model, choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null }] } }, { data: { error: { message: 'Rate limit reached', type: 'rate_limit_exceeded' } } }]), status: 429 }),
+  error: () => ({
+    body: sse([
+      { data: { id: 'c1', [modelField]: model, choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null }] } },
+      { data: { error: { message: 'Rate limit reached', type: 'rate_limit_exceeded' } } },
+    ]),
+    status: 429,
+  }),
 });
 
 const json = (req: ReceivedRequest): Record<string, unknown> | undefined => {
@@ -91,14 +112,49 @@ const openaiOk = (text: string, model: string, cached: boolean, modelField = 'mo
   object: 'chat.completion',
   [modelField]: model,
   choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
-  usage: { prompt_tokens: USAGE.input, completion_tokens: USAGE.output, total_tokens: USAGE.input + USAGE.output, ...(cached ? { prompt_tokens_details: { cached_tokens: USAGE.cached } } : {}) },
+  usage: {
+    prompt_tokens: USAGE.input,
+    completion_tokens: USAGE.output,
+    total_tokens: USAGE.input + USAGE.output,
+    ...(cached ? { prompt_tokens_details: { cached_tokens: USAGE.cached } } : {}),
+  },
 });
-const openaiError = (status: number, message: string) => ({ error: { message, type: status === 429 ? 'rate_limit_error' : status === 401 ? 'invalid_request_error' : 'server_error', code: status === 429 ? 'rate_limit_exceeded' : null } });
+const openaiError = (status: number, message: string) => ({
+  error: {
+    message,
+    type: status === 429 ? 'rate_limit_error' : status === 401 ? 'invalid_request_error' : 'server_error',
+    code: status === 429 ? 'rate_limit_exceeded' : null,
+  },
+});
 const hasMessages = (b: Record<string, unknown> | undefined) => Array.isArray(b?.messages) && (b.messages as unknown[]).length > 0;
 
-const ANTHROPIC_TYPES: Record<number, string> = { 400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error', 429: 'rate_limit_error', 500: 'api_error', 529: 'overloaded_error' };
-const GOOGLE_STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED' };
-const BEDROCK_TYPES: Record<number, string> = { 400: 'ValidationException', 403: 'AccessDeniedException', 401: 'UnrecognizedClientException', 429: 'ThrottlingException', 500: 'InternalServerException', 503: 'ServiceUnavailableException' };
+const ANTHROPIC_TYPES: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  429: 'rate_limit_error',
+  500: 'api_error',
+  529: 'overloaded_error',
+};
+const GOOGLE_STATUS: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+};
+const BEDROCK_TYPES: Record<number, string> = {
+  400: 'ValidationException',
+  403: 'AccessDeniedException',
+  401: 'UnrecognizedClientException',
+  429: 'ThrottlingException',
+  500: 'InternalServerException',
+  503: 'ServiceUnavailableException',
+};
 
 export const FAKES: Record<ProviderKind, ProviderFake> = {
   openai: {
@@ -121,14 +177,18 @@ export const FAKES: Record<ProviderKind, ProviderFake> = {
   'azure-openai': {
     kind: 'azure-openai',
     env: { PROVIDER_KEY: KEY },
-    entry: (origin, name = 'fake/azure', over = {}) => base(name, 'azure-openai', `${origin}/azure-openai/openai`, { model: 'gpt-4o', options: { api_version: '2024-10-21' }, ...over }),
+    entry: (origin, name = 'fake/azure', over = {}) =>
+      base(name, 'azure-openai', `${origin}/azure-openai/openai`, { model: 'gpt-4o', options: { api_version: '2024-10-21' }, ...over }),
     cached: USAGE.cached,
     ok: (text) => openaiOk(text, 'gpt-4o-2024-08-06', true),
     error: (status, message) => ({ error: { code: String(status === 429 ? '429' : status), message } }),
-    errorIn200: () => ({ error: { code: '429', message: 'Requests to the ChatCompletions_Create Operation have exceeded the rate limit' } }),
+    errorIn200: () => ({
+      error: { code: '429', message: 'Requests to the ChatCompletions_Create Operation have exceeded the rate limit' },
+    }),
     stream: openaiStream('gpt-4o-2024-08-06', true),
     check: (req) => {
-      if (!/^\/azure-openai\/openai\/deployments\/[^/]+\/chat\/completions\?api-version=\d{4}-\d{2}-\d{2}(-preview)?$/.test(req.path)) return `path ${req.path}`;
+      if (!/^\/azure-openai\/openai\/deployments\/[^/]+\/chat\/completions\?api-version=\d{4}-\d{2}-\d{2}(-preview)?$/.test(req.path))
+        return `path ${req.path}`;
       if (req.headers['api-key'] !== KEY || req.headers.authorization) return 'api-key';
       return hasMessages(json(req)) ? undefined : 'body';
     },
@@ -136,7 +196,8 @@ export const FAKES: Record<ProviderKind, ProviderFake> = {
   anthropic: {
     kind: 'anthropic',
     env: { PROVIDER_KEY: KEY },
-    entry: (origin, name = 'fake/anthropic', over = {}) => base(name, 'anthropic', `${origin}/anthropic/v1`, { model: 'claude-fake', ...over }),
+    entry: (origin, name = 'fake/anthropic', over = {}) =>
+      base(name, 'anthropic', `${origin}/anthropic/v1`, { model: 'claude-fake', ...over }),
     cached: USAGE.cached,
     ok: (text) => ({
       id: 'msg_01',
@@ -145,19 +206,48 @@ export const FAKES: Record<ProviderKind, ProviderFake> = {
       model: 'claude-fake-20241022',
       content: [{ type: 'text', text }],
       stop_reason: 'end_turn',
-      usage: { input_tokens: USAGE.input - USAGE.cached, cache_creation_input_tokens: 0, cache_read_input_tokens: USAGE.cached, output_tokens: USAGE.output },
+      usage: {
+        input_tokens: USAGE.input - USAGE.cached,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: USAGE.cached,
+        output_tokens: USAGE.output,
+      },
     }),
     error: (status, message) => ({ type: 'error', error: { type: ANTHROPIC_TYPES[status] ?? 'api_error', message } }),
-    errorIn200: () => ({ type: 'error', error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit' } }),
+    errorIn200: () => ({
+      type: 'error',
+      error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit' },
+    }),
     stream: {
       ok: (text, cut = false) => {
         const events = [
-          { event: 'message_start', data: { type: 'message_start', message: { id: 'msg_01', type: 'message', role: 'assistant', model: 'claude-fake-20241022', content: [], usage: { input_tokens: USAGE.input - USAGE.cached, cache_creation_input_tokens: 0, cache_read_input_tokens: USAGE.cached, output_tokens: 1 } } } },
+          {
+            event: 'message_start',
+            data: {
+              type: 'message_start',
+              message: {
+                id: 'msg_01',
+                type: 'message',
+                role: 'assistant',
+                model: 'claude-fake-20241022',
+                content: [],
+                usage: {
+                  input_tokens: USAGE.input - USAGE.cached,
+                  cache_creation_input_tokens: 0,
+                  cache_read_input_tokens: USAGE.cached,
+                  output_tokens: 1,
+                },
+              },
+            },
+          },
           { event: 'content_block_start', data: { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } } },
           { event: 'ping', data: { type: 'ping' } },
           { event: 'content_block_delta', data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } } },
           { event: 'content_block_stop', data: { type: 'content_block_stop', index: 0 } },
-          { event: 'message_delta', data: { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: USAGE.output } } },
+          {
+            event: 'message_delta',
+            data: { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: USAGE.output } },
+          },
           { event: 'message_stop', data: { type: 'message_stop' } },
         ];
         return sse(cut ? events.slice(0, 4) : events);
@@ -165,7 +255,13 @@ export const FAKES: Record<ProviderKind, ProviderFake> = {
       // The documented mid-stream failure: an overloaded_error event after the answer began.
       error: () => ({
         body: sse([
-          { event: 'message_start', data: { type: 'message_start', message: { id: 'msg_01', model: 'claude-fake-20241022', content: [], usage: { input_tokens: 10, output_tokens: 1 } } } },
+          {
+            event: 'message_start',
+            data: {
+              type: 'message_start',
+              message: { id: 'msg_01', model: 'claude-fake-20241022', content: [], usage: { input_tokens: 10, output_tokens: 1 } },
+            },
+          },
           { event: 'error', data: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } },
         ]),
         status: 503,
@@ -184,11 +280,18 @@ export const FAKES: Record<ProviderKind, ProviderFake> = {
   gemini: {
     kind: 'gemini',
     env: { PROVIDER_KEY: KEY },
-    entry: (origin, name = 'fake/gemini', over = {}) => base(name, 'gemini', `${origin}/gemini/v1beta`, { model: 'gemini-fake-flash', ...over }),
+    entry: (origin, name = 'fake/gemini', over = {}) =>
+      base(name, 'gemini', `${origin}/gemini/v1beta`, { model: 'gemini-fake-flash', ...over }),
     cached: USAGE.cached,
     ok: (text) => ({
       candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 }],
-      usageMetadata: { promptTokenCount: USAGE.input, cachedContentTokenCount: USAGE.cached, candidatesTokenCount: USAGE.output - 50, thoughtsTokenCount: 50, totalTokenCount: USAGE.input + USAGE.output },
+      usageMetadata: {
+        promptTokenCount: USAGE.input,
+        cachedContentTokenCount: USAGE.cached,
+        candidatesTokenCount: USAGE.output - 50,
+        thoughtsTokenCount: 50,
+        totalTokenCount: USAGE.input + USAGE.output,
+      },
       modelVersion: 'gemini-fake-flash',
     }),
     error: (status, message) => ({ error: { code: status, message, status: GOOGLE_STATUS[status] ?? 'UNKNOWN' } }),
@@ -197,12 +300,31 @@ export const FAKES: Record<ProviderKind, ProviderFake> = {
       ok: (text, cut = false) => {
         const half = Math.ceil(text.length / 2);
         const events = [
-          { data: { candidates: [{ content: { role: 'model', parts: [{ text: text.slice(0, half) }] }, index: 0 }], modelVersion: 'gemini-fake-flash' } },
-          { data: { candidates: [{ content: { role: 'model', parts: [{ text: text.slice(half) }] }, finishReason: 'STOP', index: 0 }], usageMetadata: { promptTokenCount: USAGE.input, cachedContentTokenCount: USAGE.cached, candidatesTokenCount: USAGE.output - 50, thoughtsTokenCount: 50 }, modelVersion: 'gemini-fake-flash' } },
+          {
+            data: {
+              candidates: [{ content: { role: 'model', parts: [{ text: text.slice(0, half) }] }, index: 0 }],
+              modelVersion: 'gemini-fake-flash',
+            },
+          },
+          {
+            data: {
+              candidates: [{ content: { role: 'model', parts: [{ text: text.slice(half) }] }, finishReason: 'STOP', index: 0 }],
+              usageMetadata: {
+                promptTokenCount: USAGE.input,
+                cachedContentTokenCount: USAGE.cached,
+                candidatesTokenCount: USAGE.output - 50,
+                thoughtsTokenCount: 50,
+              },
+              modelVersion: 'gemini-fake-flash',
+            },
+          },
         ];
         return sse(cut ? events.slice(0, 1) : events);
       },
-      error: () => ({ body: sse([{ data: { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } } }]), status: 503 }),
+      error: () => ({
+        body: sse([{ data: { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } } }]),
+        status: 503,
+      }),
     },
     check: (req) => {
       const b = json(req);
@@ -214,12 +336,19 @@ export const FAKES: Record<ProviderKind, ProviderFake> = {
   bedrock: {
     kind: 'bedrock',
     env: { AWS_ACCESS_KEY_ID: ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: KEY, AWS_SESSION_TOKEN: `${KEY}-session`, AWS_REGION: REGION },
-    entry: (origin, name = 'fake/bedrock', over = {}) => base(name, 'bedrock', `${origin}/bedrock`, { api_key_env: null, model: 'anthropic.claude-fake-v1:0', ...over }),
+    entry: (origin, name = 'fake/bedrock', over = {}) =>
+      base(name, 'bedrock', `${origin}/bedrock`, { api_key_env: null, model: 'anthropic.claude-fake-v1:0', ...over }),
     cached: USAGE.cached,
     ok: (text) => ({
       output: { message: { role: 'assistant', content: [{ text }] } },
       stopReason: 'end_turn',
-      usage: { inputTokens: USAGE.input - USAGE.cached, outputTokens: USAGE.output, totalTokens: USAGE.input + USAGE.output, cacheReadInputTokens: USAGE.cached, cacheWriteInputTokens: 0 },
+      usage: {
+        inputTokens: USAGE.input - USAGE.cached,
+        outputTokens: USAGE.output,
+        totalTokens: USAGE.input + USAGE.output,
+        cacheReadInputTokens: USAGE.cached,
+        cacheWriteInputTokens: 0,
+      },
       metrics: { latencyMs: 321 },
     }),
     error: (status, message) => ({ message, __type: `com.amazon.coral.service#${BEDROCK_TYPES[status] ?? 'InternalServerException'}` }),
@@ -234,17 +363,29 @@ export const FAKES: Record<ProviderKind, ProviderFake> = {
   watsonx: {
     kind: 'watsonx',
     env: { PROVIDER_KEY: KEY },
-    entry: (origin, name = 'fake/watsonx', over = {}) => base(name, 'watsonx', `${origin}/watsonx`, { model: 'ibm/granite-fake-instruct', options: { project_id: 'proj-1', auth_url: `${origin}/iam/identity/token` }, ...over }),
+    entry: (origin, name = 'fake/watsonx', over = {}) =>
+      base(name, 'watsonx', `${origin}/watsonx`, {
+        model: 'ibm/granite-fake-instruct',
+        options: { project_id: 'proj-1', auth_url: `${origin}/iam/identity/token` },
+        ...over,
+      }),
     cached: 0,
     ok: (text) => openaiOk(text, 'ibm/granite-fake-instruct', false, 'model_id'),
-    error: (status, message) => ({ errors: [{ code: status === 429 ? 'rate_limit_exceeded' : status === 401 ? 'authentication_token_expired' : 'internal_error', message }], trace: 'abc', status_code: status }),
+    error: (status, message) => ({
+      errors: [
+        { code: status === 429 ? 'rate_limit_exceeded' : status === 401 ? 'authentication_token_expired' : 'internal_error', message },
+      ],
+      trace: 'abc',
+      status_code: status,
+    }),
     errorIn200: () => ({ errors: [{ code: 'rate_limit_exceeded', message: 'too many requests' }], trace: 'abc', status_code: 429 }),
     stream: openaiStream('ibm/granite-fake-instruct', false, 'model_id'),
     check: (req) => {
       const b = json(req);
       if (!/^\/watsonx\/ml\/v1\/text\/chat\?version=\d{4}-\d{2}-\d{2}$/.test(req.path)) return `path ${req.path}`;
       if (req.headers.authorization !== `Bearer ${IAM_TOKEN}`) return 'authorization';
-      if (typeof b?.model_id !== 'string' || (typeof b.project_id !== 'string' && typeof b.space_id !== 'string') || !hasMessages(b)) return 'body';
+      if (typeof b?.model_id !== 'string' || (typeof b.project_id !== 'string' && typeof b.space_id !== 'string') || !hasMessages(b))
+        return 'body';
       return undefined;
     },
   },
@@ -258,10 +399,25 @@ export const isIamRequest = (req: ReceivedRequest) => req.path.startsWith('/iam/
 /** The IAM answer: a token for the right key and grant type, IAM's 400 otherwise. */
 export function iamReply(req: ReceivedRequest): Fault {
   const form = new URLSearchParams(req.body);
-  if (req.headers['content-type'] !== 'application/x-www-form-urlencoded' || form.get('grant_type') !== 'urn:ibm:params:oauth:grant-type:apikey' || form.get('apikey') !== KEY) {
+  if (
+    req.headers['content-type'] !== 'application/x-www-form-urlencoded' ||
+    form.get('grant_type') !== 'urn:ibm:params:oauth:grant-type:apikey' ||
+    form.get('apikey') !== KEY
+  ) {
     return { kind: 'json', status: 400, body: { errorCode: 'BXNIM0415E', errorMessage: 'Provided API key could not be found.' } };
   }
-  return { kind: 'json', status: 200, body: { access_token: IAM_TOKEN, refresh_token: 'not_supported', token_type: 'Bearer', expires_in: 3600, expiration: 1_900_000_000, scope: 'ibm openid' } };
+  return {
+    kind: 'json',
+    status: 200,
+    body: {
+      access_token: IAM_TOKEN,
+      refresh_token: 'not_supported',
+      token_type: 'Bearer',
+      expires_in: 3600,
+      expiration: 1_900_000_000,
+      scope: 'ibm openid',
+    },
+  };
 }
 
 /** The kind a request was for, by its first path segment. */
@@ -273,14 +429,27 @@ export function kindOfRequest(req: ReceivedRequest): ProviderKind | undefined {
 /** Bedrock: recompute the SigV4 signature from what arrived; a mismatch is AWS's 403. */
 export async function bedrockSignatureOk(req: ReceivedRequest, port: number): Promise<boolean> {
   const auth = String(req.headers.authorization ?? '');
-  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/bedrock\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(auth);
+  const m =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/bedrock\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
+      auth,
+    );
   const date = String(req.headers['x-amz-date'] ?? '');
   if (!m || m[1] !== ACCESS_KEY_ID || m[3] !== REGION || !/^\d{8}T\d{6}Z$/.test(date)) return false;
   const headers: Record<string, string> = {};
   for (const h of (m[4] as string).split(';')) headers[h] = String(req.headers[h] ?? '');
-  const signer = new SignatureV4({ service: 'bedrock', region: REGION, sha256: Sha256, credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: KEY, sessionToken: `${KEY}-session` } });
-  const when = new Date(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`);
-  const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port, path: req.path, query: {}, headers, body: req.body }, { signingDate: when });
+  const signer = new SignatureV4({
+    service: 'bedrock',
+    region: REGION,
+    sha256: Sha256,
+    credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: KEY, sessionToken: `${KEY}-session` },
+  });
+  const when = new Date(
+    `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`,
+  );
+  const signed = await signer.sign(
+    { method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port, path: req.path, query: {}, headers, body: req.body },
+    { signingDate: when },
+  );
   return String(signed.headers.authorization ?? '').endsWith(`Signature=${m[5]}`);
 }
 
@@ -291,7 +460,9 @@ export async function bedrockSignatureOk(req: ReceivedRequest, port: number): Pr
  */
 export async function startProviderFakes(
   fault: (kind: ProviderKind, req: ReceivedRequest, tag: string | undefined) => Fault,
-): Promise<FaultServer & { origin: string; calls(kind: ProviderKind): ReceivedRequest[]; tagOf(req: ReceivedRequest): string | undefined }> {
+): Promise<
+  FaultServer & { origin: string; calls(kind: ProviderKind): ReceivedRequest[]; tagOf(req: ReceivedRequest): string | undefined }
+> {
   const untag = (req: ReceivedRequest) => {
     const m = /^\/t-([A-Za-z0-9_-]+)(\/.*)$/.exec(req.path);
     return m ? { tag: m[1], req: { ...req, path: m[2] as string } } : { tag: undefined, req };

@@ -70,26 +70,140 @@ const pemBody = chars(`${ALNUM}+/`, 64, 128).map((s) => `MII${s}`);
 
 /** Every kind, one arbitrary each. */
 export const SECRET_KINDS: ReadonlyArray<readonly [string, fc.Arbitrary<SecretSample>]> = [
-  ['openai_key', same('openai_key', body(ALNUM, 40).map((b) => `sk-proj-${b}`))],
-  ['openai_legacy', same('openai_legacy', body(ALNUM, 48).map((b) => `sk-${b}`))],
-  ['anthropic_key', same('anthropic_key', body(B64URL, 60).map((b) => `sk-ant-api03-${b}`))],
-  ['stripe_live', same('stripe_live', body(ALNUM, 24).map((b) => `sk_live_${b}`))],
-  ['stripe_restricted', same('stripe_restricted', body(ALNUM, 24).map((b) => `rk_live_${b}`))],
-  ['aws_access_key', same('aws_access_key', chars(UPPER_DIGIT, 16).map((b) => `AKIA${b}`))],
+  [
+    'openai_key',
+    same(
+      'openai_key',
+      body(ALNUM, 40).map((b) => `sk-proj-${b}`),
+    ),
+  ],
+  [
+    'openai_legacy',
+    same(
+      'openai_legacy',
+      body(ALNUM, 48).map((b) => `sk-${b}`),
+    ),
+  ],
+  [
+    'anthropic_key',
+    same(
+      'anthropic_key',
+      body(B64URL, 60).map((b) => `sk-ant-api03-${b}`),
+    ),
+  ],
+  [
+    'stripe_live',
+    same(
+      'stripe_live',
+      body(ALNUM, 24).map((b) => `sk_live_${b}`),
+    ),
+  ],
+  [
+    'stripe_restricted',
+    same(
+      'stripe_restricted',
+      body(ALNUM, 24).map((b) => `rk_live_${b}`),
+    ),
+  ],
+  [
+    'aws_access_key',
+    same(
+      'aws_access_key',
+      chars(UPPER_DIGIT, 16).map((b) => `AKIA${b}`),
+    ),
+  ],
   ['aws_secret', same('aws_secret', body(`${ALNUM}/+`, 40), (s) => `aws_secret_access_key = ${s}`)],
-  ['github_pat', same('github_pat', body(ALNUM, 36).map((b) => `ghp_${b}`))],
-  ['github_fine', same('github_fine', body(`${ALNUM}_`, 82).map((b) => `github_pat_${b}`))],
-  ['gitlab_pat', same('gitlab_pat', body(B64URL, 20).map((b) => `glpat-${b}`))],
-  ['slack_bot', same('slack_bot', body(ALNUM, 24).map((b) => `xoxb-123456789012-${b}`))],
-  ['slack_app', same('slack_app', body(ALNUM, 30).map((b) => `xapp-1-A0${b}`))],
-  ['google_api_key', same('google_api_key', body(B64URL, 35).map((b) => `AIza${b}`))],
-  ['google_oauth', same('google_oauth', body(B64URL, 60).map((b) => `ya29.${b}`))],
-  ['huggingface', same('huggingface', body(ALNUM, 34).map((b) => `hf_${b}`))],
-  ['npm_token', same('npm_token', body(ALNUM, 36).map((b) => `npm_${b}`))],
-  ['groq', same('groq', body(ALNUM, 52).map((b) => `gsk_${b}`))],
-  ['sendgrid', same('sendgrid', fc.tuple(body(B64URL, 22), body(B64URL, 43)).map(([a, b]) => `SG.${a}.${b}`))],
-  ['databricks', same('databricks', chars(HEX, 32).map((b) => `dapi${b}`))],
-  ['vault', same('vault', body(B64URL, 95).map((b) => `hvs.${b}`))],
+  [
+    'github_pat',
+    same(
+      'github_pat',
+      body(ALNUM, 36).map((b) => `ghp_${b}`),
+    ),
+  ],
+  [
+    'github_fine',
+    same(
+      'github_fine',
+      body(`${ALNUM}_`, 82).map((b) => `github_pat_${b}`),
+    ),
+  ],
+  [
+    'gitlab_pat',
+    same(
+      'gitlab_pat',
+      body(B64URL, 20).map((b) => `glpat-${b}`),
+    ),
+  ],
+  [
+    'slack_bot',
+    same(
+      'slack_bot',
+      body(ALNUM, 24).map((b) => `xoxb-123456789012-${b}`),
+    ),
+  ],
+  [
+    'slack_app',
+    same(
+      'slack_app',
+      body(ALNUM, 30).map((b) => `xapp-1-A0${b}`),
+    ),
+  ],
+  [
+    'google_api_key',
+    same(
+      'google_api_key',
+      body(B64URL, 35).map((b) => `AIza${b}`),
+    ),
+  ],
+  [
+    'google_oauth',
+    same(
+      'google_oauth',
+      body(B64URL, 60).map((b) => `ya29.${b}`),
+    ),
+  ],
+  [
+    'huggingface',
+    same(
+      'huggingface',
+      body(ALNUM, 34).map((b) => `hf_${b}`),
+    ),
+  ],
+  [
+    'npm_token',
+    same(
+      'npm_token',
+      body(ALNUM, 36).map((b) => `npm_${b}`),
+    ),
+  ],
+  [
+    'groq',
+    same(
+      'groq',
+      body(ALNUM, 52).map((b) => `gsk_${b}`),
+    ),
+  ],
+  [
+    'sendgrid',
+    same(
+      'sendgrid',
+      fc.tuple(body(B64URL, 22), body(B64URL, 43)).map(([a, b]) => `SG.${a}.${b}`),
+    ),
+  ],
+  [
+    'databricks',
+    same(
+      'databricks',
+      chars(HEX, 32).map((b) => `dapi${b}`),
+    ),
+  ],
+  [
+    'vault',
+    same(
+      'vault',
+      body(B64URL, 95).map((b) => `hvs.${b}`),
+    ),
+  ],
   [
     'jwt',
     same(
@@ -115,21 +229,80 @@ export const SECRET_KINDS: ReadonlyArray<readonly [string, fc.Arbitrary<SecretSa
   ['db_url_no_dot', same('db_url_no_dot', body(ALNUM, 12), (s) => `postgres://app:${s}@db:5432/prod`)],
   ['db_url', same('db_url', body(ALNUM, 14), (s) => `mongodb+srv://admin:${s}@cluster0.example.net/x`)],
   ['short_password', same('short_password', body(ALNUM, 7), (s) => `password: ${s}`)],
-  ['passphrase_spaces', same('passphrase_spaces', body(ALNUM, 8).map((b) => `${b} horse battery`), (s) => `passphrase: "${s}"`)],
+  [
+    'passphrase_spaces',
+    same(
+      'passphrase_spaces',
+      body(ALNUM, 8).map((b) => `${b} horse battery`),
+      (s) => `passphrase: "${s}"`,
+    ),
+  ],
   ['password_quoted', same('password_quoted', body(ALNUM, 10), (s) => `{"password": "${s}"}`)],
-  ['tool_args', same('tool_args', body(ALNUM, 9), (s) => JSON.stringify({ name: 'login', arguments: JSON.stringify({ user: 'bob', password: s }) }))],
+  [
+    'tool_args',
+    same('tool_args', body(ALNUM, 9), (s) => JSON.stringify({ name: 'login', arguments: JSON.stringify({ user: 'bob', password: s }) })),
+  ],
   ['api_key_name', body(ALNUM, 20).map((b) => ({ kind: 'api_key_name', needle: b, text: b, name: 'X-Api-Key', wholeOnly: true }))],
   ['cookie_name', body(ALNUM, 20).map((b) => ({ kind: 'cookie_name', needle: b, text: `sid=${b}`, name: 'Cookie', wholeOnly: true }))],
-  ['glued_key', same('glued_key', body(ALNUM, 36).map((b) => `ghp_${b}`), (s) => `token_${s}`)],
-  ['zero_width_key', body(ALNUM, 40).map((b) => ({ kind: 'zero_width_key', needle: b.slice(10), text: `sk-proj-${b.slice(0, 10)}\u200b${b.slice(10)}` }))],
-  ['tag_char_key', body(ALNUM, 36).map((b) => ({ kind: 'tag_char_key', needle: b.slice(5), text: `ghp_${b.slice(0, 5)}\u{e0041}${b.slice(5)}` }))],
+  [
+    'glued_key',
+    same(
+      'glued_key',
+      body(ALNUM, 36).map((b) => `ghp_${b}`),
+      (s) => `token_${s}`,
+    ),
+  ],
+  [
+    'zero_width_key',
+    body(ALNUM, 40).map((b) => ({ kind: 'zero_width_key', needle: b.slice(10), text: `sk-proj-${b.slice(0, 10)}\u200b${b.slice(10)}` })),
+  ],
+  [
+    'tag_char_key',
+    body(ALNUM, 36).map((b) => ({ kind: 'tag_char_key', needle: b.slice(5), text: `ghp_${b.slice(0, 5)}\u{e0041}${b.slice(5)}` })),
+  ],
   ['percent_key', body(ALNUM, 40).map((b) => ({ kind: 'percent_key', needle: b, text: `sk%2Dproj%2D${b}` }))],
-  ['email', same('email', chars('abcdefghij', 6).map((u) => `${u}.q7@example.com`))],
-  ['email_idn', same('email_idn', chars('abcdefghij', 5).map((u) => `jörg.${u}@bücher.de`))],
-  ['phone_intl', same('phone_intl', chars('0123456789', 7).map((d) => `+44 20 ${d.slice(0, 4)} ${d.slice(4)}${d[0]}`))],
-  ['phone_us', same('phone_us', chars('0123456789', 4).map((d) => `(415) 555-${d}`))],
-  ['ssn', same('ssn', chars('0123456789', 4).map((d) => `123-45-${d === '0000' ? '1234' : d}`))],
-  ['card', same('card', chars('0123456789', 14).map((d) => luhnComplete(`4${d}`)))],
+  [
+    'email',
+    same(
+      'email',
+      chars('abcdefghij', 6).map((u) => `${u}.q7@example.com`),
+    ),
+  ],
+  [
+    'email_idn',
+    same(
+      'email_idn',
+      chars('abcdefghij', 5).map((u) => `jörg.${u}@bücher.de`),
+    ),
+  ],
+  [
+    'phone_intl',
+    same(
+      'phone_intl',
+      chars('0123456789', 7).map((d) => `+44 20 ${d.slice(0, 4)} ${d.slice(4)}${d[0]}`),
+    ),
+  ],
+  [
+    'phone_us',
+    same(
+      'phone_us',
+      chars('0123456789', 4).map((d) => `(415) 555-${d}`),
+    ),
+  ],
+  [
+    'ssn',
+    same(
+      'ssn',
+      chars('0123456789', 4).map((d) => `123-45-${d === '0000' ? '1234' : d}`),
+    ),
+  ],
+  [
+    'card',
+    same(
+      'card',
+      chars('0123456789', 14).map((d) => luhnComplete(`4${d}`)),
+    ),
+  ],
   [
     'card_dots',
     chars('0123456789', 14).map((d) => {
@@ -152,15 +325,29 @@ export const SECRET_KINDS: ReadonlyArray<readonly [string, fc.Arbitrary<SecretSa
       return { kind: 'phone_number', needle: p, text: p, number: Number(p), wholeOnly: true };
     }),
   ],
-  ['iban', same('iban', chars('0123456789', 18).map((d) => ibanFor('DE', d)))],
-  ['iban_lower', same('iban_lower', chars('0123456789', 18).map((d) => ibanFor('DE', d).toLowerCase()))],
+  [
+    'iban',
+    same(
+      'iban',
+      chars('0123456789', 18).map((d) => ibanFor('DE', d)),
+    ),
+  ],
+  [
+    'iban_lower',
+    same(
+      'iban_lower',
+      chars('0123456789', 18).map((d) => ibanFor('DE', d).toLowerCase()),
+    ),
+  ],
   ['fullwidth_key', body(ALNUM, 36).map((b) => ({ kind: 'fullwidth_key', needle: b, text: `ｇｈｐ_${b}` }))],
 ];
 
 export const anySecret: fc.Arbitrary<SecretSample> = fc.oneof(...SECRET_KINDS.map(([, a]) => a));
 
 /** Filler text around a secret: words and punctuation that hold nothing to redact. */
-export const filler = fc.array(fc.constantFrom('please', 'check', 'the', 'order', 'thanks', 'hello', ',', '.', 'status', 'now'), { maxLength: 6 }).map((w) => w.join(' '));
+export const filler = fc
+  .array(fc.constantFrom('please', 'check', 'the', 'order', 'thanks', 'hello', ',', '.', 'status', 'now'), { maxLength: 6 })
+  .map((w) => w.join(' '));
 
 /** The strings of `haystack` a secret leaked into (case-insensitive, invisible characters ignored). */
 export function leaks(haystack: string, samples: readonly SecretSample[]): string[] {

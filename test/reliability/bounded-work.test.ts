@@ -76,7 +76,11 @@ it('a policy, golden set or catalog that never ends is refused at its byte cap',
   ]) {
     const ctx = cliContext(store);
     const code = await main(argv(...args), ctx);
-    expect({ args, code, err: ctx.err() }).toEqual({ args, code: 2, err: expect.stringMatching(/\/dev\/zero: more than \d+ bytes; .* are limited to \d+ bytes/) });
+    expect({ args, code, err: ctx.err() }).toEqual({
+      args,
+      code: 2,
+      err: expect.stringMatching(/\/dev\/zero: more than \d+ bytes; .* are limited to \d+ bytes/),
+    });
   }
 });
 
@@ -111,7 +115,11 @@ it('golden regex and JSON Schema patterns that backtrack exponentially score hos
   cleanups.add(() => server.close());
   const { policy } = await seedInputs(store.db, { baseUrl: server.baseUrl, cases: 1 });
   await importGoldenSet(store.db, 'hostile', hostileCases(), 'reliability');
-  const { run_id } = await createRun(store.db, { policy, variants: [], source: { kind: 'golden', name: 'hostile' }, holdout: 0.3 }, { clock: { now: () => Date.now() } });
+  const { run_id } = await createRun(
+    store.db,
+    { policy, variants: [], source: { kind: 'golden', name: 'hostile' }, holdout: 0.3 },
+    { clock: { now: () => Date.now() } },
+  );
   const plan = await planRun(store.db, run_id, { chunkSize: 8 });
   const chat = createChatClient({ env: { [CANARY_ENV]: CANARY } });
   cleanups.add(() => chat.close());

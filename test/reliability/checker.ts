@@ -54,12 +54,18 @@ export async function checkRun(store: Pick<Store, 'rows'>, runId: string): Promi
     cap_reached: boolean;
   }>(sql`select status, pairs, model_calls, cache_hits, recorded, calls_attempted, cap_reached from runs where id = ${runId}`);
   if (!run) throw new Error(`checker: run ${runId} does not exist`);
-  const variants = await store.rows<{ idx: number; spec: PolicySpec }>(sql`select idx, spec from run_variants where run_id = ${runId} order by idx`);
+  const variants = await store.rows<{ idx: number; spec: PolicySpec }>(
+    sql`select idx, spec from run_variants where run_id = ${runId} order by idx`,
+  );
   const cases = await store.rows<{ case_id: string; chunk: number }>(sql`select case_id, chunk from run_cases where run_id = ${runId}`);
   const failedChunks = new Set(
-    (await store.rows<{ chunk: number }>(sql`select chunk from run_chunks where run_id = ${runId} and status = 'failed'`)).map((r) => Number(r.chunk)),
+    (await store.rows<{ chunk: number }>(sql`select chunk from run_chunks where run_id = ${runId} and status = 'failed'`)).map((r) =>
+      Number(r.chunk),
+    ),
   );
-  const outcomes = await store.rows<{ case_id: string; model: string; source: string }>(sql`select case_id, model, source from run_outcomes where run_id = ${runId}`);
+  const outcomes = await store.rows<{ case_id: string; model: string; source: string }>(
+    sql`select case_id, model, source from run_outcomes where run_id = ${runId}`,
+  );
   const results = await store.rows<{ variant_idx: number; case_id: string; quality: number | null; failure: string | null }>(
     sql`select variant_idx, case_id, quality, failure from variant_results where run_id = ${runId}`,
   );
@@ -91,17 +97,27 @@ export async function checkRun(store: Pick<Store, 'rows'>, runId: string): Promi
   for (const [k, n] of resultKeys) if (n > 1) problems.push(`variant result ${k} stored ${n} times`);
   const missingResults: string[] = [];
   for (const v of variants) for (const c of cases) if (!resultKeys.has(key(v.idx, c.case_id))) missingResults.push(key(v.idx, c.case_id));
-  const extraResults = results.filter((r) => !variantIdx.has(Number(r.variant_idx)) || !caseIds.has(r.case_id)).map((r) => key(r.variant_idx, r.case_id));
+  const extraResults = results
+    .filter((r) => !variantIdx.has(Number(r.variant_idx)) || !caseIds.has(r.case_id))
+    .map((r) => key(r.variant_idx, r.case_id));
 
   const unexplained = missingOutcomes.filter((k) => {
     const caseId = k.slice(0, k.lastIndexOf(' / '));
     return !run.cap_reached && !failedChunks.has(chunkOf.get(caseId) ?? -1);
   });
-  if (unexplained.length) problems.push(`${unexplained.length} planned pair(s) have no outcome and the run does not say why, e.g. ${unexplained.slice(0, 3).join(', ')}`);
-  if (extraOutcomes.length) problems.push(`${extraOutcomes.length} outcome row(s) outside the plan, e.g. ${extraOutcomes.slice(0, 3).join(', ')}`);
-  if (missingResults.length) problems.push(`${missingResults.length} (variant, case) without a result or failure, e.g. ${missingResults.slice(0, 3).join(', ')}`);
+  if (unexplained.length)
+    problems.push(
+      `${unexplained.length} planned pair(s) have no outcome and the run does not say why, e.g. ${unexplained.slice(0, 3).join(', ')}`,
+    );
+  if (extraOutcomes.length)
+    problems.push(`${extraOutcomes.length} outcome row(s) outside the plan, e.g. ${extraOutcomes.slice(0, 3).join(', ')}`);
+  if (missingResults.length)
+    problems.push(`${missingResults.length} (variant, case) without a result or failure, e.g. ${missingResults.slice(0, 3).join(', ')}`);
   if (extraResults.length) problems.push(`${extraResults.length} result row(s) for a variant or case the run lacks`);
-  if (ambiguousResults.length) problems.push(`${ambiguousResults.length} result row(s) hold both a result and a failure, or neither, e.g. ${ambiguousResults.slice(0, 3).join(', ')}`);
+  if (ambiguousResults.length)
+    problems.push(
+      `${ambiguousResults.length} result row(s) hold both a result and a failure, or neither, e.g. ${ambiguousResults.slice(0, 3).join(', ')}`,
+    );
 
   const plannedPairs = cases.length * models.length;
   const counters = {
@@ -114,7 +130,9 @@ export async function checkRun(store: Pick<Store, 'rows'>, runId: string): Promi
   if (counters.pairs !== plannedPairs) problems.push(`runs.pairs is ${counters.pairs}, the plan has ${plannedPairs}`);
   const finished = ['completed', 'failed', 'capped'].includes(run.status);
   if (finished && counters.modelCalls + counters.cacheHits + counters.recorded !== outcomes.length) {
-    problems.push(`model_calls ${counters.modelCalls} + cache_hits ${counters.cacheHits} + recorded ${counters.recorded} ≠ ${outcomes.length} outcome rows`);
+    problems.push(
+      `model_calls ${counters.modelCalls} + cache_hits ${counters.cacheHits} + recorded ${counters.recorded} ≠ ${outcomes.length} outcome rows`,
+    );
   }
   const callsStored = outcomes.filter((o) => o.source === 'call').length;
   return {
@@ -151,18 +169,26 @@ export async function assertExactlyOnce(store: Pick<Store, 'rows'>, runId: strin
  * journal row; no journal row is left `promoting` by a process that is gone (`isAlive`); a failed
  * row's export file does not exist; a deployed row's does.
  */
-export async function checkPromotions(store: Pick<Store, 'rows'>, isAlive: (owner: string | null) => boolean, exists: (file: string) => boolean): Promise<string[]> {
+export async function checkPromotions(
+  store: Pick<Store, 'rows'>,
+  isAlive: (owner: string | null) => boolean,
+  exists: (file: string) => boolean,
+): Promise<string[]> {
   const problems: string[] = [];
   const active = await store.rows<{ name: string; version: number; origin: string; deployed: boolean }>(sql`
     select p.name, v.version, v.origin,
       exists (select 1 from promotions pr where pr.to_version_id = v.id and pr.state = 'deployed') as deployed
     from policy_versions v join policies p on p.id = v.policy_id where v.is_active`);
-  for (const a of active) if (a.origin === 'promote' && !a.deployed) problems.push(`${a.name} v${a.version} is active without a successful deploy`);
-  const journal = await store.rows<{ id: string; state: string; owner: string | null; exports: string[] }>(sql`select id, state, owner, exports from promotions`);
+  for (const a of active)
+    if (a.origin === 'promote' && !a.deployed) problems.push(`${a.name} v${a.version} is active without a successful deploy`);
+  const journal = await store.rows<{ id: string; state: string; owner: string | null; exports: string[] }>(
+    sql`select id, state, owner, exports from promotions`,
+  );
   for (const j of journal) {
     if (j.state === 'promoting' && !isAlive(j.owner)) problems.push(`${j.id} is left promoting by ${j.owner ?? '?'}, which is gone`);
     if (j.state === 'failed') for (const f of j.exports ?? []) if (exists(f)) problems.push(`${j.id} failed but its export ${f} exists`);
-    if (j.state === 'deployed') for (const f of j.exports ?? []) if (!exists(f)) problems.push(`${j.id} deployed but its export ${f} is missing`);
+    if (j.state === 'deployed')
+      for (const f of j.exports ?? []) if (!exists(f)) problems.push(`${j.id} deployed but its export ${f} is missing`);
   }
   return problems;
 }

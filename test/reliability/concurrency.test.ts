@@ -49,9 +49,13 @@ it('two processes promote the same approved proposal at once: one promotion, one
 
   const promotions = await store.rows<{ n: number }>(sql`select count(*)::int as n from promotions`);
   expect(promotions[0]?.n).toBe(1);
-  const active = await store.rows<{ version: number }>(sql`select version from policy_versions where policy_id = ${seeded.policyId} and is_active`);
+  const active = await store.rows<{ version: number }>(
+    sql`select version from policy_versions where policy_id = ${seeded.policyId} and is_active`,
+  );
   expect(active.map((v) => Number(v.version))).toEqual([2]);
-  const versions = await store.rows<{ n: number }>(sql`select count(*)::int as n from policy_versions where policy_id = ${seeded.policyId}`);
+  const versions = await store.rows<{ n: number }>(
+    sql`select count(*)::int as n from policy_versions where policy_id = ${seeded.policyId}`,
+  );
   expect(versions[0]?.n).toBe(2);
   expect(readdirSync(sink)).toHaveLength(1);
 });
@@ -60,7 +64,20 @@ it('two processes register the same nightly schedule at once: one schedule, one 
   const prefix = testPrefix();
   cleanups.add(() => dropPrefix(prefix));
   const env = { ...process.env, REDIS_URL, ROUTELAB_QUEUE_PREFIX: prefix, DATABASE_URL: '' };
-  const args = ['schedule', 'nightly', '--cron', '0 2 * * *', '--tz', 'Europe/Paris', '--policy', 'support-assistant', '--sample-from-last', '24h', '--size', '200'];
+  const args = [
+    'schedule',
+    'nightly',
+    '--cron',
+    '0 2 * * *',
+    '--tz',
+    'Europe/Paris',
+    '--policy',
+    'support-assistant',
+    '--sample-from-last',
+    '24h',
+    '--size',
+    '200',
+  ];
   const [a, b] = await Promise.all([runCli(args, env), runCli(args, env)]);
   expect([a.code, b.code]).toEqual([0, 0]);
   const list = await runCli(['schedule', 'list', '--json'], env);
@@ -92,7 +109,8 @@ it('one nightly slot triggered twice, on two workers at once: one sample, one ru
   // The same slot delivered twice (a scheduler double-fire, a manual re-trigger): two jobs, one slot.
   await Promise.all(['a', 'b'].map((k) => queue.add('nightly', payload, { jobId: `nightly-dup-${k}`, prevMillis: slotMs })));
 
-  const runsOfSlot = async () => store.rows<{ id: string }>(sql`select id from runs where schedule_slot = ${new Date(slotMs).toISOString()}`);
+  const runsOfSlot = async () =>
+    store.rows<{ id: string }>(sql`select id from runs where schedule_slot = ${new Date(slotMs).toISOString()}`);
   const run = await vi.waitFor(
     async () => {
       const [found] = await runsOfSlot();

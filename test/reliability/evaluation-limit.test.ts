@@ -34,7 +34,8 @@ it('a variant past the routing-path limit becomes recorded failures; the other v
   expect(check.problems).toEqual([]);
   expect(check.outcomeRows).toBe(3 * 13);
   const rows = await store.rows<{ variant_idx: number; failure: string | null }>(
-    (await import('drizzle-orm')).sql`select variant_idx, failure from variant_results where run_id = ${seeded.runId} order by variant_idx, case_id`,
+    (await import('drizzle-orm'))
+      .sql`select variant_idx, failure from variant_results where run_id = ${seeded.runId} order by variant_idx, case_id`,
   );
   expect(rows.filter((r) => Number(r.variant_idx) === 0).every((r) => /routing paths/.test(r.failure ?? ''))).toBe(true);
   expect(rows.filter((r) => Number(r.variant_idx) === 1).every((r) => r.failure === null)).toBe(true);

@@ -42,7 +42,8 @@ export async function until(check: () => Promise<boolean> | boolean, timeoutMs: 
     } catch (e) {
       last = e;
     }
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    if (Date.now() > end)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -76,7 +77,11 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, options: { cwd?: 
   const started = Date.now();
   // `times` prints the children's user and system time on its second line: "0m1.531s 0m0.207s".
   const script = 'node "$0" "$@"; rc=$?; times >&3; exit $rc';
-  const child = spawn('bash', ['-c', script, BIN, ...args], { cwd: options.cwd ?? ROOT, env: { ...env, ROUTELAB_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  const child = spawn('bash', ['-c', script, BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...env, ROUTELAB_DEBUG: '' },
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   let times = '';
@@ -121,7 +126,8 @@ export function watchCli(args: string[], env: NodeJS.ProcessEnv, options: { cwd?
 }
 
 /** A stack trace in output means an unhandled crash reached the user. */
-export const hasStackTrace = (text: string) => /^\s+at .+:\d+:\d+\)?$/m.test(text) || /Uncaught|FATAL ERROR|RangeError|Maximum call stack/.test(text);
+export const hasStackTrace = (text: string) =>
+  /^\s+at .+:\d+:\d+\)?$/m.test(text) || /Uncaught|FATAL ERROR|RangeError|Maximum call stack/.test(text);
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -156,7 +162,20 @@ export interface PrivateRedis {
 export async function startPrivateRedis(options: { persist?: boolean } = {}): Promise<PrivateRedis> {
   const port = await freePort();
   const dir = tempDir('redis');
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--protected-mode', 'no', '--maxmemory-policy', 'noeviction'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--dir',
+    dir,
+    '--protected-mode',
+    'no',
+    '--maxmemory-policy',
+    'noeviction',
+  ];
   args.push(...(options.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']));
   let proc: ChildProcess | undefined;
   const url = `redis://127.0.0.1:${port}`;
@@ -217,7 +236,10 @@ export interface ProducerProcess {
 }
 
 /** `routelab run … --json` as its own process: the producer that waits on the workers, output kept. */
-export function spawnProducer(env: NodeJS.ProcessEnv, seeded: { policy: string; variants: readonly string[]; golden: string }): ProducerProcess {
+export function spawnProducer(
+  env: NodeJS.ProcessEnv,
+  seeded: { policy: string; variants: readonly string[]; golden: string },
+): ProducerProcess {
   const args = ['run', '--policy', seeded.policy, '--variant', seeded.variants[0] as string, '--golden', seeded.golden, '--json'];
   const child = spawnCli(args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -236,7 +258,10 @@ export function spawnProducer(env: NodeJS.ProcessEnv, seeded: { policy: string; 
  * The outcome every outage scenario wants: the producer exits 0 without a stack trace, its run is
  * completed, and every worker is still up. Returns the producer's summary.
  */
-export async function expectProducerCompleted(producer: ProducerProcess, workers: readonly WorkerProcess[]): Promise<{ run_id: string; status: string }> {
+export async function expectProducerCompleted(
+  producer: ProducerProcess,
+  workers: readonly WorkerProcess[],
+): Promise<{ run_id: string; status: string }> {
   const code = await producer.exited;
   const err = producer.err();
   const out = producer.out();

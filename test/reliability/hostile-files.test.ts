@@ -49,31 +49,83 @@ afterAll(() => {
   removeDir(dir);
   // Figures for the closing note (reports/ is git-ignored).
   mkdirSync(join(ROOT, 'reports/reliability'), { recursive: true });
-  writeFileSync(join(ROOT, 'reports/reliability/hostile-files.json'), `${JSON.stringify({ help_cpu_ms: helpCpuMs, runs: figures }, null, 2)}\n`);
+  writeFileSync(
+    join(ROOT, 'reports/reliability/hostile-files.json'),
+    `${JSON.stringify({ help_cpu_ms: helpCpuMs, runs: figures }, null, 2)}\n`,
+  );
 });
 
 describe('hostile policy YAML is refused with its location', () => {
   const aliasBomb = () => {
     let s = 'a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
-    for (let i = 1; i < 10; i++) s += `a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(',')}]\n`;
+    for (let i = 1; i < 10; i++)
+      s += `a${i}: &a${i} [${Array(9)
+        .fill(`*a${i - 1}`)
+        .join(',')}]\n`;
     return `${HEAD}${s}policy:\n  strategy: {mode: single}\n  targets: [{model_name: m}]\n`;
   };
-  const weights = (w: string) => `${HEAD}policy:\n  strategy: {mode: loadbalance}\n  targets:\n    - {model_name: a, weight: ${w}}\n    - {model_name: b, weight: 0.5}\n`;
+  const weights = (w: string) =>
+    `${HEAD}policy:\n  strategy: {mode: loadbalance}\n  targets:\n    - {model_name: a, weight: ${w}}\n    - {model_name: b, weight: 0.5}\n`;
   const cases: Array<[string, () => string, RegExp]> = [
     ['an alias bomb (billion laughs)', aliasBomb, /alias-bomb\.yaml, line 4:\d+: .*anchors/],
-    ['10,000 nested brackets', () => `${HEAD}policy: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`, /nested\.yaml: nesting is 10000 levels deep/],
+    [
+      '10,000 nested brackets',
+      () => `${HEAD}policy: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`,
+      /nested\.yaml: nesting is 10000 levels deep/,
+    ],
     ['10,000 unclosed nested brackets', () => `${HEAD}policy: ${'['.repeat(10_000)}\n`, /unclosed\.yaml: .*(nesting|line)/],
-    ['10,000 nested flow maps', () => `${HEAD}policy: ${'{a: '.repeat(10_000)}1${'}'.repeat(10_000)}\n`, /maps\.yaml: nesting is 10000 levels deep/],
-    ['a !!js/function tag', () => `${HEAD}policy:\n  strategy: {mode: !!js/function "function () { process.exit(7) }"}\n  targets: [{model_name: m}]\n`, /js-function\.yaml, line 5:\d+: custom tags are not allowed/],
-    ['a !!python/object tag', () => `${HEAD}policy: !!python/object:os.system ["echo owned"]\n`, /python\.yaml, line 4:\d+: custom tags are not allowed/],
+    [
+      '10,000 nested flow maps',
+      () => `${HEAD}policy: ${'{a: '.repeat(10_000)}1${'}'.repeat(10_000)}\n`,
+      /maps\.yaml: nesting is 10000 levels deep/,
+    ],
+    [
+      'a !!js/function tag',
+      () => `${HEAD}policy:\n  strategy: {mode: !!js/function "function () { process.exit(7) }"}\n  targets: [{model_name: m}]\n`,
+      /js-function\.yaml, line 5:\d+: custom tags are not allowed/,
+    ],
+    [
+      'a !!python/object tag',
+      () => `${HEAD}policy: !!python/object:os.system ["echo owned"]\n`,
+      /python\.yaml, line 4:\d+: custom tags are not allowed/,
+    ],
     ['a NaN weight', () => weights('.nan'), /nan\.yaml, line 7:\d+, policy\.targets\[0\]\.weight: .*NaN/],
     ['an infinite weight', () => weights('.inf'), /inf\.yaml, line 7:\d+, policy\.targets\[0\]\.weight: /],
-    ['a negative weight', () => weights('-0.5'), /negative\.yaml, line 7:\d+, policy\.targets\[0\]\.weight: weight -0\.5 is outside \(0, 1\]/],
-    ['a weight above 1', () => weights('1.5'), /above-one\.yaml, line 7:\d+, policy\.targets\[0\]\.weight: weight 1\.5 is outside \(0, 1\]/],
-    ['a weight that is a string', () => weights('"heavy"'), /string\.yaml, line 7:\d+, policy\.targets\[0\]\.weight: .*expected number, received string/],
-    ['a 50 MB file', () => `${HEAD}description: "${'x'.repeat(50 * 1024 * 1024)}"\npolicy:\n  strategy: {mode: single}\n  targets: [{model_name: m}]\n`, /fifty-mb\.yaml: 524\d+ bytes; policies are limited to/],
+    [
+      'a negative weight',
+      () => weights('-0.5'),
+      /negative\.yaml, line 7:\d+, policy\.targets\[0\]\.weight: weight -0\.5 is outside \(0, 1\]/,
+    ],
+    [
+      'a weight above 1',
+      () => weights('1.5'),
+      /above-one\.yaml, line 7:\d+, policy\.targets\[0\]\.weight: weight 1\.5 is outside \(0, 1\]/,
+    ],
+    [
+      'a weight that is a string',
+      () => weights('"heavy"'),
+      /string\.yaml, line 7:\d+, policy\.targets\[0\]\.weight: .*expected number, received string/,
+    ],
+    [
+      'a 50 MB file',
+      () => `${HEAD}description: "${'x'.repeat(50 * 1024 * 1024)}"\npolicy:\n  strategy: {mode: single}\n  targets: [{model_name: m}]\n`,
+      /fifty-mb\.yaml: 524\d+ bytes; policies are limited to/,
+    ],
   ];
-  const names = ['alias-bomb', 'nested', 'unclosed', 'maps', 'js-function', 'python', 'nan', 'inf', 'negative', 'above-one', 'string', 'fifty-mb'];
+  const names = [
+    'alias-bomb',
+    'nested',
+    'unclosed',
+    'maps',
+    'js-function',
+    'python',
+    'nan',
+    'inf',
+    'negative',
+    'above-one',
+    'string',
+    'fifty-mb',
+  ];
 
   it.each(cases.map((c, i) => [c[0], names[i] as string, c[1], c[2]] as const))('%s', async (_what, name, content, message) => {
     const file = write(`${name}.yaml`, content());
@@ -97,7 +149,11 @@ describe('hostile traffic is quarantined line by line; the good lines import', (
       timestamp: '2026-11-20T08:15:02Z',
       metadata: { intent: 'chat' },
       request: { model: 'gpt-4o', messages: [{ role: 'user', content }] },
-      response: { model: 'gpt-4o', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' } }], usage: { prompt_tokens: 3, completion_tokens: 1 } },
+      response: {
+        model: 'gpt-4o',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'ok' } }],
+        usage: { prompt_tokens: 3, completion_tokens: 1 },
+      },
     });
 
   async function importTraffic(name: string, content: Buffer | string) {
@@ -109,7 +165,13 @@ describe('hostile traffic is quarantined line by line; the good lines import', (
 
   it('NUL bytes: the line is quarantined with its number', async () => {
     const bad = line('nul-1', 'aaaa');
-    const content = Buffer.concat([Buffer.from(`${line('nul-ok-1', 'hello')}\n`), Buffer.from(bad.slice(0, 30)), Buffer.from([0, 0, 0]), Buffer.from(`${bad.slice(30)}\n`), Buffer.from(`${line('nul-ok-2', 'bye')}\n`)]);
+    const content = Buffer.concat([
+      Buffer.from(`${line('nul-ok-1', 'hello')}\n`),
+      Buffer.from(bad.slice(0, 30)),
+      Buffer.from([0, 0, 0]),
+      Buffer.from(`${bad.slice(30)}\n`),
+      Buffer.from(`${line('nul-ok-2', 'bye')}\n`),
+    ]);
     const r = await importTraffic('nul.jsonl', content);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/imported 2 records/);
@@ -118,7 +180,13 @@ describe('hostile traffic is quarantined line by line; the good lines import', (
 
   it('invalid UTF-8: the line is quarantined with its number', async () => {
     const [before, after] = line('utf8-1', 'BAD').split('BAD') as [string, string];
-    const content = Buffer.concat([Buffer.from(`${line('utf-ok-1', 'hello')}\n`), Buffer.from(before), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80]), Buffer.from(`${after}\n`), Buffer.from(`${line('utf-ok-2', 'bye')}\n`)]);
+    const content = Buffer.concat([
+      Buffer.from(`${line('utf-ok-1', 'hello')}\n`),
+      Buffer.from(before),
+      Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80]),
+      Buffer.from(`${after}\n`),
+      Buffer.from(`${line('utf-ok-2', 'bye')}\n`),
+    ]);
     const r = await importTraffic('utf8.jsonl', content);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/imported 2 records/);
@@ -144,7 +212,8 @@ describe('hostile traffic is quarantined line by line; the good lines import', (
 
 describe('golden sets with broken JSON Schemas are refused, each case located', () => {
   it('names the line of every broken schema; backtracking-prone patterns are safe on the linear-time engine', async () => {
-    const g = (id: string, schema: string) => `{"id":${JSON.stringify(id)},"input":"give json","assertions":[{"type":"json_schema","schema":${schema}}]}`;
+    const g = (id: string, schema: string) =>
+      `{"id":${JSON.stringify(id)},"input":"give json","assertions":[{"type":"json_schema","schema":${schema}}]}`;
     const file = write(
       'golden-broken.jsonl',
       [

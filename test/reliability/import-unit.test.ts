@@ -31,7 +31,14 @@ async function setup(n: number): Promise<{ store: TestStore; file: string; ids: 
   const dir = tempDir('import-unit');
   cleanups.add(() => removeDir(dir));
   const sources = Array.from({ length: n }, (_, i) => `rec-${i}`);
-  return { store, file: writeLines(join(dir, 'traffic.jsonl'), sources.map((id) => chatLine(id))), ids: sources.map(storedId) };
+  return {
+    store,
+    file: writeLines(
+      join(dir, 'traffic.jsonl'),
+      sources.map((id) => chatLine(id)),
+    ),
+    ids: sources.map(storedId),
+  };
 }
 
 /**
@@ -54,10 +61,14 @@ async function halfImport(store: TestStore, file: string, alive = false): Promis
   return importId;
 }
 
-async function imports(store: TestStore): Promise<Array<{ id: number; state: string; imported: number; duplicates: number; error: string | null }>> {
+async function imports(
+  store: TestStore,
+): Promise<Array<{ id: number; state: string; imported: number; duplicates: number; error: string | null }>> {
   const ctx = testContext(store);
   expect(await main(['node', 'routelab', 'traffic', 'imports', '--json'], ctx)).toBe(0);
-  return (JSON.parse(ctx.out()) as Array<{ id: number; state: string; imported: number; duplicates: number; error: string | null }>).sort((a, b) => a.id - b.id);
+  return (JSON.parse(ctx.out()) as Array<{ id: number; state: string; imported: number; duplicates: number; error: string | null }>).sort(
+    (a, b) => a.id - b.id,
+  );
 }
 
 it('a killed import is not sampled, and the next import cleans it up and imports the records itself', async () => {
@@ -71,14 +82,19 @@ it('a killed import is not sampled, and the next import cleans it up and imports
   const summary = await importTraffic(store, [file]);
   expect(summary).toMatchObject({ imported: 40, duplicates: 0 });
   expect(await imports(store)).toEqual([
-    expect.objectContaining({ id: dead, state: 'failed', imported: 0, error: expect.stringMatching(/importing process \(pid \d+\) stopped before the import finished/) }),
+    expect.objectContaining({
+      id: dead,
+      state: 'failed',
+      imported: 0,
+      error: expect.stringMatching(/importing process \(pid \d+\) stopped before the import finished/),
+    }),
     expect.objectContaining({ id: summary.import_id, state: 'completed', imported: 40, duplicates: 0 }),
   ]);
   expect((await createSample(store.db, { name: 's1', size: 5 })).size).toBe(5);
   await assertTrafficSound(store, { expectedIds: ids });
 });
 
-it("an abandoned import keeps the rows another import counted as its duplicates, and passes them to it", async () => {
+it('an abandoned import keeps the rows another import counted as its duplicates, and passes them to it', async () => {
   const { store, file, ids } = await setup(30);
   // A inserts every record and is still running when B imports the same file: B finds 30 duplicates.
   const a = await halfImport(store, file, true);
@@ -100,7 +116,11 @@ it('an abandoned import removes exactly its own rows, never those of a completed
   expect(first.imported).toBe(20);
   const dir = tempDir('import-unit-more');
   cleanups.add(() => removeDir(dir));
-  const more = writeLines(join(dir, 'more.jsonl'), [...Array.from({ length: 20 }, (_, i) => chatLine(`rec-${i}`)), chatLine('extra-1'), ...Array.from({ length: 50 }, () => 'bad')]);
+  const more = writeLines(join(dir, 'more.jsonl'), [
+    ...Array.from({ length: 20 }, (_, i) => chatLine(`rec-${i}`)),
+    chatLine('extra-1'),
+    ...Array.from({ length: 50 }, () => 'bad'),
+  ]);
   await expect(importTraffic(store, [more])).rejects.toThrow(/import abandoned, nothing kept/);
   await assertTrafficSound(store, { expectedIds: ids });
 });

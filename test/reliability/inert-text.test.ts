@@ -45,7 +45,18 @@ it('hostile text from outputs, traffic and reviewers is inert on every dashboard
     const intent = i % 2 ? `billing${HOSTILE}` : `tech${HOSTILE}`;
     for (const [j, model] of models.entries()) {
       const pass = (i + j) % 3 !== 0;
-      lines.push(JSON.stringify({ case_id: `case-${i}${HOSTILE}`, model, output: `answer ${HOSTILE}`, score: pass ? 1 : 0, cost_usd: j ? 0.001 : 0.004, latency_ms: 300 + 100 * j, status: 200, metadata: { intent } }));
+      lines.push(
+        JSON.stringify({
+          case_id: `case-${i}${HOSTILE}`,
+          model,
+          output: `answer ${HOSTILE}`,
+          score: pass ? 1 : 0,
+          cost_usd: j ? 0.001 : 0.004,
+          latency_ms: 300 + 100 * j,
+          status: 200,
+          metadata: { intent },
+        }),
+      );
     }
   }
   const outcomes = join(dir, 'outcomes.jsonl');
@@ -61,7 +72,10 @@ it('hostile text from outputs, traffic and reviewers is inert on every dashboard
       name: 'inert-policy',
       description: `desc ${HOSTILE}`,
       display_name: `Display ${HOSTILE}`,
-      policy: { strategy: { mode: 'loadbalance', on_status_codes: [429, 500] }, targets: models.map((model_name) => ({ model_name, weight: 0.5 })) },
+      policy: {
+        strategy: { mode: 'loadbalance', on_status_codes: [429, 500] },
+        targets: models.map((model_name) => ({ model_name, weight: 0.5 })),
+      },
     }),
   );
   expect((await cli(store, ['policy', 'import', '--file', policy])).code).toBe(0);
@@ -71,12 +85,16 @@ it('hostile text from outputs, traffic and reviewers is inert on every dashboard
   const runId = (JSON.parse(run.out) as { run_id: string }).run_id;
   const proposed = await cli(store, ['propose', '--run', runId, '--segment-by', 'intent', '--max-cost-ratio', '0.9', '--json']);
   expect(proposed.code).toBe(0);
-  const proposalId = (JSON.parse(proposed.out) as { id?: string; proposal_id?: string }).id ?? (JSON.parse(proposed.out) as { proposal_id: string }).proposal_id;
+  const proposalId =
+    (JSON.parse(proposed.out) as { id?: string; proposal_id?: string }).id ??
+    (JSON.parse(proposed.out) as { proposal_id: string }).proposal_id;
   expect(proposalId).toBeTruthy();
   const approved = await cli(store, ['approve', proposalId, '--as', `mallory${HOSTILE}`, '--comment', `lgtm ${HOSTILE}`]);
   expect(approved.code, approved.err).toBe(0);
   expect(approved.out).not.toMatch(FORBIDDEN);
-  const promoted = await cli(store, ['promote', proposalId, '--as', `mallory${HOSTILE}`, '--comment', `ship ${HOSTILE}`], { ROUTELAB_PROMOTE_DIR: join(dir, 'sink') });
+  const promoted = await cli(store, ['promote', proposalId, '--as', `mallory${HOSTILE}`, '--comment', `ship ${HOSTILE}`], {
+    ROUTELAB_PROMOTE_DIR: join(dir, 'sink'),
+  });
   expect(promoted.code).toBe(0);
   expect(promoted.out + promoted.err).not.toMatch(FORBIDDEN);
 

@@ -33,17 +33,27 @@ it('pg_terminate_backend on every backend mid-run: run completes exactly once, w
   const admin = postgres(PG_ADMIN_URL, { max: 1, onnotice: () => {} });
   cleanups.add(() => admin.end({ timeout: 5 }));
 
-  const env = { ...process.env, DATABASE_URL: dbase.url, REDIS_URL: redis.url, ROUTELAB_QUEUE_PREFIX: testPrefix(), ROUTELAB_WORKER_LOCK_MS: '3000', ROUTELAB_DEBUG: '', [CANARY_ENV]: CANARY };
+  const env = {
+    ...process.env,
+    DATABASE_URL: dbase.url,
+    REDIS_URL: redis.url,
+    ROUTELAB_QUEUE_PREFIX: testPrefix(),
+    ROUTELAB_WORKER_LOCK_MS: '3000',
+    ROUTELAB_DEBUG: '',
+    [CANARY_ENV]: CANARY,
+  };
   const workers = [spawnWorker(env, 2), spawnWorker(env, 2)];
   for (const w of workers) cleanups.add(() => w.kill());
   const producer = spawnProducer(env, seeded);
   cleanups.add(() => producer.kill());
 
-  const stored = () => retrying(async () => Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes`))[0]?.n ?? 0));
+  const stored = () =>
+    retrying(async () => Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes`))[0]?.n ?? 0));
   // One outage of every backend of the database (what a Postgres failover does to the clients).
   // Each such outage costs the chunks it interrupts one job attempt (JOB_ATTEMPTS = 3).
   await until(async () => (await stored()) >= 16, 30_000, 'the first outcomes to be stored');
-  const killed = await admin`select count(*) filter (where pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid()`;
+  const killed =
+    await admin`select count(*) filter (where pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid()`;
   const terminated = Number(killed[0]?.n ?? 0);
   const atKill = await stored();
   expect(terminated).toBeGreaterThan(0);
@@ -52,6 +62,10 @@ it('pg_terminate_backend on every backend mid-run: run completes exactly once, w
   const summary = await expectProducerCompleted(producer, workers);
   const check = await retrying(() => assertExactlyOnce(store, summary.run_id));
   const chunks = await store.rows(sql`select chunk, status, error from run_chunks where run_id = ${summary.run_id} order by chunk`);
-  expect({ outcomes: check.outcomeRows, failures: check.recordedFailures, chunks }).toEqual({ outcomes: check.plannedPairs, failures: 0, chunks: chunks.map((c) => ({ ...c, status: 'done' })) });
+  expect({ outcomes: check.outcomeRows, failures: check.recordedFailures, chunks }).toEqual({
+    outcomes: check.plannedPairs,
+    failures: 0,
+    chunks: chunks.map((c) => ({ ...c, status: 'done' })),
+  });
   for (const w of workers) expect(w.log()).not.toContain(CANARY);
 });

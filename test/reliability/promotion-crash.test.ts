@@ -43,7 +43,14 @@ it('killing routelab during the deploy leaves nothing active, no orphan, and the
   const pidFile = join(dir, 'deploy.pid');
   const hang = `node -e "require('fs').writeFileSync(process.argv[1], String(process.pid)); setInterval(() => {}, 1000)" ${pidFile}`;
   const out = join(dir, 'out');
-  const env = { ...process.env, DATABASE_URL: store.url, REDIS_URL: '', ROUTELAB_PROMOTE_DIR: out, ROUTELAB_PROMOTE_COMMAND: hang, ROUTELAB_DEBUG: '' };
+  const env = {
+    ...process.env,
+    DATABASE_URL: store.url,
+    REDIS_URL: '',
+    ROUTELAB_PROMOTE_DIR: out,
+    ROUTELAB_PROMOTE_COMMAND: hang,
+    ROUTELAB_DEBUG: '',
+  };
   const child = spawn(process.execPath, [BIN, 'promote', id, '--as', 'crash'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise((r) => child.once('exit', r));
   cleanups.add(async () => {
@@ -67,7 +74,10 @@ it('killing routelab during the deploy leaves nothing active, no orphan, and the
 
   // The next command reconciles, then promotes through a deploy command that works.
   const next = cliContext(store, { ROUTELAB_PROMOTE_DIR: out, ROUTELAB_PROMOTE_COMMAND: 'node -e ""' });
-  expect({ code: await main(argv('promote', id, '--as', 'retry'), next), err: next.err() }).toEqual({ code: 0, err: expect.stringMatching(/was left mid-deploy by .*; marked failed, nothing activated, export removed/) });
+  expect({ code: await main(argv('promote', id, '--as', 'retry'), next), err: next.err() }).toEqual({
+    code: 0,
+    err: expect.stringMatching(/was left mid-deploy by .*; marked failed, nothing activated, export removed/),
+  });
   expect(next.out()).toContain('deploy command: ok');
   const journal = await store.rows<{ state: string; actor: string }>(sql`select state, actor from promotions order by created_at`);
   expect(journal.map((r) => [r.actor, r.state])).toEqual([

@@ -40,25 +40,47 @@ async function setup() {
   return { store, dir, out, id, run, seeded };
 }
 
-const activeVersions = async (store: TestStore) => (await store.rows<{ version: number }>(sql`select version from policy_versions where is_active order by version`)).map((r) => Number(r.version));
+const activeVersions = async (store: TestStore) =>
+  (await store.rows<{ version: number }>(sql`select version from policy_versions where is_active order by version`)).map((r) =>
+    Number(r.version),
+  );
 const expectChecked = async (store: TestStore) => expect(await checkPromotions(store, ownerAlive, existsSync)).toEqual([]);
 
 it('the deploy command gets only allow-listed variables; a refused name or a timeout activates nothing and leaves no file', async () => {
   const { store, dir, out, id, run } = await setup();
   expect((await run({}, 'approve', id)).code).toBe(0);
-  const secrets = { DATABASE_URL: 'postgres://owner:hunter2@db/prod', REDIS_URL: 'redis://prod', OPENAI_API_KEY: 'sk-canary-123456789012345678' };
+  const secrets = {
+    DATABASE_URL: 'postgres://owner:hunter2@db/prod',
+    REDIS_URL: 'redis://prod',
+    OPENAI_API_KEY: 'sk-canary-123456789012345678',
+  };
 
-  const refused = await run({ ...secrets, ROUTELAB_PROMOTE_ENV: 'DEPLOY_TOKEN,DATABASE_URL', ROUTELAB_PROMOTE_COMMAND: 'node -e ""' }, 'promote', id);
+  const refused = await run(
+    { ...secrets, ROUTELAB_PROMOTE_ENV: 'DEPLOY_TOKEN,DATABASE_URL', ROUTELAB_PROMOTE_COMMAND: 'node -e ""' },
+    'promote',
+    id,
+  );
   expect(refused).toMatchObject({ code: 2, err: expect.stringContaining('ROUTELAB_PROMOTE_ENV: DATABASE_URL may not be passed') });
 
-  const slow = await run({ ROUTELAB_PROMOTE_TIMEOUT: '0.5', ROUTELAB_PROMOTE_COMMAND: 'node -e "setInterval(() => {}, 1000)"' }, 'promote', id);
-  expect(slow).toMatchObject({ code: 1, err: expect.stringMatching(/promote failed \(version 1 of support-router stays active\): .* timed out after 0\.5 s/) });
+  const slow = await run(
+    { ROUTELAB_PROMOTE_TIMEOUT: '0.5', ROUTELAB_PROMOTE_COMMAND: 'node -e "setInterval(() => {}, 1000)"' },
+    'promote',
+    id,
+  );
+  expect(slow).toMatchObject({
+    code: 1,
+    err: expect.stringMatching(/promote failed \(version 1 of support-router stays active\): .* timed out after 0\.5 s/),
+  });
   expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   expect(await activeVersions(store)).toEqual([1]);
 
   const envFile = join(dir, 'env.json');
   const dump = `node -e "require('fs').writeFileSync(process.argv[1], JSON.stringify(process.env))" ${envFile}`;
-  const ok = await run({ ...secrets, DEPLOY_TOKEN: 'tok', ROUTELAB_PROMOTE_ENV: 'DEPLOY_TOKEN', ROUTELAB_PROMOTE_COMMAND: dump }, 'promote', id);
+  const ok = await run(
+    { ...secrets, DEPLOY_TOKEN: 'tok', ROUTELAB_PROMOTE_ENV: 'DEPLOY_TOKEN', ROUTELAB_PROMOTE_COMMAND: dump },
+    'promote',
+    id,
+  );
   expect(ok).toMatchObject({ code: 0, out: expect.stringContaining('deploy command: ok') });
   const seen = JSON.parse(readFileSync(envFile, 'utf8')) as Record<string, string>;
   expect(Object.keys(seen).filter((k) => k in secrets)).toEqual([]);
@@ -97,11 +119,16 @@ it('export names never collide, and differ for each (policy, version)', () => {
 it('-n wins on import, a removed policy keeps its history, and a printed id prefix names its proposal', async () => {
   const { store, dir, id, run } = await setup();
   const file = join(dir, 'pk.json');
-  writeFileSync(file, JSON.stringify({ 'x-routelab': { name: POLICY }, strategy: { mode: 'single' }, targets: [{ override_params: { model: 'model-c' } }] }));
+  writeFileSync(
+    file,
+    JSON.stringify({ 'x-routelab': { name: POLICY }, strategy: { mode: 'single' }, targets: [{ override_params: { model: 'model-c' } }] }),
+  );
   const imp = await run({}, 'policy', 'import', '--format', 'portkey', '-f', file, '-n', 'fresh');
   expect(imp).toMatchObject({ code: 0, out: expect.stringContaining('imported fresh version 1 (active)') });
   expect(await activeVersions(store)).toEqual([1, 1]);
-  const support = await store.rows<{ n: number }>(sql`select count(*)::int as n from policy_versions v join policies p on p.id = v.policy_id where p.name = ${POLICY}`);
+  const support = await store.rows<{ n: number }>(
+    sql`select count(*)::int as n from policy_versions v join policies p on p.id = v.policy_id where p.name = ${POLICY}`,
+  );
   expect(Number(support[0]?.n)).toBe(1);
 
   expect(await run({}, 'policy', 'remove', '-n', 'fresh')).toMatchObject({ code: 0, out: expect.stringContaining('versions are kept') });

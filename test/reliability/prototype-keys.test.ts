@@ -52,7 +52,9 @@ it('a run over models named constructor and __proto__ stores their served shares
   const check = await checkRun(store, seeded.runId);
   expect(check.problems).toEqual([]);
   expect(check.status).toBe('completed');
-  const rows = await store.rows<{ served: unknown }>(sql`select served::text as served from variant_results where run_id = ${seeded.runId}`);
+  const rows = await store.rows<{ served: unknown }>(
+    sql`select served::text as served from variant_results where run_id = ${seeded.runId}`,
+  );
   expect(rows.length).toBeGreaterThan(0);
   for (const r of rows) {
     const text = String(r.served);
@@ -63,7 +65,9 @@ it('a run over models named constructor and __proto__ stores their served shares
     expect(total).toBeLessThanOrEqual(1 + 1e-9);
   }
   // Loadbalance over both: each hostile name serves some of the baseline's traffic.
-  const baseline = await store.rows<{ served: unknown }>(sql`select served::text as served from variant_results where run_id = ${seeded.runId} and variant_idx = 0`);
+  const baseline = await store.rows<{ served: unknown }>(
+    sql`select served::text as served from variant_results where run_id = ${seeded.runId} and variant_idx = 0`,
+  );
   const keys = new Set(baseline.flatMap((r) => Object.keys(JSON.parse(String(r.served)) as object)));
   expect([...keys].sort()).toEqual([...HOSTILE].sort());
 });
@@ -78,7 +82,10 @@ it('metadata keys constructor, toString, __proto__ survive import, and a stratum
     `"request": {"model": "gpt-4o", "messages": [{"role": "user", "content": "question ${i}"}]}, ` +
     `"response": {"id": "r${i}", "object": "chat.completion", "model": "gpt-4o", "choices": [{"index": 0, "message": {"role": "assistant", "content": "answer ${i}"}, "finish_reason": "stop"}], "usage": {"prompt_tokens": 5, "completion_tokens": 2}}}`;
   const file = join(dir, 'proto.jsonl');
-  writeFileSync(file, `${Array.from({ length: 12 }, (_, i) => line(i, i % 3 === 0 ? '__proto__' : i % 3 === 1 ? 'constructor' : 'chat')).join('\n')}\n`);
+  writeFileSync(
+    file,
+    `${Array.from({ length: 12 }, (_, i) => line(i, i % 3 === 0 ? '__proto__' : i % 3 === 1 ? 'constructor' : 'chat')).join('\n')}\n`,
+  );
 
   const imp = cliContext(store);
   expect(await main(argv('traffic', 'import', '--file', file, '--json'), imp)).toBe(0);
@@ -92,12 +99,24 @@ it('metadata keys constructor, toString, __proto__ survive import, and a stratum
   });
 
   const sample = cliContext(store);
-  expect({ code: await main(argv('traffic', 'sample', '--name', 'proto', '--size', '6', '--stratify-by', 'metadata.intent', '--seed', '3', '--json'), sample), err: sample.err() }).toEqual({ code: 0, err: '' });
+  expect({
+    code: await main(
+      argv('traffic', 'sample', '--name', 'proto', '--size', '6', '--stratify-by', 'metadata.intent', '--seed', '3', '--json'),
+      sample,
+    ),
+    err: sample.err(),
+  }).toEqual({ code: 0, err: '' });
   noFunctionText(sample.out());
   const strataRows = await store.rows<{ strata: string }>(sql`select strata::text as strata from samples where name = 'proto'`);
   const strata = JSON.parse(strataRows[0]?.strata ?? '{}') as Record<string, { population: number; sampled: number }>;
   expect(Object.keys(strata).sort()).toEqual(['__proto__', 'chat', 'constructor']);
   for (const s of Object.values(strata)) expect(s).toEqual({ population: 4, sampled: 2 });
-  const items = await store.rows<{ stratum: string; n: number }>(sql`select stratum, count(*)::int as n from sample_items group by stratum order by stratum`);
-  expect(items.map((r) => [r.stratum, Number(r.n)])).toEqual([['__proto__', 2], ['chat', 2], ['constructor', 2]]);
+  const items = await store.rows<{ stratum: string; n: number }>(
+    sql`select stratum, count(*)::int as n from sample_items group by stratum order by stratum`,
+  );
+  expect(items.map((r) => [r.stratum, Number(r.n)])).toEqual([
+    ['__proto__', 2],
+    ['chat', 2],
+    ['constructor', 2],
+  ]);
 });

@@ -20,17 +20,51 @@ afterEach(() => cleanups.run());
 
 const HTTP_DATE_IN_5S = () => new Date(Date.now() + 5000).toUTCString();
 const FAULTS: Record<string, { fault: () => Fault; status: number }> = {
-  'retry-after-seconds': { fault: () => ({ kind: 'json', status: 429, body: { error: { message: 'slow down', type: 'rate_limit_error' } }, headers: { 'retry-after': '7' } }), status: 429 },
-  'retry-after-date': { fault: () => ({ kind: 'json', status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': HTTP_DATE_IN_5S() } }), status: 429 },
-  'retry-after-huge': { fault: () => ({ kind: 'json', status: 429, body: { error: { message: 'come back next year' } }, headers: { 'retry-after': '99999999999' } }), status: 429 },
-  'retry-after-garbage': { fault: () => ({ kind: 'json', status: 429, body: { error: { message: '?' } }, headers: { 'retry-after': 'soon-ish, maybe' } }), status: 429 },
+  'retry-after-seconds': {
+    fault: () => ({
+      kind: 'json',
+      status: 429,
+      body: { error: { message: 'slow down', type: 'rate_limit_error' } },
+      headers: { 'retry-after': '7' },
+    }),
+    status: 429,
+  },
+  'retry-after-date': {
+    fault: () => ({ kind: 'json', status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': HTTP_DATE_IN_5S() } }),
+    status: 429,
+  },
+  'retry-after-huge': {
+    fault: () => ({
+      kind: 'json',
+      status: 429,
+      body: { error: { message: 'come back next year' } },
+      headers: { 'retry-after': '99999999999' },
+    }),
+    status: 429,
+  },
+  'retry-after-garbage': {
+    fault: () => ({ kind: 'json', status: 429, body: { error: { message: '?' } }, headers: { 'retry-after': 'soon-ish, maybe' } }),
+    status: 429,
+  },
   'http-500': { fault: () => ({ kind: 'json', status: 500, body: { error: { message: 'boom' } } }), status: 500 },
-  'http-503-html': { fault: () => ({ kind: 'text', status: 503, body: '<html><body><h1>503 Service Unavailable</h1></body></html>' }), status: 503 },
+  'http-503-html': {
+    fault: () => ({ kind: 'text', status: 503, body: '<html><body><h1>503 Service Unavailable</h1></body></html>' }),
+    status: 503,
+  },
   hang: { fault: () => ({ kind: 'hang' }), status: 408 },
   'cut-mid-body': { fault: () => ({ kind: 'cut', partial: '{"id":"chatcmpl-1","choices":[{"index":0,"mess' }), status: 502 },
-  'html-200': { fault: () => ({ kind: 'text', status: 200, body: '<!doctype html><title>Login</title><p>Please sign in</p>' }), status: 502 },
-  'error-in-200': { fault: () => ({ kind: 'json', status: 200, body: { error: { message: 'Rate limit reached', type: 'rate_limit_exceeded' } } }), status: 429 },
-  'http-401': { fault: () => ({ kind: 'json', status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } } }), status: 401 },
+  'html-200': {
+    fault: () => ({ kind: 'text', status: 200, body: '<!doctype html><title>Login</title><p>Please sign in</p>' }),
+    status: 502,
+  },
+  'error-in-200': {
+    fault: () => ({ kind: 'json', status: 200, body: { error: { message: 'Rate limit reached', type: 'rate_limit_exceeded' } } }),
+    status: 429,
+  },
+  'http-401': {
+    fault: () => ({ kind: 'json', status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } } }),
+    status: 401,
+  },
   'leaky-401': { fault: () => ({ kind: 'echo-headers', status: 401 }), status: 401 },
   ok: { fault: () => ({ kind: 'json', status: 200, body: completion('The answer is 42.', { model: 'ok' }) }), status: 200 },
 };
@@ -61,8 +95,12 @@ it('every provider fault is one classified outcome per pair, no retries, no open
   expect(Object.fromEntries(perModel)).toEqual(Object.fromEntries(names.map((n) => [n, CASES])));
 
   // Classified statuses, as stored.
-  const rows = await store.rows<{ model: string; statuses: number[] }>(sql`select model, array_agg(distinct status) as statuses from run_outcomes where run_id = ${seeded.runId} group by model`);
-  expect(Object.fromEntries(rows.map((r) => [r.model, r.statuses.map(Number)]))).toEqual(Object.fromEntries(names.map((n) => [n, [FAULTS[n]!.status]])));
+  const rows = await store.rows<{ model: string; statuses: number[] }>(
+    sql`select model, array_agg(distinct status) as statuses from run_outcomes where run_id = ${seeded.runId} group by model`,
+  );
+  expect(Object.fromEntries(rows.map((r) => [r.model, r.statuses.map(Number)]))).toEqual(
+    Object.fromEntries(names.map((n) => [n, [FAULTS[n]!.status]])),
+  );
 
   // No socket left open once the worker (and its client) closed.
   await worker.close();

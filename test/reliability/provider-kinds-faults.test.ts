@@ -24,7 +24,10 @@ afterEach(() => cleanups.run());
 // Five per kind: a policy holds at most 32 targets. The other faults of the matrix are run per kind in
 // test/integration/providers/provider-fault-matrix.test.ts.
 const FAULTS: Record<string, { fault: (k: ProviderKind) => Fault; status: number }> = {
-  'retry-after': { fault: (k) => ({ kind: 'json', status: 429, body: FAKES[k].error(429, 'slow down'), headers: { 'retry-after': '7' } }), status: 429 },
+  'retry-after': {
+    fault: (k) => ({ kind: 'json', status: 429, body: FAKES[k].error(429, 'slow down'), headers: { 'retry-after': '7' } }),
+    status: 429,
+  },
   'cut-mid-body': { fault: () => ({ kind: 'cut', partial: '{"id":"x","output":{"mess' }), status: 502 },
   'error-in-200': { fault: (k) => ({ kind: 'json', status: 200, body: FAKES[k].errorIn200() }), status: 429 },
   'leaky-401': { fault: () => ({ kind: 'echo-headers', status: 401 }), status: 401 },
@@ -39,7 +42,14 @@ it('every provider kind turns every fault into one classified outcome per pair, 
   const server = await startProviderFakes((kind, _req, tag) => (FAULTS[tag ?? 'ok'] ?? (FAULTS.ok as (typeof FAULTS)[string])).fault(kind));
   cleanups.add(() => server.close());
   const names = KINDS.flatMap((k) => Object.keys(FAULTS).map((f) => nameOf(k, f)));
-  const seeded = await seedRun(store.db, { baseUrl: server.origin, cases: CASES, models: names, variants: 1, chunkSize: 2, mode: 'fallback' });
+  const seeded = await seedRun(store.db, {
+    baseUrl: server.origin,
+    cases: CASES,
+    models: names,
+    variants: 1,
+    chunkSize: 2,
+    mode: 'fallback',
+  });
   // Each model of its kind, on its own path of the fakes (the path carries its fault).
   await upsertModels(
     store.db,
@@ -51,12 +61,18 @@ it('every provider kind turns every fault into one classified outcome per pair, 
 
   // One request per (case, model), IAM token requests aside: no hidden retry on any kind.
   const perModel = new Map<string, number>();
-  for (const k of KINDS) for (const r of server.calls(k)) perModel.set(nameOf(k, server.tagOf(r) ?? '?'), (perModel.get(nameOf(k, server.tagOf(r) ?? '?')) ?? 0) + 1);
+  for (const k of KINDS)
+    for (const r of server.calls(k))
+      perModel.set(nameOf(k, server.tagOf(r) ?? '?'), (perModel.get(nameOf(k, server.tagOf(r) ?? '?')) ?? 0) + 1);
   expect(Object.fromEntries(perModel)).toEqual(Object.fromEntries(names.map((n) => [n, CASES])));
 
   // The same status for a fault whatever the kind, as stored.
-  const rows = await store.rows<{ model: string; statuses: number[] }>(sql`select model, array_agg(distinct status) as statuses from run_outcomes where run_id = ${seeded.runId} group by model`);
-  expect(Object.fromEntries(rows.map((r) => [r.model, r.statuses.map(Number)]))).toEqual(Object.fromEntries(names.map((n) => [n, [FAULTS[n.slice(n.indexOf('.') + 1)]?.status]])));
+  const rows = await store.rows<{ model: string; statuses: number[] }>(
+    sql`select model, array_agg(distinct status) as statuses from run_outcomes where run_id = ${seeded.runId} group by model`,
+  );
+  expect(Object.fromEntries(rows.map((r) => [r.model, r.statuses.map(Number)]))).toEqual(
+    Object.fromEntries(names.map((n) => [n, [FAULTS[n.slice(n.indexOf('.') + 1)]?.status]])),
+  );
 
   await worker.close();
   await until(() => server.openConnections() === 0, 5000, 'the fakes to see every connection closed');
@@ -69,4 +85,3 @@ it('every provider kind turns every fault into one classified outcome per pair, 
     expect(places.filter((p) => p.text.includes(secret.slice(3, 20))).map((p) => p.name)).toEqual([]);
   }
 });
-

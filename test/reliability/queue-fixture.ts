@@ -23,9 +23,17 @@ export interface InProcessWorker {
   close(): Promise<void>;
 }
 
-export function inProcessWorker(db: Db, queue: QueueConfig, options: { concurrency?: number; lockDurationMs?: number; deadlineMs?: number; env?: Record<string, string> } = {}): InProcessWorker {
+export function inProcessWorker(
+  db: Db,
+  queue: QueueConfig,
+  options: { concurrency?: number; lockDurationMs?: number; deadlineMs?: number; env?: Record<string, string> } = {},
+): InProcessWorker {
   const chat = createChatClient({ env: options.env ?? { [CANARY_ENV]: CANARY } });
-  const processors = createProcessors(db, { chat, clock: { now: () => Date.now() }, ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}) });
+  const processors = createProcessors(db, {
+    chat,
+    clock: { now: () => Date.now() },
+    ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
+  });
   const log: string[] = [];
   const worker = startWorker(queue, processors, {
     concurrency: options.concurrency ?? 2,

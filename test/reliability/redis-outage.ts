@@ -42,11 +42,19 @@ export async function redisRestartScenario(
   const seeded = await seedRun(store.db, { baseUrl: server.baseUrl, cases: 80, variants: 2, chunkSize: 4 });
   const queue: QueueConfig = { url: redis.url, prefix: testPrefix(), queueName: DEFAULT_QUEUE };
   await enqueueRun(queue, seeded.runId, seeded.chunks);
-  const env = { ...process.env, DATABASE_URL: dbase.url, REDIS_URL: redis.url, ROUTELAB_QUEUE_PREFIX: queue.prefix, ROUTELAB_WORKER_LOCK_MS: '3000', [CANARY_ENV]: CANARY };
+  const env = {
+    ...process.env,
+    DATABASE_URL: dbase.url,
+    REDIS_URL: redis.url,
+    ROUTELAB_QUEUE_PREFIX: queue.prefix,
+    ROUTELAB_WORKER_LOCK_MS: '3000',
+    [CANARY_ENV]: CANARY,
+  };
   const workers = [spawnWorker(env, 2), spawnWorker(env, 2)];
   for (const w of workers) cleanups.add(() => w.kill());
 
-  const stored = async () => Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes where run_id = ${seeded.runId}`))[0]?.n ?? 0);
+  const stored = async () =>
+    Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes where run_id = ${seeded.runId}`))[0]?.n ?? 0);
   await until(async () => (await stored()) >= 8, 30_000, 'the workers to store their first outcomes');
   await redis.kill();
   const atKill = await stored();
@@ -56,7 +64,9 @@ export async function redisRestartScenario(
   expect(workers.every((w) => w.alive())).toBe(true);
   // No hot reconnect loop: a worker waiting for Redis uses a small share of one core (the share
   // also covers finishing the provider calls it had in flight).
-  const outageCpuShare = workers.map((w, i) => Math.round(((cpuSeconds(w.child.pid) - (cpuBefore[i] ?? 0)) / (outageMs / 1000)) * 100) / 100);
+  const outageCpuShare = workers.map(
+    (w, i) => Math.round(((cpuSeconds(w.child.pid) - (cpuBefore[i] ?? 0)) / (outageMs / 1000)) * 100) / 100,
+  );
   for (const share of outageCpuShare) expect(share).toBeLessThan(0.5);
   await redis.start();
 

@@ -28,7 +28,12 @@ async function producerSetup() {
 it('a producer with Redis down fails fast, names Redis, and creates no run', async () => {
   const p = await producerSetup();
   const port = await freePort();
-  const env = { ...process.env, DATABASE_URL: p.url, REDIS_URL: `redis://:hunter2@127.0.0.1:${port}`, ROUTELAB_QUEUE_PREFIX: 'rl-test-down' };
+  const env = {
+    ...process.env,
+    DATABASE_URL: p.url,
+    REDIS_URL: `redis://:hunter2@127.0.0.1:${port}`,
+    ROUTELAB_QUEUE_PREFIX: 'rl-test-down',
+  };
   const run = await runCli(['run', '--policy', 'rel-policy', '--golden', 'rel-policy-golden'], env);
   expect(run.code).toBe(1);
   expect(run.stderr).toMatch(new RegExp(`cannot reach Redis at 127\\.0\\.0\\.1:${port} \\(REDIS_URL\\)`));
@@ -36,7 +41,10 @@ it('a producer with Redis down fails fast, names Redis, and creates no run', asy
   expect(hasStackTrace(run.stderr)).toBe(false);
   expect(await p.runs()).toBe(p.runsBefore);
 
-  const schedule = await runCli(['schedule', 'nightly', '--cron', '0 2 * * *', '--policy', 'rel-policy', '--sample-from-last', '24h', '--size', '10'], env);
+  const schedule = await runCli(
+    ['schedule', 'nightly', '--cron', '0 2 * * *', '--policy', 'rel-policy', '--sample-from-last', '24h', '--size', '10'],
+    env,
+  );
   expect(schedule.code).toBe(1);
   expect(schedule.stderr).toMatch(/cannot reach Redis/);
 });

@@ -41,9 +41,16 @@ describe.each(STORE_KINDS)('%s: RouterBench rows that cannot be read', (kind) =>
     const file = join(dir, 'rb.csv');
     writeFileSync(file, `${[HEADER, ...ROWS].join('\n')}\n`);
     const ctx = testContext(store);
-    const code = await main(['node', 'routelab', 'outcomes', 'import', '--file', file, '--format', 'routerbench-csv', '--name', 'rb', '--json'], ctx);
+    const code = await main(
+      ['node', 'routelab', 'outcomes', 'import', '--file', file, '--format', 'routerbench-csv', '--name', 'rb', '--json'],
+      ctx,
+    );
     expect({ code, err: ctx.err() }).toEqual({ code: 0, err: '' });
-    const summary = JSON.parse(ctx.out()) as { imported: number; quarantined: number; quarantine: Array<{ line: number; message: string }> };
+    const summary = JSON.parse(ctx.out()) as {
+      imported: number;
+      quarantined: number;
+      quarantine: Array<{ line: number; message: string }>;
+    };
     expect(summary.imported).toBe(3 * 2);
     expect(summary.quarantine.map((q) => [q.line, q.message])).toEqual([
       [3, "row 2 (q.2): small's response has the escape \\U00110000, past U+10FFFF"],
@@ -66,7 +73,10 @@ describe.each(STORE_KINDS)('%s: RouterBench rows that cannot be read', (kind) =>
     ]);
     const lines = await store.rows<{ line: number }>(sql`select line from outcome_quarantine order by line`);
     expect(lines.map((l) => l.line)).toEqual([3, 4, 5, 9]);
-    for (const [table, column] of [['recorded_outcomes', 'case_id'], ['outcome_quarantine', 'line']] as const) {
+    for (const [table, column] of [
+      ['recorded_outcomes', 'case_id'],
+      ['outcome_quarantine', 'line'],
+    ] as const) {
       const counts = await scanCounts(store, table, column);
       expect(counts.index).toBe(counts.seq);
     }

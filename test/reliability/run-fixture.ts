@@ -69,7 +69,10 @@ export interface SeedOptions {
 }
 
 /** Catalog (models on `baseUrl`), a baseline policy plus variants over the same models, a golden set. */
-export async function seedInputs(db: Db, options: SeedOptions): Promise<{ policy: string; variants: string[]; golden: string; models: string[] }> {
+export async function seedInputs(
+  db: Db,
+  options: SeedOptions,
+): Promise<{ policy: string; variants: string[]; golden: string; models: string[] }> {
   const models = options.models ?? ['rel/model-a', 'rel/model-b'];
   await upsertModels(
     db,
@@ -80,7 +83,10 @@ export async function seedInputs(db: Db, options: SeedOptions): Promise<{ policy
   const variants: string[] = [];
   for (let i = 0; i < (options.variants ?? 1); i++) {
     const name = `${policy}-v${i + 1}`;
-    await addPolicyVersion(db, policySpec(name, models, i % 2 === 0 ? 'fallback' : 'loadbalance'), { sourceFormat: 'watsonx', origin: 'import' });
+    await addPolicyVersion(db, policySpec(name, models, i % 2 === 0 ? 'fallback' : 'loadbalance'), {
+      sourceFormat: 'watsonx',
+      origin: 'import',
+    });
     variants.push(name);
   }
   const golden = `${policy}-golden`;
@@ -93,7 +99,12 @@ export async function seedRun(db: Db, options: SeedOptions): Promise<SeededRun> 
   const { policy, variants, golden, models } = await seedInputs(db, options);
   const { run_id } = await createRun(
     db,
-    { policy, variants: variants.map((name) => ({ kind: 'policy' as const, name })), source: { kind: 'golden', name: golden }, holdout: 0.3 },
+    {
+      policy,
+      variants: variants.map((name) => ({ kind: 'policy' as const, name })),
+      source: { kind: 'golden', name: golden },
+      holdout: 0.3,
+    },
     { clock: { now: () => Date.now() } },
   );
   const plan = await planRun(db, run_id, { chunkSize: options.chunkSize ?? 8 });

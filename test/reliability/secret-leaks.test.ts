@@ -89,7 +89,13 @@ async function leakyModel(answers: SecretSample[]): Promise<{ baseUrl: string; b
       bodies.push(body);
       const a = answers[i++ % answers.length] as SecretSample;
       const content = `Sure. ${a.text} and also ${answers[i % answers.length]?.text ?? ''}`;
-      const reply = { id: 'x', object: 'chat.completion', model: 'leaky', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }], usage: { prompt_tokens: 10, completion_tokens: 10 } };
+      const reply = {
+        id: 'x',
+        object: 'chat.completion',
+        model: 'leaky',
+        choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 10, completion_tokens: 10 },
+      };
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(reply));
     });
@@ -101,62 +107,74 @@ async function leakyModel(answers: SecretSample[]): Promise<{ baseUrl: string; b
 
 it('no planted secret reaches the database, the terminal, a report or a model endpoint', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(anySecret, { minLength: 400, maxLength: 400 }), fc.array(fc.boolean(), { minLength: 400, maxLength: 400 }), async (samples, coin) => {
-      const store = await openTestStore('postgres');
-      const dir = tempDir('leaks');
-      const used: SecretSample[] = [];
-      let n = 0;
-      const next = () => (coin[n % coin.length] ? samples[n++ % samples.length] : (n++, undefined));
-      const answers = samples.slice(0, 40).filter((s) => !s.wholeOnly);
-      const model = await leakyModel(answers);
-      used.push(...answers);
-      try {
-        const printed: string[] = [];
-        const run = async (...args: string[]) => {
-          const r = await cli(store, args, { LEAK_TEST_API_KEY: 'k-0123456789' });
-          printed.push(`$ ${args.join(' ')}\n${r.out}${r.err}`);
-          return r;
-        };
-        writeFileSync(join(dir, 'catalog.yaml'), `models:\n  - name: leaky\n    base_url: ${model.baseUrl}\n    api_key_env: LEAK_TEST_API_KEY\n    price: { input_per_m: 1, output_per_m: 1 }\n`);
-        expect((await run('models', 'import', '--file', join(dir, 'catalog.yaml'))).code).toBe(0);
-        expect((await run('policy', 'add', '-n', 'leak-check', '--model', 'leaky', '-s', 'single')).code).toBe(0);
-        for (const [i, files] of FORMATS.entries()) {
-          const args: string[] = [];
-          for (const f of files) {
-            const path = join(dir, `${i}-${f}`);
-            writeFileSync(path, plantFile(readFileSync(join(FIXTURES, f), 'utf8'), next, used));
-            args.push('--file', path);
+    fc.asyncProperty(
+      fc.array(anySecret, { minLength: 400, maxLength: 400 }),
+      fc.array(fc.boolean(), { minLength: 400, maxLength: 400 }),
+      async (samples, coin) => {
+        const store = await openTestStore('postgres');
+        const dir = tempDir('leaks');
+        const used: SecretSample[] = [];
+        let n = 0;
+        const next = () => (coin[n % coin.length] ? samples[n++ % samples.length] : (n++, undefined));
+        const answers = samples.slice(0, 40).filter((s) => !s.wholeOnly);
+        const model = await leakyModel(answers);
+        used.push(...answers);
+        try {
+          const printed: string[] = [];
+          const run = async (...args: string[]) => {
+            const r = await cli(store, args, { LEAK_TEST_API_KEY: 'k-0123456789' });
+            printed.push(`$ ${args.join(' ')}\n${r.out}${r.err}`);
+            return r;
+          };
+          writeFileSync(
+            join(dir, 'catalog.yaml'),
+            `models:\n  - name: leaky\n    base_url: ${model.baseUrl}\n    api_key_env: LEAK_TEST_API_KEY\n    price: { input_per_m: 1, output_per_m: 1 }\n`,
+          );
+          expect((await run('models', 'import', '--file', join(dir, 'catalog.yaml'))).code).toBe(0);
+          expect((await run('policy', 'add', '-n', 'leak-check', '--model', 'leaky', '-s', 'single')).code).toBe(0);
+          for (const [i, files] of FORMATS.entries()) {
+            const args: string[] = [];
+            for (const f of files) {
+              const path = join(dir, `${i}-${f}`);
+              writeFileSync(path, plantFile(readFileSync(join(FIXTURES, f), 'utf8'), next, used));
+              args.push('--file', path);
+            }
+            await run('traffic', 'import', ...args, ...(i % 2 ? ['--json'] : []));
           }
-          await run('traffic', 'import', ...args, ...(i % 2 ? ['--json'] : []));
-        }
-        expect((await run('traffic', 'sample', '--name', 's', '--rate', '1')).code).toBe(0);
-        const runResult = await run('run', '--policy', 'leak-check', '--sample', 's', '--json', '--holdout', '0');
-        expect(runResult.code).toBe(0);
-        const runId = (JSON.parse(runResult.out) as { run_id?: string; id?: string }).run_id ?? (JSON.parse(runResult.out) as { id: string }).id;
-        await run('runs', 'show', runId);
-        await run('runs', 'show', runId, '--json');
-        await run('report', runId, '-o', join(dir, 'report'));
-        const reports = readdirSync(join(dir, 'report')).map((f) => readFileSync(join(dir, 'report', f), 'utf8'));
+          expect((await run('traffic', 'sample', '--name', 's', '--rate', '1')).code).toBe(0);
+          const runResult = await run('run', '--policy', 'leak-check', '--sample', 's', '--json', '--holdout', '0');
+          expect(runResult.code).toBe(0);
+          const runId =
+            (JSON.parse(runResult.out) as { run_id?: string; id?: string }).run_id ?? (JSON.parse(runResult.out) as { id: string }).id;
+          await run('runs', 'show', runId);
+          await run('runs', 'show', runId, '--json');
+          await run('report', runId, '-o', join(dir, 'report'));
+          const reports = readdirSync(join(dir, 'report')).map((f) => readFileSync(join(dir, 'report', f), 'utf8'));
 
-        // The model was really called, and answered with secrets.
-        expect(model.bodies.length).toBeGreaterThan(0);
-        const dump = execFileSync('pg_dump', ['--data-only', '--no-owner', store.url as string], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-        // Something was stored and redacted (the check below is not vacuous).
-        expect(dump).toContain('[REDACTED:');
-        if (process.env.LEAK_DEBUG) console.log({ used: used.length, bodies: model.bodies.length, printed: printed.join('\n').slice(0, 6000) });
-        const surfaces: Array<[string, string]> = [
-          ['pg_dump', dump],
-          ['CLI output', printed.join('\n')],
-          ['report files', reports.join('\n')],
-          ['request bodies', model.bodies.join('\n')],
-        ];
-        for (const [where, text] of surfaces) expect({ where, leaks: leaks(text, used) }).toEqual({ where, leaks: [] });
-      } finally {
-        await model.close();
-        removeDir(dir);
-        await store.cleanup();
-      }
-    }),
+          // The model was really called, and answered with secrets.
+          expect(model.bodies.length).toBeGreaterThan(0);
+          const dump = execFileSync('pg_dump', ['--data-only', '--no-owner', store.url as string], {
+            encoding: 'utf8',
+            maxBuffer: 256 * 1024 * 1024,
+          });
+          // Something was stored and redacted (the check below is not vacuous).
+          expect(dump).toContain('[REDACTED:');
+          if (process.env.LEAK_DEBUG)
+            console.log({ used: used.length, bodies: model.bodies.length, printed: printed.join('\n').slice(0, 6000) });
+          const surfaces: Array<[string, string]> = [
+            ['pg_dump', dump],
+            ['CLI output', printed.join('\n')],
+            ['report files', reports.join('\n')],
+            ['request bodies', model.bodies.join('\n')],
+          ];
+          for (const [where, text] of surfaces) expect({ where, leaks: leaks(text, used) }).toEqual({ where, leaks: [] });
+        } finally {
+          await model.close();
+          removeDir(dir);
+          await store.cleanup();
+        }
+      },
+    ),
     { numRuns: Number(process.env.LEAK_RUNS ?? 2), seed: Number(process.env.LEAK_SEED ?? 1) },
   );
 });

@@ -74,7 +74,13 @@ export async function cli(store: Store, args: string[], env: NodeJS.ProcessEnv =
 
 export async function runSurfaces(store: Store, runId: string, proposalId?: string): Promise<Surface[]> {
   const out: Surface[] = [...(await inkFrames(store))];
-  for (const args of [['dashboard'], ['runs', 'show', runId], ['runs', 'show', runId, '--json'], ['runs', 'list'], ...(proposalId ? [['proposals', 'show', proposalId]] : [])]) {
+  for (const args of [
+    ['dashboard'],
+    ['runs', 'show', runId],
+    ['runs', 'show', runId, '--json'],
+    ['runs', 'list'],
+    ...(proposalId ? [['proposals', 'show', proposalId]] : []),
+  ]) {
     const r = await cli(store, args);
     out.push({ name: `routelab ${args.join(' ')}`, text: r.out + r.err });
   }
@@ -93,7 +99,12 @@ export async function runSurfaces(store: Store, runId: string, proposalId?: stri
  * Every place a secret could leak to after a queued run: the worker's log, every key and value under
  * the queue's Redis prefix, a pg_dump of the store, and the run's surfaces (`runSurfaces`).
  */
-export async function leakPlaces(workerLog: readonly string[], prefix: string, store: Store & { url?: string }, runId: string): Promise<Surface[]> {
+export async function leakPlaces(
+  workerLog: readonly string[],
+  prefix: string,
+  store: Store & { url?: string },
+  runId: string,
+): Promise<Surface[]> {
   const places: Surface[] = [];
   places.push({ name: 'worker log', text: workerLog.join('\n') });
   places.push({ name: 'redis', text: await redisText(prefix) });

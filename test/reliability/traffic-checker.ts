@@ -47,7 +47,8 @@ export async function checkTraffic(store: Rows, options: { expectedIds?: Iterabl
   const traffic = await scanCounts(store, 'traffic', 'id');
   if (traffic.seq !== traffic.index) problems.push(`traffic: ${traffic.seq} rows by full scan, ${traffic.index} by its primary-key index`);
   const quarantine = await scanCounts(store, 'quarantine', 'import_id');
-  if (quarantine.seq !== quarantine.index) problems.push(`quarantine: ${quarantine.seq} rows by full scan, ${quarantine.index} by its index`);
+  if (quarantine.seq !== quarantine.index)
+    problems.push(`quarantine: ${quarantine.seq} rows by full scan, ${quarantine.index} by its index`);
 
   let amcheck: TrafficCheck['amcheck'] = 'not postgres';
   if (store.kind === 'postgres') {
@@ -92,7 +93,13 @@ export async function checkTraffic(store: Rows, options: { expectedIds?: Iterabl
   }
 
   const running = await store.rows<{ id: string }>(sql`select id from runs where status = 'running'`);
-  if (running.length) problems.push(`${running.length} run(s) left running: ${running.map((r) => r.id).slice(0, 3).join(', ')}`);
+  if (running.length)
+    problems.push(
+      `${running.length} run(s) left running: ${running
+        .map((r) => r.id)
+        .slice(0, 3)
+        .join(', ')}`,
+    );
 
   return { rows: traffic.seq, seqCount: traffic.seq, indexCount: traffic.index, amcheck, problems };
 }

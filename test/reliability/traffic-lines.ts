@@ -9,7 +9,11 @@ export function chatLine(id: string, content = 'hello'): string {
     timestamp: '2026-11-20T08:15:02Z',
     metadata: { intent: 'chat' },
     request: { model: 'gpt-4o', messages: [{ role: 'user', content }] },
-    response: { model: 'gpt-4o', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' } }], usage: { prompt_tokens: 3, completion_tokens: 1 } },
+    response: {
+      model: 'gpt-4o',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'ok' } }],
+      usage: { prompt_tokens: 3, completion_tokens: 1 },
+    },
   });
 }
 

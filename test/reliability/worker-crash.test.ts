@@ -44,11 +44,19 @@ async function setup(options: { cases: number; chunkSize: number }): Promise<Set
   const seeded = await seedRun(store.db, { baseUrl: server.baseUrl, cases: options.cases, variants: 2, chunkSize: options.chunkSize });
   const queue: QueueConfig = { url: redis.url, prefix: testPrefix(), queueName: DEFAULT_QUEUE };
   await enqueueRun(queue, seeded.runId, seeded.chunks);
-  const env = { ...process.env, DATABASE_URL: dbase.url, REDIS_URL: redis.url, ROUTELAB_QUEUE_PREFIX: queue.prefix, ROUTELAB_WORKER_LOCK_MS: '1500', [CANARY_ENV]: CANARY };
+  const env = {
+    ...process.env,
+    DATABASE_URL: dbase.url,
+    REDIS_URL: redis.url,
+    ROUTELAB_QUEUE_PREFIX: queue.prefix,
+    ROUTELAB_WORKER_LOCK_MS: '1500',
+    [CANARY_ENV]: CANARY,
+  };
   return { store, redis, server, queue, env, seeded };
 }
 
-const storedPairs = async (store: Store, runId: string) => Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes where run_id = ${runId}`))[0]?.n ?? 0);
+const storedPairs = async (store: Store, runId: string) =>
+  Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes where run_id = ${runId}`))[0]?.n ?? 0);
 
 it('SIGKILL with provider calls in flight: the run completes, results once, repeated calls counted and reported', async () => {
   const s = await setup({ cases: 24, chunkSize: 8 });
@@ -92,7 +100,8 @@ it('SIGKILL after the chunk committed, before the job was acknowledged: redelive
   await admin.call('CLIENT', 'PAUSE', '20000', 'WRITE');
   s.server.open();
   const committed = async () =>
-    (await s.store.rows<{ status: string }>(sql`select status from run_chunks where run_id = ${s.seeded.runId} and chunk = 0`))[0]?.status === 'done';
+    (await s.store.rows<{ status: string }>(sql`select status from run_chunks where run_id = ${s.seeded.runId} and chunk = 0`))[0]
+      ?.status === 'done';
   await until(committed, 20_000, 'chunk 0 to be committed');
   expect(await storedPairs(s.store, s.seeded.runId)).toBe(s.seeded.pairs);
   await a.kill('SIGKILL');

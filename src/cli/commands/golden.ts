@@ -33,7 +33,10 @@ export function registerGolden(program: Command, ctx: CliContext): void {
       const counts = await importGoldenSet(store.db, name, parsed.value.cases, `file:${opts.file}`);
       const result = { name, id: counts.id, cases: parsed.value.cases.length, imported: counts.imported, updated: counts.updated };
       if (opts.json) return printJson(ctx, result);
-      println(ctx, `golden set "${sanitizeInline(name)}": ${result.cases} case${plural(result.cases)} (${counts.imported} new, ${counts.updated} updated)`);
+      println(
+        ctx,
+        `golden set "${sanitizeInline(name)}": ${result.cases} case${plural(result.cases)} (${counts.imported} new, ${counts.updated} updated)`,
+      );
     });
 
   golden
@@ -48,7 +51,13 @@ export function registerGolden(program: Command, ctx: CliContext): void {
         table: (sets) =>
           table(
             ['name', 'cases', 'unreviewed', 'source', 'updated'],
-            sets.map((s) => [sanitizeInline(s.name), s.cases, s.unreviewed, sanitizeInline(s.source), s.updated_at.slice(0, 16).replace('T', ' ')]),
+            sets.map((s) => [
+              sanitizeInline(s.name),
+              s.cases,
+              s.unreviewed,
+              sanitizeInline(s.source),
+              s.updated_at.slice(0, 16).replace('T', ' '),
+            ]),
           ),
       });
     });
@@ -66,14 +75,34 @@ export function registerGolden(program: Command, ctx: CliContext): void {
       const judgeModel = opts.judgeModel ?? (ctx.env[JUDGE_MODEL_ENV] || undefined);
       const { cases, skipped } = casesFromRecords(records, judgeModel);
       if (cases.length === 0) {
-        throw new InputError(`sample "${opts.sample}" has no record with a request and a successful answer to use as a reference (${records.length} record${plural(records.length)})`);
+        throw new InputError(
+          `sample "${opts.sample}" has no record with a request and a successful answer to use as a reference (${records.length} record${plural(records.length)})`,
+        );
       }
       const counts = await importGoldenSet(store.db, opts.name, cases, `sample:${sample.name}`);
-      const result = { name: opts.name, id: counts.id, sample: sample.name, cases: cases.length, imported: counts.imported, updated: counts.updated, skipped, judge_model: judgeModel ?? null };
+      const result = {
+        name: opts.name,
+        id: counts.id,
+        sample: sample.name,
+        cases: cases.length,
+        imported: counts.imported,
+        updated: counts.updated,
+        skipped,
+        judge_model: judgeModel ?? null,
+      };
       if (opts.json) return printJson(ctx, result);
-      println(ctx, `golden set "${sanitizeInline(opts.name)}" from sample "${sanitizeInline(sample.name)}": ${cases.length} unreviewed case${plural(cases.length)} (${counts.imported} new, ${counts.updated} updated)`);
-      if (skipped > 0) note(ctx, `note: ${skipped} record${plural(skipped)} skipped (no request content, or no successful answer to use as reference)`);
-      note(ctx, judgeModel ? `assertions: token_f1 against the reference + pairwise judge (${judgeModel})` : `assertions: token_f1 against the reference (set --judge-model or ${JUDGE_MODEL_ENV} to add a judge)`);
+      println(
+        ctx,
+        `golden set "${sanitizeInline(opts.name)}" from sample "${sanitizeInline(sample.name)}": ${cases.length} unreviewed case${plural(cases.length)} (${counts.imported} new, ${counts.updated} updated)`,
+      );
+      if (skipped > 0)
+        note(ctx, `note: ${skipped} record${plural(skipped)} skipped (no request content, or no successful answer to use as reference)`);
+      note(
+        ctx,
+        judgeModel
+          ? `assertions: token_f1 against the reference + pairwise judge (${judgeModel})`
+          : `assertions: token_f1 against the reference (set --judge-model or ${JUDGE_MODEL_ENV} to add a judge)`,
+      );
     });
 }
 
@@ -83,7 +112,10 @@ export function registerGolden(program: Command, ctx: CliContext): void {
  * and, when a judge model is configured, a pairwise judge (is the new answer at least as good as
  * what production answered?), which catches paraphrases token overlap misses.
  */
-export function casesFromRecords(records: readonly TrafficRecord[], judgeModel: string | undefined): { cases: GoldenCase[]; skipped: number } {
+export function casesFromRecords(
+  records: readonly TrafficRecord[],
+  judgeModel: string | undefined,
+): { cases: GoldenCase[]; skipped: number } {
   const cases: GoldenCase[] = [];
   let skipped = 0;
   for (const r of records) {

@@ -18,7 +18,11 @@ export function registerKeys(program: Command, ctx: CliContext): void {
     .option('--json', 'print {"key": ...} only')
     .action(async (opts: { name: string; policy?: string[]; project?: string[]; json?: boolean }) => {
       const store = await ctx.store();
-      const { key, record } = await createGatewayKey(store.db, { name: opts.name, policies: opts.policy ?? [], projects: opts.project ?? [] });
+      const { key, record } = await createGatewayKey(store.db, {
+        name: opts.name,
+        policies: opts.policy ?? [],
+        projects: opts.project ?? [],
+      });
       if (opts.json) return printJson(ctx, { key, id: record.id, name: record.name, policies: record.policies, projects: record.projects });
       println(ctx, key);
       note(ctx, `key ${record.id} (${sanitizeInline(record.name)}) created: copy it now, it is not shown again`);
@@ -30,7 +34,11 @@ export function registerKeys(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON only')
     .action(async (opts: { json?: boolean }) => {
       const store = await ctx.store();
-      printList(ctx, await listGatewayKeys(store.db), { json: opts.json, empty: 'no keys yet: routelab keys create --name N', table: keyTable });
+      printList(ctx, await listGatewayKeys(store.db), {
+        json: opts.json,
+        empty: 'no keys yet: routelab keys create --name N',
+        table: keyTable,
+      });
     });
 
   keys
@@ -49,6 +57,13 @@ export function registerKeys(program: Command, ctx: CliContext): void {
 function keyTable(rows: readonly GatewayKey[]): string {
   return table(
     ['id', 'name', 'prefix', 'policies', 'projects', 'state'],
-    rows.map((k) => [k.id, sanitizeInline(k.name), k.keyPrefix, k.policies.map(sanitizeInline).join(',') || 'any', k.projects.map(sanitizeInline).join(',') || 'any', k.revokedAt ? 'revoked' : 'live']),
+    rows.map((k) => [
+      k.id,
+      sanitizeInline(k.name),
+      k.keyPrefix,
+      k.policies.map(sanitizeInline).join(',') || 'any',
+      k.projects.map(sanitizeInline).join(',') || 'any',
+      k.revokedAt ? 'revoked' : 'live',
+    ]),
   );
 }

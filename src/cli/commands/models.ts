@@ -23,7 +23,11 @@ export function registerModels(program: Command, ctx: CliContext): void {
       println(ctx, `imported ${entries.length} model${entries.length === 1 ? '' : 's'} (${counts.added} added, ${counts.updated} updated)`);
       println(ctx, catalogTable(entries));
       const missing = [...new Set(entries.map((e) => e.api_key_env).filter((v): v is string => !!v && !ctx.env[v]))];
-      if (missing.length > 0) note(ctx, `note: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set in this environment; calls to those models will fail with 401`);
+      if (missing.length > 0)
+        note(
+          ctx,
+          `note: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set in this environment; calls to those models will fail with 401`,
+        );
     });
 
   models
@@ -32,7 +36,11 @@ export function registerModels(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON only')
     .action(async (opts: { json?: boolean }) => {
       const store = await ctx.store();
-      printList(ctx, await listModels(store.db), { json: opts.json, empty: 'no models yet: routelab models import --file catalog.yaml', table: catalogTable });
+      printList(ctx, await listModels(store.db), {
+        json: opts.json,
+        empty: 'no models yet: routelab models import --file catalog.yaml',
+        table: catalogTable,
+      });
     });
 }
 

@@ -19,7 +19,9 @@ const SHOWN = 5;
 
 /** `routelab outcomes import | list`: recorded per-model outcomes, used instead of calling models. */
 export function registerOutcomes(program: Command, ctx: CliContext): void {
-  const outcomes = program.command('outcomes').description('Recorded per-model outcomes (RouterBench CSV, JSONL): runs over them call no model');
+  const outcomes = program
+    .command('outcomes')
+    .description('Recorded per-model outcomes (RouterBench CSV, JSONL): runs over them call no model');
 
   outcomes
     .command('import')
@@ -43,11 +45,26 @@ export function registerOutcomes(program: Command, ctx: CliContext): void {
         throw new InputError(`${opts.file} holds no usable ${format} row; nothing was imported`, quarantined.slice(0, SHOWN));
       }
       await quarantineOutcomeRows(store.db, result.id, quarantined);
-      const summary = { name, id: result.id, format, file: opts.file, imported: result.inserted, duplicates: result.duplicates, quarantined: quarantined.length, metadata_columns: [...columns.kept].sort(), label_columns: [...columns.labels].sort(), quarantine: quarantined.slice(0, 100) };
+      const summary = {
+        name,
+        id: result.id,
+        format,
+        file: opts.file,
+        imported: result.inserted,
+        duplicates: result.duplicates,
+        quarantined: quarantined.length,
+        metadata_columns: [...columns.kept].sort(),
+        label_columns: [...columns.labels].sort(),
+        quarantine: quarantined.slice(0, 100),
+      };
       if (opts.json) return printJson(ctx, summary);
-      println(ctx, `outcomes "${name}": ${result.inserted} rows imported, ${result.duplicates} already present, ${quarantined.length} quarantined`);
+      println(
+        ctx,
+        `outcomes "${name}": ${result.inserted} rows imported, ${result.duplicates} already present, ${quarantined.length} quarantined`,
+      );
       note(ctx, `metadata kept (routable): ${summary.metadata_columns.map((c) => sanitizeInline(c)).join(', ') || 'none'}`);
-      if (summary.label_columns.length) note(ctx, `label columns not kept as metadata: ${summary.label_columns.map((c) => sanitizeInline(c)).join(', ')}`);
+      if (summary.label_columns.length)
+        note(ctx, `label columns not kept as metadata: ${summary.label_columns.map((c) => sanitizeInline(c)).join(', ')}`);
       for (const q of quarantined.slice(0, SHOWN)) note(ctx, `  quarantined ${formatIssue(q)}`);
       if (quarantined.length > SHOWN) note(ctx, `  … and ${quarantined.length - SHOWN} more (see --json)`);
     });
@@ -70,7 +87,11 @@ export function registerOutcomes(program: Command, ctx: CliContext): void {
     });
 }
 
-async function* rowsOf(items: AsyncIterable<RecordedItem>, quarantined: Issue[], columns: ColumnReport): AsyncGenerator<RecordedOutcomeLine> {
+async function* rowsOf(
+  items: AsyncIterable<RecordedItem>,
+  quarantined: Issue[],
+  columns: ColumnReport,
+): AsyncGenerator<RecordedOutcomeLine> {
   for await (const item of items) {
     // Labels stay labels: answer-describing columns never become routable case metadata.
     if (item.ok) yield item.row.metadata ? { ...item.row, metadata: withoutLabels(item.row.metadata, columns) } : item.row;

@@ -22,7 +22,15 @@ import {
   type InjectedFailure,
   type SimulationSummary,
 } from '../../policy/index.js';
-import { addPolicyVersion, getActiveVersion, getPolicyVersion, listPolicies, policyHistory, removePolicy, type PolicyVersion } from '../../store/repos/policy-repo.js';
+import {
+  addPolicyVersion,
+  getActiveVersion,
+  getPolicyVersion,
+  listPolicies,
+  policyHistory,
+  removePolicy,
+  type PolicyVersion,
+} from '../../store/repos/policy-repo.js';
 import { collect, collectInt, parseIntOption } from '../action.js';
 import type { CliContext } from '../context.js';
 import { note, printJson, printList, println, table } from '../output.js';
@@ -84,7 +92,10 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
     .requiredOption('-o, --output <file>', 'output path: .yaml, .yml, .json or .zip')
     .option('--format <format>', 'watsonx | portkey | litellm | orq (default watsonx)', 'watsonx')
     .option('--version <v>', 'version number (default: the active one)', parseIntOption('--version'))
-    .addHelpText('after', '\nA field the target format cannot express is refused by name, never dropped.\nPortkey and orq are JSON; LiteLLM router config is YAML.')
+    .addHelpText(
+      'after',
+      '\nA field the target format cannot express is refused by name, never dropped.\nPortkey and orq are JSON; LiteLLM router config is YAML.',
+    )
     .action(async (opts: { name: string; output: string; format: string; version?: number }) => {
       const version = await findVersion(ctx, opts.name, opts.version);
       const written = exportTo(version.spec, parseChoice(PolicyFormat.options, opts.format, '--format'), opts.output);
@@ -108,9 +119,26 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
     .action(async (opts: { json?: boolean }) => {
       printList(ctx, await listPolicies((await ctx.store()).db), {
         json: opts.json,
-        asJson: (rows) => rows.map((r) => ({ name: r.name, active_version: r.activeVersion, versions: r.versions, mode: r.mode, description: r.description })),
+        asJson: (rows) =>
+          rows.map((r) => ({
+            name: r.name,
+            active_version: r.activeVersion,
+            versions: r.versions,
+            mode: r.mode,
+            description: r.description,
+          })),
         empty: 'no policies yet: routelab policy import --file my_spec.yaml',
-        table: (rows) => table(['name', 'active', 'versions', 'mode', 'description'], rows.map((r) => [sanitizeInline(r.name), r.activeVersion ?? '-', r.versions, r.mode ?? '-', sanitizeInline(r.description ?? '')])),
+        table: (rows) =>
+          table(
+            ['name', 'active', 'versions', 'mode', 'description'],
+            rows.map((r) => [
+              sanitizeInline(r.name),
+              r.activeVersion ?? '-',
+              r.versions,
+              r.mode ?? '-',
+              sanitizeInline(r.description ?? ''),
+            ]),
+          ),
       });
     });
 
@@ -123,7 +151,10 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
     .action(async (opts: { name: string; version?: number; json?: boolean }) => {
       const v = await findVersion(ctx, opts.name, opts.version);
       if (opts.json) return printJson(ctx, versionJson(v, true));
-      note(ctx, `${v.name} version ${v.version}${v.isActive ? ' (active)' : ''}, ${v.origin} from ${v.sourceFormat}, ${v.createdAt.toISOString()}`);
+      note(
+        ctx,
+        `${v.name} version ${v.version}${v.isActive ? ' (active)' : ''}, ${v.origin} from ${v.sourceFormat}, ${v.createdAt.toISOString()}`,
+      );
       println(ctx, policyDocumentYaml(v.spec).trimEnd());
     });
 
@@ -135,8 +166,25 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
     .action(async (opts: { name: string; json?: boolean }) => {
       const versions = await policyHistory((await ctx.store()).db, opts.name);
       if (versions.length === 0) throw new NotFoundError('policy', opts.name, 'see `routelab policy list`');
-      if (opts.json) return printJson(ctx, versions.map((v) => versionJson(v, false)));
-      println(ctx, table(['version', 'active', 'origin', 'format', 'by', 'created (UTC)'], versions.map((v) => [v.version, v.isActive ? 'yes' : '', v.origin, v.sourceFormat, sanitizeInline(v.createdBy ?? '-'), v.createdAt.toISOString().slice(0, 19).replace('T', ' ')])));
+      if (opts.json)
+        return printJson(
+          ctx,
+          versions.map((v) => versionJson(v, false)),
+        );
+      println(
+        ctx,
+        table(
+          ['version', 'active', 'origin', 'format', 'by', 'created (UTC)'],
+          versions.map((v) => [
+            v.version,
+            v.isActive ? 'yes' : '',
+            v.origin,
+            v.sourceFormat,
+            sanitizeInline(v.createdBy ?? '-'),
+            v.createdAt.toISOString().slice(0, 19).replace('T', ' '),
+          ]),
+        ),
+      );
     });
 
   policy
@@ -150,13 +198,22 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
     .option('--fail <model=code:rate>', 'each try of MODEL fails with CODE at RATE (0-1); repeatable', collect)
     .option('--version <v>', 'version number (default: the active one)', parseIntOption('--version'))
     .option('--json', 'print JSON only')
-    .addHelpText('after', '\nExample: routelab policy simulate -n firstgem --requests 1000 \\\n           --fail virtual-model/google/gemini-2.0-flash=503:1')
+    .addHelpText(
+      'after',
+      '\nExample: routelab policy simulate -n firstgem --requests 1000 \\\n           --fail virtual-model/google/gemini-2.0-flash=503:1',
+    )
     .action(async (opts: SimulateOptions) => {
       if (opts.requests < 1 || opts.requests > 10_000_000) throw new InputError(`--requests: ${opts.requests} is outside 1..10000000`);
       const v = await findVersion(ctx, opts.name, opts.version);
       const summary = simulatePolicy(
         v.spec,
-        { requests: opts.requests, metadata: parseMetadata(opts.metadata ?? []), input_tokens: opts.inputTokens ?? 0, failures: (opts.fail ?? []).map(parseFailure), start_ms: ctx.clock.now() },
+        {
+          requests: opts.requests,
+          metadata: parseMetadata(opts.metadata ?? []),
+          input_tokens: opts.inputTokens ?? 0,
+          failures: (opts.fail ?? []).map(parseFailure),
+          start_ms: ctx.clock.now(),
+        },
         createRng(`simulate:${opts.seed}`),
       );
       if (opts.json) {
@@ -229,13 +286,21 @@ async function store(ctx: CliContext, spec: PolicySpec, format: string, origin: 
   const s = await ctx.store();
   const added = await addPolicyVersion(s.db, spec, { sourceFormat: format, origin, createdBy: ctx.actor() });
   if (json) return printJson(ctx, { name: spec.name, version: added.version, active: true, format });
-  println(ctx, `${origin === 'add' ? 'added' : 'imported'} ${sanitizeInline(spec.name)} version ${added.version} (active) — invoke as policy/${sanitizeInline(spec.name)}`);
+  println(
+    ctx,
+    `${origin === 'add' ? 'added' : 'imported'} ${sanitizeInline(spec.name)} version ${added.version} (active) — invoke as policy/${sanitizeInline(spec.name)}`,
+  );
 }
 
 async function findVersion(ctx: CliContext, name: string, version?: number): Promise<PolicyVersion> {
   const db = (await ctx.store()).db;
   const v = version === undefined ? await getActiveVersion(db, name) : await getPolicyVersion(db, name, version);
-  if (!v) throw new NotFoundError(version === undefined ? 'policy' : `version ${version} of policy`, name, 'see `routelab policy list` and `policy history`');
+  if (!v)
+    throw new NotFoundError(
+      version === undefined ? 'policy' : `version ${version} of policy`,
+      name,
+      'see `routelab policy list` and `policy history`',
+    );
   return v;
 }
 
@@ -258,7 +323,10 @@ async function readPolicyFile(file: string): Promise<string> {
     throw new InputError(`${file}: not a readable zip (${(e as Error).message})`);
   }
   const names = Object.keys(entries);
-  if (names.length !== 1) throw new InputError(`${file}: expected one .yaml or .json policy (at most ${MAX_POLICY_BYTES} bytes) in the zip, found ${names.length}`);
+  if (names.length !== 1)
+    throw new InputError(
+      `${file}: expected one .yaml or .json policy (at most ${MAX_POLICY_BYTES} bytes) in the zip, found ${names.length}`,
+    );
   return strFromU8(entries[names[0] as string] as Uint8Array);
 }
 
@@ -269,7 +337,8 @@ function exportTo(spec: PolicySpec, format: PolicyFormat, output: string): Uint8
   if (!zip && !['.yaml', '.yml', '.json'].includes(ext)) throw new InputError(`--output ${output}: use a .yaml, .yml, .json or .zip file`);
   const json = ext === '.json';
   const target: ExportFormat = format === 'watsonx' ? (json ? 'watsonx-json' : 'watsonx') : format;
-  if ((format === 'portkey' || format === 'orq') && !json && !zip) throw new InputError(`--output ${output}: ${format} policies are JSON; use a .json file`);
+  if ((format === 'portkey' || format === 'orq') && !json && !zip)
+    throw new InputError(`--output ${output}: ${format} policies are JSON; use a .json file`);
   if (format === 'litellm' && json) throw new InputError(`--output ${output}: LiteLLM router config is YAML; use a .yaml file`);
   const written = exportPolicy(spec, target);
   if (!written.ok) throw new InputError(`${spec.name} cannot be exported as ${format}`, written.error);
@@ -324,7 +393,16 @@ function printSimulation(ctx: CliContext, v: PolicyVersion, s: SimulationSummary
   note(ctx, `${v.name} version ${v.version}: ${s.requests} simulated requests`);
   const models = [...new Set([...reachableModels(v.spec), ...Object.keys(s.attempts)])];
   const pct = (n: number) => `${((100 * n) / s.requests).toFixed(1)}%`;
-  println(ctx, table(['model', 'served', 'share', 'attempts'], models.map((m) => [sanitizeInline(m), ownValue(s.served, m) ?? 0, pct(ownValue(s.served, m) ?? 0), ownValue(s.attempts, m) ?? 0])));
+  println(
+    ctx,
+    table(
+      ['model', 'served', 'share', 'attempts'],
+      models.map((m) => [sanitizeInline(m), ownValue(s.served, m) ?? 0, pct(ownValue(s.served, m) ?? 0), ownValue(s.attempts, m) ?? 0]),
+    ),
+  );
   println(ctx);
-  println(ctx, `failed ${s.failed} (${pct(s.failed)})  blocked: guardrail ${s.blocked.guardrail}, budget ${s.blocked.budget}  flagged ${s.flagged}${s.skipped ? `  not routed ${s.skipped}` : ''}`);
+  println(
+    ctx,
+    `failed ${s.failed} (${pct(s.failed)})  blocked: guardrail ${s.blocked.guardrail}, budget ${s.blocked.budget}  flagged ${s.flagged}${s.skipped ? `  not routed ${s.skipped}` : ''}`,
+  );
 }

@@ -32,9 +32,12 @@ interface ProposeFlags {
 
 /** Flags → options, refusing contradictions by flag name (exit 2). */
 export function proposalOptionsFromFlags(f: Omit<ProposeFlags, 'run' | 'json' | 'frontier' | 'out'>): ProposalOptions {
-  if (f.maxCostRatio !== undefined && f.maxCostPer1k !== undefined) throw new InputError('--max-cost-ratio and --max-cost-per-1k both set a cost ceiling: give one of them');
+  if (f.maxCostRatio !== undefined && f.maxCostPer1k !== undefined)
+    throw new InputError('--max-cost-ratio and --max-cost-per-1k both set a cost ceiling: give one of them');
   if (f.minQuality !== undefined && (f.maxCostRatio !== undefined || f.maxCostPer1k !== undefined)) {
-    throw new InputError('--min-quality minimises cost above a quality floor; it cannot be combined with a cost ceiling (--max-cost-ratio / --max-cost-per-1k)');
+    throw new InputError(
+      '--min-quality minimises cost above a quality floor; it cannot be combined with a cost ceiling (--max-cost-ratio / --max-cost-per-1k)',
+    );
   }
   const positive = (flag: string, v: number | undefined) => {
     if (v !== undefined && !(v > 0)) throw new InputError(`${flag}: ${v} must be greater than 0`);
@@ -43,16 +46,24 @@ export function proposalOptionsFromFlags(f: Omit<ProposeFlags, 'run' | 'json' | 
   positive('--max-cost-per-1k', f.maxCostPer1k);
   positive('--max-p95-ms', f.maxP95Ms);
   positive('--min-segment-n', f.minSegmentN);
-  if (f.minQuality !== undefined && !(f.minQuality >= 0 && f.minQuality <= 1)) throw new InputError(`--min-quality: ${f.minQuality} is not a quality in [0, 1]`);
-  if (f.maxChange !== undefined && !(f.maxChange > 0 && f.maxChange <= 1)) throw new InputError(`--max-change: ${f.maxChange} is not a share of requests in (0, 1]`);
-  if (f.segmentBy !== undefined && !/^[A-Za-z0-9_.-]{1,64}$/.test(f.segmentBy)) throw new InputError(`--segment-by: "${sanitizeInline(f.segmentBy)}" is not a field name (metadata.X, X, params.X, input_tokens, input.*)`);
+  if (f.minQuality !== undefined && !(f.minQuality >= 0 && f.minQuality <= 1))
+    throw new InputError(`--min-quality: ${f.minQuality} is not a quality in [0, 1]`);
+  if (f.maxChange !== undefined && !(f.maxChange > 0 && f.maxChange <= 1))
+    throw new InputError(`--max-change: ${f.maxChange} is not a share of requests in (0, 1]`);
+  if (f.segmentBy !== undefined && !/^[A-Za-z0-9_.-]{1,64}$/.test(f.segmentBy))
+    throw new InputError(
+      `--segment-by: "${sanitizeInline(f.segmentBy)}" is not a field name (metadata.X, X, params.X, input_tokens, input.*)`,
+    );
   if (f.segmentBy !== undefined) {
     const parsed = parseField(f.segmentBy);
     if (!parsed.ok) throw new InputError(`--segment-by: ${sanitizeInline(parsed.message)}`);
   }
-  if (f.confidence !== undefined && !(f.confidence > 0 && f.confidence < 1)) throw new InputError(`--confidence: ${f.confidence} is not a level in (0, 1), e.g. 0.95`);
-  if (f.confidence !== undefined && f.minQuality !== undefined) throw new InputError('--confidence applies to a cost ceiling; with --min-quality give none');
-  if (f.margin !== undefined && !(f.margin >= 0 && f.margin <= 1)) throw new InputError(`--margin: ${f.margin} is not a quality difference in [0, 1] (0.01 = 1 point)`);
+  if (f.confidence !== undefined && !(f.confidence > 0 && f.confidence < 1))
+    throw new InputError(`--confidence: ${f.confidence} is not a level in (0, 1), e.g. 0.95`);
+  if (f.confidence !== undefined && f.minQuality !== undefined)
+    throw new InputError('--confidence applies to a cost ceiling; with --min-quality give none');
+  if (f.margin !== undefined && !(f.margin >= 0 && f.margin <= 1))
+    throw new InputError(`--margin: ${f.margin} is not a quality difference in [0, 1] (0.01 = 1 point)`);
   const options: ProposalOptions = {};
   if (f.maxCostRatio !== undefined) options.max_cost_ratio = f.maxCostRatio;
   if (f.maxCostPer1k !== undefined) options.max_cost_per_1k = f.maxCostPer1k;
@@ -63,7 +74,8 @@ export function proposalOptionsFromFlags(f: Omit<ProposeFlags, 'run' | 'json' | 
   if (f.minSegmentN !== undefined) options.min_segment_n = f.minSegmentN;
   if (f.perRequest) options.per_request = true;
   if (f.learner !== undefined) {
-    if (f.learner !== 'auto' && f.learner !== 'rules' && f.learner !== 'scorer') throw new InputError(`--learner: "${sanitizeInline(f.learner)}" is not auto, rules or scorer`);
+    if (f.learner !== 'auto' && f.learner !== 'rules' && f.learner !== 'scorer')
+      throw new InputError(`--learner: "${sanitizeInline(f.learner)}" is not auto, rules or scorer`);
     if (!f.perRequest) throw new InputError('--learner chooses the per-request learner: give --per-request too');
     options.learner = f.learner;
   }
@@ -125,7 +137,12 @@ function printProposal(ctx: CliContext, p: StoredProposal, created: boolean): vo
   println(ctx, `Proposal ${p.proposal_id}: ${status}${created ? '' : ' (stored earlier)'}`);
   println(ctx, `policy ${sanitizeInline(p.policy_name)} v${p.base_version}, run ${p.run_id}`);
   println(ctx);
-  const fmt = (m: StoredProposal['holdout']) => [m.quality.toFixed(3), `${m.quality_ci[0].toFixed(3)}–${m.quality_ci[1].toFixed(3)}`, `$${m.cost_per_1k >= 1 ? m.cost_per_1k.toFixed(2) : m.cost_per_1k.toPrecision(3)}`, `${Math.round(m.p95_ms)}`];
+  const fmt = (m: StoredProposal['holdout']) => [
+    m.quality.toFixed(3),
+    `${m.quality_ci[0].toFixed(3)}–${m.quality_ci[1].toFixed(3)}`,
+    `$${m.cost_per_1k >= 1 ? m.cost_per_1k.toFixed(2) : m.cost_per_1k.toPrecision(3)}`,
+    `${Math.round(m.p95_ms)}`,
+  ];
   println(
     ctx,
     table(
@@ -144,7 +161,14 @@ function printProposal(ctx: CliContext, p: StoredProposal, created: boolean): vo
       ctx,
       table(
         ['rule', 'train n', 'q', 'holdout n', 'q', '$/1k'],
-        d.rules.map((r) => [clip(sanitizeInline(r.name), 30), String(r.train.n), r.train.quality.toFixed(3), String(r.holdout.n), r.holdout.quality.toFixed(3), r.holdout.cost_per_1k.toPrecision(3)]),
+        d.rules.map((r) => [
+          clip(sanitizeInline(r.name), 30),
+          String(r.train.n),
+          r.train.quality.toFixed(3),
+          String(r.holdout.n),
+          r.holdout.quality.toFixed(3),
+          r.holdout.cost_per_1k.toPrecision(3),
+        ]),
       ),
     );
   }
@@ -171,7 +195,14 @@ function printFrontier(ctx: CliContext, curve: FrontierCurve, path: string): voi
     table(
       ['ceiling', 'per-req q', '$/1k', 'segments q', '$/1k', 'random q'],
       [
-        ...curve.rows.map((r) => [`${(r.share * 100).toFixed(0)}%`, q(r.per_request.quality), c(r.per_request.cost_per_1k), q(r.segments.quality), c(r.segments.cost_per_1k), r.random_mix === null ? '-' : q(r.random_mix)]),
+        ...curve.rows.map((r) => [
+          `${(r.share * 100).toFixed(0)}%`,
+          q(r.per_request.quality),
+          c(r.per_request.cost_per_1k),
+          q(r.segments.quality),
+          c(r.segments.cost_per_1k),
+          r.random_mix === null ? '-' : q(r.random_mix),
+        ]),
         ['best single', q(curve.best_single.quality), c(curve.best_single.cost_per_1k), '', '', ''],
         ['oracle', q(curve.oracle.quality), c(curve.oracle.cost_per_1k), '', '', ''],
       ],
@@ -234,7 +265,10 @@ function registerReport(program: Command, ctx: CliContext): void {
     .option('--segment-by <field>', 'metadata field for the per-segment tables')
     .action(async (runId: string, flags: { out?: string; segmentBy?: string }) => {
       const store = await ctx.store();
-      const path = await writeRunReport(store.db, runId, { ...(flags.out ? { dir: flags.out } : {}), ...(flags.segmentBy ? { segmentBy: flags.segmentBy } : {}) });
+      const path = await writeRunReport(store.db, runId, {
+        ...(flags.out ? { dir: flags.out } : {}),
+        ...(flags.segmentBy ? { segmentBy: flags.segmentBy } : {}),
+      });
       println(ctx, `Report written: ${path}`);
     });
 }

@@ -108,7 +108,10 @@ export interface PromoteOutcome {
 export async function reconcile(ctx: CliContext, db: Db): Promise<void> {
   for (const s of await reconcilePromotions(db, ownerAlive)) {
     for (const f of s.exports) rmSync(f, { force: true });
-    note(ctx, `note: ${s.promotionId} (${sanitizeInline(s.policyName)} v${s.toVersion}) was left mid-deploy by ${sanitizeInline(s.owner ?? '?')}; marked failed, nothing activated, export removed`);
+    note(
+      ctx,
+      `note: ${s.promotionId} (${sanitizeInline(s.policyName)} v${s.toVersion}) was left mid-deploy by ${sanitizeInline(s.owner ?? '?')}; marked failed, nothing activated, export removed`,
+    );
   }
 }
 
@@ -122,7 +125,12 @@ export async function promoteWithSink(ctx: CliContext, proposalId: string, optio
   await reconcile(ctx, db);
   const text = exportText(await proposalSpec(db, proposalId), format);
   const plan = await deployPlan(ctx, db, options.out);
-  const entry = await beginPromotion(db, proposalId, { actor: options.actor, comment: options.comment ?? null, at: new Date(ctx.clock.now()), owner: processOwner() });
+  const entry = await beginPromotion(db, proposalId, {
+    actor: options.actor,
+    comment: options.comment ?? null,
+    at: new Date(ctx.clock.now()),
+    owner: processOwner(),
+  });
   const done = await deployEntry(db, entry, text, format, plan);
   // Gateways reload at once (NOTIFY / pub-sub) instead of at their next poll.
   await announceServingChange(ctx, entry.policyName);
@@ -130,12 +138,22 @@ export async function promoteWithSink(ctx: CliContext, proposalId: string, optio
 }
 
 /** rollback: the same path as promote — export, deploy, and only then activate. */
-export async function rollbackWithSink(ctx: CliContext, policyName: string, options: PromoteOptions & { to?: number }): Promise<PromoteOutcome> {
+export async function rollbackWithSink(
+  ctx: CliContext,
+  policyName: string,
+  options: PromoteOptions & { to?: number },
+): Promise<PromoteOutcome> {
   const format = options.format ?? 'watsonx';
   const { db } = await ctx.store();
   await reconcile(ctx, db);
   const plan = await deployPlan(ctx, db, options.out);
-  const entry = await beginRollback(db, policyName, { to: options.to, actor: options.actor, comment: options.comment ?? null, at: new Date(ctx.clock.now()), owner: processOwner() });
+  const entry = await beginRollback(db, policyName, {
+    to: options.to,
+    actor: options.actor,
+    comment: options.comment ?? null,
+    at: new Date(ctx.clock.now()),
+    owner: processOwner(),
+  });
   let text: string;
   try {
     text = exportText(entry.spec, format);
@@ -272,7 +290,14 @@ export function registerReview(program: Command, ctx: CliContext): void {
         table: (rows) =>
           table(
             ['proposal', 'policy', 'base', 'status', 'decided by', 'created (UTC)'],
-            rows.map((r) => [r.id, sanitizeInline(r.policy), `v${r.baseVersion}`, r.status, sanitizeInline(r.decidedBy ?? '—'), fmtDate(r.createdAt)]),
+            rows.map((r) => [
+              r.id,
+              sanitizeInline(r.policy),
+              `v${r.baseVersion}`,
+              r.status,
+              sanitizeInline(r.decidedBy ?? '—'),
+              fmtDate(r.createdAt),
+            ]),
           ),
       });
     });
@@ -282,7 +307,10 @@ export function registerReview(program: Command, ctx: CliContext): void {
     .argument('<P>', 'proposal id')
     .action(async (id: string) => {
       const { db } = await ctx.store();
-      const view = buildProposalView(await loadProposal(db, await requireProposalId(ctx, id)), Math.max(60, Math.min(ctx.stdout.columns ?? 80, 160)));
+      const view = buildProposalView(
+        await loadProposal(db, await requireProposalId(ctx, id)),
+        Math.max(60, Math.min(ctx.stdout.columns ?? 80, 160)),
+      );
       const lines = [...view.title.map(lineText)];
       for (const pane of view.panes) lines.push('', `-- ${pane.title}`, ...pane.lines.map(lineText));
       println(ctx, lines.map((l) => l.trimEnd()).join('\n'));
@@ -318,7 +346,11 @@ export function registerReview(program: Command, ctx: CliContext): void {
     .option('--as <who>', 'reviewer name (default: ROUTELAB_USER, else the OS user)')
     .action(async (id: string, flags: DecisionFlags) => {
       const { db } = await ctx.store();
-      const r = await approveProposal(db, await requireProposalId(ctx, id), { actor: ctx.actor(flags.as), comment: flags.comment ?? null, at: new Date(ctx.clock.now()) });
+      const r = await approveProposal(db, await requireProposalId(ctx, id), {
+        actor: ctx.actor(flags.as),
+        comment: flags.comment ?? null,
+        at: new Date(ctx.clock.now()),
+      });
       println(ctx, `approved ${r.proposalId} by ${sanitizeInline(r.actor)} at ${r.at.toISOString()}`);
       println(ctx, `next: routelab promote ${r.proposalId}`);
     });
@@ -331,7 +363,11 @@ export function registerReview(program: Command, ctx: CliContext): void {
     .option('--as <who>', 'reviewer name (default: ROUTELAB_USER, else the OS user)')
     .action(async (id: string, flags: DecisionFlags) => {
       const { db } = await ctx.store();
-      const r = await rejectProposal(db, await requireProposalId(ctx, id), { actor: ctx.actor(flags.as), comment: flags.comment ?? null, at: new Date(ctx.clock.now()) });
+      const r = await rejectProposal(db, await requireProposalId(ctx, id), {
+        actor: ctx.actor(flags.as),
+        comment: flags.comment ?? null,
+        at: new Date(ctx.clock.now()),
+      });
       println(ctx, `rejected ${r.proposalId} by ${sanitizeInline(r.actor)} at ${r.at.toISOString()}`);
     });
 
@@ -366,7 +402,13 @@ export function registerReview(program: Command, ctx: CliContext): void {
     .option('--comment <text>', 'note recorded with the rollback')
     .option('--as <who>', 'who rolls back (default: ROUTELAB_USER, else the OS user)')
     .action(async (flags: DecisionFlags & { name: string; to?: number; out?: string; format: ExportFormat }) => {
-      const done = await rollbackWithSink(ctx, flags.name, { to: flags.to, actor: ctx.actor(flags.as), comment: flags.comment ?? null, out: flags.out, format: flags.format });
+      const done = await rollbackWithSink(ctx, flags.name, {
+        to: flags.to,
+        actor: ctx.actor(flags.as),
+        comment: flags.comment ?? null,
+        out: flags.out,
+        format: flags.format,
+      });
       const r = done.promotion;
       println(ctx, `rolled back ${sanitizeInline(r.policyName)}: v${r.fromVersion} → v${r.toVersion} (active)`);
       println(ctx, `export: ${done.file}`);

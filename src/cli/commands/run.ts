@@ -80,21 +80,37 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .action(async (flags: { json?: boolean }) => {
       const { db } = await ctx.store();
       const list = await listRuns(db);
-      const failed = await failedSteps(db, list.map((r) => r.id));
-      printList(ctx, list.map((r) => ({ ...r, failed_steps: failed.get(r.id) ?? [] })), {
-        json: flags.json,
-        empty: 'no runs yet: `routelab run --policy N --golden G`',
-        table: (rows) =>
-          [
-            table(
-              // Newest first; no date column so that the run id (what `runs show` needs) is never cut.
-              ['run', 'status', 'policy', 'source', 'pairs', 'cost'],
-              rows.map((r) => [r.id, r.failed_steps.length ? `${r.status} ✗` : r.status, r.policy, `${r.sourceKind}:${r.sourceName}`, r.pairs, usd(r.costUsd)]),
-            ),
-            // A failed nightly step is named below the table, where no column width can cut it.
-            ...rows.filter((r) => r.failed_steps.length).map((r) => `✗ ${r.id}: ${r.failed_steps.join(', ')} failed (routelab runs show ${r.id})`),
-          ].join('\n'),
-      });
+      const failed = await failedSteps(
+        db,
+        list.map((r) => r.id),
+      );
+      printList(
+        ctx,
+        list.map((r) => ({ ...r, failed_steps: failed.get(r.id) ?? [] })),
+        {
+          json: flags.json,
+          empty: 'no runs yet: `routelab run --policy N --golden G`',
+          table: (rows) =>
+            [
+              table(
+                // Newest first; no date column so that the run id (what `runs show` needs) is never cut.
+                ['run', 'status', 'policy', 'source', 'pairs', 'cost'],
+                rows.map((r) => [
+                  r.id,
+                  r.failed_steps.length ? `${r.status} ✗` : r.status,
+                  r.policy,
+                  `${r.sourceKind}:${r.sourceName}`,
+                  r.pairs,
+                  usd(r.costUsd),
+                ]),
+              ),
+              // A failed nightly step is named below the table, where no column width can cut it.
+              ...rows
+                .filter((r) => r.failed_steps.length)
+                .map((r) => `✗ ${r.id}: ${r.failed_steps.join(', ')} failed (routelab runs show ${r.id})`),
+            ].join('\n'),
+        },
+      );
     });
   runs
     .command('show')
@@ -134,16 +150,21 @@ export function registerRun(program: Command, ctx: CliContext): void {
 async function runCommand(ctx: CliContext, flags: RunFlags): Promise<void> {
   const source = sourceOf(flags);
   if (!(flags.holdout >= 0 && flags.holdout < 1)) throw new InputError(`--holdout: ${flags.holdout} is not in [0, 1)`);
-  if (flags.costCap !== undefined && !(flags.costCap > 0)) throw new InputError(`--cost-cap: ${flags.costCap} must be a positive amount in USD`);
+  if (flags.costCap !== undefined && !(flags.costCap > 0))
+    throw new InputError(`--cost-cap: ${flags.costCap} must be a positive amount in USD`);
   const queue = queueConfigFromEnv(ctx.env);
-  if (flags.detach && !queue) throw new InputError('--detach needs REDIS_URL: without it the run is processed in this process, which must stay to finish it');
+  if (flags.detach && !queue)
+    throw new InputError('--detach needs REDIS_URL: without it the run is processed in this process, which must stay to finish it');
   if (queue) {
     requireSharedStores(ctx.env);
     await assertRedisReachable(queue.url);
   }
   const variants = (flags.variant ?? []).map(variantRef);
   const nightly = nightlyOptions(flags);
-  if (nightly && flags.detach) throw new InputError('--nightly/--alert-on and --detach: the nightly steps run after the run, in this process; schedule it with `routelab schedule nightly` instead');
+  if (nightly && flags.detach)
+    throw new InputError(
+      '--nightly/--alert-on and --detach: the nightly steps run after the run, in this process; schedule it with `routelab schedule nightly` instead',
+    );
   if (!flags.cache && flags.cacheOnly) throw new InputError('--no-cache and --cache-only: give one of them');
   if (!(flags.refreshRate >= 0 && flags.refreshRate <= 1)) throw new InputError(`--refresh-rate: ${flags.refreshRate} is not in [0, 1]`);
 
@@ -173,14 +194,26 @@ async function runCommand(ctx: CliContext, flags: RunFlags): Promise<void> {
       if (flags.json) return printJson(ctx, { run_id, status: 'queued', pairs: plan.pairs });
       return println(ctx, run_id);
     }
-    note(ctx, `run ${run_id}: ${plan.pairs} pairs in ${plan.chunks.length} chunk jobs on ${queue.queueName}; waiting for workers (\`routelab worker\`)`);
-    await waitForRun(store.db, run_id, { onProgress: (p) => progress(p.chunksFinished, p.chunks, p.pairsStored, p.pairs), ...stallOption(ctx.env) });
+    note(
+      ctx,
+      `run ${run_id}: ${plan.pairs} pairs in ${plan.chunks.length} chunk jobs on ${queue.queueName}; waiting for workers (\`routelab worker\`)`,
+    );
+    await waitForRun(store.db, run_id, {
+      onProgress: (p) => progress(p.chunksFinished, p.chunks, p.pairsStored, p.pairs),
+      ...stallOption(ctx.env),
+    });
   } else {
     progress(0, plan.chunks.length, 0, plan.pairs);
-    await processRunLocally(store.db, run_id, plan.chunks, { env: ctx.env, clock: ctx.clock, onChunk: (done, total) => progress(done, total) });
+    await processRunLocally(store.db, run_id, plan.chunks, {
+      env: ctx.env,
+      clock: ctx.clock,
+      onChunk: (done, total) => progress(done, total),
+    });
   }
   progress.done();
-  const finished = nightly ? await finishNightly(store.db, run_id, { clock: ctx.clock, env: ctx.env, ...(flags.reportDir ? { reportDir: flags.reportDir } : {}) }) : null;
+  const finished = nightly
+    ? await finishNightly(store.db, run_id, { clock: ctx.clock, env: ctx.env, ...(flags.reportDir ? { reportDir: flags.reportDir } : {}) })
+    : null;
   const report = await runReport(store.db, run_id);
   if (!report) throw new Error(`run ${run_id} vanished`);
   const steps = finished?.steps ?? [];
@@ -190,14 +223,17 @@ async function runCommand(ctx: CliContext, flags: RunFlags): Promise<void> {
     printSteps(ctx, steps);
   }
   if (report.status === 'failed') throw new ExitError(`run ${run_id} failed${report.error ? `: ${report.error}` : ''}`, 1);
-  if (finished?.alerted) throw new ExitError(`run ${run_id}: ${finished.regressions?.flagged.length ?? 0} regression(s) flagged (--alert-on regression)`, 1);
+  if (finished?.alerted)
+    throw new ExitError(`run ${run_id}: ${finished.regressions?.flagged.length ?? 0} regression(s) flagged (--alert-on regression)`, 1);
 }
 
 /** The nightly options the flags ask for, or null for a plain run. */
 function nightlyOptions(flags: RunFlags): NightlyOptions | null {
-  if (flags.alertOn !== undefined && flags.alertOn !== 'regression') throw new InputError(`--alert-on: "${flags.alertOn}" is not supported; use --alert-on regression`);
+  if (flags.alertOn !== undefined && flags.alertOn !== 'regression')
+    throw new InputError(`--alert-on: "${flags.alertOn}" is not supported; use --alert-on regression`);
   if (!flags.nightly && !flags.alertOn) {
-    if (flags.webhookEnv || flags.segmentBy || flags.reportDir) throw new InputError('--webhook-env / --segment-by / --report-dir go with --nightly');
+    if (flags.webhookEnv || flags.segmentBy || flags.reportDir)
+      throw new InputError('--webhook-env / --segment-by / --report-dir go with --nightly');
     return null;
   }
   const parsed = NightlyOptions.safeParse({
@@ -212,7 +248,11 @@ function nightlyOptions(flags: RunFlags): NightlyOptions | null {
 function printSteps(ctx: CliContext, steps: readonly RunStep[]): void {
   if (steps.length === 0) return;
   println(ctx);
-  for (const s of steps) println(ctx, `${s.status === 'failed' ? '✗' : s.status === 'skipped' ? '-' : '✓'} ${s.step.padEnd(8)} ${sanitizeInline(s.detail ?? '').slice(0, 68)}`);
+  for (const s of steps)
+    println(
+      ctx,
+      `${s.status === 'failed' ? '✗' : s.status === 'skipped' ? '-' : '✓'} ${s.step.padEnd(8)} ${sanitizeInline(s.detail ?? '').slice(0, 68)}`,
+    );
 }
 
 /** ROUTELAB_STALL_SECONDS: how long the workers may store nothing before the run is failed. */
@@ -220,14 +260,16 @@ function stallOption(env: NodeJS.ProcessEnv): { stallMs?: number } {
   const raw = env.ROUTELAB_STALL_SECONDS;
   if (raw === undefined || raw === '') return {};
   const secs = Number(raw);
-  if (!(Number.isFinite(secs) && secs > 0)) throw new InputError(`ROUTELAB_STALL_SECONDS: ${JSON.stringify(raw)} is not a positive number of seconds`);
+  if (!(Number.isFinite(secs) && secs > 0))
+    throw new InputError(`ROUTELAB_STALL_SECONDS: ${JSON.stringify(raw)} is not a positive number of seconds`);
   return { stallMs: secs * 1000 };
 }
 
 function sourceOf(flags: RunFlags): { kind: 'sample' | 'golden' | 'outcomes'; name: string } {
   if (flags.sample && flags.outcomes) throw new InputError('--sample and --outcomes: give one source of cases');
   if (flags.sample) return { kind: 'sample', name: flags.sample };
-  if (flags.outcomes && flags.golden) throw new InputError('--golden and --outcomes: recorded outcomes carry their own scores; give one source of cases');
+  if (flags.outcomes && flags.golden)
+    throw new InputError('--golden and --outcomes: recorded outcomes carry their own scores; give one source of cases');
   if (flags.outcomes) return { kind: 'outcomes', name: flags.outcomes };
   if (flags.golden) return { kind: 'golden', name: flags.golden };
   throw new InputError('give the cases with one of --sample S, --golden G or --outcomes D');
@@ -240,14 +282,18 @@ function variantRef(value: string): VariantRef {
   if (!existsSync(value)) throw new InputError(`--variant ${value}: no such file (a registered policy name has no extension or slash)`);
   // Synchronous here, so no stream: only a regular file within the policy limit is read.
   const info = statSync(value);
-  if (!info.isFile() || info.size > MAX_POLICY_BYTES) throw new InputError(`--variant ${value}: not a regular policy file of at most ${MAX_POLICY_BYTES} bytes`);
+  if (!info.isFile() || info.size > MAX_POLICY_BYTES)
+    throw new InputError(`--variant ${value}: not a regular policy file of at most ${MAX_POLICY_BYTES} bytes`);
   return { kind: 'file', file: value, text: readFileSync(value, 'utf8') };
 }
 
 function printReport(ctx: CliContext, r: RunReport): void {
   const cov = r.coverage !== null && r.coverage < 1 ? ` · coverage ${(r.coverage * 100).toFixed(1)}%` : '';
   println(ctx, `run ${r.run_id} ${r.status} · policy ${r.policy} · ${r.source.kind} ${r.source.name}${cov}`);
-  println(ctx, `${r.pairs} pairs: ${r.model_calls} model calls, ${r.cache_hits} cache hits, ${r.recorded} recorded · spent ${usd(r.cost_usd)}${r.cost_cap_usd !== null ? ` of ${usd(r.cost_cap_usd)} cap` : ''}`);
+  println(
+    ctx,
+    `${r.pairs} pairs: ${r.model_calls} model calls, ${r.cache_hits} cache hits, ${r.recorded} recorded · spent ${usd(r.cost_usd)}${r.cost_cap_usd !== null ? ` of ${usd(r.cost_cap_usd)} cap` : ''}`,
+  );
   if (r.cache.length > 0) {
     const mode = r.cache_mode === 'use' ? `refresh rate ${r.refresh_rate}` : r.cache_mode === 'off' ? 'cache off' : 'cache only';
     println(ctx, `cache (${mode}), per model: hits / misses / refreshes`);
@@ -332,16 +378,24 @@ function registerSchedule(program: Command, ctx: CliContext): void {
     .option('--json', 'JSON on stdout')
     .action(async (flags: NightlyFlags) => {
       const fields = flags.cron.trim().split(/\s+/);
-      if (fields.length < 5 || fields.length > 6) throw new InputError(`--cron: "${flags.cron}" needs 5 fields (minute hour day month weekday), or 6 with seconds`);
+      if (fields.length < 5 || fields.length > 6)
+        throw new InputError(`--cron: "${flags.cron}" needs 5 fields (minute hour day month weekday), or 6 with seconds`);
       const window = parseWindow(flags.sampleFromLast);
       if (flags.size < 1) throw new InputError('--size: must be at least 1');
-      if (!(flags.refreshRate >= 0 && flags.refreshRate <= 1)) throw new InputError(`--refresh-rate: ${flags.refreshRate} is not in [0, 1]`);
+      if (!(flags.refreshRate >= 0 && flags.refreshRate <= 1))
+        throw new InputError(`--refresh-rate: ${flags.refreshRate} is not in [0, 1]`);
       const nightly = nightlyOptions({ ...flags, nightly: true, cache: true });
       for (const v of flags.variant ?? []) {
-        if (/\.(ya?ml|json)$/i.test(v) || v.includes('/')) throw new InputError(`--variant ${v}: a schedule runs on workers that cannot read your files; register it with \`routelab policy import\` and name it`);
+        if (/\.(ya?ml|json)$/i.test(v) || v.includes('/'))
+          throw new InputError(
+            `--variant ${v}: a schedule runs on workers that cannot read your files; register it with \`routelab policy import\` and name it`,
+          );
       }
       const queue = queueConfigFromEnv(ctx.env);
-      if (!queue) throw new InputError(`REDIS_URL is not set: nightly schedules live in Redis, where \`routelab worker\` processes pick them up.\nWithout Redis, an equivalent crontab line is:\n${crontabLine(flags, { postgres: Boolean(ctx.env.DATABASE_URL) })}`);
+      if (!queue)
+        throw new InputError(
+          `REDIS_URL is not set: nightly schedules live in Redis, where \`routelab worker\` processes pick them up.\nWithout Redis, an equivalent crontab line is:\n${crontabLine(flags, { postgres: Boolean(ctx.env.DATABASE_URL) })}`,
+        );
       await assertRedisReachable(queue.url);
       const payload = NightlyPayload.parse({
         policy: flags.policy,
@@ -369,7 +423,13 @@ function registerSchedule(program: Command, ctx: CliContext): void {
       const all = await listNightly(queue);
       if (flags.json) return printJson(ctx, all);
       if (all.length === 0) return println(ctx, 'no schedules');
-      println(ctx, table(['schedule', 'cron', 'tz', 'next', 'size'], all.map((s) => [s.id, s.cron ?? '', s.tz ?? 'UTC', s.next ?? '', s.payload?.size ?? ''])));
+      println(
+        ctx,
+        table(
+          ['schedule', 'cron', 'tz', 'next', 'size'],
+          all.map((s) => [s.id, s.cron ?? '', s.tz ?? 'UTC', s.next ?? '', s.payload?.size ?? '']),
+        ),
+      );
     });
   schedule
     .command('remove')
@@ -377,7 +437,8 @@ function registerSchedule(program: Command, ctx: CliContext): void {
     .requiredOption('--policy <name>', 'policy whose schedule to remove')
     .action(async (flags: { policy: string }) => {
       const queue = await requireQueue(ctx);
-      if (!(await removeNightly(queue, flags.policy))) throw new NotFoundError('schedule', `nightly-${flags.policy}`, 'see `routelab schedule list`');
+      if (!(await removeNightly(queue, flags.policy)))
+        throw new NotFoundError('schedule', `nightly-${flags.policy}`, 'see `routelab schedule list`');
       println(ctx, `removed nightly-${flags.policy}`);
     });
 }
@@ -404,7 +465,8 @@ function parseWindow(text: string): number {
  * environment lacks it, and no secret value is ever printed.
  */
 export function crontabLine(
-  flags: Pick<NightlyFlags, 'cron' | 'tz' | 'policy' | 'variant' | 'sampleFromLast' | 'size' | 'golden' | 'costCap'> & Partial<Pick<NightlyFlags, 'holdout' | 'refreshRate' | 'alertOn' | 'webhookEnv'>>,
+  flags: Pick<NightlyFlags, 'cron' | 'tz' | 'policy' | 'variant' | 'sampleFromLast' | 'size' | 'golden' | 'costCap'> &
+    Partial<Pick<NightlyFlags, 'holdout' | 'refreshRate' | 'alertOn' | 'webhookEnv'>>,
   opts: { postgres: boolean } = { postgres: false },
 ): string {
   const m = /^(\d+)\s*(m|h|d)$/.exec(flags.sampleFromLast.trim());

@@ -7,7 +7,9 @@ import type { CliContext } from '../context.js';
 export function registerServe(program: Command, ctx: CliContext): void {
   program
     .command('serve')
-    .description('OpenAI-compatible gateway: model "policy/<name>" runs the active version;\na catalog model name passes through. Needs a key (routelab keys create).')
+    .description(
+      'OpenAI-compatible gateway: model "policy/<name>" runs the active version;\na catalog model name passes through. Needs a key (routelab keys create).',
+    )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', parseIntOption('--port'), 4000)
     .option('--allow-anonymous', 'accept requests without a key (loopback host only)')
@@ -21,7 +23,10 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--max-body-bytes <n>', 'largest request body accepted', parseIntOption('--max-body-bytes'), 1024 * 1024)
     .option('--max-in-flight <n>', 'requests at once before 503 + Retry-After', parseIntOption('--max-in-flight'), 1024)
     .option('--upstream-timeout-ms <ms>', 'deadline of each upstream attempt', parseIntOption('--upstream-timeout-ms'), 120_000)
-    .addHelpText('after', '\nShared state: set REDIS_URL so several instances share round robin and budgets.\nEndpoints: POST /v1/chat/completions, GET /v1/models, /healthz, /readyz, /metrics.')
+    .addHelpText(
+      'after',
+      '\nShared state: set REDIS_URL so several instances share round robin and budgets.\nEndpoints: POST /v1/chat/completions, GET /v1/models, /healthz, /readyz, /metrics.',
+    )
     .action(async (flags: ServeFlags) => {
       const untilStopped = () =>
         new Promise((resolve) => {

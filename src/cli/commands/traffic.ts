@@ -94,7 +94,14 @@ export function registerTraffic(program: Command, ctx: CliContext): void {
         table: (rows) =>
           table(
             ['sample', 'size', 'rate', 'seed', 'stratified by', 'created'],
-            rows.map((r) => [sanitizeInline(r.name), r.size, rateText(r.rate), sanitizeInline(r.seed), String(r.method.stratify_by ?? '-'), r.createdAt.toISOString().slice(0, 16)]),
+            rows.map((r) => [
+              sanitizeInline(r.name),
+              r.size,
+              rateText(r.rate),
+              sanitizeInline(r.seed),
+              String(r.method.stratify_by ?? '-'),
+              r.createdAt.toISOString().slice(0, 16),
+            ]),
           ),
       });
     });
@@ -127,7 +134,15 @@ export function registerTraffic(program: Command, ctx: CliContext): void {
         table: (rows) =>
           table(
             ['id', 'state', 'imported', 'dups', 'bad', 'started', 'file'],
-            rows.map((r) => [r.id, r.state, r.imported, r.duplicates, r.quarantined, r.createdAt.toISOString().slice(0, 16), sanitizeInline(r.error ? `${r.file}: ${r.error}` : r.file)]),
+            rows.map((r) => [
+              r.id,
+              r.state,
+              r.imported,
+              r.duplicates,
+              r.quarantined,
+              r.createdAt.toISOString().slice(0, 16),
+              sanitizeInline(r.error ? `${r.file}: ${r.error}` : r.file),
+            ]),
           ),
       });
     });
@@ -139,13 +154,24 @@ export function registerTraffic(program: Command, ctx: CliContext): void {
     .option('--before <time>', 'remove traffic recorded before this ISO-8601 time')
     .option('--json', 'print JSON only')
     .action(async (flags: { import?: number; before?: string; json?: boolean }) => {
-      if ((flags.import === undefined) === (flags.before === undefined)) throw new InputError('traffic purge: give exactly one of --import ID or --before T');
-      const selector: PurgeSelector = flags.import !== undefined ? { kind: 'import', importId: flags.import } : { kind: 'before', before: parseBefore(flags.before as string) };
+      if ((flags.import === undefined) === (flags.before === undefined))
+        throw new InputError('traffic purge: give exactly one of --import ID or --before T');
+      const selector: PurgeSelector =
+        flags.import !== undefined
+          ? { kind: 'import', importId: flags.import }
+          : { kind: 'before', before: parseBefore(flags.before as string) };
       const removed = await purgeTraffic(await ctx.store(), selector);
       if (flags.json) return printJson(ctx, { removed });
-      println(ctx, `removed ${removed.traffic} traffic record(s), ${removed.sample_items} sample item(s), ${removed.cached_answers} cached answer(s)`);
-      println(ctx, `        ${removed.run_cases} run case(s), ${removed.run_outcomes} run outcome(s), ${removed.variant_results} variant result(s)`);
-      if (selector.kind === 'import') println(ctx, `        ${removed.quarantined_lines} quarantined line(s) and import ${selector.importId} itself`);
+      println(
+        ctx,
+        `removed ${removed.traffic} traffic record(s), ${removed.sample_items} sample item(s), ${removed.cached_answers} cached answer(s)`,
+      );
+      println(
+        ctx,
+        `        ${removed.run_cases} run case(s), ${removed.run_outcomes} run outcome(s), ${removed.variant_results} variant result(s)`,
+      );
+      if (selector.kind === 'import')
+        println(ctx, `        ${removed.quarantined_lines} quarantined line(s) and import ${selector.importId} itself`);
     });
 }
 
@@ -161,7 +187,8 @@ function loadRedactConfig(explicit: string | undefined): UserPattern[] {
 function parseTime(flag: string) {
   return (value: string): string => {
     const ms = Date.parse(/(Z|[+-]\d\d:?\d\d)$/i.test(value) || /^\d{4}-\d\d-\d\d$/.test(value) ? value : `${value}Z`);
-    if (!Number.isFinite(ms)) throw new InputError(`${flag}: "${value}" is not a time (use ISO 8601, e.g. 2026-11-20 or 2026-11-20T08:00:00Z)`);
+    if (!Number.isFinite(ms))
+      throw new InputError(`${flag}: "${value}" is not a time (use ISO 8601, e.g. 2026-11-20 or 2026-11-20T08:00:00Z)`);
     return new Date(ms).toISOString();
   };
 }
@@ -184,7 +211,10 @@ function progressLine(ctx: CliContext) {
 function printImport(ctx: CliContext, s: ImportSummary): void {
   note(ctx, `format: ${s.format}${s.detected ? ' (detected from content)' : ''}`);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  println(ctx, `imported ${plural(s.imported, 'record')} (${s.not_replayable} not replayable), ${plural(s.duplicates, 'duplicate')}, ${s.quarantined_count} quarantined`);
+  println(
+    ctx,
+    `imported ${plural(s.imported, 'record')} (${s.not_replayable} not replayable), ${plural(s.duplicates, 'duplicate')}, ${s.quarantined_count} quarantined`,
+  );
   if (s.skipped) println(ctx, `skipped ${s.skipped} non-generation value${s.skipped === 1 ? '' : 's'} (spans, events)`);
   const kinds = Object.entries(s.redacted_kinds).map(([k, n]) => `${k} ${n}`);
   println(ctx, `redacted ${s.redacted}${kinds.length ? ` (${kinds.join(', ')})` : ''}`);
@@ -202,10 +232,20 @@ function rateText(rate: number): string {
 
 function printSample(ctx: CliContext, s: SampleSummary): void {
   const window = s.since || s.until ? ` in [${s.since ?? '…'}, ${s.until ?? '…'})` : '';
-  println(ctx, `sample "${sanitizeInline(s.name)}": ${s.size} of ${s.population} records${window}, rate ${rateText(s.rate)}, seed "${sanitizeInline(s.seed)}"`);
-  if (s.replayable < s.population) println(ctx, `drawn from the ${s.replayable} replayable records (${s.population - s.replayable} have no request content)`);
+  println(
+    ctx,
+    `sample "${sanitizeInline(s.name)}": ${s.size} of ${s.population} records${window}, rate ${rateText(s.rate)}, seed "${sanitizeInline(s.seed)}"`,
+  );
+  if (s.replayable < s.population)
+    println(ctx, `drawn from the ${s.replayable} replayable records (${s.population - s.replayable} have no request content)`);
   if (s.stratify_by) {
     println(ctx, `stratified by ${sanitizeInline(s.stratify_by)}${s.min_per_stratum ? `, at least ${s.min_per_stratum} each` : ''}:`);
-    println(ctx, table(['stratum', 'replayable', 'sampled', 'share'], s.strata.map((x) => [sanitizeInline(x.stratum), x.population, x.sampled, x.population ? rateText(x.sampled / x.population) : '-'])));
+    println(
+      ctx,
+      table(
+        ['stratum', 'replayable', 'sampled', 'share'],
+        s.strata.map((x) => [sanitizeInline(x.stratum), x.population, x.sampled, x.population ? rateText(x.sampled / x.population) : '-']),
+      ),
+    );
   }
 }

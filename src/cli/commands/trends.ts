@@ -18,10 +18,15 @@ export function registerTrends(program: Command, ctx: CliContext): void {
       let since: Date | undefined;
       if (flags.since !== undefined) {
         since = new Date(flags.since);
-        if (Number.isNaN(since.getTime())) throw new InputError(`--since: "${flags.since}" is not a time (e.g. 2026-11-01 or 2026-11-01T02:00:00Z)`);
+        if (Number.isNaN(since.getTime()))
+          throw new InputError(`--since: "${flags.since}" is not a time (e.g. 2026-11-01 or 2026-11-01T02:00:00Z)`);
       }
       const { db } = await ctx.store();
-      const r = await trends(db, { ...(flags.policy ? { policy: flags.policy } : {}), ...(flags.model ? { model: flags.model } : {}), ...(since ? { since } : {}) });
+      const r = await trends(db, {
+        ...(flags.policy ? { policy: flags.policy } : {}),
+        ...(flags.model ? { model: flags.model } : {}),
+        ...(since ? { since } : {}),
+      });
       // Runs only (the series are the same figures regrouped), one line: a year of nightlies is
       // thousands of entries, and indenting them tripled the bytes written.
       if (flags.json) return void ctx.stdout.write(`${JSON.stringify({ runs: r.runs })}\n`);
@@ -35,7 +40,10 @@ export function registerTrends(program: Command, ctx: CliContext): void {
             const last = s.points[s.points.length - 1];
             return [
               sanitizeInline(s.kind === 'variant' ? `variant ${s.name}` : s.name),
-              sparkline(s.points.map((p) => p.quality), 16),
+              sparkline(
+                s.points.map((p) => p.quality),
+                16,
+              ),
               last ? `${last.quality.toFixed(3)}±${((last.quality_ci[1] - last.quality_ci[0]) / 2).toFixed(3)}` : '',
               last ? `$${last.cost_per_1k.toFixed(3)}` : '',
               last ? Math.round(last.p95_ms) : '',

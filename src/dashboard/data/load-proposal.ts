@@ -11,7 +11,10 @@ export async function loadProposal(db: Db, proposalId: string): Promise<Proposal
   const [p] = await db.select().from(proposals).where(eq(proposals.id, proposalId));
   if (!p) throw new NotFoundError('proposal', proposalId);
   const [policy] = await db.select({ name: policies.name }).from(policies).where(eq(policies.id, p.policyId));
-  const [base] = await db.select({ version: policyVersions.version, spec: policyVersions.spec }).from(policyVersions).where(eq(policyVersions.id, p.baseVersionId));
+  const [base] = await db
+    .select({ version: policyVersions.version, spec: policyVersions.spec })
+    .from(policyVersions)
+    .where(eq(policyVersions.id, p.baseVersionId));
   const [active] = await db
     .select({ version: policyVersions.version })
     .from(policyVersions)

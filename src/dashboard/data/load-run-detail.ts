@@ -25,13 +25,23 @@ export async function loadRunDetail(db: Db, runId: string): Promise<RunDetailDat
     .from(proposals)
     .where(eq(proposals.runId, runId));
   const caseRows = await db
-    .select({ caseId: runCases.caseId, split: runCases.split, metadata: runCases.metadata, params: runCases.params, inputTokens: runCases.inputTokens, input: runCases.input })
+    .select({
+      caseId: runCases.caseId,
+      split: runCases.split,
+      metadata: runCases.metadata,
+      params: runCases.params,
+      inputTokens: runCases.inputTokens,
+      input: runCases.input,
+    })
     .from(runCases)
     .where(eq(runCases.runId, runId))
     .orderBy(asc(runCases.caseId));
   const chosen = pickProposal(props);
   const explicit = props.find((p) => p.id === chosen?.id)?.options.segment_by;
-  const segmentBy = chooseSegmentField(explicit, caseRows.map((c) => c.metadata));
+  const segmentBy = chooseSegmentField(
+    explicit,
+    caseRows.map((c) => c.metadata),
+  );
   const outcomes = await db
     .select({
       caseId: runOutcomes.caseId,
@@ -66,7 +76,9 @@ export async function loadRunDetail(db: Db, runId: string): Promise<RunDetailDat
     segmentBy,
     cases: caseRows.map((c) => {
       // The field is named as in propose/report (domain/request-field.ts): metadata.X, X, params.X, input.*.
-      const v = segmentBy ? segmentValue({ metadata: c.metadata, params: c.params, input_tokens: c.inputTokens, input: c.input }, segmentBy) : NO_SEGMENT;
+      const v = segmentBy
+        ? segmentValue({ metadata: c.metadata, params: c.params, input_tokens: c.inputTokens, input: c.input }, segmentBy)
+        : NO_SEGMENT;
       return { caseId: c.caseId, split: c.split, segment: v === NO_SEGMENT ? null : v };
     }),
     outcomes,

@@ -17,7 +17,10 @@ export interface TrendSeries {
 }
 
 /** A flagged regression of the newest run, with the two runs to compare when drilling down. */
-export interface FlaggedRegression extends Pick<RegressionTest, 'model' | 'segment' | 'metric' | 'baseline' | 'current' | 'diff' | 'p_holm'> {
+export interface FlaggedRegression extends Pick<
+  RegressionTest,
+  'model' | 'segment' | 'metric' | 'baseline' | 'current' | 'diff' | 'p_holm'
+> {
   runId: string;
   previousRunId: string;
 }
@@ -49,7 +52,18 @@ export async function loadTrends(db: Db, opts: { policy?: string } = {}): Promis
     const previous = (await baselineRunIds(db, newest, 1))[0];
     if (previous) {
       const r = await detectRunRegressions(db, newest);
-      for (const f of r.flagged) flagged.push({ model: f.model, segment: f.segment, metric: f.metric, baseline: f.baseline, current: f.current, diff: f.diff, p_holm: f.p_holm, runId: newest, previousRunId: previous });
+      for (const f of r.flagged)
+        flagged.push({
+          model: f.model,
+          segment: f.segment,
+          metric: f.metric,
+          baseline: f.baseline,
+          current: f.current,
+          diff: f.diff,
+          p_holm: f.p_holm,
+          runId: newest,
+          previousRunId: previous,
+        });
     }
   }
   return { series, flagged };

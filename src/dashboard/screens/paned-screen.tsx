@@ -5,7 +5,15 @@ import { paneRoom } from '../view/screen-size.js';
 import type { Line } from '../view/styled-line.js';
 
 /** Run detail and Proposal share this shape: a title, pane tabs, and the panes that fit. */
-export function PanedScreen(props: { title: Line[]; panes: Pane[]; pane: number; scroll: number; width: number; height: number; color: boolean }) {
+export function PanedScreen(props: {
+  title: Line[];
+  panes: Pane[];
+  pane: number;
+  scroll: number;
+  width: number;
+  height: number;
+  color: boolean;
+}) {
   const { title, panes, pane, scroll, width, height, color } = props;
   const room = paneRoom(height, title.length);
   const body = layoutPanes(panes, pane, room, width, scroll);

@@ -112,7 +112,8 @@ const PANES: Record<Screen['kind'], number> = { runs: 1, run: 3, proposal: 5, pr
 function startDecision(s: DashboardState, action: 'approve' | 'reject'): DashboardState {
   const target = proposalTarget(s);
   if (!target) return info(s, 'no proposal here to review', 'error');
-  if (target.status && target.status !== 'pending') return info(s, `proposal ${target.id} is ${target.status}; only a pending one can be ${action}d`, 'error');
+  if (target.status && target.status !== 'pending')
+    return info(s, `proposal ${target.id} is ${target.status}; only a pending one can be ${action}d`, 'error');
   return { ...s, mode: { kind: 'comment', action, proposalId: target.id, text: '' }, message: null };
 }
 
@@ -143,7 +144,9 @@ function browseKey(s: DashboardState, k: KeyPress): DashboardState {
     }
     if (screen.kind === 'run') {
       const target = proposalTarget(s);
-      return target ? push(s, { kind: 'proposal', proposalId: target.id }) : info(s, 'this run has no proposal yet (routelab propose --run …)');
+      return target
+        ? push(s, { kind: 'proposal', proposalId: target.id })
+        : info(s, 'this run has no proposal yet (routelab propose --run …)');
     }
     return s;
   }
@@ -152,7 +155,8 @@ function browseKey(s: DashboardState, k: KeyPress): DashboardState {
   if (k.input === 'p') {
     const target = proposalTarget(s);
     if (!target) return info(s, 'no proposal here to promote', 'error');
-    if (target.status && target.status !== 'approved') return info(s, `proposal ${target.id} is ${target.status}; only an approved one can be promoted`, 'error');
+    if (target.status && target.status !== 'approved')
+      return info(s, `proposal ${target.id} is ${target.status}; only an approved one can be promoted`, 'error');
     return { ...s, mode: { kind: 'confirm', action: 'promote', target: target.id, comment: '' }, message: null };
   }
   if (k.input === 'b' && screen.kind === 'promotions') {
@@ -182,7 +186,11 @@ function onKey(s: DashboardState, k: KeyPress): DashboardState {
     }
     case 'confirm': {
       if (k.input === 'y' || k.input === 'Y' || k.enter) {
-        const next = { ...s, mode: { kind: 'browse' } as const, message: { tone: 'info' as const, text: `${mode.action} ${mode.target}…` } };
+        const next = {
+          ...s,
+          mode: { kind: 'browse' } as const,
+          message: { tone: 'info' as const, text: `${mode.action} ${mode.target}…` },
+        };
         const action = mode.action;
         switch (action) {
           case 'approve':
@@ -224,7 +232,9 @@ export function reduce(s: DashboardState, e: DashboardEvent): DashboardState {
     case 'run-loaded': {
       const screen = currentScreen(s);
       const next = done(s, 'load-run');
-      return screen.kind === 'run' && screen.runId === e.data.run.runId ? { ...next, run: e.data, runStats: computeRunDetailStats(e.data) } : next;
+      return screen.kind === 'run' && screen.runId === e.data.run.runId
+        ? { ...next, run: e.data, runStats: computeRunDetailStats(e.data) }
+        : next;
     }
     case 'proposal-loaded': {
       const screen = currentScreen(s);
@@ -233,7 +243,11 @@ export function reduce(s: DashboardState, e: DashboardEvent): DashboardState {
     }
     case 'promotions-loaded': {
       const n = e.data.policies.length;
-      return { ...done(s, 'load-promotions'), promotions: e.data, cursor: { ...s.cursor, promotions: Math.max(0, Math.min(n - 1, s.cursor.promotions)) } };
+      return {
+        ...done(s, 'load-promotions'),
+        promotions: e.data,
+        cursor: { ...s.cursor, promotions: Math.max(0, Math.min(n - 1, s.cursor.promotions)) },
+      };
     }
     case 'load-failed':
       return info(done(s, e.what), e.message, 'error');

@@ -2,11 +2,7 @@ import type { PromotionsData, ProposalData, RunDetailData, RunsData } from '../d
 import type { RunDetailStats } from '../view/run-detail-view.js';
 import type { Command, CommandKind } from './events.js';
 
-export type Screen =
-  | { kind: 'runs' }
-  | { kind: 'run'; runId: string }
-  | { kind: 'proposal'; proposalId: string }
-  | { kind: 'promotions' };
+export type Screen = { kind: 'runs' } | { kind: 'run'; runId: string } | { kind: 'proposal'; proposalId: string } | { kind: 'promotions' };
 
 export type ReviewAction = 'approve' | 'reject' | 'promote' | 'rollback';
 

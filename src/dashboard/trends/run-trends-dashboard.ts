@@ -13,7 +13,12 @@ export function createTrendsSource(db: Db, policy?: string): TrendsSource {
 }
 
 /** `routelab dashboard --trends`: the Ink screen on a TTY, the same view as plain lines otherwise. */
-export async function runTrendsDashboard(options: { db: Db; policy?: string; stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number }; env: NodeJS.ProcessEnv }): Promise<void> {
+export async function runTrendsDashboard(options: {
+  db: Db;
+  policy?: string;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
+  env: NodeJS.ProcessEnv;
+}): Promise<void> {
   const source = createTrendsSource(options.db, options.policy);
   const out = options.stdout;
   const width = Math.max(60, Math.min(out.columns ?? 80, 160));
@@ -25,11 +30,14 @@ export async function runTrendsDashboard(options: { db: Db; policy?: string; std
   const [{ render }, { createElement }, { TrendsApp }] = await Promise.all([import('ink'), import('react'), import('./trends-app.js')]);
   out.write('\x1b[?1049h');
   try {
-    const app = render(createElement(TrendsApp, { source, size: { columns: out.columns ?? 80, rows: out.rows ?? 24 }, color: colorEnabled(options.env) }), {
-      stdout: out as NodeJS.WriteStream,
-      exitOnCtrlC: true,
-      patchConsole: false,
-    });
+    const app = render(
+      createElement(TrendsApp, { source, size: { columns: out.columns ?? 80, rows: out.rows ?? 24 }, color: colorEnabled(options.env) }),
+      {
+        stdout: out as NodeJS.WriteStream,
+        exitOnCtrlC: true,
+        patchConsole: false,
+      },
+    );
     await app.waitUntilExit();
   } finally {
     out.write('\x1b[?1049l');

@@ -63,7 +63,11 @@ export function TrendsApp({ source, size, color }: TrendsAppProps) {
   else if (!view) content = <Text>loading trends…</Text>;
   else if (state.drill) {
     const lines = state.changed ? buildTrendsDiffView(state.drill, state.changed, width) : null;
-    content = lines ? lines.slice(0, body).map((l, i) => <StyledLine key={i} line={l} color={color} />) : <Text>loading the two runs…</Text>;
+    content = lines ? (
+      lines.slice(0, body).map((l, i) => <StyledLine key={i} line={l} color={color} />)
+    ) : (
+      <Text>loading the two runs…</Text>
+    );
   } else if (view.empty) content = <Text>no finished runs yet: trends appear once runs complete</Text>;
   else {
     const first = Math.max(0, Math.min(state.cursor - Math.floor(body / 2), view.rows.length - body));

@@ -21,7 +21,13 @@ export function paneTabs(panes: Pane[], focused: number): Line {
  * whole, or — when the focused pane alone is too long — that pane scrolled, with a `↓ more` mark.
  * `scroll` is clamped to what can be shown.
  */
-export function layoutPanes(panes: Pane[], focused: number, height: number, width: number, scroll: number): { lines: Line[]; scroll: number } {
+export function layoutPanes(
+  panes: Pane[],
+  focused: number,
+  height: number,
+  width: number,
+  scroll: number,
+): { lines: Line[]; scroll: number } {
   const all: Line[] = [];
   panes.forEach((p, i) => {
     if (i > 0) all.push([]);

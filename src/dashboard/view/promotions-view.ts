@@ -14,7 +14,11 @@ export interface PromotionsView {
 
 export function buildPromotionsView(data: PromotionsData, selected: number, width: number): PromotionsView {
   const pt = layoutTable(
-    [{ header: 'policy', min: 10 }, { header: 'active', align: 'right', min: 6 }, { header: 'versions', align: 'right', min: 8 }],
+    [
+      { header: 'policy', min: 10 },
+      { header: 'active', align: 'right', min: 6 },
+      { header: 'versions', align: 'right', min: 8 },
+    ],
     data.policies.map((p) => [sanitizeInline(p.name), p.activeVersion === null ? '—' : `v${p.activeVersion}`, String(p.versions)]),
     width - 2,
   );

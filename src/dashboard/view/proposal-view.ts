@@ -67,7 +67,10 @@ export function ruleLines(data: ProposalData): Line[] {
   if (rules.length === 0) return [[span('no per-segment rules: one set of weights for all traffic', 'dim')]];
   const lines: Line[] = [];
   rules.forEach((r, i) => {
-    lines.push([span(`${i + 1}. ${sanitizeInline(r.name ?? `rule ${i + 1}`)}`, 'heading'), span(`  when ${sanitizeInline(JSON.stringify(r.when))}`)]);
+    lines.push([
+      span(`${i + 1}. ${sanitizeInline(r.name ?? `rule ${i + 1}`)}`, 'heading'),
+      span(`  when ${sanitizeInline(JSON.stringify(r.when))}`),
+    ]);
     const s = shares(r.targets);
     const parts = [...s.entries()].map(([m, w]) => `${sanitizeInline(m)} ${Math.round(w * 100)}%`);
     lines.push([span(`   → ${parts.join(', ')}${r.strategy ? `  (${r.strategy.mode})` : ''}`)]);
@@ -84,9 +87,19 @@ export function impactLines(data: ProposalData, width: number): Line[] {
       { header: 'p95', align: 'right', min: 6 },
     ],
     [
-      [`current v${data.baseVersion}`, fmtMeanCi(data.baseline.quality, data.baseline.quality_ci), fmtUsd(data.baseline.cost_per_1k), fmtMs(data.baseline.p95_ms)],
+      [
+        `current v${data.baseVersion}`,
+        fmtMeanCi(data.baseline.quality, data.baseline.quality_ci),
+        fmtUsd(data.baseline.cost_per_1k),
+        fmtMs(data.baseline.p95_ms),
+      ],
       ['proposed', fmtMeanCi(data.holdout.quality, data.holdout.quality_ci), fmtUsd(data.holdout.cost_per_1k), fmtMs(data.holdout.p95_ms)],
-      [span('  (train)', 'dim'), span(fmtMeanCi(data.train.quality, data.train.quality_ci), 'dim'), span(fmtUsd(data.train.cost_per_1k), 'dim'), span(fmtMs(data.train.p95_ms), 'dim')],
+      [
+        span('  (train)', 'dim'),
+        span(fmtMeanCi(data.train.quality, data.train.quality_ci), 'dim'),
+        span(fmtUsd(data.train.cost_per_1k), 'dim'),
+        span(fmtMs(data.train.p95_ms), 'dim'),
+      ],
     ],
     width,
   );
@@ -110,7 +123,10 @@ export function impactLines(data: ProposalData, width: number): Line[] {
 export function buildProposalView(data: ProposalData, width: number): ProposalView {
   const stale = data.activeVersion !== null && data.activeVersion !== data.baseVersion && data.status !== 'promoted';
   const title: Line[] = [
-    [span(`proposal ${sanitizeInline(data.id)}`, 'heading'), span(`  ${sanitizeInline(data.policyName)} v${data.baseVersion}  run ${sanitizeInline(data.runId)}`)],
+    [
+      span(`proposal ${sanitizeInline(data.id)}`, 'heading'),
+      span(`  ${sanitizeInline(data.policyName)} v${data.baseVersion}  run ${sanitizeInline(data.runId)}`),
+    ],
     [
       span(`status: ${data.status}`, data.status === 'pending' ? 'warn' : data.status === 'rejected' ? 'bad' : 'good'),
       span(
@@ -131,7 +147,9 @@ export function buildProposalView(data: ProposalData, width: number): ProposalVi
       { title: 'Impact', lines: impactLines(data, width) },
       {
         title: 'Rationale',
-        lines: data.rationale.length ? data.rationale.flatMap((r) => wrapText(sanitizeInline(r), width, '• ', '  ').map((t) => [span(t)])) : [[span('no rationale recorded', 'dim')]],
+        lines: data.rationale.length
+          ? data.rationale.flatMap((r) => wrapText(sanitizeInline(r), width, '• ', '  ').map((t) => [span(t)]))
+          : [[span('no rationale recorded', 'dim')]],
       },
       {
         title: 'Diff',

@@ -33,7 +33,13 @@ export const RUN_DETAIL_PANES = ['Scoreboard', 'Variants', 'Chart'] as const;
 export function chartPoints(stats: RunDetailStats): ChartPoint[] {
   const models = stats.scoreboard.filter((c) => c.segment === 'all');
   return [
-    ...models.map((m, i) => ({ mark: String.fromCharCode(65 + (i % 26)), name: m.model, kind: 'model' as const, quality: m.quality.mean, costPer1k: m.costPer1k })),
+    ...models.map((m, i) => ({
+      mark: String.fromCharCode(65 + (i % 26)),
+      name: m.model,
+      kind: 'model' as const,
+      quality: m.quality.mean,
+      costPer1k: m.costPer1k,
+    })),
     ...stats.variants.map((v, i) => ({
       mark: String((i + 1) % 10),
       name: v.version !== null ? `${v.name} v${v.version}` : v.name,
@@ -46,15 +52,20 @@ export function chartPoints(stats: RunDetailStats): ChartPoint[] {
 
 export function buildRunDetailView(data: RunDetailData, stats: RunDetailStats, width: number, height: number): RunDetailView {
   const r = data.run;
-  const proposal = data.proposals.find((p) => p.status === 'pending') ?? data.proposals.find((p) => p.status === 'approved') ?? data.proposals[0];
+  const proposal =
+    data.proposals.find((p) => p.status === 'pending') ?? data.proposals.find((p) => p.status === 'approved') ?? data.proposals[0];
   const title: Line[] = [
     [
       span(`run ${sanitizeInline(r.runId)}`, 'heading'),
-      span(`  ${sanitizeInline(r.policyName)}  ${progressText(r)}  ${fmtDate(r.createdAt)}  ${sanitizeInline(r.sourceKind)} ${sanitizeInline(r.sourceName)}`),
+      span(
+        `  ${sanitizeInline(r.policyName)}  ${progressText(r)}  ${fmtDate(r.createdAt)}  ${sanitizeInline(r.sourceKind)} ${sanitizeInline(r.sourceName)}`,
+      ),
     ],
     [
       span(`${data.cases.length} cases  coverage ${fmtPct(r.coverage)}  cost ${fmtUsd(r.costUsd)}`, 'dim'),
-      proposal ? span(`  ⏎ proposal ${sanitizeInline(proposal.id)}: ${proposal.status}`, proposal.status === 'pending' ? 'warn' : 'dim') : span(''),
+      proposal
+        ? span(`  ⏎ proposal ${sanitizeInline(proposal.id)}: ${proposal.status}`, proposal.status === 'pending' ? 'warn' : 'dim')
+        : span(''),
     ],
   ];
   if (r.error) title.push([span(`error: ${sanitizeInline(r.error)}`, 'bad')]);

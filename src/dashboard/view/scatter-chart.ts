@@ -88,7 +88,9 @@ export function scatterChart(points: ChartPoint[], width: number, height: number
   lines.push([span(`${' '.repeat(labelW)} └${'─'.repeat(W)}`, 'dim')]);
   const axis = `cost per 1k requests${log ? ' (log)' : ''} →`;
   const mid = Math.max(1, W - lo.length - hi.length - axis.length);
-  lines.push([span(`${' '.repeat(labelW + 2)}${lo}${' '.repeat(Math.floor(mid / 2))}${axis}${' '.repeat(Math.ceil(mid / 2))}${hi}`, 'dim')]);
+  lines.push([
+    span(`${' '.repeat(labelW + 2)}${lo}${' '.repeat(Math.floor(mid / 2))}${axis}${' '.repeat(Math.ceil(mid / 2))}${hi}`, 'dim'),
+  ]);
   lines.push([span('quality ↑   ◆ on the frontier (joined by ·)', 'dim')]);
   points.forEach((p, i) => {
     const onFront = front.has(i);

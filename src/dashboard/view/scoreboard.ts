@@ -45,7 +45,10 @@ export function computeScoreboard(data: RunDetailData, resamples = 1000): ScoreC
     // The same measure as the report: a failed call scores 0 and does not pass.
     const measured = rows.map((r) => outcomeMeasure(r));
     const rng = createRng(`${data.run.seed}:scoreboard:${key}`);
-    const quality = bootstrapMeanCi(measured.map((m) => m.quality), { rng, resamples });
+    const quality = bootstrapMeanCi(
+      measured.map((m) => m.quality),
+      { rng, resamples },
+    );
     const passes = measured.filter((m) => m.pass).length;
     const costs = rows.map((r) => r.costUsd ?? 0);
     const lat = rows.map((r) => r.latencyMs).filter((x): x is number => x !== null);

@@ -43,7 +43,10 @@ export function layoutTable(columns: Column[], rows: Cell[][], width: number, ga
     return out;
   };
   return {
-    header: render(columns.map((c) => c.header), 'heading'),
+    header: render(
+      columns.map((c) => c.header),
+      'heading',
+    ),
     rule: [span(widths.map((w) => '─'.repeat(w)).join(' '.repeat(gap)), 'dim')],
     rows: rows.map((r) => render(r)),
   };

@@ -55,7 +55,11 @@ export function buildTrendsView(data: TrendsData, width: number): TrendsView {
     const drill = last >= 1 ? { runA: s.runIds[last - 1] as string, runB: s.runIds[last] as string, model: s.name } : null;
     for (const m of METRICS) {
       const values = s[m.key];
-      const flagged = data.flagged.some((f) => f.model === s.name && f.metric === (m.key === 'quality' ? 'quality' : m.key === 'costPer1k' ? 'cost' : m.key === 'p95Ms' ? 'latency' : 'error_rate'));
+      const flagged = data.flagged.some(
+        (f) =>
+          f.model === s.name &&
+          f.metric === (m.key === 'quality' ? 'quality' : m.key === 'costPer1k' ? 'cost' : m.key === 'p95Ms' ? 'latency' : 'error_rate'),
+      );
       rows.push(
         fitLine(
           [
@@ -72,7 +76,12 @@ export function buildTrendsView(data: TrendsData, width: number): TrendsView {
   }
   const runs = new Set(data.series.flatMap((s) => s.runIds)).size;
   const title: Line[] = [
-    line(data.flagged.length ? `${data.flagged.length} regression(s) in the newest run · ${runs} run(s)` : `no regression flagged in the newest run · ${runs} run(s)`, data.flagged.length ? 'bad' : 'good'),
+    line(
+      data.flagged.length
+        ? `${data.flagged.length} regression(s) in the newest run · ${runs} run(s)`
+        : `no regression flagged in the newest run · ${runs} run(s)`,
+      data.flagged.length ? 'bad' : 'good',
+    ),
     line('enter: the two runs and their differing cases · esc: back · q: quit', 'dim'),
   ];
   return { title, rows, drills, empty: rows.length === 0 };
@@ -86,7 +95,15 @@ export function buildTrendsDiffView(drill: TrendsDrill, changed: readonly Change
     line(changed.length ? `${changed.length} case(s) differ, most changed first` : 'no case differs between these runs', 'dim'),
   ];
   for (const c of changed) {
-    out.push(fitLine([span(`${sanitizeInline(c.case_id)} `), span(`${c.a_score.toFixed(2)} → ${c.b_score.toFixed(2)}`, c.change < 0 ? 'bad' : c.change > 0 ? 'good' : undefined)], w));
+    out.push(
+      fitLine(
+        [
+          span(`${sanitizeInline(c.case_id)} `),
+          span(`${c.a_score.toFixed(2)} → ${c.b_score.toFixed(2)}`, c.change < 0 ? 'bad' : c.change > 0 ? 'good' : undefined),
+        ],
+        w,
+      ),
+    );
     out.push(line(truncate(`  A: ${c.a_output === null ? '(no answer)' : sanitizeInline(c.a_output)}`, w), 'dim'));
     out.push(line(truncate(`  B: ${c.b_output === null ? '(no answer)' : sanitizeInline(c.b_output)}`, w)));
   }

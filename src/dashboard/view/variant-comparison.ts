@@ -106,7 +106,10 @@ export function computeVariantStats(data: RunDetailData, resamples = 2000): Vari
  */
 export function variantLabel(v: VariantStat, baselineName: string | undefined): string {
   const name = sanitizeInline(v.name);
-  const short = !v.isBaseline && baselineName && name.length > baselineName.length + 1 && name.startsWith(baselineName) ? `…${name.slice(baselineName.length)}` : name;
+  const short =
+    !v.isBaseline && baselineName && name.length > baselineName.length + 1 && name.startsWith(baselineName)
+      ? `…${name.slice(baselineName.length)}`
+      : name;
   return v.version !== null ? `${short} v${v.version}` : short;
 }
 

@@ -14,7 +14,10 @@ export function diffLines(a: string[], b: string[]): DiffLine[] {
   const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      (lcs[i] as number[])[j] = a[i] === b[j] ? ((lcs[i + 1] as number[])[j + 1] as number) + 1 : Math.max((lcs[i + 1] as number[])[j] as number, (lcs[i] as number[])[j + 1] as number);
+      (lcs[i] as number[])[j] =
+        a[i] === b[j]
+          ? ((lcs[i + 1] as number[])[j + 1] as number) + 1
+          : Math.max((lcs[i + 1] as number[])[j] as number, (lcs[i] as number[])[j + 1] as number);
     }
   }
   const out: DiffLine[] = [];
@@ -47,6 +50,9 @@ export function canonicalSpec(spec: PolicySpec): PolicySpec {
 
 /** The exact change a promotion makes, as the watsonx YAML a reviewer would read in a PR. */
 export function policyDiff(current: PolicySpec, proposed: PolicySpec): DiffLine[] {
-  const lines = (s: PolicySpec) => sanitize(stringify(canonicalSpec(s))).replace(/\n$/, '').split('\n');
+  const lines = (s: PolicySpec) =>
+    sanitize(stringify(canonicalSpec(s)))
+      .replace(/\n$/, '')
+      .split('\n');
   return diffLines(lines(current), lines(proposed));
 }

@@ -11,7 +11,8 @@ export function derivedFieldPaths(when: Condition, at: Path): Path[] {
   for (const [key, value] of Object.entries(when)) {
     if ((key === '$and' || key === '$or') && Array.isArray(value)) {
       value.forEach((sub, i) => {
-        if (sub !== null && typeof sub === 'object' && !Array.isArray(sub)) out.push(...derivedFieldPaths(sub as Condition, [...at, key, i]));
+        if (sub !== null && typeof sub === 'object' && !Array.isArray(sub))
+          out.push(...derivedFieldPaths(sub as Condition, [...at, key, i]));
       });
     } else if (key === 'input' || key.startsWith('input.')) out.push([...at, key]);
   }

@@ -39,7 +39,13 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Refuse every key outside `known`, naming it: nothing is dropped silently. */
-export function refuseUnknownKeys(obj: Record<string, unknown>, known: readonly string[], at: Path, issues: PathIssue[], why: string): void {
+export function refuseUnknownKeys(
+  obj: Record<string, unknown>,
+  known: readonly string[],
+  at: Path,
+  issues: PathIssue[],
+  why: string,
+): void {
   for (const key of Object.keys(obj)) {
     if (!known.includes(key)) issues.push({ path: [...at, key], message: `${key} is not supported: ${why}` });
   }

@@ -22,13 +22,21 @@ export function readLitellm(value: unknown, opts: ReadOptions): Converted {
   const settings = isRecord(src.router_settings) ? src.router_settings : {};
   refuseUnknownKeys(settings, ['num_retries', 'fallbacks', 'routing_strategy'], ['router_settings'], issues, WHY);
   if (settings.routing_strategy !== undefined && settings.routing_strategy !== 'simple-shuffle') {
-    issues.push({ path: ['router_settings', 'routing_strategy'], message: `${String(settings.routing_strategy)} is not supported: only simple-shuffle (weighted) replays deterministically` });
+    issues.push({
+      path: ['router_settings', 'routing_strategy'],
+      message: `${String(settings.routing_strategy)} is not supported: only simple-shuffle (weighted) replays deterministically`,
+    });
   }
   const groups = new Map<string, Array<{ target: Target; index: number }>>();
   const list = Array.isArray(src.model_list) ? src.model_list : [];
   list.forEach((entry, i) => {
     const at: Path = ['model_list', i];
-    if (!isRecord(entry) || typeof entry.model_name !== 'string' || !isRecord(entry.litellm_params) || typeof entry.litellm_params.model !== 'string') {
+    if (
+      !isRecord(entry) ||
+      typeof entry.model_name !== 'string' ||
+      !isRecord(entry.litellm_params) ||
+      typeof entry.litellm_params.model !== 'string'
+    ) {
       issues.push({ path: at, message: 'each entry needs model_name and litellm_params.model' });
       return;
     }
@@ -36,10 +44,14 @@ export function readLitellm(value: unknown, opts: ReadOptions): Converted {
     const params = entry.litellm_params;
     refuseUnknownKeys(params, PARAM_KEYS, [...at, 'litellm_params'], issues, WHY);
     if (typeof params.api_key === 'string' && !params.api_key.startsWith('os.environ/')) {
-      issues.push({ path: [...at, 'litellm_params', 'api_key'], message: 'a literal API key is refused: secrets are never stored (use os.environ/NAME and the model catalog)' });
+      issues.push({
+        path: [...at, 'litellm_params', 'api_key'],
+        message: 'a literal API key is refused: secrets are never stored (use os.environ/NAME and the model catalog)',
+      });
     }
     for (const k of ['api_base', 'api_key', 'rpm', 'tpm', 'model_info']) {
-      if (params[k] !== undefined || (k === 'model_info' && entry.model_info !== undefined)) notes.push(`model_list[${i}] ${k} is not kept: endpoints and limits come from the model catalog`);
+      if (params[k] !== undefined || (k === 'model_info' && entry.model_info !== undefined))
+        notes.push(`model_list[${i}] ${k} is not kept: endpoints and limits come from the model catalog`);
     }
     const target: Target = { model_name: params.model as string };
     if (params.weight !== undefined) target.weight = params.weight as number;
@@ -57,7 +69,11 @@ export function readLitellm(value: unknown, opts: ReadOptions): Converted {
     targets = chain.map((g) => groups.get(g)?.[0]?.target).filter((t): t is Target => t !== undefined);
     body.strategy = { mode: 'fallback' };
   } else if (first !== undefined) {
-    if (names.length > 1) issues.push({ path: ['model_list'], message: `${names.length} model groups but no fallbacks linking them: routelab reads one group (loadbalance) or a fallback chain` });
+    if (names.length > 1)
+      issues.push({
+        path: ['model_list'],
+        message: `${names.length} model groups but no fallbacks linking them: routelab reads one group (loadbalance) or a fallback chain`,
+      });
     targets = (groups.get(first) ?? []).map((e) => e.target);
     body.strategy = { mode: targets.length > 1 || settings.routing_strategy === 'simple-shuffle' ? 'loadbalance' : 'single' };
   } else {
@@ -74,7 +90,9 @@ export function readLitellm(value: unknown, opts: ReadOptions): Converted {
   const sourcePath = (p: Path): Path => {
     if (p[1] === 'targets' && typeof p[2] === 'number') {
       const t = targets[p[2]];
-      for (const g of groups.values()) for (const e of g) if (e.target === t) return ['model_list', e.index, 'litellm_params', ...(p[3] === 'weight' ? ['weight'] : ['model'])];
+      for (const g of groups.values())
+        for (const e of g)
+          if (e.target === t) return ['model_list', e.index, 'litellm_params', ...(p[3] === 'weight' ? ['weight'] : ['model'])];
     }
     if (p[1] === 'retry') return ['router_settings', 'num_retries'];
     return p.length > 1 ? ['model_list'] : [];
@@ -97,7 +115,8 @@ function fallbackChain(fallbacks: unknown, groups: Map<string, unknown[]>, issue
   const chain = [head, ...(rest as string[])];
   for (const g of chain) {
     if (!groups.has(g)) issues.push({ path: [...at, 0, head], message: `no model group named ${g} in model_list` });
-    else if ((groups.get(g)?.length ?? 0) > 1) issues.push({ path: [...at, 0, head], message: `group ${g} has several deployments: a fallback step is one model` });
+    else if ((groups.get(g)?.length ?? 0) > 1)
+      issues.push({ path: [...at, 0, head], message: `group ${g} has several deployments: a fallback step is one model` });
   }
   return chain;
 }
@@ -107,17 +126,40 @@ export function writeLitellm(spec: PolicySpec): { issues: PathIssue[]; text: str
   const f = 'LiteLLM';
   const issues: PathIssue[] = [];
   const mode = b.strategy.mode;
-  if (mode === 'round_robin' || mode === 'conditional') issues.push(refuse(['policy', 'strategy', 'mode'], f, `LiteLLM router config has no ${mode} mode`));
-  if (b.strategy.on_status_codes) issues.push(refuse(['policy', 'strategy', 'on_status_codes'], f, 'LiteLLM falls back by exception class, not status code; remove it to fall back on any error'));
-  if (b.retry?.on_status_codes) issues.push(refuse(['policy', 'retry', 'on_status_codes'], f, 'LiteLLM retries by exception class, not status code; remove it to retry on 429/5xx'));
+  if (mode === 'round_robin' || mode === 'conditional')
+    issues.push(refuse(['policy', 'strategy', 'mode'], f, `LiteLLM router config has no ${mode} mode`));
+  if (b.strategy.on_status_codes)
+    issues.push(
+      refuse(
+        ['policy', 'strategy', 'on_status_codes'],
+        f,
+        'LiteLLM falls back by exception class, not status code; remove it to fall back on any error',
+      ),
+    );
+  if (b.retry?.on_status_codes)
+    issues.push(
+      refuse(
+        ['policy', 'retry', 'on_status_codes'],
+        f,
+        'LiteLLM retries by exception class, not status code; remove it to retry on 429/5xx',
+      ),
+    );
   if (b.rules?.length) issues.push(refuse(['policy', 'rules'], f, 'LiteLLM router config has no conditional rules'));
   if (b.guardrails?.length) issues.push(refuse(['policy', 'guardrails'], f, 'guardrails are not router config'));
   if (b.budget) issues.push(refuse(['policy', 'budget'], f, 'budgets are per key/team in LiteLLM, not router config'));
   if (b.scope !== undefined) issues.push(refuse(['policy', 'scope'], f, 'no scope in router config'));
   if (b.enabled !== undefined) issues.push(refuse(['policy', 'enabled'], f, 'no enable toggle in router config'));
   const targets = b.targets ?? [];
-  if (mode !== 'loadbalance') targets.forEach((t, i) => t.weight !== undefined && issues.push(refuse(['policy', 'targets', i, 'weight'], f, 'weights only apply within one loadbalanced group')));
-  const entry = (group: string, t: Target) => ({ model_name: group, litellm_params: { model: t.model_name, ...(t.weight !== undefined ? { weight: t.weight } : {}) } });
+  if (mode !== 'loadbalance')
+    targets.forEach(
+      (t, i) =>
+        t.weight !== undefined &&
+        issues.push(refuse(['policy', 'targets', i, 'weight'], f, 'weights only apply within one loadbalanced group')),
+    );
+  const entry = (group: string, t: Target) => ({
+    model_name: group,
+    litellm_params: { model: t.model_name, ...(t.weight !== undefined ? { weight: t.weight } : {}) },
+  });
   const out: Record<string, unknown> = {};
   const settings: Record<string, unknown> = {};
   if (mode === 'fallback') {

@@ -28,7 +28,11 @@ export function readOrq(value: unknown): Converted {
   const mode = MODES[String(src.strategy) as keyof typeof MODES];
   if (!mode) issues.push({ path: ['strategy'], message: `strategy must be one of ${Object.keys(MODES).join(', ')}` });
   const models = Array.isArray(src.models) ? src.models : [];
-  if (!models.length) issues.push({ path: ['models'], message: 'an orq policy without models defers to routing rules, which live outside the policy: list its models' });
+  if (!models.length)
+    issues.push({
+      path: ['models'],
+      message: 'an orq policy without models defers to routing rules, which live outside the policy: list its models',
+    });
   const targets: Target[] = models.map((m, i) => {
     if (!isRecord(m) || typeof m.model !== 'string') {
       issues.push({ path: ['models', i], message: 'each model entry is {model, weight?}' });
@@ -47,7 +51,13 @@ export function readOrq(value: unknown): Converted {
   }
   if (src.budget !== undefined) {
     const b = isRecord(src.budget) ? src.budget : {};
-    refuseUnknownKeys(b, BUDGETS.map(([k]) => k), ['budget'], issues, WHY);
+    refuseUnknownKeys(
+      b,
+      BUDGETS.map(([k]) => k),
+      ['budget'],
+      issues,
+      WHY,
+    );
     const budget: Record<string, unknown> = {};
     for (const [orqKey, key, amount] of BUDGETS) {
       const limit = b[orqKey];
@@ -97,15 +107,26 @@ export function writeOrq(spec: PolicySpec): { issues: PathIssue[]; text: string 
   if (b.strategy.on_status_codes) issues.push(refuse(['policy', 'strategy', 'on_status_codes'], f, 'orq moves on after any failure'));
   if (b.retry) issues.push(refuse(['policy', 'retry'], f, 'orq policies have no retry settings'));
   if (b.rules?.length) issues.push(refuse(['policy', 'rules'], f, 'orq routing rules live outside the policy'));
-  if (mode !== 'loadbalance') (b.targets ?? []).forEach((t, i) => t.weight !== undefined && issues.push(refuse(['policy', 'targets', i, 'weight'], f, 'weights apply to the weighted strategy only')));
+  if (mode !== 'loadbalance')
+    (b.targets ?? []).forEach(
+      (t, i) =>
+        t.weight !== undefined && issues.push(refuse(['policy', 'targets', i, 'weight'], f, 'weights apply to the weighted strategy only')),
+    );
   const out: Record<string, unknown> = { name: spec.name };
   if (spec.description !== undefined) out.description = spec.description;
   if (spec.display_name !== undefined) out.display_name = spec.display_name;
   if (b.enabled !== undefined) out.enabled = b.enabled;
   if (b.scope !== undefined) out.project = b.scope;
   out.strategy = orqMode ?? mode;
-  out.models = (b.targets ?? []).map((t) => (t.weight !== undefined ? { model: t.model_name, weight: pct(t.weight) } : { model: t.model_name }));
-  if (b.guardrails) out.guardrails = b.guardrails.map((g: Guardrail) => ({ ...(g.name !== undefined ? { name: g.name } : {}), condition: g.when, action: g.action }));
+  out.models = (b.targets ?? []).map((t) =>
+    t.weight !== undefined ? { model: t.model_name, weight: pct(t.weight) } : { model: t.model_name },
+  );
+  if (b.guardrails)
+    out.guardrails = b.guardrails.map((g: Guardrail) => ({
+      ...(g.name !== undefined ? { name: g.name } : {}),
+      condition: g.when,
+      action: g.action,
+    }));
   if (b.budget) {
     const budget: Record<string, unknown> = {};
     for (const [orqKey, key, amount] of BUDGETS) {

@@ -32,9 +32,19 @@ export function readPortkey(value: unknown, opts: ReadOptions): Converted {
     }
     refuseUnknownKeys(t, TARGET_KEYS, at, issues, `${WHY}; nested strategies, keys and hosts belong in the model catalog`);
     const params = isRecord(t.override_params) ? t.override_params : {};
-    refuseUnknownKeys(params, ['model'], [...at, 'override_params'], issues, 'only the model is routing; other parameters are the caller\'s');
+    refuseUnknownKeys(
+      params,
+      ['model'],
+      [...at, 'override_params'],
+      issues,
+      "only the model is routing; other parameters are the caller's",
+    );
     const model = typeof params.model === 'string' ? params.model : '';
-    if (!model) issues.push({ path: [...at, 'override_params', 'model'], message: 'each target needs override_params.model: routelab routes by model name' });
+    if (!model)
+      issues.push({
+        path: [...at, 'override_params', 'model'],
+        message: 'each target needs override_params.model: routelab routes by model name',
+      });
     const provider = typeof t.provider === 'string' ? t.provider : undefined;
     if (t.virtual_key !== undefined) notes.push(`targets[${i}].virtual_key is not kept: endpoints and keys come from the model catalog`);
     const target: Target = { model_name: provider && !model.startsWith(`${provider}/`) ? `${provider}/${model}` : model };
@@ -56,7 +66,8 @@ export function readPortkey(value: unknown, opts: ReadOptions): Converted {
       else rules.push({ name: name as string, when, targets: [{ ...target }] });
     };
     conditions.forEach((c, i) => {
-      if (!isRecord(c) || !isRecord(c.query)) issues.push({ path: ['strategy', 'conditions', i], message: 'each condition has a query and a then' });
+      if (!isRecord(c) || !isRecord(c.query))
+        issues.push({ path: ['strategy', 'conditions', i], message: 'each condition has a query and a then' });
       else ruleFor(c.then, c.query, ['strategy', 'conditions', i, 'then']);
     });
     if (strategy.default !== undefined) ruleFor(strategy.default, {}, ['strategy', 'default']);
@@ -71,7 +82,8 @@ export function readPortkey(value: unknown, opts: ReadOptions): Converted {
 function toSource(p: Path): Path {
   if (p[0] !== 'policy') return p;
   const rest = p.slice(1);
-  if (rest[0] === 'rules' && typeof rest[1] === 'number') return ['strategy', 'conditions', rest[1], ...(rest[2] === 'when' ? ['query', ...rest.slice(3)] : [])];
+  if (rest[0] === 'rules' && typeof rest[1] === 'number')
+    return ['strategy', 'conditions', rest[1], ...(rest[2] === 'when' ? ['query', ...rest.slice(3)] : [])];
   return rest;
 }
 
@@ -83,7 +95,11 @@ export function writePortkey(spec: PolicySpec): { issues: PathIssue[]; text: str
   if (body.strategy.on_status_codes) strategy.on_status_codes = body.strategy.on_status_codes;
   out.strategy = strategy;
   if (body.retry) out.retry = body.retry;
-  const target = (t: Target, name?: string) => ({ ...(name ? { name } : {}), override_params: { model: t.model_name }, ...(t.weight !== undefined ? { weight: t.weight } : {}) });
+  const target = (t: Target, name?: string) => ({
+    ...(name ? { name } : {}),
+    override_params: { model: t.model_name },
+    ...(t.weight !== undefined ? { weight: t.weight } : {}),
+  });
   if (body.strategy.mode === 'conditional') {
     const rules = body.rules ?? [];
     const last = rules[rules.length - 1];
@@ -125,7 +141,14 @@ function refusals(spec: PolicySpec, f: string): PathIssue[] {
     if (r.strategy || r.retry) out.push(refuse([...at, r.strategy ? 'strategy' : 'retry'], f, 'a condition routes to one target'));
     if (r.targets.length !== 1) out.push(refuse([...at, 'targets'], f, 'a condition routes to one target'));
     if (r.targets[0]?.weight !== undefined) out.push(refuse([...at, 'targets', 0, 'weight'], f, 'a condition target has no weight'));
-    for (const path of derivedFieldPaths(r.when, [...at, 'when'])) out.push(refuse(path, f, `${String(path[path.length - 1])} is derived by routelab from the request at routing time; Portkey conditions read metadata and params only`));
+    for (const path of derivedFieldPaths(r.when, [...at, 'when']))
+      out.push(
+        refuse(
+          path,
+          f,
+          `${String(path[path.length - 1])} is derived by routelab from the request at routing time; Portkey conditions read metadata and params only`,
+        ),
+      );
   });
   return out;
 }

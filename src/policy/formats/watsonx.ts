@@ -19,7 +19,8 @@ export function readWatsonx(value: unknown): Converted {
 export function watsonxIssues(spec: PolicySpec): PathIssue[] {
   const issues: PathIssue[] = [];
   const mode = spec.policy.strategy.mode;
-  if (!WATSONX_MODES.includes(mode)) issues.push({ path: ['policy', 'strategy', 'mode'], message: `watsonx has no ${mode} mode (it has ${WATSONX_MODES.join(', ')})` });
+  if (!WATSONX_MODES.includes(mode))
+    issues.push({ path: ['policy', 'strategy', 'mode'], message: `watsonx has no ${mode} mode (it has ${WATSONX_MODES.join(', ')})` });
   for (const field of ['rules', 'budget', 'guardrails'] as const) {
     if (spec.policy[field] !== undefined) issues.push({ path: ['policy', field], message: `watsonx has no ${field}` });
   }

@@ -14,8 +14,12 @@ export function scoreContains(a: AssertionOf<'contains'>, output: string): Score
   const hits = found.filter(Boolean).length;
   const missing = a.values.filter((_, i) => !found[i]);
   if (a.mode === 'any') {
-    return hits > 0 ? scored(1, true, `contains ${quote(a.values[found.indexOf(true)] ?? '')}`) : scored(0, false, `contains none of ${missing.map((m) => quote(m)).join(', ')}`);
+    return hits > 0
+      ? scored(1, true, `contains ${quote(a.values[found.indexOf(true)] ?? '')}`)
+      : scored(0, false, `contains none of ${missing.map((m) => quote(m)).join(', ')}`);
   }
   const score = hits / a.values.length;
-  return hits === a.values.length ? scored(1, true, `contains all ${hits} values`) : scored(score, false, `missing ${missing.map((m) => quote(m)).join(', ')}`);
+  return hits === a.values.length
+    ? scored(1, true, `contains all ${hits} values`)
+    : scored(score, false, `missing ${missing.map((m) => quote(m)).join(', ')}`);
 }

@@ -12,7 +12,8 @@ export function scoreJsonSchema(a: AssertionOf<'json_schema'>, output: string): 
   if (!validate.ok) return failed(`schema does not compile: ${validate.error}`);
   // Bounded work: ajv's uniqueItems compares items pairwise and recursive schemas recurse with the
   // data, so the text validated is capped and a stack overflow is a failure, not a crash.
-  if (output.length > JSON_SCHEMA_TEXT_LIMIT) return failed(`output is ${output.length} characters; JSON Schema checks read at most ${JSON_SCHEMA_TEXT_LIMIT}`);
+  if (output.length > JSON_SCHEMA_TEXT_LIMIT)
+    return failed(`output is ${output.length} characters; JSON Schema checks read at most ${JSON_SCHEMA_TEXT_LIMIT}`);
   const parsed = extractJson(output);
   if (!parsed.ok) return failed(parsed.error);
   if (UNIQUE_ITEMS.test(JSON.stringify(a.schema)) && longestArray(parsed.value) > UNIQUE_ITEMS_LIMIT) {

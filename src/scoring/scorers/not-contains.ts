@@ -12,6 +12,7 @@ export function scoreNotContains(a: AssertionOf<'not_contains'>, output: string)
   const present = a.values.filter((_, i) => found[i]);
   const absentShare = 1 - present.length / a.values.length;
   if (present.length === 0) return scored(1, true, 'contains none of the forbidden values');
-  if (a.mode === 'all' && present.length < a.values.length) return scored(1, true, `contains ${present.length} of ${a.values.length} values, not all`);
+  if (a.mode === 'all' && present.length < a.values.length)
+    return scored(1, true, `contains ${present.length} of ${a.values.length} values, not all`);
   return scored(a.mode === 'all' ? 0 : absentShare, false, `contains forbidden ${present.map((p) => quote(p)).join(', ')}`);
 }

@@ -46,7 +46,10 @@ export async function listModels(db: Db): Promise<CatalogEntry[]> {
 /** The named models that are in the catalog; a name that is not is simply absent from the map. */
 export async function getModels(db: Db, names: string[]): Promise<Map<string, CatalogEntry>> {
   if (names.length === 0) return new Map();
-  const rows = await db.select().from(models).where(inArray(models.name, [...new Set(names)]));
+  const rows = await db
+    .select()
+    .from(models)
+    .where(inArray(models.name, [...new Set(names)]));
   return new Map(rows.map((r) => [r.name, fromRow(r)]));
 }
 
@@ -82,7 +85,11 @@ function fromRow(r: ModelRow): CatalogEntry {
     api_key_env: r.apiKeyEnv,
     ...(r.headers ? { headers: r.headers } : {}),
     ...(r.providerOptions ? { options: r.providerOptions } : {}),
-    price: { input_per_m: r.inputPricePerM, output_per_m: r.outputPricePerM, ...(r.cachedInputPricePerM !== null ? { cached_input_per_m: r.cachedInputPricePerM } : {}) },
+    price: {
+      input_per_m: r.inputPricePerM,
+      output_per_m: r.outputPricePerM,
+      ...(r.cachedInputPricePerM !== null ? { cached_input_per_m: r.cachedInputPricePerM } : {}),
+    },
     context_window: r.contextWindow,
     concurrency: r.concurrency,
     rate_limit_rpm: r.rateLimitRpm,

@@ -22,11 +22,20 @@ export function hashGatewayKey(key: string): string {
 }
 
 /** Create a key: the plain key is returned once, here, and never stored. */
-export async function createGatewayKey(db: Db, input: { name: string; policies: string[]; projects: string[] }): Promise<{ key: string; record: GatewayKey }> {
+export async function createGatewayKey(
+  db: Db,
+  input: { name: string; policies: string[]; projects: string[] },
+): Promise<{ key: string; record: GatewayKey }> {
   const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
   const [row] = await db
     .insert(gatewayKeys)
-    .values({ name: input.name, keyHash: hashGatewayKey(key), keyPrefix: key.slice(0, KEY_PREFIX.length + 6), policies: input.policies, projects: input.projects })
+    .values({
+      name: input.name,
+      keyHash: hashGatewayKey(key),
+      keyPrefix: key.slice(0, KEY_PREFIX.length + 6),
+      policies: input.policies,
+      projects: input.projects,
+    })
     .returning();
   if (!row) throw new Error('gateway_keys insert returned no row');
   return { key, record: toKey(row) };
@@ -58,5 +67,13 @@ export async function findGatewayKey(db: Db, keyHash: string): Promise<GatewayKe
 }
 
 function toKey(r: typeof gatewayKeys.$inferSelect): GatewayKey {
-  return { id: r.id, name: r.name, keyPrefix: r.keyPrefix, policies: r.policies, projects: r.projects, createdAt: r.createdAt, revokedAt: r.revokedAt };
+  return {
+    id: r.id,
+    name: r.name,
+    keyPrefix: r.keyPrefix,
+    policies: r.policies,
+    projects: r.projects,
+    createdAt: r.createdAt,
+    revokedAt: r.revokedAt,
+  };
 }

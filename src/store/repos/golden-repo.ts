@@ -48,7 +48,9 @@ export async function importGoldenSet(db: Db, name: string, cases: readonly Gold
       for (const r of rows) existing.add(r.caseId);
     }
     for (let i = 0; i < cases.length; i += BATCH) {
-      const rows = cases.slice(i, i + BATCH).map((c, j) => ({ setId: set.id, caseId: c.id, body: c, reviewed: c.reviewed, position: i + j }));
+      const rows = cases
+        .slice(i, i + BATCH)
+        .map((c, j) => ({ setId: set.id, caseId: c.id, body: c, reviewed: c.reviewed, position: i + j }));
       await tx
         .insert(goldenCases)
         .values(rows)

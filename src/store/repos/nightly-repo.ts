@@ -19,11 +19,18 @@ export const RunStep = z.object({ step: z.string(), status: StepStatus, detail: 
 export type RunStep = z.infer<typeof RunStep>;
 
 /** Record (or re-record, on a retried nightly) one step's outcome. */
-export async function recordStep(db: Db, runId: string, step: { name: string; ord: number; status: StepStatus; detail: string | null; at: Date }): Promise<void> {
+export async function recordStep(
+  db: Db,
+  runId: string,
+  step: { name: string; ord: number; status: StepStatus; detail: string | null; at: Date },
+): Promise<void> {
   await db
     .insert(runSteps)
     .values({ runId, step: step.name, ord: step.ord, status: step.status, detail: step.detail, finishedAt: step.at })
-    .onConflictDoUpdate({ target: [runSteps.runId, runSteps.step], set: { status: step.status, detail: step.detail, finishedAt: step.at, ord: step.ord } });
+    .onConflictDoUpdate({
+      target: [runSteps.runId, runSteps.step],
+      set: { status: step.status, detail: step.detail, finishedAt: step.at, ord: step.ord },
+    });
 }
 
 export async function listSteps(db: Db, runId: string): Promise<RunStep[]> {
@@ -69,7 +76,16 @@ const Z95 = 1.959963984540054;
  * again on a re-aggregation, with the same values.
  */
 export async function storeRunAggregates(db: Db, runId: string): Promise<number> {
-  const rows = await query<{ kind: string; name: string; n: number; quality: number; sd: number | null; cost: number; p95: number | null; err: number }>(
+  const rows = await query<{
+    kind: string;
+    name: string;
+    n: number;
+    quality: number;
+    sd: number | null;
+    cost: number;
+    p95: number | null;
+    err: number;
+  }>(
     db,
     sql`select 'model' as kind, model as name, count(*)::int as n, avg(coalesce(score, 0))::float8 as quality,
                stddev_samp(coalesce(score, 0))::float8 as sd, coalesce(avg(cost_usd), 0)::float8 * 1000 as cost,
@@ -170,7 +186,19 @@ export async function readTrends(db: Db, filter: TrendFilter): Promise<TrendPoin
   for (const r of rows) {
     const entries = typeof r.e === 'string' ? (JSON.parse(r.e) as Entry[]) : r.e;
     for (const [kind, name, n, q, ql, qh, c, p95, e, el, eh] of entries) {
-      out.push({ run_id: r.run_id, kind: kind === 'variant' ? 'variant' : 'model', name, run_at: r.at, n, quality: q, quality_ci: [ql, qh], cost_per_1k: c, p95_ms: p95, error_rate: e, error_ci: [el, eh] });
+      out.push({
+        run_id: r.run_id,
+        kind: kind === 'variant' ? 'variant' : 'model',
+        name,
+        run_at: r.at,
+        n,
+        quality: q,
+        quality_ci: [ql, qh],
+        cost_per_1k: c,
+        p95_ms: p95,
+        error_rate: e,
+        error_ci: [el, eh],
+      });
     }
   }
   return out;
@@ -187,7 +215,10 @@ type Entry = [string, string, number, number, number, number, number, number, nu
 export async function baselineRunIds(db: Db, runId: string, k: number): Promise<string[]> {
   const [run] = await db.select().from(runs).where(eq(runs.id, runId)).limit(1);
   if (!run) return [];
-  const sameSource = run.sourceKind === 'sample' ? eq(runs.sourceKind, 'sample') : and(eq(runs.sourceKind, run.sourceKind), eq(runs.sourceName, run.sourceName));
+  const sameSource =
+    run.sourceKind === 'sample'
+      ? eq(runs.sourceKind, 'sample')
+      : and(eq(runs.sourceKind, run.sourceKind), eq(runs.sourceName, run.sourceName));
   const rows = await db
     .select({ id: runs.id })
     .from(runs)
@@ -206,7 +237,15 @@ export async function baselineRunIds(db: Db, runId: string, k: number): Promise<
 
 /** (case, model) rows of a run for the detector, each with its case's segment value. */
 export async function nightRows(db: Db, runId: string, segmentBy: string | null) {
-  const rows = await query<{ case_id: string; model: string; segment: string | null; score: number | null; status: number; cost_usd: number | null; latency_ms: number | null }>(
+  const rows = await query<{
+    case_id: string;
+    model: string;
+    segment: string | null;
+    score: number | null;
+    status: number;
+    cost_usd: number | null;
+    latency_ms: number | null;
+  }>(
     db,
     sql`select o.case_id, o.model, ${segmentBy === null ? sql`null` : sql`c.metadata ->> ${segmentBy}`} as segment,
                o.score, o.status, o.cost_usd, o.latency_ms

@@ -61,7 +61,11 @@ const versionColumns = {
   createdAt: policyVersions.createdAt,
 };
 
-export async function addPolicyVersion(db: DbOrTx, given: PolicySpec, opts: AddVersionOptions): Promise<{ policyId: number; versionId: number; version: number }> {
+export async function addPolicyVersion(
+  db: DbOrTx,
+  given: PolicySpec,
+  opts: AddVersionOptions,
+): Promise<{ policyId: number; versionId: number; version: number }> {
   // Names are NFC on the way in; one with hidden characters, or looking like another, is refused.
   const spec = { ...given, name: normaliseName(given.name) };
   const hidden = hiddenCharacterProblem(spec.name);
@@ -69,7 +73,10 @@ export async function addPolicyVersion(db: DbOrTx, given: PolicySpec, opts: AddV
   return db.transaction(async (tx) => {
     const names = (await tx.select({ name: policies.name }).from(policies)).map((r) => r.name);
     const other = confusableWith(spec.name, names);
-    if (other !== undefined) throw new InputError(confusableMessage('policy', spec.name, other), [{ field: 'name', message: 'confusable with an existing policy' }]);
+    if (other !== undefined)
+      throw new InputError(confusableMessage('policy', spec.name, other), [
+        { field: 'name', message: 'confusable with an existing policy' },
+      ]);
     // Re-adding a removed name revives it; its earlier versions stay in the history.
     const [policy] = await tx
       .insert(policies)
@@ -78,11 +85,22 @@ export async function addPolicyVersion(db: DbOrTx, given: PolicySpec, opts: AddV
       .returning({ id: policies.id });
     const policyId = (policy as { id: number }).id;
     await lockPolicy(tx, policyId);
-    const [last] = await tx.select({ v: max(policyVersions.version) }).from(policyVersions).where(eq(policyVersions.policyId, policyId));
+    const [last] = await tx
+      .select({ v: max(policyVersions.version) })
+      .from(policyVersions)
+      .where(eq(policyVersions.policyId, policyId));
     const version = (last?.v ?? 0) + 1;
     const [row] = await tx
       .insert(policyVersions)
-      .values({ policyId, version, spec, sourceFormat: opts.sourceFormat, origin: opts.origin, createdBy: opts.createdBy ?? null, isActive: false })
+      .values({
+        policyId,
+        version,
+        spec,
+        sourceFormat: opts.sourceFormat,
+        origin: opts.origin,
+        createdBy: opts.createdBy ?? null,
+        isActive: false,
+      })
       .returning({ id: policyVersions.id });
     const versionId = (row as { id: number }).id;
     if (opts.activate !== false) await switchActive(tx, policyId, versionId);
@@ -98,7 +116,10 @@ export async function addPolicyVersion(db: DbOrTx, given: PolicySpec, opts: AddV
 export async function activateVersion(db: DbOrTx, policyId: number, versionId: number, expectedActiveVersionId?: number): Promise<void> {
   await db.transaction(async (tx) => {
     await lockPolicy(tx, policyId);
-    const [target] = await tx.select({ id: policyVersions.id }).from(policyVersions).where(and(eq(policyVersions.id, versionId), eq(policyVersions.policyId, policyId)));
+    const [target] = await tx
+      .select({ id: policyVersions.id })
+      .from(policyVersions)
+      .where(and(eq(policyVersions.id, versionId), eq(policyVersions.policyId, policyId)));
     if (!target) throw new NotFoundError('policy version', String(versionId), `not a version of policy ${policyId}`);
     if (expectedActiveVersionId !== undefined) {
       const [current] = await tx
@@ -121,7 +142,10 @@ async function lockPolicy(tx: Tx, policyId: number): Promise<void> {
 }
 
 async function switchActive(tx: Tx, policyId: number, versionId: number): Promise<void> {
-  await tx.update(policyVersions).set({ isActive: false }).where(and(eq(policyVersions.policyId, policyId), eq(policyVersions.isActive, true)));
+  await tx
+    .update(policyVersions)
+    .set({ isActive: false })
+    .where(and(eq(policyVersions.policyId, policyId), eq(policyVersions.isActive, true)));
   await tx.update(policyVersions).set({ isActive: true }).where(eq(policyVersions.id, versionId));
 }
 
@@ -170,7 +194,13 @@ export async function listPolicies(db: DbOrTx): Promise<PolicySummary[]> {
     .groupBy(policyVersions.policyId)
     .as('counts');
   const rows = await db
-    .select({ policyId: policies.id, name: policies.name, versions: counts.n, activeVersion: policyVersions.version, spec: policyVersions.spec })
+    .select({
+      policyId: policies.id,
+      name: policies.name,
+      versions: counts.n,
+      activeVersion: policyVersions.version,
+      spec: policyVersions.spec,
+    })
     .from(policies)
     .innerJoin(counts, eq(counts.policyId, policies.id))
     .leftJoin(policyVersions, and(eq(policyVersions.policyId, policies.id), eq(policyVersions.isActive, true)))

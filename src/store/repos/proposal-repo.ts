@@ -116,8 +116,9 @@ export async function findProposal(db: Db, runId: string, optionsKey: string): P
 
 /** Newest first. */
 export async function listProposals(db: Db, filter: { runId?: string; status?: ProposalStatus } = {}): Promise<StoredProposal[]> {
-  const conds = [filter.runId !== undefined ? eq(proposals.runId, filter.runId) : undefined, filter.status !== undefined ? eq(proposals.status, filter.status) : undefined].filter(
-    (c): c is SQL => c !== undefined,
-  );
+  const conds = [
+    filter.runId !== undefined ? eq(proposals.runId, filter.runId) : undefined,
+    filter.status !== undefined ? eq(proposals.status, filter.status) : undefined,
+  ].filter((c): c is SQL => c !== undefined);
   return select(db, conds.length ? and(...conds) : undefined);
 }

@@ -62,7 +62,10 @@ export async function importRecordedOutcomes(
     if (batch.length === 0) return;
     if (id === null) {
       id = await ensureSet(db, name, source);
-      const [max] = await db.select({ ord: sql<number>`coalesce(max(${recordedOutcomes.ord}), -1)::int` }).from(recordedOutcomes).where(eq(recordedOutcomes.setId, id));
+      const [max] = await db
+        .select({ ord: sql<number>`coalesce(max(${recordedOutcomes.ord}), -1)::int` })
+        .from(recordedOutcomes)
+        .where(eq(recordedOutcomes.setId, id));
       ord = (max?.ord ?? -1) + 1;
     }
     inserted += await insertBatch(db, id, batch, ord);
@@ -137,7 +140,10 @@ export async function listOutcomeSets(db: Db): Promise<OutcomeSetSummary[]> {
       })
       .from(recordedOutcomes)
       .where(eq(recordedOutcomes.setId, s.id));
-    const [q] = await db.select({ n: sql<number>`count(*)::int` }).from(outcomeQuarantine).where(eq(outcomeQuarantine.setId, s.id));
+    const [q] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(outcomeQuarantine)
+      .where(eq(outcomeQuarantine.setId, s.id));
     out.push({
       id: s.id,
       name: s.name,
@@ -154,7 +160,11 @@ export async function listOutcomeSets(db: Db): Promise<OutcomeSetSummary[]> {
 }
 
 async function ensureSet(db: Db, name: string, source: { format: string; file: string }): Promise<number> {
-  const [created] = await db.insert(outcomeSets).values({ name, format: source.format, file: source.file }).onConflictDoNothing({ target: outcomeSets.name }).returning({ id: outcomeSets.id });
+  const [created] = await db
+    .insert(outcomeSets)
+    .values({ name, format: source.format, file: source.file })
+    .onConflictDoNothing({ target: outcomeSets.name })
+    .returning({ id: outcomeSets.id });
   if (created) return created.id;
   const [existing] = await db.select({ id: outcomeSets.id }).from(outcomeSets).where(eq(outcomeSets.name, name)).limit(1);
   if (!existing) throw new Error(`outcome set "${name}" vanished while importing`);

@@ -26,7 +26,9 @@ export function cacheKey(
   const kind = model.provider !== undefined && model.provider !== 'openai' ? `\u0000${model.provider}` : '';
   const endpoint = (model.base_url ?? (model.simulated ? 'simulated' : '')) + kind + upstream;
   // Hashed: params can be large (tool schemas) and a btree key has a size limit.
-  return createHash('sha256').update(`${model.name}\u0000${endpoint}\u0000${inputKey(messages)}\u0000${stableJson(params)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${model.name}\u0000${endpoint}\u0000${inputKey(messages)}\u0000${stableJson(params)}`)
+    .digest('hex');
 }
 
 export interface CachedResult {
@@ -60,7 +62,15 @@ export async function getCached(db: Db, key: string): Promise<CachedResult | nul
  * was shown). A miss is first-writer-wins (a concurrent put of the same key changes
  * nothing); a refresh or an expired entry (`replace`) overwrites, restarting its TTL.
  */
-export async function putCached(db: Db, key: string, model: string, result: CallResult, at: Date, replace = false, runId: string | null = null): Promise<void> {
+export async function putCached(
+  db: Db,
+  key: string,
+  model: string,
+  result: CallResult,
+  at: Date,
+  replace = false,
+  runId: string | null = null,
+): Promise<void> {
   const values = {
     key,
     model,

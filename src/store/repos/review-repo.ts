@@ -166,7 +166,10 @@ async function assertNoneInFlight(tx: Tx, policyId: number, policyName: string):
     .select({ id: promotions.id, owner: promotions.owner })
     .from(promotions)
     .where(and(eq(promotions.policyId, policyId), eq(promotions.state, 'promoting')));
-  if (busy) throw new ConflictError(`policy ${policyName} is being deployed by ${sanitizeInline(busy.owner ?? '?')} (${busy.id}); wait for it to finish`);
+  if (busy)
+    throw new ConflictError(
+      `policy ${policyName} is being deployed by ${sanitizeInline(busy.owner ?? '?')} (${busy.id}); wait for it to finish`,
+    );
 }
 
 /**
@@ -250,14 +253,19 @@ export async function completePromotion(db: Db, entry: JournalEntry): Promise<vo
       .set({ state: 'deployed' })
       .where(and(eq(promotions.id, entry.promotionId), eq(promotions.state, 'promoting')))
       .returning({ id: promotions.id });
-    if (claimed.length === 0) throw new ConflictError(`promotion ${entry.promotionId} was marked failed while it ran; nothing was activated`);
+    if (claimed.length === 0)
+      throw new ConflictError(`promotion ${entry.promotionId} was marked failed while it ran; nothing was activated`);
     const active = await activeVersion(tx, entry.policyId);
-    if (active && active.id !== entry.fromVersionId) throw new ConflictError(`stale: version ${active.version} of ${entry.policyName} became active while deploying`);
+    if (active && active.id !== entry.fromVersionId)
+      throw new ConflictError(`stale: version ${active.version} of ${entry.policyName} became active while deploying`);
     // Deactivate first: the partial unique index allows one active row at any instant.
     if (active) await tx.update(policyVersions).set({ isActive: false }).where(eq(policyVersions.id, active.id));
     await tx.update(policyVersions).set({ isActive: true }).where(eq(policyVersions.id, entry.toVersionId));
     if (entry.proposalId) {
-      await tx.update(proposals).set({ status: 'promoted', promotedVersionId: entry.toVersionId }).where(and(eq(proposals.id, entry.proposalId), eq(proposals.status, 'approved')));
+      await tx
+        .update(proposals)
+        .set({ status: 'promoted', promotedVersionId: entry.toVersionId })
+        .where(and(eq(proposals.id, entry.proposalId), eq(proposals.status, 'approved')));
     }
   });
 }
@@ -286,7 +294,13 @@ export interface StuckPromotion {
  */
 export async function reconcilePromotions(db: Db, isAlive: (owner: string | null) => boolean): Promise<StuckPromotion[]> {
   const rows = await db
-    .select({ id: promotions.id, owner: promotions.owner, exports: promotions.exports, policyName: policies.name, toVersion: policyVersions.version })
+    .select({
+      id: promotions.id,
+      owner: promotions.owner,
+      exports: promotions.exports,
+      policyName: policies.name,
+      toVersion: policyVersions.version,
+    })
     .from(promotions)
     .innerJoin(policies, eq(policies.id, promotions.policyId))
     .innerJoin(policyVersions, eq(policyVersions.id, promotions.toVersionId))
@@ -295,7 +309,8 @@ export async function reconcilePromotions(db: Db, isAlive: (owner: string | null
   for (const r of rows) {
     if (isAlive(r.owner)) continue;
     const reason = `routelab (${r.owner ?? 'unknown'}) stopped during the deploy; nothing was activated and the export was removed`;
-    if (await failPromotion(db, r.id, reason)) stuck.push({ promotionId: r.id, policyName: r.policyName, toVersion: r.toVersion, owner: r.owner, exports: r.exports ?? [] });
+    if (await failPromotion(db, r.id, reason))
+      stuck.push({ promotionId: r.id, policyName: r.policyName, toVersion: r.toVersion, owner: r.owner, exports: r.exports ?? [] });
   }
   return stuck;
 }
@@ -308,7 +323,10 @@ export async function reconcilePromotions(db: Db, isAlive: (owner: string | null
  */
 export async function beginRollback(db: Db, policyName: string, input: PromotionStart & { to?: number }): Promise<JournalEntry> {
   return db.transaction(async (tx) => {
-    const [named] = await tx.select({ id: policies.id }).from(policies).where(and(eq(policies.name, policyName), isNull(policies.removedAt)));
+    const [named] = await tx
+      .select({ id: policies.id })
+      .from(policies)
+      .where(and(eq(policies.name, policyName), isNull(policies.removedAt)));
     if (!named) throw new NotFoundError('policy', policyName, 'see `routelab policy list`');
     await lockPolicy(tx, named.id);
     await assertNoneInFlight(tx, named.id, policyName);
@@ -328,7 +346,8 @@ export async function beginRollback(db: Db, policyName: string, input: Promotion
             .from(policyVersions)
             .where(and(eq(policyVersions.policyId, named.id), eq(policyVersions.version, input.to)));
     if (!target) {
-      if (input.to === undefined) throw new InputError(`-n ${policyName}: no version below ${active.version} was ever deployed; nothing to roll back to`);
+      if (input.to === undefined)
+        throw new InputError(`-n ${policyName}: no version below ${active.version} was ever deployed; nothing to roll back to`);
       throw new InputError(`--to: policy ${policyName} has no version ${input.to} (see \`routelab policy history -n ${policyName}\`)`);
     }
     if (target.id === active.id) throw new InputError(`--to: version ${target.version} of ${policyName} is already active`);
@@ -431,9 +450,19 @@ export async function resolveProposalId(db: Db, id: string): Promise<string> {
   const [exact] = await db.select({ id: proposals.id }).from(proposals).where(eq(proposals.id, id));
   if (exact) return exact.id;
   const pattern = `${id.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const rows = await db.select({ id: proposals.id }).from(proposals).where(sql`${proposals.id} like ${pattern}`).orderBy(proposals.id).limit(6);
+  const rows = await db
+    .select({ id: proposals.id })
+    .from(proposals)
+    .where(sql`${proposals.id} like ${pattern}`)
+    .orderBy(proposals.id)
+    .limit(6);
   if (rows.length === 1) return (rows[0] as { id: string }).id;
   if (rows.length === 0) throw new NotFoundError('proposal', id, 'see `routelab proposals list`');
-  const shown = rows.slice(0, 5).map((r) => r.id).join(', ');
-  throw new InputError(`proposal "${sanitizeInline(id)}" is ambiguous: it starts ${rows.length > 5 ? 'more than 5 ids' : `${rows.length} ids`} (${shown}); give more of it`);
+  const shown = rows
+    .slice(0, 5)
+    .map((r) => r.id)
+    .join(', ');
+  throw new InputError(
+    `proposal "${sanitizeInline(id)}" is ambiguous: it starts ${rows.length > 5 ? 'more than 5 ids' : `${rows.length} ids`} (${shown}); give more of it`,
+  );
 }

@@ -54,7 +54,13 @@ async function query<T>(db: Db, statement: SQL): Promise<T[]> {
  * single statement per batch, on both drivers, close to COPY speed. ON CONFLICT DO NOTHING makes a
  * redelivered job's second write a no-op. Table and column names are constants of this file.
  */
-async function insertJsonRows(db: Db, table: string, columns: ReadonlyArray<readonly [string, string]>, rows: readonly object[], batch = 5_000): Promise<number> {
+async function insertJsonRows(
+  db: Db,
+  table: string,
+  columns: ReadonlyArray<readonly [string, string]>,
+  rows: readonly object[],
+  batch = 5_000,
+): Promise<number> {
   const names = columns.map(([n]) => n).join(', ');
   const defs = columns.map(([n, t]) => `${n} ${t}`).join(', ');
   const insertPart = async (from: number): Promise<number> => {
@@ -85,9 +91,19 @@ export async function insertRun(db: Db, run: NewRunRow, variants: readonly RunVa
   return db.transaction(async (tx) => {
     const created = await tx.insert(runs).values(run).onConflictDoNothing().returning({ id: runs.id });
     if (created.length === 0) return false;
-    await tx.insert(runVariants).values(
-      variants.map((v) => ({ runId: run.id, idx: v.idx, name: v.name, versionId: v.versionId, version: v.version, spec: v.spec, isBaseline: v.isBaseline })),
-    );
+    await tx
+      .insert(runVariants)
+      .values(
+        variants.map((v) => ({
+          runId: run.id,
+          idx: v.idx,
+          name: v.name,
+          versionId: v.versionId,
+          version: v.version,
+          spec: v.spec,
+          isBaseline: v.isBaseline,
+        })),
+      );
     return true;
   });
 }
@@ -104,7 +120,11 @@ export async function getRun(db: Db, id: string): Promise<(RunRow & { policyName
 }
 
 export async function getRunBySlot(db: Db, policyId: number, slot: string): Promise<RunRow | undefined> {
-  const rows = await db.select().from(runs).where(and(eq(runs.policyId, policyId), eq(runs.scheduleSlot, slot))).limit(1);
+  const rows = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.policyId, policyId), eq(runs.scheduleSlot, slot)))
+    .limit(1);
   return rows[0];
 }
 
@@ -146,7 +166,14 @@ export async function listRuns(db: Db, limit = 100): Promise<RunListItem[]> {
 
 export async function getVariants(db: Db, runId: string): Promise<RunVariant[]> {
   const rows = await db.select().from(runVariants).where(eq(runVariants.runId, runId)).orderBy(asc(runVariants.idx));
-  return rows.map((v) => ({ idx: v.idx, name: v.name, version: v.version, versionId: v.versionId, spec: v.spec, isBaseline: v.isBaseline }));
+  return rows.map((v) => ({
+    idx: v.idx,
+    name: v.name,
+    version: v.version,
+    versionId: v.versionId,
+    spec: v.spec,
+    isBaseline: v.isBaseline,
+  }));
 }
 
 export async function setRunStatus(db: Db, runId: string, status: RunStatus, error?: string): Promise<void> {
@@ -199,7 +226,12 @@ function formatSeconds(secs: number): string {
 export async function markPlanned(db: Db, runId: string, plan: { pairs: number; chunks: number; notes: string[] }): Promise<void> {
   await db
     .update(runs)
-    .set({ pairs: plan.pairs, chunks: plan.chunks, notes: plan.notes, status: sql`case when ${runs.status} = 'queued' then 'running' else ${runs.status} end` })
+    .set({
+      pairs: plan.pairs,
+      chunks: plan.chunks,
+      notes: plan.notes,
+      status: sql`case when ${runs.status} = 'queued' then 'running' else ${runs.status} end`,
+    })
     .where(eq(runs.id, runId));
 }
 
@@ -258,7 +290,10 @@ export async function reserveCall(db: Db, runId: string, estimateUsd: number): P
 /** Replace reserved estimates by what the calls really cost. */
 export async function settleReserved(db: Db, runId: string, deltaUsd: number): Promise<void> {
   if (deltaUsd === 0) return;
-  await db.update(runs).set({ reservedUsd: sql`greatest(0, ${runs.reservedUsd} + ${deltaUsd})` }).where(eq(runs.id, runId));
+  await db
+    .update(runs)
+    .set({ reservedUsd: sql`greatest(0, ${runs.reservedUsd} + ${deltaUsd})` })
+    .where(eq(runs.id, runId));
 }
 
 /**
@@ -269,7 +304,13 @@ export async function reserveJudgeCall(db: Db, runId: string, estimateUsd: numbe
   const ok = await db
     .update(runs)
     .set({ reservedUsd: sql`${runs.reservedUsd} + ${estimateUsd}` })
-    .where(and(eq(runs.id, runId), eq(runs.capReached, false), sql`(${runs.costCapUsd} is null or ${runs.reservedUsd} + ${estimateUsd} <= ${runs.costCapUsd})`))
+    .where(
+      and(
+        eq(runs.id, runId),
+        eq(runs.capReached, false),
+        sql`(${runs.costCapUsd} is null or ${runs.reservedUsd} + ${estimateUsd} <= ${runs.costCapUsd})`,
+      ),
+    )
     .returning({ id: runs.id });
   if (ok.length > 0) return true;
   await db.update(runs).set({ capReached: true }).where(eq(runs.id, runId));
@@ -280,7 +321,10 @@ export async function reserveJudgeCall(db: Db, runId: string, estimateUsd: numbe
 export async function settleJudgeCall(db: Db, runId: string, estimateUsd: number, actualUsd: number): Promise<void> {
   await db
     .update(runs)
-    .set({ reservedUsd: sql`greatest(0, ${runs.reservedUsd} + ${actualUsd - estimateUsd})`, judgeCostUsd: sql`${runs.judgeCostUsd} + ${actualUsd}` })
+    .set({
+      reservedUsd: sql`greatest(0, ${runs.reservedUsd} + ${actualUsd - estimateUsd})`,
+      judgeCostUsd: sql`${runs.judgeCostUsd} + ${actualUsd}`,
+    })
     .where(eq(runs.id, runId));
 }
 
@@ -382,8 +426,19 @@ export async function insertOutcomes(db: Db, runId: string, outcomes: readonly O
       inserted += await insertJsonRows(db, 'run_outcomes', OUTCOME_COLUMNS, [row]);
     } catch (e) {
       if (!isDataError(e)) throw e;
-      const failed = { ...row, answered_by: null, status: 502, output: null, score: null, pass: false, input_tokens: null, output_tokens: null };
-      inserted += await insertJsonRows(db, 'run_outcomes', OUTCOME_COLUMNS, [{ ...failed, reason: storableText(`the reply could not be stored: ${errorReason(e)}`.slice(0, 300)) }]);
+      const failed = {
+        ...row,
+        answered_by: null,
+        status: 502,
+        output: null,
+        score: null,
+        pass: false,
+        input_tokens: null,
+        output_tokens: null,
+      };
+      inserted += await insertJsonRows(db, 'run_outcomes', OUTCOME_COLUMNS, [
+        { ...failed, reason: storableText(`the reply could not be stored: ${errorReason(e)}`.slice(0, 300)) },
+      ]);
     }
   }
   return inserted;
@@ -556,7 +611,12 @@ const RESULT_COLUMNS = [
   ['failure', 'text'],
 ] as const;
 
-export async function insertVariantResults(db: Db, runId: string, variantIdx: number, results: readonly VariantCaseResult[]): Promise<number> {
+export async function insertVariantResults(
+  db: Db,
+  runId: string,
+  variantIdx: number,
+  results: readonly VariantCaseResult[],
+): Promise<number> {
   return insertJsonRows(
     db,
     'variant_results',
@@ -644,7 +704,11 @@ export async function loadRunData(db: Db, runId: string): Promise<RunData | unde
     getVariants(db, runId),
     loadCases(db, runId),
     loadOutcomes(db, runId),
-    db.select().from(variantResults).where(eq(variantResults.runId, runId)).orderBy(asc(variantResults.variantIdx), asc(variantResults.caseId)),
+    db
+      .select()
+      .from(variantResults)
+      .where(eq(variantResults.runId, runId))
+      .orderBy(asc(variantResults.variantIdx), asc(variantResults.caseId)),
   ]);
   const results = new Map<number, VariantCaseResult[]>(variants.map((v) => [v.idx, []]));
   const failures = new Map<number, CaseFailure[]>(variants.map((v) => [v.idx, []]));
@@ -673,10 +737,17 @@ export async function loadRunData(db: Db, runId: string): Promise<RunData | unde
 // ── sources (read-only lookups over the traffic, golden and outcomes tables) ────────────────────
 
 /** The id (and sample rate) of a run's source by name, or undefined when there is none. */
-export async function findSource(db: Db, kind: 'sample' | 'golden' | 'outcomes', name: string): Promise<{ id: number; rate: number } | undefined> {
+export async function findSource(
+  db: Db,
+  kind: 'sample' | 'golden' | 'outcomes',
+  name: string,
+): Promise<{ id: number; rate: number } | undefined> {
   const table = kind === 'sample' ? 'samples' : kind === 'golden' ? 'golden_sets' : 'outcome_sets';
   const rate = kind === 'sample' ? 'rate' : '1';
-  const rows = await query<{ id: number; rate: number }>(db, sql`select id, ${sql.raw(rate)}::float8 as rate from ${sql.raw(table)} where name = ${name} limit 1`);
+  const rows = await query<{ id: number; rate: number }>(
+    db,
+    sql`select id, ${sql.raw(rate)}::float8 as rate from ${sql.raw(table)} where name = ${name} limit 1`,
+  );
   const r = rows[0];
   return r ? { id: Number(r.id), rate: Number(r.rate) } : undefined;
 }
@@ -698,10 +769,11 @@ export interface TrafficInput {
 /** Request content of some traffic records, by id (a chunk needs its own cases only). */
 export async function loadTrafficInputs(db: Db, ids: readonly string[]): Promise<Map<string, TrafficInput>> {
   if (ids.length === 0) return new Map();
-  const rows = await query<{ id: string; request: { messages: Array<{ role: string; content: string }>; params: Record<string, unknown> }; response: { output: string | null } }>(
-    db,
-    sql`select id, request, response from traffic where id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`,
-  );
+  const rows = await query<{
+    id: string;
+    request: { messages: Array<{ role: string; content: string }>; params: Record<string, unknown> };
+    response: { output: string | null };
+  }>(db, sql`select id, request, response from traffic where id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`);
   return new Map(
     rows.map((r) => {
       const request = typeof r.request === 'string' ? JSON.parse(r.request) : r.request;

@@ -33,12 +33,16 @@ function stratumExpr(field: string | undefined): SQL {
   const f = parsed.field;
   if (f.root === 'metadata') return sql`coalesce(${traffic.metadata} #>> ${pgPath(f.path)}::text[], ${NO_VALUE})`;
   if (f.root === 'params') return sql`coalesce(${traffic.request} #>> ${pgPath(['params', ...f.path])}::text[], ${NO_VALUE})`;
-  throw new InputError(`--stratify-by: ${f.name} is computed per request and cannot stratify stored traffic; use metadata.<key> or params.<key>`);
+  throw new InputError(
+    `--stratify-by: ${f.name} is computed per request and cannot stratify stored traffic; use metadata.<key> or params.<key>`,
+  );
 }
 
 function windowWhere(opts: SampleWindow): SQL[] {
   // Only what completed imports wrote: a running, abandoned or killed import's rows are not traffic yet.
-  const where: SQL[] = [sql`(${traffic.importId} is null or ${traffic.importId} in (select id from traffic_imports where state = 'completed'))`];
+  const where: SQL[] = [
+    sql`(${traffic.importId} is null or ${traffic.importId} in (select id from traffic_imports where state = 'completed'))`,
+  ];
   if (opts.since) where.push(gte(traffic.ts, new Date(opts.since)));
   if (opts.until) where.push(lt(traffic.ts, new Date(opts.until)));
   return where;
@@ -62,11 +66,7 @@ export async function sampleExists(db: Db, name: string): Promise<boolean> {
 }
 
 /** Every replayable record in the window, in id order, a page at a time, with its stratum. */
-export async function scanReplayable(
-  db: Db,
-  opts: SampleWindow,
-  visit: (row: { id: string; stratum: string }) => void,
-): Promise<void> {
+export async function scanReplayable(db: Db, opts: SampleWindow, visit: (row: { id: string; stratum: string }) => void): Promise<void> {
   const expr = stratumExpr(opts.stratifyBy);
   const window = windowWhere(opts);
   let last = '';
@@ -96,10 +96,15 @@ export interface NewSample {
 /** Store a sample and its items in one transaction; returns its id. */
 export async function insertSample(db: Db, s: NewSample): Promise<number> {
   return db.transaction(async (tx) => {
-    const [row] = await tx.insert(samples).values({ name: s.name, seed: s.seed, rate: s.rate, size: s.size, method: s.method, strata: s.strata }).returning({ id: samples.id });
+    const [row] = await tx
+      .insert(samples)
+      .values({ name: s.name, seed: s.seed, rate: s.rate, size: s.size, method: s.method, strata: s.strata })
+      .returning({ id: samples.id });
     if (!row) throw new Error('samples insert returned no row');
     for (let i = 0; i < s.items.length; i += 1000) {
-      await tx.insert(sampleItems).values(s.items.slice(i, i + 1000).map((p) => ({ sampleId: row.id, trafficId: p.trafficId, stratum: p.stratum })));
+      await tx
+        .insert(sampleItems)
+        .values(s.items.slice(i, i + 1000).map((p) => ({ sampleId: row.id, trafficId: p.trafficId, stratum: p.stratum })));
     }
     return row.id;
   });
@@ -150,7 +155,16 @@ export async function loadSampleRecords(db: Db, sampleName: string): Promise<{ s
 
 export async function listSamples(db: Db) {
   return db
-    .select({ id: samples.id, name: samples.name, seed: samples.seed, rate: samples.rate, size: samples.size, method: samples.method, strata: samples.strata, createdAt: samples.createdAt })
+    .select({
+      id: samples.id,
+      name: samples.name,
+      seed: samples.seed,
+      rate: samples.rate,
+      size: samples.size,
+      method: samples.method,
+      strata: samples.strata,
+      createdAt: samples.createdAt,
+    })
     .from(samples)
     .orderBy(desc(samples.id));
 }

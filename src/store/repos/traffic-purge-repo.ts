@@ -33,7 +33,16 @@ export async function purgeTrafficRows(
   selector: PurgeSelector,
   cacheKeysOf: (request: TrafficRequest) => string[],
 ): Promise<PurgeCounts> {
-  const counts: PurgeCounts = { traffic: 0, quarantined_lines: 0, imports: 0, sample_items: 0, cached_answers: 0, run_cases: 0, run_outcomes: 0, variant_results: 0 };
+  const counts: PurgeCounts = {
+    traffic: 0,
+    quarantined_lines: 0,
+    imports: 0,
+    sample_items: 0,
+    cached_answers: 0,
+    run_cases: 0,
+    run_outcomes: 0,
+    variant_results: 0,
+  };
   const where: SQL = selector.kind === 'import' ? eq(traffic.importId, selector.importId) : lt(traffic.ts, selector.before);
   let after = '';
   for (;;) {
@@ -48,13 +57,21 @@ export async function purgeTrafficRows(
     const ids = rows.map((r) => r.id);
     const keys = [...new Set(rows.flatMap((r) => cacheKeysOf(r.request)))];
     await db.transaction(async (tx) => {
-      counts.sample_items += await deleted(tx.delete(sampleItems).where(inArray(sampleItems.trafficId, ids)).returning({ k: sampleItems.trafficId }));
+      counts.sample_items += await deleted(
+        tx.delete(sampleItems).where(inArray(sampleItems.trafficId, ids)).returning({ k: sampleItems.trafficId }),
+      );
       for (let i = 0; i < keys.length; i += BATCH) {
         const chunk = keys.slice(i, i + BATCH);
-        counts.cached_answers += await deleted(tx.delete(responseCache).where(inArray(responseCache.key, chunk)).returning({ k: responseCache.key }));
+        counts.cached_answers += await deleted(
+          tx.delete(responseCache).where(inArray(responseCache.key, chunk)).returning({ k: responseCache.key }),
+        );
       }
-      counts.variant_results += await deleted(tx.delete(variantResults).where(inArray(variantResults.caseId, ids)).returning({ k: variantResults.caseId }));
-      counts.run_outcomes += await deleted(tx.delete(runOutcomes).where(inArray(runOutcomes.caseId, ids)).returning({ k: runOutcomes.caseId }));
+      counts.variant_results += await deleted(
+        tx.delete(variantResults).where(inArray(variantResults.caseId, ids)).returning({ k: variantResults.caseId }),
+      );
+      counts.run_outcomes += await deleted(
+        tx.delete(runOutcomes).where(inArray(runOutcomes.caseId, ids)).returning({ k: runOutcomes.caseId }),
+      );
       counts.run_cases += await deleted(tx.delete(runCases).where(inArray(runCases.caseId, ids)).returning({ k: runCases.caseId }));
       await tx.delete(trafficClaims).where(inArray(trafficClaims.trafficId, ids));
       counts.traffic += await deleted(tx.delete(traffic).where(inArray(traffic.id, ids)).returning({ k: traffic.id }));
@@ -62,16 +79,24 @@ export async function purgeTrafficRows(
   }
   if (selector.kind === 'import') {
     await db.transaction(async (tx) => {
-      counts.quarantined_lines += await deleted(tx.delete(quarantine).where(eq(quarantine.importId, selector.importId)).returning({ k: quarantine.line }));
+      counts.quarantined_lines += await deleted(
+        tx.delete(quarantine).where(eq(quarantine.importId, selector.importId)).returning({ k: quarantine.line }),
+      );
       await tx.delete(trafficClaims).where(eq(trafficClaims.importId, selector.importId));
-      counts.imports += await deleted(tx.delete(trafficImports).where(eq(trafficImports.id, selector.importId)).returning({ k: trafficImports.id }));
+      counts.imports += await deleted(
+        tx.delete(trafficImports).where(eq(trafficImports.id, selector.importId)).returning({ k: trafficImports.id }),
+      );
     });
   }
   return counts;
 }
 
 export async function importExists(db: Db, importId: number): Promise<boolean> {
-  const [row] = await db.select({ n: sql<number>`1` }).from(trafficImports).where(eq(trafficImports.id, importId)).limit(1);
+  const [row] = await db
+    .select({ n: sql<number>`1` })
+    .from(trafficImports)
+    .where(eq(trafficImports.id, importId))
+    .limit(1);
   return row !== undefined;
 }
 

@@ -17,7 +17,10 @@ export function rowsOf<T>(result: unknown): T[] {
 
 /** An import row for writes that need no life cycle (tests, fixtures): completed from the start. */
 export async function createImport(db: Db, files: string[], format: string): Promise<number> {
-  const [row] = await db.insert(trafficImports).values({ file: files.join(', '), format, finishedAt: new Date() }).returning({ id: trafficImports.id });
+  const [row] = await db
+    .insert(trafficImports)
+    .values({ file: files.join(', '), format, finishedAt: new Date() })
+    .returning({ id: trafficImports.id });
   if (!row) throw new Error('traffic_imports insert returned no row');
   return row.id;
 }
@@ -33,7 +36,10 @@ const OWNERSHIP_LOCK = 7_314_018;
 
 /** A running import: its rows are not sampled until finishImport marks it completed. */
 export async function beginImport(db: Db, files: string[], format: string): Promise<number> {
-  const [row] = await db.insert(trafficImports).values({ file: files.join(', '), format, state: 'running', pid: process.pid }).returning({ id: trafficImports.id });
+  const [row] = await db
+    .insert(trafficImports)
+    .values({ file: files.join(', '), format, state: 'running', pid: process.pid })
+    .returning({ id: trafficImports.id });
   if (!row) throw new Error('traffic_imports insert returned no row');
   return row.id;
 }
@@ -64,13 +70,20 @@ export async function releaseImportLock(conn: Sql, importId: number): Promise<vo
  * failed. Returns the ids. `conn` is a connection of its own (Store.session: the try-lock is a session lock).
  */
 export async function reapStaleImports(db: Db, conn: Sql): Promise<number[]> {
-  const running = await conn<Array<{ id: number; pid: number | null }>>`select id, pid from traffic_imports where state = 'running' order by id`;
+  const running = await conn<
+    Array<{ id: number; pid: number | null }>
+  >`select id, pid from traffic_imports where state = 'running' order by id`;
   const reaped: number[] = [];
   for (const { id, pid } of running) {
     const [got] = await conn<Array<{ ok: boolean }>>`select pg_try_advisory_lock(${IMPORT_LOCK}::int, ${id}::int) as ok`;
     if (!got?.ok) continue;
     try {
-      await abandonImport(db, id, 'failed', `the importing process${pid ? ` (pid ${pid})` : ''} stopped before the import finished; its rows were removed`);
+      await abandonImport(
+        db,
+        id,
+        'failed',
+        `the importing process${pid ? ` (pid ${pid})` : ''} stopped before the import finished; its rows were removed`,
+      );
       reaped.push(id);
     } finally {
       await releaseImportLock(conn, id);
@@ -165,7 +178,17 @@ export function jsonTrafficWriter(db: Db, importId: number): TrafficWriter<strin
     batch: () => [],
     concat: (batches) => batches.flat(),
     add: (rows, r) => {
-      rows.push(JSON.stringify({ id: r.id, ts: r.timestamp, request: r.request, metadata: r.metadata, response: r.response, replayable: r.replayable, format: r.format }));
+      rows.push(
+        JSON.stringify({
+          id: r.id,
+          ts: r.timestamp,
+          request: r.request,
+          metadata: r.metadata,
+          response: r.response,
+          replayable: r.replayable,
+          format: r.format,
+        }),
+      );
     },
     write: async (rows) => {
       if (rows.length === 0) return { inserted: 0, notReplayable: 0 };
@@ -220,7 +243,6 @@ async function copyIn(sqlOf: Sql | TransactionSql | ReservedSql, statement: stri
   stream.end();
   await Promise.race([finished(stream), failed]);
 }
-
 
 /** Postgres' unique_violation: a COPY met an id that is already stored. */
 const UNIQUE_VIOLATION = '23505';
@@ -289,9 +311,15 @@ export function copyTrafficWriter(db: Db, importId: number): TrafficWriter<CopyR
  */
 export const QUARANTINE_SLICE = 5000;
 
-export async function insertQuarantine(db: Db, importId: number, lines: ReadonlyArray<{ file: string; line: number; reason: string }>): Promise<void> {
+export async function insertQuarantine(
+  db: Db,
+  importId: number,
+  lines: ReadonlyArray<{ file: string; line: number; reason: string }>,
+): Promise<void> {
   for (let at = 0; at < lines.length; at += QUARANTINE_SLICE) {
-    const slice = lines.slice(at, at + QUARANTINE_SLICE).map((l) => ({ file: storableText(l.file), line: l.line, reason: storableText(l.reason) }));
+    const slice = lines
+      .slice(at, at + QUARANTINE_SLICE)
+      .map((l) => ({ file: storableText(l.file), line: l.line, reason: storableText(l.reason) }));
     await db.execute(sql`
       insert into quarantine (import_id, file, line, reason)
       select ${importId}::int, x.file, x.line, x.reason

@@ -13,7 +13,9 @@ export const goldenSets = pgTable('golden_sets', {
 export const goldenCases = pgTable(
   'golden_cases',
   {
-    setId: integer('set_id').notNull().references(() => goldenSets.id),
+    setId: integer('set_id')
+      .notNull()
+      .references(() => goldenSets.id),
     caseId: text('case_id').notNull(),
     body: jsonb('body').$type<GoldenCase>().notNull(),
     reviewed: boolean('reviewed').notNull().default(true),

@@ -8,7 +8,9 @@ import { runs } from './runs.js';
 export const runSteps = pgTable(
   'run_steps',
   {
-    runId: text('run_id').notNull().references(() => runs.id),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id),
     step: text('step').notNull(),
     /** Position in the loop, for display order. */
     ord: integer('ord').notNull(),
@@ -27,7 +29,9 @@ export const runSteps = pgTable(
 export const runAggregates = pgTable(
   'run_aggregates',
   {
-    runId: text('run_id').notNull().references(() => runs.id),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id),
     kind: text('kind').notNull(),
     name: text('name').notNull(),
     policyId: integer('policy_id').notNull(),

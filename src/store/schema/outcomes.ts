@@ -12,7 +12,9 @@ export const outcomeSets = pgTable('outcome_sets', {
 export const recordedOutcomes = pgTable(
   'recorded_outcomes',
   {
-    setId: integer('set_id').notNull().references(() => outcomeSets.id),
+    setId: integer('set_id')
+      .notNull()
+      .references(() => outcomeSets.id),
     caseId: text('case_id').notNull(),
     model: text('model').notNull(),
     /** Position in the source file: cases load back in the order they were recorded. */
@@ -32,7 +34,9 @@ export const recordedOutcomes = pgTable(
 export const outcomeQuarantine = pgTable(
   'outcome_quarantine',
   {
-    setId: integer('set_id').notNull().references(() => outcomeSets.id),
+    setId: integer('set_id')
+      .notNull()
+      .references(() => outcomeSets.id),
     line: integer('line').notNull(),
     reason: text('reason').notNull(),
   },

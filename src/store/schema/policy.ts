@@ -14,7 +14,9 @@ export const policyVersions = pgTable(
   'policy_versions',
   {
     id: serial('id').primaryKey(),
-    policyId: integer('policy_id').notNull().references(() => policies.id),
+    policyId: integer('policy_id')
+      .notNull()
+      .references(() => policies.id),
     version: integer('version').notNull(),
     spec: jsonb('spec').$type<PolicySpec>().notNull(),
     sourceFormat: text('source_format').notNull(),
@@ -27,6 +29,8 @@ export const policyVersions = pgTable(
   (t) => [
     uniqueIndex('policy_versions_policy_version').on(t.policyId, t.version),
     // Exactly one active version per policy, enforced by the database.
-    uniqueIndex('policy_versions_one_active').on(t.policyId).where(sql`${t.isActive}`),
+    uniqueIndex('policy_versions_one_active')
+      .on(t.policyId)
+      .where(sql`${t.isActive}`),
   ],
 );

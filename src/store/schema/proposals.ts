@@ -8,10 +8,16 @@ export const proposals = pgTable(
   'proposals',
   {
     id: text('id').primaryKey(),
-    runId: text('run_id').notNull().references(() => runs.id),
-    policyId: integer('policy_id').notNull().references(() => policies.id),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id),
+    policyId: integer('policy_id')
+      .notNull()
+      .references(() => policies.id),
     /** The version the proposal was computed against; promoting it when another is active is refused. */
-    baseVersionId: integer('base_version_id').notNull().references(() => policyVersions.id),
+    baseVersionId: integer('base_version_id')
+      .notNull()
+      .references(() => policyVersions.id),
     /** Stable hash of the options: re-running `propose` with the same run and options finds the same row. */
     optionsKey: text('options_key').notNull(),
     options: jsonb('options').$type<ProposalOptions>().notNull(),
@@ -36,10 +42,14 @@ export const proposals = pgTable(
 /** Promotions and rollbacks: who moved which policy from which version to which, and why. */
 export const promotions = pgTable('promotions', {
   id: text('id').primaryKey(),
-  policyId: integer('policy_id').notNull().references(() => policies.id),
+  policyId: integer('policy_id')
+    .notNull()
+    .references(() => policies.id),
   kind: text('kind').notNull(),
   fromVersionId: integer('from_version_id').references(() => policyVersions.id),
-  toVersionId: integer('to_version_id').notNull().references(() => policyVersions.id),
+  toVersionId: integer('to_version_id')
+    .notNull()
+    .references(() => policyVersions.id),
   proposalId: text('proposal_id').references(() => proposals.id),
   actor: text('actor').notNull(),
   comment: text('comment'),

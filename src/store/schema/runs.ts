@@ -9,9 +9,13 @@ export const runs = pgTable(
   'runs',
   {
     id: text('id').primaryKey(),
-    policyId: integer('policy_id').notNull().references(() => policies.id),
+    policyId: integer('policy_id')
+      .notNull()
+      .references(() => policies.id),
     /** The baseline: the policy's active version when the run was planned. */
-    baseVersionId: integer('base_version_id').notNull().references(() => policyVersions.id),
+    baseVersionId: integer('base_version_id')
+      .notNull()
+      .references(() => policyVersions.id),
     sourceKind: text('source_kind').notNull(),
     sourceName: text('source_name').notNull(),
     status: text('status').notNull(),
@@ -70,7 +74,9 @@ export const runs = pgTable(
 export const runVariants = pgTable(
   'run_variants',
   {
-    runId: text('run_id').notNull().references(() => runs.id),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id),
     idx: integer('idx').notNull(),
     name: text('name').notNull(),
     /** Null for a variant loaded from a file that is not in the registry. */
@@ -85,7 +91,9 @@ export const runVariants = pgTable(
 export const runCases = pgTable(
   'run_cases',
   {
-    runId: text('run_id').notNull().references(() => runs.id),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id),
     caseId: text('case_id').notNull(),
     split: text('split').notNull(),
     ts: timestamp('ts', { withTimezone: true }),
@@ -106,7 +114,9 @@ export const runCases = pgTable(
 export const runChunks = pgTable(
   'run_chunks',
   {
-    runId: text('run_id').notNull().references(() => runs.id),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id),
     chunk: integer('chunk').notNull(),
     status: text('status').notNull(),
     error: text('error'),
@@ -119,7 +129,9 @@ export const runChunks = pgTable(
 export const runOutcomes = pgTable(
   'run_outcomes',
   {
-    runId: text('run_id').notNull().references(() => runs.id),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id),
     caseId: text('case_id').notNull(),
     model: text('model').notNull(),
     answeredBy: text('answered_by'),
@@ -141,7 +153,9 @@ export const runOutcomes = pgTable(
 export const variantResults = pgTable(
   'variant_results',
   {
-    runId: text('run_id').notNull().references(() => runs.id),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id),
     variantIdx: integer('variant_idx').notNull(),
     caseId: text('case_id').notNull(),
     quality: doublePrecision('quality'),

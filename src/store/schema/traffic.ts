@@ -1,4 +1,17 @@
-import { boolean, customType, index, integer, json, jsonb, pgTable, primaryKey, serial, text, timestamp, doublePrecision } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  customType,
+  index,
+  integer,
+  json,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  doublePrecision,
+} from 'drizzle-orm/pg-core';
 import type { TrafficMetadata, TrafficRequest, TrafficResponse } from '../../domain/traffic-record.js';
 
 export const trafficImports = pgTable('traffic_imports', {
@@ -70,7 +83,9 @@ export const traffic = pgTable(
 export const quarantine = pgTable(
   'quarantine',
   {
-    importId: integer('import_id').notNull().references(() => trafficImports.id),
+    importId: integer('import_id')
+      .notNull()
+      .references(() => trafficImports.id),
     file: text('file').notNull().default(''),
     line: integer('line').notNull(),
     reason: text('reason').notNull(),
@@ -100,8 +115,12 @@ export const samples = pgTable('samples', {
 export const sampleItems = pgTable(
   'sample_items',
   {
-    sampleId: integer('sample_id').notNull().references(() => samples.id),
-    trafficId: recordIdText('traffic_id').notNull().references(() => traffic.id),
+    sampleId: integer('sample_id')
+      .notNull()
+      .references(() => samples.id),
+    trafficId: recordIdText('traffic_id')
+      .notNull()
+      .references(() => traffic.id),
     stratum: text('stratum'),
   },
   (t) => [primaryKey({ columns: [t.sampleId, t.trafficId] })],

@@ -11,7 +11,11 @@ export function contentText(content: unknown): string {
   if (content === null || content === undefined) return '';
   if (typeof content === 'string') return content;
   if (typeof content === 'number' || typeof content === 'boolean') return String(content);
-  if (Array.isArray(content)) return content.map(partText).filter((s) => s !== '').join('\n');
+  if (Array.isArray(content))
+    return content
+      .map(partText)
+      .filter((s) => s !== '')
+      .join('\n');
   if (isObj(content)) return partText(content);
   return '';
 }
@@ -22,7 +26,8 @@ function partText(part: unknown): string {
   const type = typeof part.type === 'string' ? part.type : 'text';
   if (typeof part.text === 'string') return part.text;
   if (typeof part.content === 'string') return part.content;
-  if (type === 'tool_call' || type === 'tool_use' || type === 'function_call') return JSON.stringify({ name: part.name, arguments: part.arguments ?? part.input });
+  if (type === 'tool_call' || type === 'tool_use' || type === 'function_call')
+    return JSON.stringify({ name: part.name, arguments: part.arguments ?? part.input });
   if (type === 'tool_call_response' || type === 'tool_result') return contentText(part.response ?? part.result ?? part.content);
   return `[${type}]`;
 }

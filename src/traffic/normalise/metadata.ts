@@ -47,6 +47,10 @@ export function buildMetadata(sources: unknown[], tags: unknown = []): TrafficMe
 function toTags(v: unknown): string[] {
   const d = decodeJsonField(v);
   if (Array.isArray(d)) return d.filter((t): t is string => typeof t === 'string' && t !== '');
-  if (typeof d === 'string' && d !== '') return d.split(',').map((t) => t.trim()).filter(Boolean);
+  if (typeof d === 'string' && d !== '')
+    return d
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
   return [];
 }

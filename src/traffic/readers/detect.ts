@@ -19,7 +19,8 @@ export function detectFormat(value: unknown): Detected | null {
   }
   if (isObj(value.request) && (Array.isArray(value.request.messages) || 'response' in value)) return { format: 'openai-chat' };
   if ('call_type' in value || ('request_id' in value && ('spend' in value || 'startTime' in value))) return { format: 'litellm' };
-  if (('traceId' in value || 'trace_id' in value) && ('type' in value || 'startTime' in value || 'start_time' in value)) return { format: 'langfuse' };
+  if (('traceId' in value || 'trace_id' in value) && ('type' in value || 'startTime' in value || 'start_time' in value))
+    return { format: 'langfuse' };
   if ('spanId' in value && 'attributes' in value) return { format: 'otel' };
   return null;
 }

@@ -34,16 +34,26 @@ export const readLangfuse: Reader = (value) => {
     sourceId: id,
     timestamp,
     request: { messages, params },
-    metadata: buildMetadata([value.metadata, { trace_id: str(pick(value, 'traceId', 'trace_id')), name: str(value.name), ...providerOf(decodeJsonField(value.metadata)) }], value.tags),
+    metadata: buildMetadata(
+      [
+        value.metadata,
+        { trace_id: str(pick(value, 'traceId', 'trace_id')), name: str(value.name), ...providerOf(decodeJsonField(value.metadata)) },
+      ],
+      value.tags,
+    ),
     response: {
       model,
       output: outputText(decodeJsonField(value.output)),
       status: level === 'ERROR' ? (statusFrom(statusMessage) ?? 500) : 200,
       latency_ms: durationMs(start, pick(value, 'endTime', 'end_time')),
-      input_tokens: num(pick(u, 'input', 'promptTokens', 'prompt_tokens', 'input_tokens')) ?? num(pick(value, 'promptTokens', 'prompt_tokens')),
-      output_tokens: num(pick(u, 'output', 'completionTokens', 'completion_tokens', 'output_tokens')) ?? num(pick(value, 'completionTokens', 'completion_tokens')),
+      input_tokens:
+        num(pick(u, 'input', 'promptTokens', 'prompt_tokens', 'input_tokens')) ?? num(pick(value, 'promptTokens', 'prompt_tokens')),
+      output_tokens:
+        num(pick(u, 'output', 'completionTokens', 'completion_tokens', 'output_tokens')) ??
+        num(pick(value, 'completionTokens', 'completion_tokens')),
       cost_usd:
-        num(pick(value, 'calculatedTotalCost', 'calculated_total_cost', 'totalCost', 'total_cost')) ?? (isObj(cost) ? num(cost.total) : null),
+        num(pick(value, 'calculatedTotalCost', 'calculated_total_cost', 'totalCost', 'total_cost')) ??
+        (isObj(cost) ? num(cost.total) : null),
     },
     replayable: messages.length > 0,
   });
@@ -69,7 +79,10 @@ function outputText(output: unknown): string | null {
     if (output.content !== undefined) return contentText(output.content);
     return JSON.stringify(output);
   }
-  if (Array.isArray(output)) return contentText(output.map((m: unknown) => (isObj(m) && m.content !== undefined ? { type: 'text', text: contentText(m.content) } : m)));
+  if (Array.isArray(output))
+    return contentText(
+      output.map((m: unknown) => (isObj(m) && m.content !== undefined ? { type: 'text', text: contentText(m.content) } : m)),
+    );
   return String(output);
 }
 
@@ -82,7 +95,12 @@ function providerOf(metadata: unknown): { provider?: string; provider_kind?: str
   if (!isObj(metadata)) return {};
   const attrs = isObj(metadata.attributes) ? metadata.attributes : {};
   const name =
-    str(metadata.provider) ?? str(metadata.ls_provider) ?? str(metadata['gen_ai.provider.name']) ?? str(metadata['gen_ai.system']) ?? str(attrs['gen_ai.provider.name']) ?? str(attrs['gen_ai.system']);
+    str(metadata.provider) ??
+    str(metadata.ls_provider) ??
+    str(metadata['gen_ai.provider.name']) ??
+    str(metadata['gen_ai.system']) ??
+    str(attrs['gen_ai.provider.name']) ??
+    str(attrs['gen_ai.system']);
   if (!name) return {};
   const kind = providerKindOf(name);
   return kind ? { provider: name, provider_kind: kind } : { provider: name };

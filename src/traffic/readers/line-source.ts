@@ -200,7 +200,16 @@ async function* splitValues(chunks: AsyncIterable<Buffer>, unwrapArray: boolean)
         else if (c === 0x22) inString = false;
         continue;
       }
-      if (c === 0x20 || c === 0x09 || c === 0x0d || c === NL || (c === 0xef && !opened) || (c === 0xbb && !opened) || (c === 0xbf && !opened)) continue;
+      if (
+        c === 0x20 ||
+        c === 0x09 ||
+        c === 0x0d ||
+        c === NL ||
+        (c === 0xef && !opened) ||
+        (c === 0xbb && !opened) ||
+        (c === 0xbf && !opened)
+      )
+        continue;
       if (!opened) {
         if (c === 0x5b) {
           opened = true;

@@ -60,7 +60,15 @@ export function joinBatch(input: BatchInput | null, output: BatchOutput | null, 
     timestamp: output?.timestamp ?? ctx.fallbackTimestamp,
     request: { messages, params },
     metadata: buildMetadata([metadata, { user, custom_id: customId }]),
-    response: output?.response ?? { model: null, output: null, status: null, latency_ms: null, input_tokens: null, output_tokens: null, cost_usd: null },
+    response: output?.response ?? {
+      model: null,
+      output: null,
+      status: null,
+      latency_ms: null,
+      input_tokens: null,
+      output_tokens: null,
+      cost_usd: null,
+    },
     replayable: messages.length > 0,
   };
 }

@@ -37,7 +37,9 @@ export function chatResponse(line: Obj, response: Obj | null, explicitStatus: nu
   const usage = isObj(response?.usage) ? response.usage : {};
   const error = isObj(response?.error) ? response.error : isObj(line.error) ? line.error : null;
   const status =
-    explicitStatus ?? statusFrom(pick(line, 'status', 'status_code')) ?? (error ? (statusFrom(error.code) ?? statusFrom(error.status) ?? 500) : response ? 200 : null);
+    explicitStatus ??
+    statusFrom(pick(line, 'status', 'status_code')) ??
+    (error ? (statusFrom(error.code) ?? statusFrom(error.status) ?? 500) : response ? 200 : null);
   return {
     model: str(response?.model),
     output: choiceText(response),

@@ -26,7 +26,11 @@ export const readOtel: Reader = (value) => {
   for (const rs of value.resourceSpans) {
     if (!isObj(rs)) continue;
     const resource = attributes(isObj(rs.resource) ? rs.resource.attributes : undefined);
-    const scopes = Array.isArray(rs.scopeSpans) ? rs.scopeSpans : Array.isArray(rs.instrumentationLibrarySpans) ? rs.instrumentationLibrarySpans : [];
+    const scopes = Array.isArray(rs.scopeSpans)
+      ? rs.scopeSpans
+      : Array.isArray(rs.instrumentationLibrarySpans)
+        ? rs.instrumentationLibrarySpans
+        : [];
     for (const ss of scopes) {
       if (!isObj(ss) || !Array.isArray(ss.spans)) continue;
       for (const span of ss.spans) collect(out, span, resource);

@@ -16,12 +16,17 @@ describe('the compiled package', () => {
     const r = await runCliProcess(['--help'], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Usage: routelab \[options\] \[command\]/);
-    for (const name of ['policy', 'traffic', 'run', 'propose', 'dashboard', 'demo']) expect(r.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    for (const name of ['policy', 'traffic', 'run', 'propose', 'dashboard', 'demo'])
+      expect(r.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
   });
 
   it("the demo's next steps name the package's own bin/routelab.js, not a path inside dist/", async () => {
-    const summary = (await import(pathToFileURL(join(ROOT, 'dist/src/demo/demo-summary.js')).href)) as typeof import('../../../src/demo/demo-summary.js');
-    const result = { proposal: { proposal_id: 'p-1', status: 'pending' }, run: { run_id: 'r-1' } } as unknown as Parameters<typeof summary.nextSteps>[0];
+    const summary = (await import(
+      pathToFileURL(join(ROOT, 'dist/src/demo/demo-summary.js')).href
+    )) as typeof import('../../../src/demo/demo-summary.js');
+    const result = { proposal: { proposal_id: 'p-1', status: 'pending' }, run: { run_id: 'r-1' } } as unknown as Parameters<
+      typeof summary.nextSteps
+    >[0];
     const steps = summary.nextSteps(result, ROOT, () => true);
     const commands = steps.split('\n').filter((l) => l.trim().startsWith('node '));
     expect(commands.length).toBeGreaterThan(0);
@@ -47,7 +52,9 @@ describe('the compiled package', () => {
   });
 
   it('starts its import worker threads from the compiled JavaScript', async () => {
-    const { RowsPool } = (await import(pathToFileURL(join(ROOT, 'dist/src/traffic/rows-pool.js')).href)) as typeof import('../../../src/traffic/rows-pool.js');
+    const { RowsPool } = (await import(
+      pathToFileURL(join(ROOT, 'dist/src/traffic/rows-pool.js')).href
+    )) as typeof import('../../../src/traffic/rows-pool.js');
     const pool = new RowsPool(1, { format: 'openai-chat', redactPatterns: [], importId: 1 });
     try {
       await pool.started();

@@ -10,7 +10,12 @@ import { dropPrefix, REDIS_URL, testPrefix } from '../../helpers/redis.js';
 import { openTestStore, type TestStore } from '../../helpers/stores.js';
 import { FLASH, geminiCatalog, LITE, openaiClient } from '../../e2e/gateway-fixture.js';
 
-const policy = (targets: string[]): PolicySpec => ({ spec_version: 'v1', kind: 'model', name: 'push', policy: { strategy: { mode: 'single' }, targets: targets.map((model_name) => ({ model_name })) } });
+const policy = (targets: string[]): PolicySpec => ({
+  spec_version: 'v1',
+  kind: 'model',
+  name: 'push',
+  policy: { strategy: { mode: 'single' }, targets: targets.map((model_name) => ({ model_name })) },
+});
 // The poll is pushed out of the test's reach: only the announcement can make the gateway reload.
 const NO_POLL = 3_600_000;
 
@@ -26,7 +31,10 @@ describe('hot reload by push', () => {
     [gateway, prefix, store] = [undefined, undefined, undefined];
   });
 
-  const version = async (client: OpenAI) => (await client.chat.completions.create({ model: 'policy/push', messages: [{ role: 'user', content: 'v' }] }).withResponse()).response.headers.get('x-routelab-policy-version');
+  const version = async (client: OpenAI) =>
+    (
+      await client.chat.completions.create({ model: 'policy/push', messages: [{ role: 'user', content: 'v' }] }).withResponse()
+    ).response.headers.get('x-routelab-policy-version');
 
   it('Postgres: NOTIFY on the serving channel reloads the gateway', async () => {
     store = await openTestStore('postgres');
@@ -46,7 +54,15 @@ describe('hot reload by push', () => {
     prefix = testPrefix();
     await upsertModels(store.db, geminiCatalog());
     await addPolicyVersion(store.db, policy([FLASH]), { sourceFormat: 'watsonx', origin: 'add' });
-    gateway = await startGateway({ store, env: {}, port: 0, redisUrl: REDIS_URL, redisPrefix: prefix, reloadIntervalMs: NO_POLL, logTraffic: false });
+    gateway = await startGateway({
+      store,
+      env: {},
+      port: 0,
+      redisUrl: REDIS_URL,
+      redisPrefix: prefix,
+      reloadIntervalMs: NO_POLL,
+      logTraffic: false,
+    });
     const client = openaiClient(gateway, (await createGatewayKey(store.db, { name: 'push', policies: [], projects: [] })).key);
     expect(await version(client)).toBe('push@1');
     await addPolicyVersion(store.db, policy([LITE]), { sourceFormat: 'watsonx', origin: 'promote' });

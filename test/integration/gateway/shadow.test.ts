@@ -20,7 +20,12 @@ describe('serve --shadow VARIANT --shadow-rate R', () => {
   });
 
   it('copies about R of the live requests to the variant after answering, and stores what it did', async () => {
-    const live = await load(120, 8, async (i) => (await s.client.chat.completions.create({ model: 'policy/firstgem', messages: [{ role: 'user', content: `s${i}` }] })).model);
+    const live = await load(
+      120,
+      8,
+      async (i) =>
+        (await s.client.chat.completions.create({ model: 'policy/firstgem', messages: [{ role: 'user', content: `s${i}` }] })).model,
+    );
     expect(new Set(live)).toEqual(new Set([FLASH]));
     // Other policies are never shadowed.
     await s.client.chat.completions.create({ model: 'policy/anygem', messages: [{ role: 'user', content: 'not shadowed' }] });
@@ -29,7 +34,9 @@ describe('serve --shadow VARIANT --shadow-rate R', () => {
     const rows = await store.db.select().from(shadowOutcomes);
     expect(rows.length).toBeGreaterThan(35);
     expect(rows.length).toBeLessThan(85);
-    expect(new Set(rows.map((r) => [r.policy, r.variant, r.servedBy, r.liveServedBy, r.status].join(' ')))).toEqual(new Set([`firstgem firstgem-swapped.yaml ${LITE} ${FLASH} 200`]));
+    expect(new Set(rows.map((r) => [r.policy, r.variant, r.servedBy, r.liveServedBy, r.status].join(' ')))).toEqual(
+      new Set([`firstgem firstgem-swapped.yaml ${LITE} ${FLASH} 200`]),
+    );
     // Each outcome points at the served request's traffic record, which is stored.
     const ids = new Set((await store.rows<{ id: string }>(sql`select id from traffic`)).map((r) => r.id));
     expect(rows.every((r) => ids.has(r.trafficId))).toBe(true);

@@ -24,9 +24,29 @@ describe('two gateways sharing Redis', () => {
     store = await openTestStore('postgres');
     prefix = testPrefix();
     await upsertModels(store.db, geminiCatalog());
-    await addPolicyVersion(store.db, policy('spend', { strategy: { mode: 'single' }, targets: [{ model_name: FLASH }], budget: { max_spend_usd: { limit: 0.2, period: 'daily' } } }), { sourceFormat: 'watsonx', origin: 'add' });
-    await addPolicyVersion(store.db, policy('count', { strategy: { mode: 'single' }, targets: [{ model_name: LITE }], budget: { max_requests: { limit: 25, period: 'hourly' } } }), { sourceFormat: 'watsonx', origin: 'add' });
-    await addPolicyVersion(store.db, policy('rotate', { strategy: { mode: 'round_robin' }, targets: [{ model_name: FLASH }, { model_name: LITE }] }), { sourceFormat: 'watsonx', origin: 'add' });
+    await addPolicyVersion(
+      store.db,
+      policy('spend', {
+        strategy: { mode: 'single' },
+        targets: [{ model_name: FLASH }],
+        budget: { max_spend_usd: { limit: 0.2, period: 'daily' } },
+      }),
+      { sourceFormat: 'watsonx', origin: 'add' },
+    );
+    await addPolicyVersion(
+      store.db,
+      policy('count', {
+        strategy: { mode: 'single' },
+        targets: [{ model_name: LITE }],
+        budget: { max_requests: { limit: 25, period: 'hourly' } },
+      }),
+      { sourceFormat: 'watsonx', origin: 'add' },
+    );
+    await addPolicyVersion(
+      store.db,
+      policy('rotate', { strategy: { mode: 'round_robin' }, targets: [{ model_name: FLASH }, { model_name: LITE }] }),
+      { sourceFormat: 'watsonx', origin: 'add' },
+    );
     const { key } = await createGatewayKey(store.db, { name: 'shared', policies: [], projects: [] });
     const start = () => startGateway({ store, env: {}, port: 0, redisUrl: REDIS_URL, redisPrefix: prefix, logTraffic: false });
     [a, b] = await Promise.all([start(), start()]);
@@ -40,7 +60,10 @@ describe('two gateways sharing Redis', () => {
 
   it('round robin rotates once across both instances', async () => {
     const served: string[] = [];
-    for (let i = 0; i < 8; i++) served.push((await (i % 2 ? cb : ca).chat.completions.create({ model: 'policy/rotate', messages: [{ role: 'user', content: `r${i}` }] })).model);
+    for (let i = 0; i < 8; i++)
+      served.push(
+        (await (i % 2 ? cb : ca).chat.completions.create({ model: 'policy/rotate', messages: [{ role: 'user', content: `r${i}` }] })).model,
+      );
     expect(served).toEqual([FLASH, LITE, FLASH, LITE, FLASH, LITE, FLASH, LITE]);
   });
 
@@ -75,8 +98,14 @@ describe('two gateways sharing Redis', () => {
   });
 
   it('a new active version is served by every instance within a second', async () => {
-    await addPolicyVersion(store.db, policy('rotate', { strategy: { mode: 'single' }, targets: [{ model_name: LITE }] }), { sourceFormat: 'watsonx', origin: 'promote' });
-    const version = async (client: OpenAI) => (await client.chat.completions.create({ model: 'policy/rotate', messages: [{ role: 'user', content: 'v' }] }).withResponse()).response.headers.get('x-routelab-policy-version');
+    await addPolicyVersion(store.db, policy('rotate', { strategy: { mode: 'single' }, targets: [{ model_name: LITE }] }), {
+      sourceFormat: 'watsonx',
+      origin: 'promote',
+    });
+    const version = async (client: OpenAI) =>
+      (
+        await client.chat.completions.create({ model: 'policy/rotate', messages: [{ role: 'user', content: 'v' }] }).withResponse()
+      ).response.headers.get('x-routelab-policy-version');
     // vi.waitFor's default timeout is 1 s.
     await vi.waitFor(async () => expect([await version(ca), await version(cb)]).toEqual(['rotate@2', 'rotate@2']));
   });

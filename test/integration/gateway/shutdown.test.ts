@@ -17,7 +17,9 @@ describe('gateway limits and shutdown', () => {
 
   it('close() lets requests in flight finish, refuses new ones, and writes their traffic', async () => {
     s = await serveFixture(store, { fleet: 'fleet-slow.yaml' });
-    const inFlight = Array.from({ length: 6 }, (_, i) => s.client.chat.completions.create({ model: 'policy/firstgem', messages: [{ role: 'user', content: `drain ${i}` }] }));
+    const inFlight = Array.from({ length: 6 }, (_, i) =>
+      s.client.chat.completions.create({ model: 'policy/firstgem', messages: [{ role: 'user', content: `drain ${i}` }] }),
+    );
     // The gateway has them all before it is told to stop.
     await expect.poll(() => s.gateway.inFlight()).toBe(6);
     const closing = s.gateway.close();
@@ -31,7 +33,11 @@ describe('gateway limits and shutdown', () => {
   it('past --max-in-flight, a request gets 503 with Retry-After instead of queueing', async () => {
     s = await serveFixture(store, { fleet: 'fleet-slow.yaml', maxInFlight: 2, logTraffic: false });
     const statuses = await load(12, 12, async (i) => {
-      const r = await fetch(`${s.gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${s.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'policy/firstgem', messages: [{ role: 'user', content: `bp ${i}` }] }) });
+      const r = await fetch(`${s.gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${s.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'policy/firstgem', messages: [{ role: 'user', content: `bp ${i}` }] }),
+      });
       if (r.status === 503) {
         expect(r.headers.get('retry-after')).toBe('1');
         expect(await r.json()).toMatchObject({ error: { code: 'overloaded' } });

@@ -19,7 +19,11 @@ async function routelab(args: string[], extraEnv: Record<string, string> = {}): 
   let stdout = '';
   let stderr = '';
   const sink = (write: (s: string) => void) => new Writable({ write: (chunk, _enc, done) => (write(String(chunk)), done()) });
-  const ctx = createContext({ env: { DATABASE_URL: store.url, ...extraEnv }, stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)) });
+  const ctx = createContext({
+    env: { DATABASE_URL: store.url, ...extraEnv },
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+  });
   const code = await main(['node', 'routelab', ...args], ctx);
   return { code, stdout, stderr };
 }
@@ -121,7 +125,11 @@ describe('routelab golden from-sample', () => {
       metadata: { intent: 'chat', source_model: 'gpt-x' },
       assertions: [{ type: 'token_f1', weight: 1 }],
     });
-    const list = JSON.parse((await routelab(['golden', 'list', '--json'])).stdout) as Array<{ name: string; unreviewed: number; source: string }>;
+    const list = JSON.parse((await routelab(['golden', 'list', '--json'])).stdout) as Array<{
+      name: string;
+      unreviewed: number;
+      source: string;
+    }>;
     expect(list.find((s) => s.name === 'boot')).toMatchObject({ unreviewed: 3, source: 'sample:all' });
   });
 

@@ -22,7 +22,10 @@ export function demoPolicy(file = 'support-assistant.yaml'): PolicySpec {
 }
 
 /** Catalog + the baseline policy + the first `goldenCases` golden cases (as set `demo-golden`). */
-export async function seedDemo(db: Db, options: { goldenCases?: number } = {}): Promise<{ policy: string; golden: string; caseCount: number }> {
+export async function seedDemo(
+  db: Db,
+  options: { goldenCases?: number } = {},
+): Promise<{ policy: string; golden: string; caseCount: number }> {
   await upsertModels(db, await loadCatalogFile(`${DEMO}/catalog.yaml`));
   const spec = demoPolicy();
   await addPolicyVersion(db, spec, { sourceFormat: 'watsonx', origin: 'import' });
@@ -40,7 +43,10 @@ export function weightVariants(n: number): Array<{ kind: 'file'; file: string; t
   return Array.from({ length: n }, (_, i) => {
     const spec: PolicySpec = structuredClone(base);
     spec.name = `${base.name}-w${i + 1}`;
-    spec.policy.targets = (spec.policy.targets ?? []).map((t, j) => ({ ...t, weight: Math.round(((((i + 1) * (j + 2)) % 9) + 1) * 10) / 100 }));
+    spec.policy.targets = (spec.policy.targets ?? []).map((t, j) => ({
+      ...t,
+      weight: Math.round(((((i + 1) * (j + 2)) % 9) + 1) * 10) / 100,
+    }));
     return { kind: 'file' as const, file: `${spec.name}.yaml`, text: stringify(spec) };
   });
 }

@@ -23,7 +23,11 @@ it('every job delivered twice (at-least-once) leaves the same rows and the same 
   const clock = { now: () => Date.parse('2026-11-21T02:00:00Z') };
   const demo = await seedDemo(store.db, { goldenCases: 10 });
   const p = createProcessors(store.db, { chat, clock });
-  const { run_id } = await createRun(store.db, { policy: demo.policy, variants: weightVariants(2), source: { kind: 'golden', name: demo.golden } }, { clock });
+  const { run_id } = await createRun(
+    store.db,
+    { policy: demo.policy, variants: weightVariants(2), source: { kind: 'golden', name: demo.golden } },
+    { clock },
+  );
   const plan = await planRun(store.db, run_id, { chunkSize: 4 });
   expect(await planRun(store.db, run_id, { chunkSize: 4 })).toEqual(plan);
   for (const chunk of plan.chunks) await Promise.all([p.chunk({ run_id, chunk }), p.chunk({ run_id, chunk })]);

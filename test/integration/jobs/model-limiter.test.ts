@@ -15,7 +15,7 @@ it('never has more calls in flight per model than the catalog allows; models do 
     });
   const all = Promise.all([...Array.from({ length: 6 }, () => call('a')), ...Array.from({ length: 3 }, () => call('b'))]);
   // Release calls one by one as they start, until all nine have run.
-  for (let released = 0; released < 9; ) {
+  for (let released = 0; released < 9;) {
     const next = gates.shift();
     if (next) {
       next();

@@ -43,7 +43,11 @@ afterEach(async () => {
   closeServer = undefined;
 });
 
-const cost = (e: CatalogEntry, cached: number) => ((USAGE.input - cached) * e.price.input_per_m + cached * (e.price.cached_input_per_m ?? e.price.input_per_m) + USAGE.output * e.price.output_per_m) / 1e6;
+const cost = (e: CatalogEntry, cached: number) =>
+  ((USAGE.input - cached) * e.price.input_per_m +
+    cached * (e.price.cached_input_per_m ?? e.price.input_per_m) +
+    USAGE.output * e.price.output_per_m) /
+  1e6;
 
 async function setUp(tag: string, judgePrice: CatalogEntry['price']) {
   const db = (store as TestStore).db;
@@ -54,10 +58,19 @@ async function setUp(tag: string, judgePrice: CatalogEntry['price']) {
     return { kind: 'json', status: 200, body: FAKES[kind].ok(`${kind} says ${caseNo}`) };
   });
   closeServer = () => server.close();
-  const entries = MODEL_KINDS.map((k, i) => FAKES[k].entry(server.origin, `${tag}/${k}`, { price: { input_per_m: 1 + i, output_per_m: 2 + 3 * i, cached_input_per_m: 0.1 * (i + 1) } }));
+  const entries = MODEL_KINDS.map((k, i) =>
+    FAKES[k].entry(server.origin, `${tag}/${k}`, {
+      price: { input_per_m: 1 + i, output_per_m: 2 + 3 * i, cached_input_per_m: 0.1 * (i + 1) },
+    }),
+  );
   const judge = FAKES.openai.entry(server.origin, `${tag}/judge`, { price: judgePrice });
   await upsertModels(db, [...entries, judge]);
-  const spec = { spec_version: 'v1', kind: 'model', name: tag, policy: { strategy: { mode: 'fallback', on_status_codes: [429, 503] }, targets: entries.map((e) => ({ model_name: e.name })) } } as PolicySpec;
+  const spec = {
+    spec_version: 'v1',
+    kind: 'model',
+    name: tag,
+    policy: { strategy: { mode: 'fallback', on_status_codes: [429, 503] }, targets: entries.map((e) => ({ model_name: e.name })) },
+  } as PolicySpec;
   await addPolicyVersion(db, spec, { sourceFormat: 'watsonx', origin: 'import' });
   const cases: GoldenCase[] = Array.from({ length: CASES }, (_, i) => ({
     id: `k${i}`,
@@ -74,7 +87,11 @@ async function setUp(tag: string, judgePrice: CatalogEntry['price']) {
 
 async function run(tag: string, env: Record<string, string>, cap?: number) {
   const db = (store as TestStore).db;
-  const { run_id } = await createRun(db, { policy: tag, source: { kind: 'golden', name: `${tag}-golden` }, ...(cap ? { cost_cap_usd: cap } : {}) }, { clock });
+  const { run_id } = await createRun(
+    db,
+    { policy: tag, source: { kind: 'golden', name: `${tag}-golden` }, ...(cap ? { cost_cap_usd: cap } : {}) },
+    { clock },
+  );
   const plan = await planRun(db, run_id, { chunkSize: 2 });
   await processRunLocally(db, run_id, plan.chunks, { env, clock });
   return { run_id, plan, report: await runReport(db, run_id), data: await loadRunData(db, run_id) };
@@ -127,13 +144,19 @@ it('stops the run at a cost cap that the judge calls use up', async () => {
   expect(server.calls('openai').length).toBeLessThan(plan.pairs);
 });
 
-it('asks the rate limiter for every model call with that model\'s catalog rpm and tpm', async () => {
+it("asks the rate limiter for every model call with that model's catalog rpm and tpm", async () => {
   const { entries, env } = await setUp('rate', { input_per_m: 1, output_per_m: 1 });
   const db = (store as TestStore).db;
-  await upsertModels(db, entries.map((e, i) => ({ ...e, rate_limit_rpm: 100 + i, rate_limit_tpm: i % 2 ? 50_000 : null })));
+  await upsertModels(
+    db,
+    entries.map((e, i) => ({ ...e, rate_limit_rpm: 100 + i, rate_limit_tpm: i % 2 ? 50_000 : null })),
+  );
   const seen: Array<{ model: string; limits: RateLimits; tokens: number }> = [];
   const local = createLocalRateLimiter();
-  const rate: RateLimiter = { acquire: (model, limits, tokens, signal) => (seen.push({ model, limits, tokens }), local.acquire(model, limits, tokens, signal)), close: () => local.close() };
+  const rate: RateLimiter = {
+    acquire: (model, limits, tokens, signal) => (seen.push({ model, limits, tokens }), local.acquire(model, limits, tokens, signal)),
+    close: () => local.close(),
+  };
   const chat = createChatClient({ env });
   try {
     const { run_id } = await createRun(db, { policy: 'rate', source: { kind: 'golden', name: 'rate-golden' } }, { clock });

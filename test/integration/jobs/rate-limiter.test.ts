@@ -1,6 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLocalRateLimiter, createRedisRateLimiter, type RateLimiter, type RateLimiterOptions } from '../../../src/jobs/rate-limiter.js';
+import {
+  createLocalRateLimiter,
+  createRedisRateLimiter,
+  type RateLimiter,
+  type RateLimiterOptions,
+} from '../../../src/jobs/rate-limiter.js';
 import { startFaultServer } from '../../helpers/fault-server.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../../helpers/redis.js';
 
@@ -41,7 +46,12 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function measure(makeLimiters: (opts: RateLimiterOptions) => RateLimiter[], perWorker: number, limits: { rpm: number | null; tpm: number | null }, tokens = 1) {
+async function measure(
+  makeLimiters: (opts: RateLimiterOptions) => RateLimiter[],
+  perWorker: number,
+  limits: { rpm: number | null; tpm: number | null },
+  tokens = 1,
+) {
   const clock = new VirtualClock();
   const arrivals: number[] = [];
   const server = await startFaultServer(() => {
@@ -96,10 +106,14 @@ describe('rate limits per model', () => {
   });
 
   it('without Redis, one process limiter shared by its chunks does the same', async () => {
-    const arrivals = await measure((o) => {
-      const l = createLocalRateLimiter(o);
-      return [l, l];
-    }, 100, { rpm: 60, tpm: null });
+    const arrivals = await measure(
+      (o) => {
+        const l = createLocalRateLimiter(o);
+        return [l, l];
+      },
+      100,
+      { rpm: 60, tpm: null },
+    );
     expect(maxInWindow(arrivals, 60_000)).toBe(60);
   });
 
@@ -116,10 +130,15 @@ describe('rate limits per model', () => {
   });
 
   it('holds tokens per minute in the process too', async () => {
-    const arrivals = await measure((o) => {
-      const l = createLocalRateLimiter(o);
-      return [l, l];
-    }, 5, { rpm: 100, tpm: 2500 }, 1000);
+    const arrivals = await measure(
+      (o) => {
+        const l = createLocalRateLimiter(o);
+        return [l, l];
+      },
+      5,
+      { rpm: 100, tpm: 2500 },
+      1000,
+    );
     expect(maxInWindow(arrivals, 60_000)).toBe(2);
   });
 

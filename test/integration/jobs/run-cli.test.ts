@@ -49,11 +49,29 @@ describe('routelab run / runs / schedule', () => {
   };
 
   it('run --json prints exactly the summary on stdout; runs list and show find it', async () => {
-    const r = await routelab(['run', '--policy', 'support-assistant', '--variant', `${DEMO}/policies/support-assistant-cheap.yaml`, '--golden', 'demo-golden', '--json']);
+    const r = await routelab([
+      'run',
+      '--policy',
+      'support-assistant',
+      '--variant',
+      `${DEMO}/policies/support-assistant-cheap.yaml`,
+      '--golden',
+      'demo-golden',
+      '--json',
+    ]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const json = JSON.parse(r.out) as Record<string, unknown> & { variants: Array<Record<string, unknown>> };
-    expect(Object.keys(json).slice(0, 8)).toEqual(['run_id', 'status', 'pairs', 'model_calls', 'cache_hits', 'recorded', 'cost_usd', 'variants']);
+    expect(Object.keys(json).slice(0, 8)).toEqual([
+      'run_id',
+      'status',
+      'pairs',
+      'model_calls',
+      'cache_hits',
+      'recorded',
+      'cost_usd',
+      'variants',
+    ]);
     expect(json).toMatchObject({ status: 'completed', recorded: 0 });
     expect(json.variants.map((v) => [v.name, v.version, v.cases])).toEqual([
       ['support-assistant', 1, 8],
@@ -85,7 +103,10 @@ describe('routelab run / runs / schedule', () => {
     const prefix = testPrefix();
     const store = await openStore({ url, max: 2 });
     const chat = createChatClient({ env: {} });
-    const worker = startWorker({ url: REDIS_URL, prefix, queueName: DEFAULT_QUEUE }, createProcessors(store.db, { chat, clock: { now: () => Date.now() } }));
+    const worker = startWorker(
+      { url: REDIS_URL, prefix, queueName: DEFAULT_QUEUE },
+      createProcessors(store.db, { chat, clock: { now: () => Date.now() } }),
+    );
     try {
       const env = { REDIS_URL, ROUTELAB_QUEUE_PREFIX: prefix };
       const r = await routelab(['run', '--policy', 'support-assistant', '--golden', 'demo-golden', '--json'], env);
@@ -103,22 +124,66 @@ describe('routelab run / runs / schedule', () => {
   });
 
   it('bad input exits 2 naming the flag', async () => {
-    expect(await routelab(['run', '--policy', 'support-assistant'])).toMatchObject({ code: 2, err: expect.stringMatching(/--sample S, --golden G or --outcomes D/) });
-    expect(await routelab(['run', '--policy', 'support-assistant', '--golden', 'demo-golden', '--holdout', '1.5'])).toMatchObject({ code: 2, err: expect.stringMatching(/--holdout/) });
-    expect(await routelab(['run', '--policy', 'nope', '--golden', 'demo-golden'])).toMatchObject({ code: 2, err: expect.stringMatching(/policy "nope" not found/) });
-    expect(await routelab(['run', '--policy', 'support-assistant', '--golden', 'demo-golden', '--detach'])).toMatchObject({ code: 2, err: expect.stringMatching(/--detach needs REDIS_URL/) });
+    expect(await routelab(['run', '--policy', 'support-assistant'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--sample S, --golden G or --outcomes D/),
+    });
+    expect(await routelab(['run', '--policy', 'support-assistant', '--golden', 'demo-golden', '--holdout', '1.5'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--holdout/),
+    });
+    expect(await routelab(['run', '--policy', 'nope', '--golden', 'demo-golden'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/policy "nope" not found/),
+    });
+    expect(await routelab(['run', '--policy', 'support-assistant', '--golden', 'demo-golden', '--detach'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--detach needs REDIS_URL/),
+    });
     expect(await routelab(['runs', 'show', 'r000000-000000'])).toMatchObject({ code: 2 });
   });
 
   it('schedule nightly without REDIS_URL refuses, says why and prints the crontab line', async () => {
-    const r = await routelab(['schedule', 'nightly', '--cron', '0 2 * * *', '--tz', 'Europe/Paris', '--policy', 'support-assistant', '--sample-from-last', '24h', '--size', '200']);
+    const r = await routelab([
+      'schedule',
+      'nightly',
+      '--cron',
+      '0 2 * * *',
+      '--tz',
+      'Europe/Paris',
+      '--policy',
+      'support-assistant',
+      '--sample-from-last',
+      '24h',
+      '--size',
+      '200',
+    ]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/REDIS_URL is not set/);
-    expect(r.err).toMatch(/CRON_TZ=Europe\/Paris\n0 2 \* \* \* .*routelab traffic sample .*--size 200.*routelab run --policy support-assistant --sample/);
+    expect(r.err).toMatch(
+      /CRON_TZ=Europe\/Paris\n0 2 \* \* \* .*routelab traffic sample .*--size 200.*routelab run --policy support-assistant --sample/,
+    );
     // Everything the job needs is on the line; the store by reference, its URL (a secret) never printed.
-    const withVariant = await routelab(['schedule', 'nightly', '--cron', '0 2 * * *', '--policy', 'support-assistant', '--variant', 'support-cheap', '--sample-from-last', '24h', '--size', '50', '--refresh-rate', '0.2']);
+    const withVariant = await routelab([
+      'schedule',
+      'nightly',
+      '--cron',
+      '0 2 * * *',
+      '--policy',
+      'support-assistant',
+      '--variant',
+      'support-cheap',
+      '--sample-from-last',
+      '24h',
+      '--size',
+      '50',
+      '--refresh-rate',
+      '0.2',
+    ]);
     expect(withVariant.err).toMatch(/export DATABASE_URL="\$\{DATABASE_URL:\?[^}]*\}"/);
-    expect(withVariant.err).toMatch(/routelab run --policy support-assistant --variant support-cheap --sample "\$S" --holdout 0\.3 --refresh-rate 0\.2 --seed "\$S"/);
+    expect(withVariant.err).toMatch(
+      /routelab run --policy support-assistant --variant support-cheap --sample "\$S" --holdout 0\.3 --refresh-rate 0\.2 --seed "\$S"/,
+    );
     expect(withVariant.err).not.toContain(url);
   });
 });

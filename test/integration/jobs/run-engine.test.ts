@@ -43,7 +43,11 @@ describe.each(COMBOS)('run engine on the %s runner, %s store', (runnerKind, stor
   it('fetches each (case, model) once for 8 variants and evaluates every variant on every case', async () => {
     const demo = await seedDemo(store.db, { goldenCases: 16 });
     const r = start();
-    const { run_id } = await createRun(store.db, { policy: demo.policy, variants: weightVariants(7), source: { kind: 'golden', name: demo.golden }, chunk_size: 5 }, { clock });
+    const { run_id } = await createRun(
+      store.db,
+      { policy: demo.policy, variants: weightVariants(7), source: { kind: 'golden', name: demo.golden }, chunk_size: 5 },
+      { clock },
+    );
     const plan = await planRun(store.db, run_id, { chunkSize: 5 });
     expect(plan.pairs).toBe(16 * 3);
     await r.execute(run_id, plan.chunks);
@@ -88,7 +92,11 @@ describe.each(COMBOS)('run engine on the %s runner, %s store', (runnerKind, stor
     const demo = await seedDemo(store.db, { goldenCases: 12 });
     const real = createProcessors(store.db, { chat, clock });
     const r = start({ ...real, chunk: async (p) => (p.chunk === 1 ? Promise.reject(new Error('provider exploded')) : real.chunk(p)) });
-    const { run_id } = await createRun(store.db, { policy: demo.policy, variants: weightVariants(1), source: { kind: 'golden', name: demo.golden } }, { clock });
+    const { run_id } = await createRun(
+      store.db,
+      { policy: demo.policy, variants: weightVariants(1), source: { kind: 'golden', name: demo.golden } },
+      { clock },
+    );
     const plan = await planRun(store.db, run_id, { chunkSize: 4 });
     await r.execute(run_id, plan.chunks);
     const report = await runReport(store.db, run_id);
@@ -107,7 +115,11 @@ describe.each(COMBOS)('run engine on the %s runner, %s store', (runnerKind, stor
     const demo = await seedDemo(store.db, { goldenCases: 12 });
     const r = start();
     const cap = 0.02;
-    const { run_id } = await createRun(store.db, { policy: demo.policy, source: { kind: 'golden', name: demo.golden }, cost_cap_usd: cap }, { clock });
+    const { run_id } = await createRun(
+      store.db,
+      { policy: demo.policy, source: { kind: 'golden', name: demo.golden }, cost_cap_usd: cap },
+      { clock },
+    );
     const plan = await planRun(store.db, run_id, { chunkSize: 4 });
     await r.execute(run_id, plan.chunks);
     const report = await runReport(store.db, run_id);

@@ -17,7 +17,8 @@ export interface TestRunner {
 }
 
 export function createTestRunner(kind: RunnerKind, db: Db, processors: Processors): TestRunner {
-  if (kind === 'in-process') return { execute: (runId, chunks) => runInProcess(processors, runId, chunks, { concurrency: 2 }), close: async () => {} };
+  if (kind === 'in-process')
+    return { execute: (runId, chunks) => runInProcess(processors, runId, chunks, { concurrency: 2 }), close: async () => {} };
   // Two workers on real Redis under a prefix of this test's own; removed afterwards.
   const config: QueueConfig = { url: REDIS_URL, prefix: testPrefix(), queueName: DEFAULT_QUEUE };
   const workers: Worker[] = [startWorker(config, processors, { concurrency: 2 }), startWorker(config, processors, { concurrency: 2 })];

@@ -17,7 +17,15 @@ const line = (i: number, failed: boolean) =>
     request: { model: 'policy/support-assistant', messages: [{ role: 'user', content: `Where is my order #55${i}?` }] },
     ...(failed
       ? { status_code: 503, error: { code: 503, message: 'overloaded' }, response: { error: { message: 'overloaded' } } }
-      : { response: { id: `c${i}`, object: 'chat.completion', created: 1763626502, model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: `Order #55${i} shipped yesterday.` }, finish_reason: 'stop' }] } }),
+      : {
+          response: {
+            id: `c${i}`,
+            object: 'chat.completion',
+            created: 1763626502,
+            model: 'gpt-4o-mini',
+            choices: [{ index: 0, message: { role: 'assistant', content: `Order #55${i} shipped yesterday.` }, finish_reason: 'stop' }],
+          },
+        }),
   });
 
 describe('a sampled request with nothing to score against', () => {
@@ -38,7 +46,11 @@ describe('a sampled request with nothing to score against', () => {
     expect(imported.imported).toBe(3);
     await createSample(store.db, { name: 'all', size: 3, seed: 's' });
 
-    const { run_id } = await createRun(store.db, { policy: 'support-assistant', source: { kind: 'sample', name: 'all' } }, { clock: { now: () => Date.parse('2026-11-21T00:00:00Z') } });
+    const { run_id } = await createRun(
+      store.db,
+      { policy: 'support-assistant', source: { kind: 'sample', name: 'all' } },
+      { clock: { now: () => Date.parse('2026-11-21T00:00:00Z') } },
+    );
     await planRun(store.db, run_id);
     const run = await getRun(store.db, run_id);
     // Two cases carry the answer production gave as their reference; the failed call carries none.

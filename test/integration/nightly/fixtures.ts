@@ -15,7 +15,8 @@ import { importGoldenSet } from '../../../src/store/repos/golden-repo.js';
 import { addPolicyVersion } from '../../../src/store/repos/policy-repo.js';
 
 /** Questions whose right answer is the number in them: an endpoint can be scripted to drift. */
-export const questions = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `q${i}`, question: `Say the number ${i + 10}.`, answer: String(i + 10) }));
+export const questions = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ id: `q${i}`, question: `Say the number ${i + 10}.`, answer: String(i + 10) }));
 export const QUESTIONS = questions(8);
 
 /** The number a request asks for (the scripted endpoint answers it right, or drifts). */
@@ -25,7 +26,11 @@ export function askedNumber(body: string): string {
 }
 
 /** One real OpenAI-compatible model (a loopback server), a single-target policy and an exact-match golden set. */
-export async function seedDrift(db: Db, baseUrl: string, opts: { ttlS?: number; cases?: number } = {}): Promise<{ policy: string; golden: string }> {
+export async function seedDrift(
+  db: Db,
+  baseUrl: string,
+  opts: { ttlS?: number; cases?: number } = {},
+): Promise<{ policy: string; golden: string }> {
   const entry: CatalogEntry = {
     name: 'drift/m',
     base_url: baseUrl,
@@ -39,7 +44,12 @@ export async function seedDrift(db: Db, baseUrl: string, opts: { ttlS?: number; 
   };
   await upsertModels(db, [entry]);
   const spec = parsePolicyTextOrThrow(
-    stringify({ spec_version: 'v1', kind: 'model', name: 'drift-policy', policy: { strategy: { mode: 'single' }, targets: [{ model_name: 'drift/m' }] } }),
+    stringify({
+      spec_version: 'v1',
+      kind: 'model',
+      name: 'drift-policy',
+      policy: { strategy: { mode: 'single' }, targets: [{ model_name: 'drift/m' }] },
+    }),
     { file: 'drift-policy.yaml' },
   ).spec;
   await addPolicyVersion(db, spec, { sourceFormat: 'watsonx', origin: 'import' });
@@ -67,7 +77,13 @@ export async function runNight(db: Db, chat: ChatClient, seeded: { policy: strin
   const clock = { now: () => o.at };
   const { run_id } = await createRun(
     db,
-    { policy: seeded.policy, source: { kind: 'golden', name: seeded.golden }, seed: o.seed, cache: o.cache ?? 'use', refresh_rate: o.refresh_rate ?? 0 },
+    {
+      policy: seeded.policy,
+      source: { kind: 'golden', name: seeded.golden },
+      seed: o.seed,
+      cache: o.cache ?? 'use',
+      refresh_rate: o.refresh_rate ?? 0,
+    },
     { clock },
   );
   const plan = await planRun(db, run_id);

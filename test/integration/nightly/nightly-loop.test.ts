@@ -29,7 +29,12 @@ async function startReceiver(): Promise<{ url: string; bodies: string[]; status:
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
-  return { url: `http://127.0.0.1:${address.port}${SECRET_PATH}`, bodies, status, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${address.port}${SECRET_PATH}`,
+    bodies,
+    status,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 describe('a nightly is the whole loop: run → detect → propose → report → notify', () => {
@@ -41,7 +46,11 @@ describe('a nightly is the whole loop: run → detect → propose → report →
   beforeEach(async () => {
     wrong = false;
     store = await openTestStore('pglite');
-    server = await startFaultServer((_n, req) => ({ kind: 'json', status: 200, body: completion(wrong ? 'hmm' : askedNumber(req.body), { model: 'drift/m' }) }));
+    server = await startFaultServer((_n, req) => ({
+      kind: 'json',
+      status: 200,
+      body: completion(wrong ? 'hmm' : askedNumber(req.body), { model: 'drift/m' }),
+    }));
     receiver = await startReceiver();
     dir = mkdtempSync(join(tmpdir(), 'routelab-nightly-'));
   });
@@ -54,9 +63,34 @@ describe('a nightly is the whole loop: run → detect → propose → report →
 
   const night = async (n: number, extra: string[] = []) => {
     const ctx = testContext(store, { ROUTELAB_ALERT_WEBHOOK: receiver.url }, { clock: { now: () => T0 + n * NIGHT } });
-    const args = ['run', '--policy', 'drift-policy', '--golden', 'drift-golden', '--seed', `night-${n}`, '--refresh-rate', '1', '--nightly', '--alert-on', 'regression', '--report-dir', join(dir, `n${n}`), '--json', ...extra];
+    const args = [
+      'run',
+      '--policy',
+      'drift-policy',
+      '--golden',
+      'drift-golden',
+      '--seed',
+      `night-${n}`,
+      '--refresh-rate',
+      '1',
+      '--nightly',
+      '--alert-on',
+      'regression',
+      '--report-dir',
+      join(dir, `n${n}`),
+      '--json',
+      ...extra,
+    ];
     const code = await main(['node', 'routelab', ...args], ctx);
-    return { code, json: JSON.parse(ctx.out()) as { run_id: string; steps: Array<{ step: string; status: string; detail: string | null }>; regressions: Array<Record<string, unknown>> }, err: ctx.err() };
+    return {
+      code,
+      json: JSON.parse(ctx.out()) as {
+        run_id: string;
+        steps: Array<{ step: string; status: string; detail: string | null }>;
+        regressions: Array<Record<string, unknown>>;
+      },
+      err: ctx.err(),
+    };
   };
 
   it('flags the night an endpoint changed, exits 1, posts the webhook, and the report leads with it', async () => {
@@ -75,10 +109,15 @@ describe('a nightly is the whole loop: run → detect → propose → report →
     expect(bad.json.regressions).toEqual([expect.objectContaining({ model: 'drift/m', segment: 'all', metric: 'quality', diff: -1 })]);
     await expect.poll(() => receiver.bodies.length).toBe(1);
     const alert = JSON.parse(receiver.bodies[0] ?? '{}') as { run_id: string; regressions: Array<{ model: string; metric: string }> };
-    expect(alert).toMatchObject({ kind: 'routelab.regression', run_id: bad.json.run_id, regressions: [{ model: 'drift/m', metric: 'quality' }] });
+    expect(alert).toMatchObject({
+      kind: 'routelab.regression',
+      run_id: bad.json.run_id,
+      regressions: [{ model: 'drift/m', metric: 'quality' }],
+    });
     // The webhook URL is a secret: it is in no output, no step, no report.
     const report = readFileSync(join(dir, 'n4', 'report.md'), 'utf8');
-    for (const text of [JSON.stringify(bad.json), bad.err, report, JSON.stringify(await store.rows(sql`select * from run_steps`))]) expect(text).not.toContain('s3cr3t');
+    for (const text of [JSON.stringify(bad.json), bad.err, report, JSON.stringify(await store.rows(sql`select * from run_steps`))])
+      expect(text).not.toContain('s3cr3t');
     // The report leads with the regression and shows the trend chart.
     expect(report.indexOf('## Regressions')).toBeLessThan(report.indexOf('## Variants'));
     expect(report).toMatch(/\*\*1 regression\(s\)\*\*/);
@@ -88,7 +127,9 @@ describe('a nightly is the whole loop: run → detect → propose → report →
     // trends reads every run by its id, oldest first, with the drop on the last one.
     const t = testContext(store);
     expect(await main(['node', 'routelab', 'trends', '--policy', 'drift-policy', '--model', 'drift/m', '--json'], t)).toBe(0);
-    const trend = JSON.parse(t.out()) as { runs: Array<{ run_id: string; models: Array<{ name: string; quality: number; quality_ci: [number, number] }> }> };
+    const trend = JSON.parse(t.out()) as {
+      runs: Array<{ run_id: string; models: Array<{ name: string; quality: number; quality_ci: [number, number] }> }>;
+    };
     expect(trend.runs).toHaveLength(4);
     expect(trend.runs[3]?.run_id).toBe(bad.json.run_id);
     expect(trend.runs.map((r) => r.models[0]?.quality)).toEqual([1, 1, 1, 0]);
@@ -106,7 +147,10 @@ describe('a nightly is the whole loop: run → detect → propose → report →
     const steps = new Map(r.json.steps.map((s) => [s.step, s]));
     expect(steps.get('report')?.status).toBe('failed');
     expect(steps.get('propose')?.status).toBe('ok');
-    expect(steps.get('notify')).toMatchObject({ status: 'failed', detail: expect.stringMatching(/\$ROUTELAB_ALERT_WEBHOOK failed: the receiver answered HTTP 500/) });
+    expect(steps.get('notify')).toMatchObject({
+      status: 'failed',
+      detail: expect.stringMatching(/\$ROUTELAB_ALERT_WEBHOOK failed: the receiver answered HTTP 500/),
+    });
 
     const list = testContext(store);
     expect(await main(['node', 'routelab', 'runs', 'list'], list)).toBe(0);
@@ -114,7 +158,9 @@ describe('a nightly is the whole loop: run → detect → propose → report →
     expect(list.out()).toContain(`✗ ${r.json.run_id}: report, notify failed`);
     const listJson = testContext(store);
     await main(['node', 'routelab', 'runs', 'list', '--json'], listJson);
-    expect((JSON.parse(listJson.out()) as Array<{ id: string; failed_steps: string[] }>).find((x) => x.id === r.json.run_id)?.failed_steps).toEqual(['report', 'notify']);
+    expect(
+      (JSON.parse(listJson.out()) as Array<{ id: string; failed_steps: string[] }>).find((x) => x.id === r.json.run_id)?.failed_steps,
+    ).toEqual(['report', 'notify']);
     const show = testContext(store);
     expect(await main(['node', 'routelab', 'runs', 'show', r.json.run_id], show)).toBe(0);
     expect(show.out()).toMatch(/✗ report/);

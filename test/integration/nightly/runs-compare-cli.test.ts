@@ -9,9 +9,13 @@ const T0 = Date.parse('2026-11-21T02:00:00Z');
 
 describe('routelab runs compare', () => {
   let wrong = false;
-  const env = driftEndpoint('pglite', (req) => ({ kind: 'json', status: 200, body: completion(wrong ? 'no idea' : askedNumber(req.body), { model: 'drift/m' }) }), () => {
-    wrong = false;
-  });
+  const env = driftEndpoint(
+    'pglite',
+    (req) => ({ kind: 'json', status: 200, body: completion(wrong ? 'no idea' : askedNumber(req.body), { model: 'drift/m' }) }),
+    () => {
+      wrong = false;
+    },
+  );
 
   it('shows the model whose answers changed, with a CI, p_holm and the cases to read', async () => {
     const seeded = await seedDrift(env.store.db, env.server.baseUrl);
@@ -21,7 +25,11 @@ describe('routelab runs compare', () => {
 
     const json = testContext(env.store);
     expect(await main(['node', 'routelab', 'runs', 'compare', a.run_id, b.run_id, '--json'], json)).toBe(0);
-    const r = JSON.parse(json.out()) as { shared_cases: number; comparisons: Array<Record<string, unknown>>; changed: Array<Record<string, unknown>> };
+    const r = JSON.parse(json.out()) as {
+      shared_cases: number;
+      comparisons: Array<Record<string, unknown>>;
+      changed: Array<Record<string, unknown>>;
+    };
     expect(r.shared_cases).toBe(8);
     const model = r.comparisons.find((c) => c.model === 'drift/m' && c.segment === 'all');
     expect(model).toMatchObject({ variant: null, diff: -1, ci: [-1, -1] });

@@ -15,9 +15,13 @@ const T0 = Date.parse('2026-11-21T02:00:00Z');
 
 describe('dashboard trends screen over PGlite', () => {
   let wrong = false;
-  const env = driftEndpoint('pglite', (req) => ({ kind: 'json', status: 200, body: completion(wrong ? 'lost it' : askedNumber(req.body), { model: 'drift/m' }) }), () => {
-    wrong = false;
-  });
+  const env = driftEndpoint(
+    'pglite',
+    (req) => ({ kind: 'json', status: 200, body: completion(wrong ? 'lost it' : askedNumber(req.body), { model: 'drift/m' }) }),
+    () => {
+      wrong = false;
+    },
+  );
   // Registered after the endpoint's hooks, so (after-hooks run in reverse) ink is cleaned up first.
   afterEach(() => {
     cleanup();

@@ -20,7 +20,12 @@ export async function runPolicyCli(args: string[], store?: Store, env: NodeJS.Pr
   let stdout = '';
   let stderr = '';
   const sink = (write: (s: string) => void) => new Writable({ write: (chunk, _enc, done) => (write(String(chunk)), done()) });
-  const base = createContext({ env, clock: { now: () => Date.UTC(2026, 0, 5, 12) }, stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)) });
+  const base = createContext({
+    env,
+    clock: { now: () => Date.UTC(2026, 0, 5, 12) },
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+  });
   const ctx: CliContext = store ? { ...base, store: async () => store, close: async () => {} } : base;
   const program = new Command('routelab').version('0.1.0').enablePositionalOptions();
   registerPolicy(program, ctx);

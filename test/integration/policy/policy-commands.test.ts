@@ -26,7 +26,11 @@ describe.each(STORE_KINDS)('routelab policy commands on %s', (kind) => {
 
   it('imports every seed, and export → re-import gives the identical spec (yaml, json, zip)', async () => {
     for (const seed of ['anygem', 'firstgem', 'retrygem']) expect((await cli('policy', 'import', '-f', fixture(seed))).code).toBe(0);
-    for (const [seed, out] of [['anygem', 'a.zip'], ['firstgem', 'f.json'], ['retrygem', 'r.yaml']] as const) {
+    for (const [seed, out] of [
+      ['anygem', 'a.zip'],
+      ['firstgem', 'f.json'],
+      ['retrygem', 'r.yaml'],
+    ] as const) {
       const before = JSON.parse((await cli('policy', 'show', '-n', seed, '--json')).stdout).spec;
       expect((await cli('policy', 'export', '-n', seed, '-o', join(dir, out))).code).toBe(0);
       const again = await cli('policy', 'import', '--file', join(dir, out), '--json');
@@ -50,7 +54,9 @@ describe.each(STORE_KINDS)('routelab policy commands on %s', (kind) => {
       [1, false],
       [2, true],
     ]);
-    expect((await cli('policy', 'export', '-n', 'anygem', '--version', '1', '--format', 'portkey', '-o', join(dir, 'pk.json'))).code).toBe(0);
+    expect((await cli('policy', 'export', '-n', 'anygem', '--version', '1', '--format', 'portkey', '-o', join(dir, 'pk.json'))).code).toBe(
+      0,
+    );
     expect(JSON.parse(readFileSync(join(dir, 'pk.json'), 'utf8')).strategy).toEqual({ mode: 'loadbalance', on_status_codes: [503, 504] });
     const refused = await cli('policy', 'export', '-n', 'firstgem', '--format', 'litellm', '-o', join(dir, 'l.yaml'));
     expect(refused.code).toBe(2);
@@ -63,12 +69,39 @@ describe.each(STORE_KINDS)('routelab policy commands on %s', (kind) => {
     const any = JSON.parse((await cli('policy', 'simulate', '-n', 'anygem', '--requests', '20000', '--seed', '7', '--json')).stdout);
     expect(Object.keys(any)).toEqual(['requests', 'served', 'attempts', 'failed', 'blocked']);
     expect(Math.abs(any.served[FLASH] / 20000 - 0.75)).toBeLessThanOrEqual(0.015);
-    const first = JSON.parse((await cli('policy', 'simulate', '-n', 'firstgem', '--requests', '1000', '--fail', `${FLASH}=503:1`, '--json')).stdout);
-    expect(first).toEqual({ requests: 1000, served: { [LITE]: 1000 }, attempts: { [FLASH]: 2000, [LITE]: 1000 }, failed: 0, blocked: { guardrail: 0, budget: 0 } });
+    const first = JSON.parse(
+      (await cli('policy', 'simulate', '-n', 'firstgem', '--requests', '1000', '--fail', `${FLASH}=503:1`, '--json')).stdout,
+    );
+    expect(first).toEqual({
+      requests: 1000,
+      served: { [LITE]: 1000 },
+      attempts: { [FLASH]: 2000, [LITE]: 1000 },
+      failed: 0,
+      blocked: { guardrail: 0, budget: 0 },
+    });
   });
 
   it('add builds a policy from watsonx flags; bad flags and bad files exit 2 naming what is wrong', async () => {
-    const added = await cli('policy', 'add', '-n', 'pair', '--model', 'a', '--model', 'b', '-s', 'fallback', '--strategy-on-code', '500', '--retry-on-code', '503', '--retry-attempts', '2', '-d', 'two models');
+    const added = await cli(
+      'policy',
+      'add',
+      '-n',
+      'pair',
+      '--model',
+      'a',
+      '--model',
+      'b',
+      '-s',
+      'fallback',
+      '--strategy-on-code',
+      '500',
+      '--retry-on-code',
+      '503',
+      '--retry-attempts',
+      '2',
+      '-d',
+      'two models',
+    );
     expect(added.code).toBe(0);
     expect(JSON.parse((await cli('policy', 'show', '-n', 'pair', '--json')).stdout).spec.policy).toEqual({
       strategy: { mode: 'fallback', on_status_codes: [500] },
@@ -79,7 +112,10 @@ describe.each(STORE_KINDS)('routelab policy commands on %s', (kind) => {
     expect(single.code).toBe(2);
     expect(single.stderr).toMatch(/--model: mode single uses one model/);
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, 'spec_version: v1\nkind: model\nname: bad\npolicy:\n  strategy: {mode: loadbalance}\n  targets:\n    - model_name: a\n      weight: 0\n');
+    writeFileSync(
+      bad,
+      'spec_version: v1\nkind: model\nname: bad\npolicy:\n  strategy: {mode: loadbalance}\n  targets:\n    - model_name: a\n      weight: 0\n',
+    );
     const imported = await cli('policy', 'import', '-f', bad);
     expect(imported.code).toBe(2);
     expect(imported.stderr).toContain(`${bad}, line 8:15, policy.targets[0].weight`);

@@ -36,8 +36,12 @@ describe.each(STORE_KINDS)('policy registry on %s', (kind) => {
     const again = await addPolicyVersion(store.db, spec('cafe\u0301'), { sourceFormat: 'watsonx', origin: 'add' });
     expect(again.version).toBe(2);
     expect((await getActiveVersion(store.db, 'cafe\u0301'))?.version).toBe(2);
-    await expect(addPolicyVersion(store.db, spec('cafe'), { sourceFormat: 'watsonx', origin: 'add' })).rejects.toThrow('"cafe" looks like the existing policy "caf\\u{e9}"');
-    await expect(addPolicyVersion(store.db, spec('cafe\u{e0041}'), { sourceFormat: 'watsonx', origin: 'add' })).rejects.toThrow(/cafe\\u\{e0041\}/);
+    await expect(addPolicyVersion(store.db, spec('cafe'), { sourceFormat: 'watsonx', origin: 'add' })).rejects.toThrow(
+      '"cafe" looks like the existing policy "caf\\u{e9}"',
+    );
+    await expect(addPolicyVersion(store.db, spec('cafe\u{e0041}'), { sourceFormat: 'watsonx', origin: 'add' })).rejects.toThrow(
+      /cafe\\u\{e0041\}/,
+    );
   });
 
   it('adding the same name again creates a new active version; older ones stay readable', async () => {

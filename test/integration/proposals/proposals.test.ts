@@ -55,7 +55,9 @@ describe.each(STORE_KINDS)('proposals on %s', (kind) => {
 
     const other = await proposeForRun(store.db, runId, { max_cost_ratio: 0.25 });
     expect(other.proposal.proposal_id).not.toBe(first.proposal.proposal_id);
-    expect((await listProposals(store.db, { runId })).map((p) => p.proposal_id).sort()).toEqual([first.proposal.proposal_id, other.proposal.proposal_id].sort());
+    expect((await listProposals(store.db, { runId })).map((p) => p.proposal_id).sort()).toEqual(
+      [first.proposal.proposal_id, other.proposal.proposal_id].sort(),
+    );
     expect(await listProposals(store.db, { status: 'approved' })).toEqual([]);
     expect((await getProposal(store.db, first.proposal.proposal_id))?.rationale).toEqual(first.proposal.rationale);
   });
@@ -64,7 +66,9 @@ describe.each(STORE_KINDS)('proposals on %s', (kind) => {
     const out = await cli(['propose', '--run', runId, '--max-cost-per-1k', '2', '--segment-by', 'eval_name', '--json']);
     expect(out.code).toBe(0);
     const json = JSON.parse(out.stdout) as Record<string, unknown>;
-    expect(Object.keys(json)).toEqual(expect.arrayContaining(['proposal_id', 'status', 'policy', 'train', 'holdout', 'baseline', 'rationale']));
+    expect(Object.keys(json)).toEqual(
+      expect.arrayContaining(['proposal_id', 'status', 'policy', 'train', 'holdout', 'baseline', 'rationale']),
+    );
     expect(Object.keys(json.holdout as object).sort()).toEqual(['cost_per_1k', 'p95_ms', 'quality', 'quality_ci']);
     expect((json.rationale as string[]).length).toBeGreaterThan(2);
 
@@ -82,9 +86,28 @@ describe.each(STORE_KINDS)('proposals on %s', (kind) => {
   it('per-request proposals: fields named as everywhere, honest JSON, and a frontier chart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rl-frontier-'));
     try {
-      const out = await cli(['propose', '--run', runId, '--max-cost-ratio', '0.5', '--segment-by', 'metadata.eval_name', '--per-request', '--confidence', '0.9', '--frontier', '-o', dir, '--json']);
+      const out = await cli([
+        'propose',
+        '--run',
+        runId,
+        '--max-cost-ratio',
+        '0.5',
+        '--segment-by',
+        'metadata.eval_name',
+        '--per-request',
+        '--confidence',
+        '0.9',
+        '--frontier',
+        '-o',
+        dir,
+        '--json',
+      ]);
       expect(out.code, out.stderr).toBe(0);
-      const json = JSON.parse(out.stdout) as Record<string, unknown> & { constraint: Record<string, unknown>; rules: Array<Record<string, unknown>>; frontier: { rows: unknown[] } };
+      const json = JSON.parse(out.stdout) as Record<string, unknown> & {
+        constraint: Record<string, unknown>;
+        rules: Array<Record<string, unknown>>;
+        frontier: { rows: unknown[] };
+      };
       expect(typeof json.recommended).toBe('boolean');
       expect(json.recommended).toBe(json.status === 'pending');
       expect(json.reason === null).toBe(json.recommended);
@@ -96,7 +119,18 @@ describe.each(STORE_KINDS)('proposals on %s', (kind) => {
       expect(readFileSync(join(dir, 'frontier.svg'), 'utf8')).toMatch(/^<svg[^]*<\/svg>\n$/);
       expect(readFileSync(join(dir, 'frontier.md'), 'utf8')).toMatch(/## Quality\/cost frontier/);
       // The same options again: the stored proposal, printed for a person within 80 columns.
-      const human = await cli(['propose', '--run', runId, '--max-cost-ratio', '0.5', '--segment-by', 'metadata.eval_name', '--per-request', '--confidence', '0.9']);
+      const human = await cli([
+        'propose',
+        '--run',
+        runId,
+        '--max-cost-ratio',
+        '0.5',
+        '--segment-by',
+        'metadata.eval_name',
+        '--per-request',
+        '--confidence',
+        '0.9',
+      ]);
       expect(human.code).toBe(0);
       for (const line of human.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
       expect(human.stdout).toMatch(/Constraint: cost ≤ \$[\d.]+ per 1k requests with 90\.0% confidence/);

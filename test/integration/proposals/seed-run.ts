@@ -26,12 +26,32 @@ export async function seedRun(db: Db, runId = 'run_synth', n = 600): Promise<{ r
   const data = routerbenchSynth({ n, seed: 'integration' });
   const [policy] = await db.insert(policies).values({ name: POLICY }).returning({ id: policies.id });
   const policyId = (policy as { id: number }).id;
-  const [v] = await db.insert(policyVersions).values({ policyId, version: 1, spec: baselineSpec, sourceFormat: 'watsonx', origin: 'add', isActive: true }).returning({ id: policyVersions.id });
+  const [v] = await db
+    .insert(policyVersions)
+    .values({ policyId, version: 1, spec: baselineSpec, sourceFormat: 'watsonx', origin: 'add', isActive: true })
+    .returning({ id: policyVersions.id });
   const versionId = (v as { id: number }).id;
-  await db.insert(runs).values({ id: runId, policyId, baseVersionId: versionId, sourceKind: 'outcomes', sourceName: 'synth', status: 'completed', seed: 'seed-1', holdout: 0.3 });
+  await db
+    .insert(runs)
+    .values({
+      id: runId,
+      policyId,
+      baseVersionId: versionId,
+      sourceKind: 'outcomes',
+      sourceName: 'synth',
+      status: 'completed',
+      seed: 'seed-1',
+      holdout: 0.3,
+    });
   await db.insert(runVariants).values({ runId, idx: 0, name: `${POLICY}@v1`, versionId, version: 1, spec: baselineSpec, isBaseline: true });
   for (let i = 0; i < data.cases.length; i += 500) {
-    await db.insert(runCases).values(data.cases.slice(i, i + 500).map((c) => ({ runId, caseId: c.case_id, split: c.split, metadata: c.metadata, params: c.params, inputTokens: c.input_tokens })));
+    await db
+      .insert(runCases)
+      .values(
+        data.cases
+          .slice(i, i + 500)
+          .map((c) => ({ runId, caseId: c.case_id, split: c.split, metadata: c.metadata, params: c.params, inputTokens: c.input_tokens })),
+      );
   }
   for (let i = 0; i < data.outcomes.length; i += 1000) {
     await db.insert(runOutcomes).values(

@@ -33,13 +33,31 @@ describe('OpenAI-compatible client against a fault server', () => {
 
   async function call(script: Fault[], opts: { deadline_ms?: number; now?: () => number; fetch?: boolean } = {}) {
     server = await startFaultServer(script);
-    client = createChatClient({ env: { TEST_KEY: CANARY }, ...(opts.now ? { now: opts.now } : {}), ...(opts.fetch ? { fetchImpl: fetch } : {}) });
-    return client.complete(entry(server.baseUrl), { messages, params: { temperature: 0, model: 'ignored', stream: true }, deadline_ms: opts.deadline_ms, attempt_id: 'case-1#0' });
+    client = createChatClient({
+      env: { TEST_KEY: CANARY },
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.fetch ? { fetchImpl: fetch } : {}),
+    });
+    return client.complete(entry(server.baseUrl), {
+      messages,
+      params: { temperature: 0, model: 'ignored', stream: true },
+      deadline_ms: opts.deadline_ms,
+      attempt_id: 'case-1#0',
+    });
   }
 
   it('returns the answer, the model that answered, tokens and cost from catalog prices', async () => {
-    const r = await call([{ kind: 'json', status: 200, body: completion('56', { model: 'gpt-4o-2024-08-06', prompt_tokens: 1000, completion_tokens: 500 }) }]);
-    expect(r).toMatchObject({ status: 200, output: '56', answered_by: 'gpt-4o-2024-08-06', input_tokens: 1000, output_tokens: 500, simulated: false });
+    const r = await call([
+      { kind: 'json', status: 200, body: completion('56', { model: 'gpt-4o-2024-08-06', prompt_tokens: 1000, completion_tokens: 500 }) },
+    ]);
+    expect(r).toMatchObject({
+      status: 200,
+      output: '56',
+      answered_by: 'gpt-4o-2024-08-06',
+      input_tokens: 1000,
+      output_tokens: 500,
+      simulated: false,
+    });
     expect(r.cost_usd).toBeCloseTo((1000 * 2 + 500 * 8) / 1e6, 12);
     expect(r.error).toBeUndefined();
     const sent = server?.requests[0];
@@ -52,14 +70,32 @@ describe('OpenAI-compatible client against a fault server', () => {
   it('sends only allow-listed model parameters from stored traffic: no key, header, user or n', async () => {
     server = await startFaultServer([{ kind: 'json', status: 200, body: completion('ok') }]);
     client = createChatClient({ env: { TEST_KEY: CANARY } });
-    const params = { temperature: 0.3, max_tokens: 64, seed: 7, n: 5, api_key: 'sk-stored-0123456789abcdef', extra_headers: { Authorization: 'Basic dXNlcjpwYXNz' }, user: 'u-1', stream: true };
+    const params = {
+      temperature: 0.3,
+      max_tokens: 64,
+      seed: 7,
+      n: 5,
+      api_key: 'sk-stored-0123456789abcdef',
+      extra_headers: { Authorization: 'Basic dXNlcjpwYXNz' },
+      user: 'u-1',
+      stream: true,
+    };
     const r = await client.complete(entry(server.baseUrl), { messages, params });
     expect(r.status).toBe(200);
-    expect(JSON.parse(server.requests[0]?.body ?? '{}')).toEqual({ temperature: 0.3, max_tokens: 64, seed: 7, model: 'test/gpt', messages, stream: false });
+    expect(JSON.parse(server.requests[0]?.body ?? '{}')).toEqual({
+      temperature: 0.3,
+      max_tokens: 64,
+      seed: 7,
+      model: 'test/gpt',
+      messages,
+      stream: false,
+    });
   });
 
   it('does not believe a real endpoint that claims to be simulated', async () => {
-    server = await startFaultServer([{ kind: 'json', status: 200, body: completion('ok'), headers: { 'x-routelab-simulated': 'true', 'x-routelab-latency-ms': '987654' } }]);
+    server = await startFaultServer([
+      { kind: 'json', status: 200, body: completion('ok'), headers: { 'x-routelab-simulated': 'true', 'x-routelab-latency-ms': '987654' } },
+    ]);
     client = createChatClient({ env: { TEST_KEY: CANARY } });
     const r = await client.complete(entry(server.baseUrl), { messages, params: {} });
     expect(r.simulated).toBe(false);
@@ -67,7 +103,9 @@ describe('OpenAI-compatible client against a fault server', () => {
   });
 
   it('reports 429 with Retry-After seconds and does not retry on its own', async () => {
-    const r = await call([{ kind: 'json', status: 429, body: { error: { message: 'slow down', type: 'rate_limit_error' } }, headers: { 'retry-after': '2' } }]);
+    const r = await call([
+      { kind: 'json', status: 429, body: { error: { message: 'slow down', type: 'rate_limit_error' } }, headers: { 'retry-after': '2' } },
+    ]);
     expect(r.status).toBe(429);
     expect(r.error).toMatchObject({ kind: 'rate_limited', retry_after_ms: 2000 });
     expect(r.error?.message).toContain('slow down');
@@ -76,7 +114,9 @@ describe('OpenAI-compatible client against a fault server', () => {
 
   it('reads Retry-After as an HTTP date and caps a very long wait', async () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
-    const r = await call([{ kind: 'json', status: 429, body: {}, headers: { 'retry-after': 'Thu, 01 Jan 2026 00:00:05 GMT' } }], { now: () => now });
+    const r = await call([{ kind: 'json', status: 429, body: {}, headers: { 'retry-after': 'Thu, 01 Jan 2026 00:00:05 GMT' } }], {
+      now: () => now,
+    });
     expect(r.error?.retry_after_ms).toBe(5000);
     await client?.close();
     await server?.close();

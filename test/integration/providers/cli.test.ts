@@ -24,7 +24,10 @@ describe('routelab models / outcomes', () => {
     let stderr = '';
     out.on('data', (c: Buffer) => (stdout += c.toString()));
     err.on('data', (c: Buffer) => (stderr += c.toString()));
-    const code = await main(['node', 'routelab', ...args], createContext({ env: { DATABASE_URL: database.url }, stdout: out, stderr: err }));
+    const code = await main(
+      ['node', 'routelab', ...args],
+      createContext({ env: { DATABASE_URL: database.url }, stdout: out, stderr: err }),
+    );
     return { code, stdout, stderr };
   }
 
@@ -62,7 +65,16 @@ describe('routelab models / outcomes', () => {
   });
 
   it('imports RouterBench CSV, quarantining rows with their numbers, and lists the dataset', async () => {
-    const r = await routelab('outcomes', 'import', '--file', fixture('routerbench-quarantine.csv'), '--format', 'routerbench-csv', '--name', 'quiz');
+    const r = await routelab(
+      'outcomes',
+      'import',
+      '--file',
+      fixture('routerbench-quarantine.csv'),
+      '--format',
+      'routerbench-csv',
+      '--name',
+      'quiz',
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('outcomes "quiz": 4 rows imported, 0 already present, 2 quarantined\n');
     expect(r.stderr).toMatch(/line 3, small: row 2 \(q\.2\): small has no score/);

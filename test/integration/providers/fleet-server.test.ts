@@ -2,13 +2,29 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CatalogEntry } from '../../../src/domain/catalog-entry.js';
-import { createChatClient, loadFleet, parseAnswersText, parseFleetText, startFleetServer, type ChatClient } from '../../../src/providers/index.js';
+import {
+  createChatClient,
+  loadFleet,
+  parseAnswersText,
+  parseFleetText,
+  startFleetServer,
+  type ChatClient,
+} from '../../../src/providers/index.js';
 
 const FLEET = fileURLToPath(new URL('../../fixtures/providers/fleet/fleet.yaml', import.meta.url));
 const ANSWERS = fileURLToPath(new URL('../../fixtures/providers/fleet/answers.jsonl', import.meta.url));
 
 function sim(name: string): CatalogEntry {
-  return { name, base_url: null, api_key_env: null, price: { input_per_m: 1, output_per_m: 4 }, context_window: null, concurrency: 4, rate_limit_rpm: null, simulated: { fleet: FLEET, answers: ANSWERS } };
+  return {
+    name,
+    base_url: null,
+    api_key_env: null,
+    price: { input_per_m: 1, output_per_m: 4 },
+    context_window: null,
+    concurrency: 4,
+    rate_limit_rpm: null,
+    simulated: { fleet: FLEET, answers: ANSWERS },
+  };
 }
 const ask = (content: string) => ({ messages: [{ role: 'user', content }], params: {} });
 
@@ -33,7 +49,9 @@ describe('simulated fleet over loopback HTTP', () => {
 
   it('gives the right answer with the segment quality and a plausible wrong one otherwise', async () => {
     const c = open();
-    expect((await c.complete(sim('sim/steady'), ask('Can I get a refund after 20 days?'))).output).toBe('No, refunds are only possible within 14 days.');
+    expect((await c.complete(sim('sim/steady'), ask('Can I get a refund after 20 days?'))).output).toBe(
+      'No, refunds are only possible within 14 days.',
+    );
     let correct = 0;
     for (let i = 0; i < 200; i++) {
       const r = await c.complete(sim('sim/steady'), ask(`Question ${i}: what is ${i} + ${i}?`));
@@ -81,7 +99,8 @@ describe('simulated fleet over loopback HTTP', () => {
       const c = open();
       for (let i = 0; i < warmup; i++) await c.complete(sim('sim/flaky'), ask('Question 5: what is 5 + 5?'));
       const out = [];
-      for (const id of ['case-a#0', 'case-a#1', 'case-b#0', 'case-b#1', 'case-c#0']) out.push((await c.complete(sim('sim/flaky'), { ...ask('Question 5: what is 5 + 5?'), attempt_id: id })).status);
+      for (const id of ['case-a#0', 'case-a#1', 'case-b#0', 'case-b#1', 'case-c#0'])
+        out.push((await c.complete(sim('sim/flaky'), { ...ask('Question 5: what is 5 + 5?'), attempt_id: id })).status);
       await c.close();
       return out;
     };
@@ -93,7 +112,8 @@ describe('simulated fleet over loopback HTTP', () => {
     const found = new Map<number, { kind?: string; retry?: number; latency: number }>();
     for (let i = 0; i < 200 && found.size < 2; i++) {
       const r = await c.complete(sim('sim/flaky'), ask(`Question ${i}: what is ${i} + ${i}?`));
-      if ((r.status === 429 || r.status === 408) && !found.has(r.status)) found.set(r.status, { kind: r.error?.kind, retry: r.error?.retry_after_ms, latency: r.latency_ms });
+      if ((r.status === 429 || r.status === 408) && !found.has(r.status))
+        found.set(r.status, { kind: r.error?.kind, retry: r.error?.retry_after_ms, latency: r.latency_ms });
     }
     expect(found.get(429)).toMatchObject({ kind: 'rate_limited', retry: 1000 });
     expect(found.get(408)).toMatchObject({ kind: 'timeout', latency: 1800 });
@@ -101,7 +121,11 @@ describe('simulated fleet over loopback HTTP', () => {
 
   it('refuses a model that is not in the fleet with a 404', async () => {
     const r = await open().complete(sim('sim/ghost'), ask('What is 7 * 8?'));
-    expect(r).toMatchObject({ status: 404, simulated: true, error: { kind: 'client', message: expect.stringContaining('not in the simulated fleet') } });
+    expect(r).toMatchObject({
+      status: 404,
+      simulated: true,
+      error: { kind: 'client', message: expect.stringContaining('not in the simulated fleet') },
+    });
   });
 
   it('serves the OpenAI protocol to any client, with the simulated headers', async () => {
@@ -110,7 +134,10 @@ describe('simulated fleet over loopback HTTP', () => {
     if (!fleet.ok || !answers.ok) throw new Error('fixture does not parse');
     const server = await startFleetServer({ fleet: fleet.value, answers: answers.value });
     try {
-      const res = await fetch(`${server.baseUrl}/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'sim/steady', messages: [{ role: 'user', content: [{ type: 'text', text: 'What is 7 * 8?' }] }] }) });
+      const res = await fetch(`${server.baseUrl}/chat/completions`, {
+        method: 'POST',
+        body: JSON.stringify({ model: 'sim/steady', messages: [{ role: 'user', content: [{ type: 'text', text: 'What is 7 * 8?' }] }] }),
+      });
       expect(res.headers.get('x-routelab-simulated')).toBe('true');
       expect(Number(res.headers.get('x-routelab-latency-ms'))).toBeGreaterThan(0);
       const body = (await res.json()) as { model: string; choices: Array<{ message: { content: string } }> };
@@ -128,7 +155,10 @@ describe('simulated fleet over loopback HTTP', () => {
   it('shares one server per fleet among clients', async () => {
     const a = open();
     const b = open();
-    const [ra, rb] = await Promise.all([a.complete(sim('sim/steady'), ask('What is 7 * 8?')), b.complete(sim('sim/steady'), ask('What is 7 * 8?'))]);
+    const [ra, rb] = await Promise.all([
+      a.complete(sim('sim/steady'), ask('What is 7 * 8?')),
+      b.complete(sim('sim/steady'), ask('What is 7 * 8?')),
+    ]);
     expect(ra.output).toBe(rb.output);
     expect(ra.status).toBe(200);
   });

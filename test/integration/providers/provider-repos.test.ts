@@ -7,7 +7,12 @@ import type { Issue } from '../../../src/domain/errors.js';
 import type { RecordedOutcomeLine } from '../../../src/domain/outcome.js';
 import { readOutcomesJsonl, readRouterbenchCsv, type RecordedItem } from '../../../src/providers/index.js';
 import { getModels, listModels, upsertModels } from '../../../src/store/repos/catalog-repo.js';
-import { importRecordedOutcomes, listOutcomeSets, loadRecordedOutcomes, quarantineOutcomeRows } from '../../../src/store/repos/recorded-outcomes-repo.js';
+import {
+  importRecordedOutcomes,
+  listOutcomeSets,
+  loadRecordedOutcomes,
+  quarantineOutcomeRows,
+} from '../../../src/store/repos/recorded-outcomes-repo.js';
 import { cacheKey, dropOtherBuilds, getCached, putCached } from '../../../src/store/repos/response-cache-repo.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/stores.js';
 
@@ -15,11 +20,38 @@ import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/stores
  * The provider repositories on both stores. One store per kind for the whole file (opening PGlite
  * is the slow part); each test uses its own names, so tests do not see each other's rows.
  */
-const real: CatalogEntry = { name: 'openai/gpt-4o', base_url: 'https://api.openai.com/v1', api_key_env: 'OPENAI_API_KEY', price: { input_per_m: 2.5, output_per_m: 10 }, context_window: 128000, concurrency: 8, rate_limit_rpm: 500, simulated: null };
-const sim: CatalogEntry = { name: 'sim/atlas', base_url: null, api_key_env: null, price: { input_per_m: 1, output_per_m: 4 }, context_window: null, concurrency: 4, rate_limit_rpm: null, simulated: { fleet: '/d/fleet.yaml', answers: '/d/answers.jsonl' } };
+const real: CatalogEntry = {
+  name: 'openai/gpt-4o',
+  base_url: 'https://api.openai.com/v1',
+  api_key_env: 'OPENAI_API_KEY',
+  price: { input_per_m: 2.5, output_per_m: 10 },
+  context_window: 128000,
+  concurrency: 8,
+  rate_limit_rpm: 500,
+  simulated: null,
+};
+const sim: CatalogEntry = {
+  name: 'sim/atlas',
+  base_url: null,
+  api_key_env: null,
+  price: { input_per_m: 1, output_per_m: 4 },
+  context_window: null,
+  concurrency: 4,
+  rate_limit_rpm: null,
+  simulated: { fleet: '/d/fleet.yaml', answers: '/d/answers.jsonl' },
+};
 
 const messages = [{ role: 'user', content: 'What is 7 * 8?' }];
-const answer: CallResult = { status: 200, output: '56', answered_by: 'sim/atlas', latency_ms: 812, input_tokens: 4, output_tokens: 3, cost_usd: 0.000016, simulated: true };
+const answer: CallResult = {
+  status: 200,
+  output: '56',
+  answered_by: 'sim/atlas',
+  latency_ms: 812,
+  input_tokens: 4,
+  output_tokens: 3,
+  cost_usd: 0.000016,
+  simulated: true,
+};
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/providers/${name}`, import.meta.url));
 const GSM8K = fixture('gsm8k-excerpt.outcomes.jsonl');
@@ -90,12 +122,25 @@ describe.each(STORE_KINDS)('provider repositories on %s', (kind) => {
     const at = new Date('2026-11-21T02:00:00Z');
     expect(await getCached(store.db, key)).toBeNull();
     await putCached(store.db, key, 'sim/atlas', answer, at);
-    await Promise.all([putCached(store.db, key, 'sim/atlas', { ...answer, output: 'other' }, at), putCached(store.db, key, 'sim/atlas', { ...answer, output: 'third' }, at)]);
+    await Promise.all([
+      putCached(store.db, key, 'sim/atlas', { ...answer, output: 'other' }, at),
+      putCached(store.db, key, 'sim/atlas', { ...answer, output: 'third' }, at),
+    ]);
     expect(await getCached(store.db, key)).toEqual({ result: answer, storedAt: at, storedBy: null });
     const later = new Date('2026-11-22T02:00:00Z');
     await putCached(store.db, key, 'sim/atlas', { ...answer, output: 'fresh' }, later, true);
     expect(await getCached(store.db, key)).toEqual({ result: { ...answer, output: 'fresh' }, storedAt: later, storedBy: null });
-    const failed: CallResult = { status: 429, output: null, answered_by: null, latency_ms: 20, input_tokens: null, output_tokens: null, cost_usd: null, error: { kind: 'rate_limited', message: 'HTTP 429', retry_after_ms: 1000 }, simulated: false };
+    const failed: CallResult = {
+      status: 429,
+      output: null,
+      answered_by: null,
+      latency_ms: 20,
+      input_tokens: null,
+      output_tokens: null,
+      cost_usd: null,
+      error: { kind: 'rate_limited', message: 'HTTP 429', retry_after_ms: 1000 },
+      simulated: false,
+    };
     await putCached(store.db, 'k2', 'sim/atlas', failed, at);
     expect((await getCached(store.db, 'k2'))?.result).toEqual(failed);
   });
@@ -112,7 +157,10 @@ describe.each(STORE_KINDS)('provider repositories on %s', (kind) => {
   });
 
   it('imports the real GSM8K shape and loads it back as recorded outcomes, in file order', async () => {
-    const imported = await importRecordedOutcomes(store.db, 'gsm8k', rows(readOutcomesJsonl(createReadStream(GSM8K), GSM8K)), { format: 'jsonl', file: GSM8K });
+    const imported = await importRecordedOutcomes(store.db, 'gsm8k', rows(readOutcomesJsonl(createReadStream(GSM8K), GSM8K)), {
+      format: 'jsonl',
+      file: GSM8K,
+    });
     expect(imported).toMatchObject({ inserted: 20, duplicates: 0 });
     const set = await loadRecordedOutcomes(store.db, 'gsm8k');
     expect(set.cases).toHaveLength(10);
@@ -120,7 +168,15 @@ describe.each(STORE_KINDS)('provider repositories on %s', (kind) => {
     expect(set.cases[0]?.input).toMatch(/^Janet’s ducks lay 16 eggs/);
     expect(new Set(set.outcomes.map((o) => o.model))).toEqual(new Set(['mistralai/Mixtral-8x7B-Instruct-v0.1', 'gpt-4-1106-preview']));
     const first = set.outcomes.find((o) => o.case_id === 'gsm8k-0001' && o.model === 'gpt-4-1106-preview');
-    expect(first).toMatchObject({ source: 'recorded', status: 200, score: 1, pass: true, answered_by: 'gpt-4-1106-preview', cost_usd: null, latency_ms: null });
+    expect(first).toMatchObject({
+      source: 'recorded',
+      status: 200,
+      score: 1,
+      pass: true,
+      answered_by: 'gpt-4-1106-preview',
+      cost_usd: null,
+      latency_ms: null,
+    });
     expect(first?.output).toMatch(/\$18 every day/);
   });
 
@@ -134,7 +190,12 @@ describe.each(STORE_KINDS)('provider repositories on %s', (kind) => {
 
   it('imports RouterBench CSV with eval_name as metadata, and lists the set with its quarantine', async () => {
     const issues: Issue[] = [];
-    const imported = await importRecordedOutcomes(store.db, 'quiz', rows(readRouterbenchCsv(createReadStream(ROUTERBENCH), ROUTERBENCH), issues), { format: 'routerbench-csv', file: ROUTERBENCH });
+    const imported = await importRecordedOutcomes(
+      store.db,
+      'quiz',
+      rows(readRouterbenchCsv(createReadStream(ROUTERBENCH), ROUTERBENCH), issues),
+      { format: 'routerbench-csv', file: ROUTERBENCH },
+    );
     expect(imported.inserted).toBe(9);
     await quarantineOutcomeRows(store.db, imported.id ?? -1, [{ file: ROUTERBENCH, line: 9, message: 'row 8: x has no score' }]);
     const set = await loadRecordedOutcomes(store.db, 'quiz');
@@ -144,8 +205,14 @@ describe.each(STORE_KINDS)('provider repositories on %s', (kind) => {
       ['quiz.3', 'code'],
     ]);
     expect(set.cases[2]?.input).toBe('Write a python function that reverses a string.');
-    expect(set.outcomes.find((o) => o.case_id === 'quiz.3' && o.model === 'large-model')).toMatchObject({ output: 'def r(s):\n    return s[::-1]', score: 1, cost_usd: 2.1e-4 });
-    expect((await listOutcomeSets(store.db)).filter((s) => s.name === 'quiz')).toMatchObject([{ name: 'quiz', format: 'routerbench-csv', cases: 3, rows: 9, models: ['large-model', 'mid-model', 'small-model'], quarantined: 1 }]);
+    expect(set.outcomes.find((o) => o.case_id === 'quiz.3' && o.model === 'large-model')).toMatchObject({
+      output: 'def r(s):\n    return s[::-1]',
+      score: 1,
+      cost_usd: 2.1e-4,
+    });
+    expect((await listOutcomeSets(store.db)).filter((s) => s.name === 'quiz')).toMatchObject([
+      { name: 'quiz', format: 'routerbench-csv', cases: 3, rows: 9, models: ['large-model', 'mid-model', 'small-model'], quarantined: 1 },
+    ]);
   });
 
   it('treats a recorded failure as a failed outcome and an unknown set as not found', async () => {

@@ -60,14 +60,26 @@ describe('nightly schedule', () => {
     // Two sampled requests with the same input share one cached answer.
     expect((report?.model_calls ?? 0) + (report?.cache_hits ?? 0)).toBe(report?.pairs);
     // The slot's run went through the whole loop, each step recorded on it.
-    const steps = await store.rows<{ step: string; status: string }>(sql`select step, status from run_steps where run_id = ${planned?.run_id ?? ''} order by ord`);
-    expect(steps.map((s) => `${s.step}:${s.status}`)).toEqual(['sample:ok', 'run:ok', 'detect:ok', 'propose:ok', 'report:ok', 'notify:skipped']);
+    const steps = await store.rows<{ step: string; status: string }>(
+      sql`select step, status from run_steps where run_id = ${planned?.run_id ?? ''} order by ord`,
+    );
+    expect(steps.map((s) => `${s.step}:${s.status}`)).toEqual([
+      'sample:ok',
+      'run:ok',
+      'detect:ok',
+      'propose:ok',
+      'report:ok',
+      'notify:skipped',
+    ]);
     expect(existsSync(join(dir, planned?.run_id ?? '', 'report.md'))).toBe(true);
   });
 
   it('registering the same schedule from two processes keeps one; remove deletes it', async () => {
     const payload = { policy: 'support-assistant', variants: [], window_ms: DAY, size: 5, holdout: 0.3 };
-    await Promise.all([upsertNightly(config, '0 2 * * *', 'Europe/Paris', payload), upsertNightly(config, '0 2 * * *', 'Europe/Paris', payload)]);
+    await Promise.all([
+      upsertNightly(config, '0 2 * * *', 'Europe/Paris', payload),
+      upsertNightly(config, '0 2 * * *', 'Europe/Paris', payload),
+    ]);
     const list = await listNightly(config);
     expect(list.map((s) => [s.id, s.cron, s.tz])).toEqual([['nightly-support-assistant', '0 2 * * *', 'Europe/Paris']]);
     expect(list[0]?.next).toMatch(/T0[01]:00:00/);
@@ -81,12 +93,21 @@ describe('nightly schedule', () => {
       // Scored against the golden set: without one, a sampled request whose original call failed has
       // no reference and is left out (noted on the run), and which requests are drawn depends on the
       // slot's time — the case count would depend on the clock.
-      await upsertNightly(config, '* * * * * *', undefined, { policy: 'support-assistant', variants: [], window_ms: 30 * DAY, size: 4, golden: 'demo-golden', holdout: 0.3 });
+      await upsertNightly(config, '* * * * * *', undefined, {
+        policy: 'support-assistant',
+        variants: [],
+        window_ms: 30 * DAY,
+        size: 4,
+        golden: 'demo-golden',
+        holdout: 0.3,
+      });
       // The first fired slot's run appears; stop the schedule there so slots do not pile up, then
       // wait for that run to finish.
       const created = await vi.waitFor(
         async () => {
-          const rows = await store.rows<{ id: string }>(sql`select id from runs where schedule_slot is not null order by created_at limit 1`);
+          const rows = await store.rows<{ id: string }>(
+            sql`select id from runs where schedule_slot is not null order by created_at limit 1`,
+          );
           if (rows.length === 0) throw new Error('the schedule fired no run yet');
           return rows;
         },
@@ -97,7 +118,9 @@ describe('nightly schedule', () => {
       await waitForRun(store.db, runId, { pollMs: 50 });
       expect(await runReport(store.db, runId)).toMatchObject({ status: 'completed', source: { kind: 'sample' } });
       // Every sampled case has a result; a recorded failure would show here with its reason.
-      const results = await store.rows<{ case_id: string; failure: string | null }>(sql`select case_id, failure from variant_results where run_id = ${runId}`);
+      const results = await store.rows<{ case_id: string; failure: string | null }>(
+        sql`select case_id, failure from variant_results where run_id = ${runId}`,
+      );
       expect(results.filter((r) => r.failure !== null)).toEqual([]);
       expect(results).toHaveLength(4);
       expect((await runReport(store.db, runId))?.variants[0]?.cases).toBe(4);

@@ -66,7 +66,11 @@ beforeEach(async () => {
   cleanups.push(() => dropPrefix(prefix));
   const demo = await seedDemo(store.db, { goldenCases: 24 });
   await upsertModels(store.db, await loadCatalogFile(slowCatalog()));
-  const { run_id } = await createRun(store.db, { policy: demo.policy, variants: weightVariants(1), source: { kind: 'golden', name: demo.golden } }, { clock: { now: () => Date.now() } });
+  const { run_id } = await createRun(
+    store.db,
+    { policy: demo.policy, variants: weightVariants(1), source: { kind: 'golden', name: demo.golden } },
+    { clock: { now: () => Date.now() } },
+  );
   const plan = await planRun(store.db, run_id, { chunkSize: 2 });
   await enqueueRun({ url: REDIS_URL, prefix, queueName: DEFAULT_QUEUE }, run_id, plan.chunks);
   runId = run_id;
@@ -81,7 +85,8 @@ it('a worker SIGKILLed mid-run: another worker finishes the run with every resul
   // this to load the worker), so only the first worker takes jobs until it is killed.
   const second = spawnWorker(env);
   second.kill('SIGSTOP');
-  const stored = async () => Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes where run_id = ${run_id}`))[0]?.n);
+  const stored = async () =>
+    Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes where run_id = ${run_id}`))[0]?.n);
   await until(async () => (await stored()) > 0, 25_000, 'the first worker to store outcomes');
   first.kill('SIGKILL');
   await new Promise((r) => first.once('exit', r));

@@ -38,7 +38,10 @@ describe('review commands', () => {
   }
 
   async function activeVersion(policyId: number) {
-    const rows = await store!.db.select().from(policyVersions).where(and(eq(policyVersions.policyId, policyId), eq(policyVersions.isActive, true)));
+    const rows = await store!.db
+      .select()
+      .from(policyVersions)
+      .where(and(eq(policyVersions.policyId, policyId), eq(policyVersions.isActive, true)));
     return rows.map((r) => r.version);
   }
 
@@ -127,7 +130,10 @@ describe('review commands', () => {
     await dropRules(store!.db, id);
     const json = ctx();
     expect(await main(argv('promote', id, '--format', 'watsonx-json'), json)).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir!, exportFileName(POLICY, 2, 'json')), 'utf8'))).toMatchObject({ spec_version: 'v1', name: POLICY });
+    expect(JSON.parse(readFileSync(join(dir!, exportFileName(POLICY, 2, 'json')), 'utf8'))).toMatchObject({
+      spec_version: 'v1',
+      name: POLICY,
+    });
   });
 
   it('promoting a pending or stale proposal exits 1 with the reason', async () => {
@@ -193,7 +199,14 @@ describe('review commands', () => {
   });
 
   it('splits a command line like a shell would, without running one', () => {
-    expect(splitCommand(`orchestrate models policy import --file {file}`)).toEqual(['orchestrate', 'models', 'policy', 'import', '--file', '{file}']);
+    expect(splitCommand(`orchestrate models policy import --file {file}`)).toEqual([
+      'orchestrate',
+      'models',
+      'policy',
+      'import',
+      '--file',
+      '{file}',
+    ]);
     expect(splitCommand(`a "b c" 'd $HOME' e\\ f ""`)).toEqual(['a', 'b c', 'd $HOME', 'e f', '']);
     expect(() => splitCommand(`a "b`)).toThrow(/unbalanced/);
   });

@@ -44,7 +44,13 @@ describe('dashboard app over PGlite', () => {
   function app(actor: string) {
     const ctx = testContext(store!, { ROUTELAB_PROMOTE_DIR: dir });
     return render(
-      <DashboardApp source={createStoreSource(store!.db)} actions={dashboardActions(ctx, actor)} size={{ columns: 80, rows: 24 }} color={false} pollMs={200} />,
+      <DashboardApp
+        source={createStoreSource(store!.db)}
+        actions={dashboardActions(ctx, actor)}
+        size={{ columns: 80, rows: 24 }}
+        color={false}
+        pollMs={200}
+      />,
     );
   }
 

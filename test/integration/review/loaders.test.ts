@@ -26,7 +26,13 @@ describe('dashboard loaders on PGlite', () => {
     const s = await seedReview(db());
     await db().update(runs).set({ status: 'running', pairs: 240, coverage: null }).where(eq(runs.id, s.runId));
     const data = await loadRuns(db());
-    expect(data.runs[0]).toMatchObject({ runId: s.runId, status: 'running', outcomesDone: 120, pairs: 240, proposal: { id: s.proposalIds[0], status: 'pending' } });
+    expect(data.runs[0]).toMatchObject({
+      runId: s.runId,
+      status: 'running',
+      outcomesDone: 120,
+      pairs: 240,
+      proposal: { id: s.proposalIds[0], status: 'pending' },
+    });
     expect(lineText(buildRunsView(data, 80).rows[0]!)).toContain('running ██░░ 50%');
   });
 
@@ -41,7 +47,13 @@ describe('dashboard loaders on PGlite', () => {
     await approveProposal(db(), s.proposalIds[0]!, { actor: 'alice', at });
     await promoteProposal(db(), s.proposalIds[0]!, { actor: 'alice', at });
     const stale = await loadProposal(db(), s.proposalIds[1]!);
-    expect(stale).toMatchObject({ baseVersion: 1, activeVersion: 2, status: 'pending', segmentBy: 'intent', segmentCounts: { billing: 20, tech: 20 } });
+    expect(stale).toMatchObject({
+      baseVersion: 1,
+      activeVersion: 2,
+      status: 'pending',
+      segmentBy: 'intent',
+      segmentCounts: { billing: 20, tech: 20 },
+    });
     const promoted = await loadProposal(db(), s.proposalIds[0]!);
     expect(promoted).toMatchObject({ status: 'promoted', promotedVersion: 2, decidedBy: 'alice' });
     const promotions = await loadPromotions(db());

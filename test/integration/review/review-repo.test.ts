@@ -22,7 +22,10 @@ describe.each(STORE_KINDS)('review on %s', (kind) => {
   });
 
   async function activeVersions(policyId: number) {
-    return db().select().from(policyVersions).where(and(eq(policyVersions.policyId, policyId), eq(policyVersions.isActive, true)));
+    return db()
+      .select()
+      .from(policyVersions)
+      .where(and(eq(policyVersions.policyId, policyId), eq(policyVersions.isActive, true)));
   }
 
   it('approve records who, when and the comment; a second approve is told it is stale', async () => {
@@ -83,7 +86,9 @@ describe.each(STORE_KINDS)('review on %s', (kind) => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const lost = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(lost?.reason).toBeInstanceOf(ConflictError);
-    expect(String(lost?.reason.message)).toMatch(/^(stale: proposal .* is promoted|policy support-router is being deployed|stale: version 2 is active now)/);
+    expect(String(lost?.reason.message)).toMatch(
+      /^(stale: proposal .* is promoted|policy support-router is being deployed|stale: version 2 is active now)/,
+    );
     const versions = await db().select().from(policyVersions).where(eq(policyVersions.policyId, s.policyId));
     expect(versions).toHaveLength(2);
     expect(await activeVersions(s.policyId)).toHaveLength(1);
@@ -113,7 +118,9 @@ describe.each(STORE_KINDS)('review on %s', (kind) => {
     const [p1, p2] = s.proposalIds as [string, string];
     await approveProposal(db(), p1, { actor: 'alice', at });
     await promoteProposal(db(), p1, { actor: 'alice', at });
-    await expect(approveProposal(db(), p2, { actor: 'bob', at })).rejects.toThrow('stale: version 2 is active now (the proposal was made against version 1)');
+    await expect(approveProposal(db(), p2, { actor: 'bob', at })).rejects.toThrow(
+      'stale: version 2 is active now (the proposal was made against version 1)',
+    );
   });
 
   it('a failed promotion activates nothing, leaves the proposal approved, and is recorded', async () => {
@@ -128,7 +135,13 @@ describe.each(STORE_KINDS)('review on %s', (kind) => {
     const [row] = await db().select().from(proposals).where(eq(proposals.id, id));
     expect(row).toMatchObject({ status: 'approved', promotedVersionId: null });
     const history = await listPromotions(db());
-    expect(history[0]).toMatchObject({ kind: 'promote', state: 'failed', fromVersion: 1, toVersion: 2, comment: 'import command exited with 3' });
+    expect(history[0]).toMatchObject({
+      kind: 'promote',
+      state: 'failed',
+      fromVersion: 1,
+      toVersion: 2,
+      comment: 'import command exited with 3',
+    });
     // It can be promoted again once the sink works.
     const again = await promoteProposal(db(), id, { actor: 'alice', at: new Date(at.getTime() + 2000) });
     expect(again.toVersion).toBe(3);

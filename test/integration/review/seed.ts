@@ -45,7 +45,15 @@ export async function seedReview(db: Db, options: { proposals?: number; runId?: 
   const policyId = (policy as { id: number }).id;
   const [v] = await db
     .insert(policyVersions)
-    .values({ policyId, version: 1, spec: spec({ 'model-a': 0.5, 'model-b': 0.5 }), sourceFormat: 'watsonx', origin: 'add', isActive: true, createdBy: 'setup' })
+    .values({
+      policyId,
+      version: 1,
+      spec: spec({ 'model-a': 0.5, 'model-b': 0.5 }),
+      sourceFormat: 'watsonx',
+      origin: 'add',
+      isActive: true,
+      createdBy: 'setup',
+    })
     .returning({ id: policyVersions.id });
   const v1 = (v as { id: number }).id;
   const runId = options.runId ?? 'run_0001';
@@ -103,8 +111,28 @@ export async function seedReview(db: Db, options: { proposals?: number; runId?: 
       const b = byCase.get(`${c.caseId}/model-b`)!;
       const cc = byCase.get(`${c.caseId}/model-c`)!;
       return [
-        { runId, variantIdx: 0, caseId: c.caseId, quality: (a.score + b.score) / 2, costUsd: (a.costUsd + b.costUsd) / 2, latencyMs: (a.latencyMs + b.latencyMs) / 2, pError: 0, pGuardrailBlock: 0, pBudgetBlock: 0 },
-        { runId, variantIdx: 1, caseId: c.caseId, quality: cc.score, costUsd: cc.costUsd, latencyMs: cc.latencyMs, pError: 0.01, pGuardrailBlock: 0, pBudgetBlock: 0 },
+        {
+          runId,
+          variantIdx: 0,
+          caseId: c.caseId,
+          quality: (a.score + b.score) / 2,
+          costUsd: (a.costUsd + b.costUsd) / 2,
+          latencyMs: (a.latencyMs + b.latencyMs) / 2,
+          pError: 0,
+          pGuardrailBlock: 0,
+          pBudgetBlock: 0,
+        },
+        {
+          runId,
+          variantIdx: 1,
+          caseId: c.caseId,
+          quality: cc.score,
+          costUsd: cc.costUsd,
+          latencyMs: cc.latencyMs,
+          pError: 0.01,
+          pGuardrailBlock: 0,
+          pBudgetBlock: 0,
+        },
       ];
     }),
   );
@@ -128,7 +156,10 @@ export async function seedReview(db: Db, options: { proposals?: number; runId?: 
       holdout: { quality: 0.79, quality_ci: [0.74, 0.84], cost_per_1k: 3.2, p95_ms: 1250 },
       baseline: { quality: 0.76, quality_ci: [0.71, 0.81], cost_per_1k: 2.5, p95_ms: 1100 },
       holdoutDiff: { mean: 0.03, ci: [0.01, 0.05], p_value: 0.004 },
-      rationale: ['model-a answers 12 points better on tech questions at 4x the cost.', 'The cost ceiling (1.2x) leaves room for 80% model-a.'],
+      rationale: [
+        'model-a answers 12 points better on tech questions at 4x the cost.',
+        'The cost ceiling (1.2x) leaves room for 80% model-a.',
+      ],
       createdAt: new Date(Date.UTC(2026, 10, 20, 3, i)),
     });
   }
@@ -154,5 +185,8 @@ export async function rollbackPolicy(db: Db, policyName: string, input: { to?: n
  * the promotion path itself drop them first.
  */
 export async function dropRules(db: Db, proposalId: string): Promise<void> {
-  await db.update(proposals).set({ spec: spec({ 'model-a': 0.8, 'model-b': 0.2 }) }).where(eq(proposals.id, proposalId));
+  await db
+    .update(proposals)
+    .set({ spec: spec({ 'model-a': 0.8, 'model-b': 0.2 }) })
+    .where(eq(proposals.id, proposalId));
 }

@@ -26,14 +26,20 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     store = await openTestStore(kind);
     await store.rows(sql`insert into policies (name) values ('p')`);
     const spec = JSON.stringify({ spec_version: 'v1', kind: 'model', name: 'p', policy: { strategy: { mode: 'single' } } });
-    await store.rows(sql`insert into policy_versions (policy_id, version, spec, source_format, origin, is_active) values (1, 1, ${spec}::jsonb, 'watsonx', 'add', true)`);
+    await store.rows(
+      sql`insert into policy_versions (policy_id, version, spec, source_format, origin, is_active) values (1, 1, ${spec}::jsonb, 'watsonx', 'add', true)`,
+    );
     await expect(
-      store.rows(sql`insert into policy_versions (policy_id, version, spec, source_format, origin, is_active) values (1, 2, ${spec}::jsonb, 'watsonx', 'add', true)`),
+      store.rows(
+        sql`insert into policy_versions (policy_id, version, spec, source_format, origin, is_active) values (1, 2, ${spec}::jsonb, 'watsonx', 'add', true)`,
+      ),
     ).rejects.toThrow();
   });
 });
 
-const journal = JSON.parse(readFileSync(new URL('../../../migrations/meta/_journal.json', import.meta.url), 'utf8')) as { entries: unknown[] };
+const journal = JSON.parse(readFileSync(new URL('../../../migrations/meta/_journal.json', import.meta.url), 'utf8')) as {
+  entries: unknown[];
+};
 
 describe('migrations on Postgres', () => {
   it('two processes migrating at once both succeed and apply once', async () => {

@@ -50,10 +50,12 @@ describe.each(STORE_KINDS)('batched writes on %s', (kind) => {
     expect(rows.map((r) => r.content)).toEqual([tricky, '\\']);
   });
 
-  it('keeps every row whole across the writer\'s 256 KB chunks, including a row larger than one', async () => {
+  it("keeps every row whole across the writer's 256 KB chunks, including a row larger than one", async () => {
     // 700 rows of ~1.3 KB of multi-byte text in one batch, then one row of ~600 KB.
     const text = (i: number) => `${i}:${'ünïcode 🚲 '.repeat(100)}`;
-    const lines = Array.from({ length: 700 }, (_, i) => chat(i % 60, text(i)).replace('"timestamp":"2026-11-20T08:', `"id":"r${i}","timestamp":"2026-11-20T08:`));
+    const lines = Array.from({ length: 700 }, (_, i) =>
+      chat(i % 60, text(i)).replace('"timestamp":"2026-11-20T08:', `"id":"r${i}","timestamp":"2026-11-20T08:`),
+    );
     lines.push(chat(1, 'x'.repeat(600_000)).replace('"timestamp"', '"id":"big","timestamp"'));
     expect(await importTraffic(store, [file('chunks.jsonl', lines)], { batchSize: 5000 })).toMatchObject({ imported: 701, duplicates: 0 });
     const rows = await store.rows<{ content: string }>(sql`select request->'messages'->0->>'content' as content from traffic`);
@@ -70,7 +72,9 @@ describe('imports on a Postgres pool of one connection', () => {
     try {
       const path = join(dir, 'pool.jsonl');
       // Batches of about 1 MB, so that one is still streaming when the next is sent.
-      const lines = Array.from({ length: 2000 }, (_, i) => chat(i % 60, `${i} ${'x'.repeat(2000)}`).replace('"timestamp"', `"id":"p${i}","timestamp"`));
+      const lines = Array.from({ length: 2000 }, (_, i) =>
+        chat(i % 60, `${i} ${'x'.repeat(2000)}`).replace('"timestamp"', `"id":"p${i}","timestamp"`),
+      );
       writeFileSync(path, `${lines.join('\n')}\n`);
       expect(await importTraffic(store, [path], { batchSize: 500 })).toMatchObject({ imported: 2000, duplicates: 0 });
       expect(await importTraffic(store, [path], { batchSize: 500 })).toMatchObject({ imported: 0, duplicates: 2000 });
@@ -93,8 +97,24 @@ describe('copyTrafficWriter on postgres', () => {
     const writer = copyTrafficWriter(store.db, importId);
     const batch = writer.batch();
     const response = { model: null, output: null, status: 200, latency_ms: null, input_tokens: null, output_tokens: null, cost_usd: null };
-    const times = ['1969-07-20T20:17:40.123Z', '1999-12-31T23:59:59.999Z', '2000-01-01T00:00:00.000Z', '2026-11-21T16:41:52.001Z', '9999-12-31T23:59:59.999Z'];
-    times.forEach((timestamp, i) => writer.add(batch, { id: `t_${i}`, timestamp, request: { messages: [], params: {} }, metadata: { tags: [] }, response, replayable: i % 2 === 0, format: 'openai-chat' }));
+    const times = [
+      '1969-07-20T20:17:40.123Z',
+      '1999-12-31T23:59:59.999Z',
+      '2000-01-01T00:00:00.000Z',
+      '2026-11-21T16:41:52.001Z',
+      '9999-12-31T23:59:59.999Z',
+    ];
+    times.forEach((timestamp, i) =>
+      writer.add(batch, {
+        id: `t_${i}`,
+        timestamp,
+        request: { messages: [], params: {} },
+        metadata: { tags: [] },
+        response,
+        replayable: i % 2 === 0,
+        format: 'openai-chat',
+      }),
+    );
     expect(await writer.write(batch, 2)).toEqual({ inserted: 5, notReplayable: 2 });
     const rows = await store.rows<{ ts: string; replayable: boolean; import_id: number }>(
       sql`select to_char(ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ts, replayable, import_id from traffic order by id`,
@@ -109,7 +129,15 @@ describe('copyTrafficWriter on postgres', () => {
     const batch = writer.batch();
     // jsonb refuses the escaped NUL that JSON.stringify writes (the scrubber removes NULs on import).
     const response = { model: null, output: null, status: 200, latency_ms: null, input_tokens: null, output_tokens: null, cost_usd: null };
-    writer.add(batch, { id: 't_1', timestamp: '2026-11-01T00:00:00.000Z', request: { messages: [], params: {} }, metadata: { tags: [], note: 'a\u0000b' }, response, replayable: true, format: 'openai-chat' });
+    writer.add(batch, {
+      id: 't_1',
+      timestamp: '2026-11-01T00:00:00.000Z',
+      request: { messages: [], params: {} },
+      metadata: { tags: [], note: 'a\u0000b' },
+      response,
+      replayable: true,
+      format: 'openai-chat',
+    });
     await expect(writer.write(batch, 0)).rejects.toThrow(/unicode|\\u0000|escape/i);
     expect(await store.rows(sql`select count(*)::int as n from traffic`)).toEqual([{ n: 0 }]);
   });

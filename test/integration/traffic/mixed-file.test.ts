@@ -32,7 +32,11 @@ const good = (i: number, content: string, extra: Record<string, unknown> = {}) =
     latency_ms: 100 + i,
     metadata: { intent: 'chat', ...extra },
     request: { model: 'gpt-4o-mini', messages: [{ role: 'user', content }] },
-    response: { model: 'gpt-4o-mini', choices: [{ message: { role: 'assistant', content: `answer ${i}` } }], usage: { prompt_tokens: 5, completion_tokens: 2 } },
+    response: {
+      model: 'gpt-4o-mini',
+      choices: [{ message: { role: 'assistant', content: `answer ${i}` } }],
+      usage: { prompt_tokens: 5, completion_tokens: 2 },
+    },
   });
 
 /** The mixed file: good lines, bad lines of every kind, a duplicate, secrets and PII. */
@@ -42,25 +46,43 @@ function writeMixedFile(dir: string): string {
     /* 2 */ 'this is not json at all',
     /* 3 */ good(3, `call ${SECRETS.phone}, card ${SECRETS.card}, IBAN ${SECRETS.iban}`, { aws_key_id: SECRETS.aws }),
     /* 4 */ `{"timestamp": "2026-11-20T08:04:00Z", "request": {"messages": [{"role": "user", "content": "${SECRETS.email2} ${SECRETS.openai}`,
-    /* 5 */ Buffer.concat([Buffer.from('{"timestamp": "2026-11-20T08:05:00Z", "request": {"messages": []}, "x": "a'), Buffer.from([0]), Buffer.from('b"}')]),
-    /* 6 */ Buffer.concat([Buffer.from('{"timestamp": "2026-11-20T08:06:00Z", "request": {"messages": [{"role": "user", "content": "caf'), Buffer.from([0xff, 0xfe]), Buffer.from('"}]}}')]),
+    /* 5 */ Buffer.concat([
+      Buffer.from('{"timestamp": "2026-11-20T08:05:00Z", "request": {"messages": []}, "x": "a'),
+      Buffer.from([0]),
+      Buffer.from('b"}'),
+    ]),
+    /* 6 */ Buffer.concat([
+      Buffer.from('{"timestamp": "2026-11-20T08:06:00Z", "request": {"messages": [{"role": "user", "content": "caf'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}]}}'),
+    ]),
     /* 7 */ good(1, `my key is ${SECRETS.openai}, mail me at ${SECRETS.email}`),
     /* 8 */ JSON.stringify({ timestamp: '2026-11-20T08:08:00Z', response: { choices: [] }, note: SECRETS.cardCompact }),
     /* 9 */ '',
     /* 10 */ good(10, 'x'.repeat(11 * 1024 * 1024)),
-    /* 11 */ good(11, `token ${SECRETS.anthropic} for account ${SECRETS.custom}`, { headers: { Authorization: `Bearer ${SECRETS.bearer}` }, contact: SECRETS.email2 }),
+    /* 11 */ good(11, `token ${SECRETS.anthropic} for account ${SECRETS.custom}`, {
+      headers: { Authorization: `Bearer ${SECRETS.bearer}` },
+      contact: SECRETS.email2,
+    }),
     /* 12 */ good(12, `transfer to ${SECRETS.ibanCompact} from ${SECRETS.cardCompact}`),
     /* 13 */ good(13, 'what are your opening hours?'),
     /* 14 */ good(14, 'do you fix brakes?'),
   ];
   const file = join(dir, 'mixed.jsonl');
-  writeFileSync(file, Buffer.concat(lines.map((l, i) => Buffer.concat([Buffer.isBuffer(l) ? l : Buffer.from(l), Buffer.from(i < lines.length - 1 ? '\n' : '')]))));
+  writeFileSync(
+    file,
+    Buffer.concat(
+      lines.map((l, i) => Buffer.concat([Buffer.isBuffer(l) ? l : Buffer.from(l), Buffer.from(i < lines.length - 1 ? '\n' : '')])),
+    ),
+  );
   return file;
 }
 
 /** Every row of every table, as text. */
 async function dumpTables(store: Store): Promise<string> {
-  const tables = await store.rows<{ table_name: string }>(sql`select table_name from information_schema.tables where table_schema = 'public'`);
+  const tables = await store.rows<{ table_name: string }>(
+    sql`select table_name from information_schema.tables where table_schema = 'public'`,
+  );
   let out = '';
   for (const { table_name } of tables) {
     const rows = await store.rows<{ row: string }>(sql`select t::text as row from ${sql.identifier(table_name)} t`);
@@ -90,7 +112,17 @@ describe.each(STORE_KINDS)('a mixed file on %s', (kind) => {
       [8, expect.stringMatching(/"request"/)],
       [10, expect.stringMatching(/over 10 MB/)],
     ]);
-    expect(summary.redacted_kinds).toEqual({ openai_key: 2, email: 3, phone: 1, card: 2, iban: 2, aws_key: 1, anthropic_key: 1, credential: 1, custom: 1 });
+    expect(summary.redacted_kinds).toEqual({
+      openai_key: 2,
+      email: 3,
+      phone: 1,
+      card: 2,
+      iban: 2,
+      aws_key: 1,
+      anthropic_key: 1,
+      credential: 1,
+      custom: 1,
+    });
     // (the Authorization header goes whole by its name: `credential`)
     expect(summary.redacted).toBe(14);
     const stored = await store.rows<{ line: number; reason: string }>(sql`select line, reason from quarantine order by line`);
@@ -132,7 +164,11 @@ describe('an import on postgres with a worker thread', () => {
   function writeBigFile(dir: string): string {
     const mixed = writeMixedFile(dir);
     const more = Array.from({ length: 6000 }, (_, i) =>
-      i % 997 === 0 ? 'not json' : i % 1500 === 1 ? good(1, `my key is ${SECRETS.openai}, mail me at ${SECRETS.email}`) : good(i % 60, `question ${i} ${'about brakes '.repeat(40)}${i % 7 ? '' : SECRETS.email2}`),
+      i % 997 === 0
+        ? 'not json'
+        : i % 1500 === 1
+          ? good(1, `my key is ${SECRETS.openai}, mail me at ${SECRETS.email}`)
+          : good(i % 60, `question ${i} ${'about brakes '.repeat(40)}${i % 7 ? '' : SECRETS.email2}`),
     );
     const file = join(dir, 'big.jsonl');
     writeFileSync(file, Buffer.concat([readFileSync(mixed), Buffer.from(`\n${more.join('\n')}\n`)]));
@@ -146,8 +182,14 @@ describe('an import on postgres with a worker thread', () => {
     for (const workers of [0, 1]) {
       const store = await openTestStore('postgres');
       try {
-        const { import_id: _id, ...summary } = await importTraffic(store, [file], { redactPatterns: ['ACME-\\d{6}'], workers, batchSize: 700 });
-        const rows = await store.rows(sql`select id, ts, request::text, metadata::text, response::text, replayable, format from traffic order by id`);
+        const { import_id: _id, ...summary } = await importTraffic(store, [file], {
+          redactPatterns: ['ACME-\\d{6}'],
+          workers,
+          batchSize: 700,
+        });
+        const rows = await store.rows(
+          sql`select id, ts, request::text, metadata::text, response::text, replayable, format from traffic order by id`,
+        );
         const quarantine = await store.rows(sql`select line, reason from quarantine order by line`);
         outcomes.push({ summary, rows, quarantine });
       } finally {

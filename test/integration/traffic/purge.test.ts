@@ -13,7 +13,16 @@ import { testContext } from '../../helpers/cli-context.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/stores.js';
 
 const F = (name: string) => join(import.meta.dirname, '../../fixtures/traffic', name);
-const answer: CallResult = { status: 200, output: 'cached', answered_by: 'm', latency_ms: 1, input_tokens: 1, output_tokens: 1, cost_usd: 0, simulated: false };
+const answer: CallResult = {
+  status: 200,
+  output: 'cached',
+  answered_by: 'm',
+  latency_ms: 1,
+  input_tokens: 1,
+  output_tokens: 1,
+  cost_usd: 0,
+  simulated: false,
+};
 
 describe.each(STORE_KINDS)('routelab traffic purge on %s', (kind) => {
   let store: TestStore;
@@ -29,10 +38,20 @@ describe.each(STORE_KINDS)('routelab traffic purge on %s', (kind) => {
     const code = await main(['node', 'routelab', ...args], ctx);
     return { code, stdout: ctx.out(), stderr: ctx.err() };
   };
-  const count = async (table: string) => Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]?.n);
+  const count = async (table: string) =>
+    Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]?.n);
 
   it('removes one import with its sample items and cached answers, and says what it removed', async () => {
-    const m = { name: 'm', base_url: 'https://api.example.com/v1', api_key_env: null, price: { input_per_m: 1, output_per_m: 1 }, context_window: null, concurrency: 1, rate_limit_rpm: null, simulated: null };
+    const m = {
+      name: 'm',
+      base_url: 'https://api.example.com/v1',
+      api_key_env: null,
+      price: { input_per_m: 1, output_per_m: 1 },
+      context_window: null,
+      concurrency: 1,
+      rate_limit_rpm: null,
+      simulated: null,
+    };
     await upsertModels(store.db, [m]);
     const first = await importTraffic(store, [F('openai-chat.jsonl')], {});
     const second = await importTraffic(store, [F('litellm-spendlogs.jsonl')], {});
@@ -48,7 +67,16 @@ describe.each(STORE_KINDS)('routelab traffic purge on %s', (kind) => {
     const r = await run('traffic', 'purge', '--import', String(first.import_id), '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
-      removed: { traffic: 2, quarantined_lines: 0, imports: 1, sample_items: 2, cached_answers: 2, run_cases: 0, run_outcomes: 0, variant_results: 0 },
+      removed: {
+        traffic: 2,
+        quarantined_lines: 0,
+        imports: 1,
+        sample_items: 2,
+        cached_answers: 2,
+        run_cases: 0,
+        run_outcomes: 0,
+        variant_results: 0,
+      },
     });
     expect(await store.rows(sql`select id from traffic where import_id = ${first.import_id}`)).toEqual([]);
     for (const k of keys) expect((await getCached(store.db, k.key)) === null).toBe(k.importId === first.import_id);

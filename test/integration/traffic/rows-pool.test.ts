@@ -16,7 +16,10 @@ const chat = (i: number, content: string) =>
 
 /** Good lines, secrets, a line that is not JSON, invalid UTF-8, one dropped unread, a BOM on line 1. */
 function items(): RawItem[] {
-  const lines: RawItem[] = Array.from({ length: 40 }, (_, i) => ({ line: i + 1, buf: Buffer.from(chat(i, `question ${i} from jane.doe@example.com, key sk-proj-Q7bX2mN9vK4pL8sT1wR6yZ3c`)) }));
+  const lines: RawItem[] = Array.from({ length: 40 }, (_, i) => ({
+    line: i + 1,
+    buf: Buffer.from(chat(i, `question ${i} from jane.doe@example.com, key sk-proj-Q7bX2mN9vK4pL8sT1wR6yZ3c`)),
+  }));
   lines[0] = { line: 1, buf: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(chat(0, 'first, after a BOM'))]) };
   lines[5] = { line: 6, buf: Buffer.from('not json') };
   lines[9] = { line: 10, buf: Buffer.from([0x7b, 0xff, 0x7d]) };
@@ -35,7 +38,11 @@ describe('RowsPool', () => {
   });
 
   it('makes in a worker thread the same rows, bytes for bytes, and the same counts as the main thread', async () => {
-    const here = valuesToRows(items(), READERS['openai-chat'], ctx, { format: 'openai-chat', scrub: createScrubber(createRedactor(patterns)), sink: copyRowEncoder(7) });
+    const here = valuesToRows(items(), READERS['openai-chat'], ctx, {
+      format: 'openai-chat',
+      scrub: createScrubber(createRedactor(patterns)),
+      sink: copyRowEncoder(7),
+    });
     pool = new RowsPool(1, { format: 'openai-chat', redactPatterns: patterns, importId: 7 });
     await pool.started();
     expect(pool.hasRoom()).toBe(true);

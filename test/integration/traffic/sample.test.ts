@@ -16,7 +16,14 @@ function writeTraffic(dir: string): string {
     const intent = i < 120 ? 'chat' : i < 180 ? 'code' : i < 200 ? 'sql' : 'chat';
     const messages = i < 200 ? [{ role: 'user', content: `question ${i}` }] : [];
     const ts = new Date(Date.UTC(2026, 10, 20, 0, i)).toISOString();
-    lines.push(JSON.stringify({ timestamp: ts, metadata: { intent }, request: { model: 'm', messages }, response: { model: 'm', choices: [{ message: { content: `a${i}` } }] } }));
+    lines.push(
+      JSON.stringify({
+        timestamp: ts,
+        metadata: { intent },
+        request: { model: 'm', messages },
+        response: { model: 'm', choices: [{ message: { content: `a${i}` } }] },
+      }),
+    );
   }
   const file = join(dir, 'traffic.jsonl');
   writeFileSync(file, lines.join('\n'));

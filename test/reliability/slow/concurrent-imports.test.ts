@@ -21,13 +21,19 @@ const cleanups = cleanupList();
 afterEach(() => cleanups.run());
 
 /** Source ids of one file: a shared range every file overlaps on, plus a range of its own. */
-const idsOf = (name: string, own: number, shared: number) => [...Array.from({ length: shared }, (_, i) => `shared-${i}`), ...Array.from({ length: own }, (_, i) => `${name}-${i}`)];
+const idsOf = (name: string, own: number, shared: number) => [
+  ...Array.from({ length: shared }, (_, i) => `shared-${i}`),
+  ...Array.from({ length: own }, (_, i) => `${name}-${i}`),
+];
 
 function writeFiles(dir: string, names: string[], own: number, shared: number, bigName: string, big: number): Map<string, string[]> {
   const files = new Map<string, string[]>();
   for (const name of names) {
     const ids = idsOf(name, name === bigName ? big : own, shared);
-    writeLines(join(dir, `${name}.jsonl`), ids.map((id) => chatLine(id, `question ${id} ${'about brakes '.repeat(20)}`)));
+    writeLines(
+      join(dir, `${name}.jsonl`),
+      ids.map((id) => chatLine(id, `question ${id} ${'about brakes '.repeat(20)}`)),
+    );
     files.set(name, ids);
   }
   return files;
@@ -53,7 +59,9 @@ it('postgres: four overlapping imports at once, one killed mid-way; the checker 
   // Kill it once some of its rows are stored (its import is running and owns rows).
   await until(
     async () => {
-      const [r] = await store.rows<{ n: number }>(sql`select count(*)::int as n from traffic t join traffic_imports i on i.id = t.import_id where i.pid = ${victim.pid} and i.state = 'running'`);
+      const [r] = await store.rows<{ n: number }>(
+        sql`select count(*)::int as n from traffic t join traffic_imports i on i.id = t.import_id where i.pid = ${victim.pid} and i.state = 'running'`,
+      );
       return Number(r?.n) > 0;
     },
     120_000,
@@ -69,7 +77,9 @@ it('postgres: four overlapping imports at once, one killed mid-way; the checker 
   // The next import cleans up what the killed one left (its process is gone).
   const after = watchCli(['traffic', 'import', '--file', join(dir, 'p1.jsonl'), '--json'], env);
   expect((await finished(after)).code).toBe(0);
-  const states = await store.rows<{ state: string; n: number }>(sql`select state, count(*)::int as n from traffic_imports group by state order by state`);
+  const states = await store.rows<{ state: string; n: number }>(
+    sql`select state, count(*)::int as n from traffic_imports group by state order by state`,
+  );
   expect(states).toEqual([
     { state: 'completed', n: 4 },
     { state: 'failed', n: 1 },

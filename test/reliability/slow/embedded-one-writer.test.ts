@@ -34,7 +34,13 @@ function setup() {
   cleanups.add(() => removeDir(dir));
   const dataDir = join(dir, 'store');
   cpSync(join(template, 'store'), dataDir, { recursive: true });
-  const env = (wait: number) => ({ ...process.env, ROUTELAB_DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '', ROUTELAB_STORE_WAIT_SECONDS: String(wait) });
+  const env = (wait: number) => ({
+    ...process.env,
+    ROUTELAB_DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    REDIS_URL: '',
+    ROUTELAB_STORE_WAIT_SECONDS: String(wait),
+  });
   return { dir, dataDir, env };
 }
 
@@ -79,9 +85,18 @@ it('a waiting process is told who holds the store, and goes on once it is releas
 
 it('two imports started together both land; every line is stored once and table and index agree', async () => {
   const { dir, dataDir, env } = setup();
-  const a = writeLines(join(dir, 'a.jsonl'), Array.from({ length: 300 }, (_, i) => chatLine(`a-${i}`)));
-  const b = writeLines(join(dir, 'b.jsonl'), Array.from({ length: 300 }, (_, i) => chatLine(i < 100 ? `a-${i}` : `b-${i}`)));
-  const [ra, rb] = await Promise.all([runCli(['traffic', 'import', '--file', a, '--json'], env(120), { timeoutMs: 150_000 }), runCli(['traffic', 'import', '--file', b, '--json'], env(120), { timeoutMs: 150_000 })]);
+  const a = writeLines(
+    join(dir, 'a.jsonl'),
+    Array.from({ length: 300 }, (_, i) => chatLine(`a-${i}`)),
+  );
+  const b = writeLines(
+    join(dir, 'b.jsonl'),
+    Array.from({ length: 300 }, (_, i) => chatLine(i < 100 ? `a-${i}` : `b-${i}`)),
+  );
+  const [ra, rb] = await Promise.all([
+    runCli(['traffic', 'import', '--file', a, '--json'], env(120), { timeoutMs: 150_000 }),
+    runCli(['traffic', 'import', '--file', b, '--json'], env(120), { timeoutMs: 150_000 }),
+  ]);
   expect([ra.code, rb.code]).toEqual([0, 0]);
   const sa = JSON.parse(ra.stdout) as { imported: number; duplicates: number };
   const sb = JSON.parse(rb.stdout) as { imported: number; duplicates: number };

@@ -19,12 +19,21 @@ afterAll(async () => {
   await store.cleanup();
 });
 
-it('policy/anygem 20,000 times: 75% ± 1.5% from gemini-2.0-flash, every call answered', async () => {
-  const N = Number(process.env.GATEWAY_ANYGEM_CALLS ?? 20_000);
-  const models = await load(N, 64, async (i) => (await s.client.chat.completions.create({ model: 'policy/anygem', messages: [{ role: 'user', content: `question ${i}` }] })).model);
-  expect(models.length).toBe(N);
-  expect(models.filter((m) => m !== FLASH && m !== LITE)).toEqual([]);
-  expect(Math.abs(models.filter((m) => m === FLASH).length / N - 0.75)).toBeLessThanOrEqual(0.015);
-  await s.gateway.trafficLog?.flush();
-  expect(s.gateway.trafficLog?.stats()).toMatchObject({ written: N, dropped: 0 });
-}, 15 * 60_000);
+it(
+  'policy/anygem 20,000 times: 75% ± 1.5% from gemini-2.0-flash, every call answered',
+  async () => {
+    const N = Number(process.env.GATEWAY_ANYGEM_CALLS ?? 20_000);
+    const models = await load(
+      N,
+      64,
+      async (i) =>
+        (await s.client.chat.completions.create({ model: 'policy/anygem', messages: [{ role: 'user', content: `question ${i}` }] })).model,
+    );
+    expect(models.length).toBe(N);
+    expect(models.filter((m) => m !== FLASH && m !== LITE)).toEqual([]);
+    expect(Math.abs(models.filter((m) => m === FLASH).length / N - 0.75)).toBeLessThanOrEqual(0.015);
+    await s.gateway.trafficLog?.flush();
+    expect(s.gateway.trafficLog?.stats()).toMatchObject({ written: N, dropped: 0 });
+  },
+  15 * 60_000,
+);

@@ -32,7 +32,15 @@ it('Postgres unreachable for 3 s mid-run (connections reset, new ones refused): 
   cleanups.add(() => server.close());
   const seeded = await seedInputs(store.db, { baseUrl: server.baseUrl, cases: 60, variants: 1 });
 
-  const env = { ...process.env, DATABASE_URL: proxy.through(dbase.url), REDIS_URL: redis.url, ROUTELAB_QUEUE_PREFIX: testPrefix(), ROUTELAB_WORKER_LOCK_MS: '3000', ROUTELAB_DEBUG: '', [CANARY_ENV]: CANARY };
+  const env = {
+    ...process.env,
+    DATABASE_URL: proxy.through(dbase.url),
+    REDIS_URL: redis.url,
+    ROUTELAB_QUEUE_PREFIX: testPrefix(),
+    ROUTELAB_WORKER_LOCK_MS: '3000',
+    ROUTELAB_DEBUG: '',
+    [CANARY_ENV]: CANARY,
+  };
   const workers = [spawnWorker(env, 2)];
   for (const w of workers) cleanups.add(() => w.kill());
   const producer = spawnProducer(env, seeded);
@@ -51,8 +59,15 @@ it('Postgres unreachable for 3 s mid-run (connections reset, new ones refused): 
   expect(hasStackTrace(err)).toBe(false);
   expect(workers.every((w) => w.alive())).toBe(true);
   const [run] = await store.rows<{ id: string; status: string; coverage: number | null }>(sql`select id, status, coverage from runs`);
-  const chunks = await store.rows<{ chunk: number; status: string; error: string | null }>(sql`select chunk, status, error from run_chunks order by chunk`);
-  expect({ code, status: run?.status, coverage: run?.coverage, failedChunks: chunks.filter((c) => c.status !== 'done') }).toEqual({ code: 0, status: 'completed', coverage: 1, failedChunks: [] });
+  const chunks = await store.rows<{ chunk: number; status: string; error: string | null }>(
+    sql`select chunk, status, error from run_chunks order by chunk`,
+  );
+  expect({ code, status: run?.status, coverage: run?.coverage, failedChunks: chunks.filter((c) => c.status !== 'done') }).toEqual({
+    code: 0,
+    status: 'completed',
+    coverage: 1,
+    failedChunks: [],
+  });
   expect((JSON.parse(out) as { status: string }).status).toBe('completed');
   const check = await assertExactlyOnce(store, (run as { id: string }).id);
   expect(check.outcomeRows).toBe(check.plannedPairs);

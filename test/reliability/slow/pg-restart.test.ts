@@ -28,32 +28,44 @@ function restartPostgres(): void {
   execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart', '-m', 'fast'], { stdio: 'ignore' });
 }
 
-it('PostgreSQL restarted mid-run: the run completes exactly once, workers and producer survive', async () => {
-  if (process.env.npm_lifecycle_event !== 'test:reliability') {
-    throw new Error('restarts the shared PostgreSQL: run it through `npm run test:reliability` only');
-  }
-  const dbase = await createTestDatabase();
-  cleanups.add(() => retrying(() => dbase.drop()));
-  const store = await openStore({ url: dbase.url, max: 2 });
-  cleanups.add(() => store.close());
-  const redis = await startPrivateRedis();
-  cleanups.add(() => redis.stop());
-  const server = await startModelServer({ delayMs: 200 });
-  cleanups.add(() => server.close());
-  const seeded = await seedInputs(store.db, { baseUrl: server.baseUrl, cases: 150, variants: 1 });
+it(
+  'PostgreSQL restarted mid-run: the run completes exactly once, workers and producer survive',
+  async () => {
+    if (process.env.npm_lifecycle_event !== 'test:reliability') {
+      throw new Error('restarts the shared PostgreSQL: run it through `npm run test:reliability` only');
+    }
+    const dbase = await createTestDatabase();
+    cleanups.add(() => retrying(() => dbase.drop()));
+    const store = await openStore({ url: dbase.url, max: 2 });
+    cleanups.add(() => store.close());
+    const redis = await startPrivateRedis();
+    cleanups.add(() => redis.stop());
+    const server = await startModelServer({ delayMs: 200 });
+    cleanups.add(() => server.close());
+    const seeded = await seedInputs(store.db, { baseUrl: server.baseUrl, cases: 150, variants: 1 });
 
-  const env = { ...process.env, DATABASE_URL: dbase.url, REDIS_URL: redis.url, ROUTELAB_QUEUE_PREFIX: testPrefix(), ROUTELAB_WORKER_LOCK_MS: '3000', [CANARY_ENV]: CANARY };
-  const workers = [spawnWorker(env, 2), spawnWorker(env, 2)];
-  for (const w of workers) cleanups.add(() => w.kill());
-  const producer = spawnProducer(env, seeded);
-  cleanups.add(() => producer.kill());
+    const env = {
+      ...process.env,
+      DATABASE_URL: dbase.url,
+      REDIS_URL: redis.url,
+      ROUTELAB_QUEUE_PREFIX: testPrefix(),
+      ROUTELAB_WORKER_LOCK_MS: '3000',
+      [CANARY_ENV]: CANARY,
+    };
+    const workers = [spawnWorker(env, 2), spawnWorker(env, 2)];
+    for (const w of workers) cleanups.add(() => w.kill());
+    const producer = spawnProducer(env, seeded);
+    cleanups.add(() => producer.kill());
 
-  const stored = () => retrying(async () => Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes`))[0]?.n ?? 0), 100);
-  await until(async () => (await stored()) >= 16, 60_000, 'the first outcomes to be stored');
-  restartPostgres();
+    const stored = () =>
+      retrying(async () => Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes`))[0]?.n ?? 0), 100);
+    await until(async () => (await stored()) >= 16, 60_000, 'the first outcomes to be stored');
+    restartPostgres();
 
-  const summary = await expectProducerCompleted(producer, workers);
-  const check = await retrying(() => assertExactlyOnce(store, summary.run_id));
-  expect(check.outcomeRows).toBe(check.plannedPairs);
-  expect(check.recordedFailures).toBe(0);
-}, 10 * 60_000);
+    const summary = await expectProducerCompleted(producer, workers);
+    const check = await retrying(() => assertExactlyOnce(store, summary.run_id));
+    expect(check.outcomeRows).toBe(check.plannedPairs);
+    expect(check.recordedFailures).toBe(0);
+  },
+  10 * 60_000,
+);

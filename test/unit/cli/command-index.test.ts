@@ -41,7 +41,9 @@ describe('the lazy command index', () => {
     const { ctx } = quietContext();
     const real = await buildProgram(ctx); // every command file loaded
     const help = real.createHelp();
-    const listed = COMMAND_MODULES.flatMap((m) => Object.entries(m.commands).map(([name, [term, description]]) => ({ name, term, description })));
+    const listed = COMMAND_MODULES.flatMap((m) =>
+      Object.entries(m.commands).map(([name, [term, description]]) => ({ name, term, description })),
+    );
     expect(listed).toEqual(real.commands.map((c) => ({ name: c.name(), term: help.subcommandTerm(c), description: c.description() })));
   });
 

@@ -57,11 +57,23 @@ export function runsData(): RunsData {
 export function runDetailData(): RunDetailData {
   const rng = createRng('fixture');
   const models = { 'model-a': [0.85, 0.004, 900], 'model-b': [0.7, 0.001, 400], [`model-c${EVIL}`]: [0.55, 0.0004, 250] } as const;
-  const cases = Array.from({ length: 40 }, (_, i) => ({ caseId: `c${i}`, split: i % 10 < 7 ? 'train' : 'holdout', segment: i % 2 ? 'billing' : 'tech' }));
+  const cases = Array.from({ length: 40 }, (_, i) => ({
+    caseId: `c${i}`,
+    split: i % 10 < 7 ? 'train' : 'holdout',
+    segment: i % 2 ? 'billing' : 'tech',
+  }));
   const outcomes = cases.flatMap((c) =>
     Object.entries(models).map(([model, [q, cost, lat]]) => {
       const pass = rng.next() < q;
-      return { caseId: c.caseId, model, score: pass ? 1 : 0, pass, costUsd: cost, latencyMs: lat * (0.5 + rng.next()), status: rng.next() < 0.02 ? 500 : 200 };
+      return {
+        caseId: c.caseId,
+        model,
+        score: pass ? 1 : 0,
+        pass,
+        costUsd: cost,
+        latencyMs: lat * (0.5 + rng.next()),
+        status: rng.next() < 0.02 ? 500 : 200,
+      };
     }),
   );
   const get = (caseId: string, model: string) => outcomes.find((o) => o.caseId === caseId && o.model === model)!;
@@ -75,8 +87,24 @@ export function runDetailData(): RunDetailData {
       { idx: 1, name: 'premium', version: null, isBaseline: false },
     ],
     results: cases.flatMap((c) => [
-      { variantIdx: 0, caseId: c.caseId, quality: (get(c.caseId, 'model-a').score + get(c.caseId, 'model-b').score) / 2, costUsd: 0.0025, latencyMs: 650, pError: 0, failure: null },
-      { variantIdx: 1, caseId: c.caseId, quality: get(c.caseId, 'model-a').score, costUsd: 0.004, latencyMs: 900, pError: 0, failure: null },
+      {
+        variantIdx: 0,
+        caseId: c.caseId,
+        quality: (get(c.caseId, 'model-a').score + get(c.caseId, 'model-b').score) / 2,
+        costUsd: 0.0025,
+        latencyMs: 650,
+        pError: 0,
+        failure: null,
+      },
+      {
+        variantIdx: 1,
+        caseId: c.caseId,
+        quality: get(c.caseId, 'model-a').score,
+        costUsd: 0.004,
+        latencyMs: 900,
+        pError: 0,
+        failure: null,
+      },
     ]),
     proposals: [{ id: 'prop_1', status: 'pending' }],
   };

@@ -49,7 +49,10 @@ describe('dashboard reducer', () => {
   });
 
   it('ignores a load that arrives after the reviewer moved on', () => {
-    const s = fold([key('j'), key('', { enter: true }), key('', { escape: true }), { type: 'run-loaded', data: runDetailData() }], loaded());
+    const s = fold(
+      [key('j'), key('', { enter: true }), key('', { escape: true }), { type: 'run-loaded', data: runDetailData() }],
+      loaded(),
+    );
     expect(s.run).toBeNull();
     expect(s.inflight).not.toContain('load-run');
   });
@@ -109,11 +112,23 @@ describe('dashboard reducer', () => {
   });
 
   it('scroll is clamped to the focused pane', () => {
-    let s = fold([key('j'), key('', { enter: true }), { type: 'run-loaded', data: runDetailData() }, key('', { enter: true }), { type: 'proposal-loaded', data: proposalData() }], loaded());
+    let s = fold(
+      [
+        key('j'),
+        key('', { enter: true }),
+        { type: 'run-loaded', data: runDetailData() },
+        key('', { enter: true }),
+        { type: 'proposal-loaded', data: proposalData() },
+      ],
+      loaded(),
+    );
     s = fold([key('', { tab: true, shift: true })], s);
     const limit = maxScroll(s);
     expect(limit).toBeGreaterThan(0);
-    s = fold(Array.from({ length: 50 }, () => key('j')), s);
+    s = fold(
+      Array.from({ length: 50 }, () => key('j')),
+      s,
+    );
     expect(s.scroll).toBe(limit);
   });
 

@@ -29,7 +29,21 @@ describe('scoreboard quality', () => {
 
     const table = buildOutcomeTable(
       ['a', 'b', 'c', 'd'],
-      outcomes.map((o) => ({ case_id: o.caseId, model: o.model, answered_by: o.model, status: o.status, output: null, score: o.score, pass: o.pass, reason: null, cost_usd: o.costUsd, latency_ms: o.latencyMs, input_tokens: null, output_tokens: null, source: 'call' as const })),
+      outcomes.map((o) => ({
+        case_id: o.caseId,
+        model: o.model,
+        answered_by: o.model,
+        status: o.status,
+        output: null,
+        score: o.score,
+        pass: o.pass,
+        reason: null,
+        cost_usd: o.costUsd,
+        latency_ms: o.latencyMs,
+        input_tokens: null,
+        output_tokens: null,
+        source: 'call' as const,
+      })),
     );
     const reportMean = Array.from(table.quality).reduce((a, b) => a + b, 0) / 4;
     expect(cell?.quality.mean).toBeCloseTo(reportMean, 10);

@@ -92,8 +92,14 @@ describe('Run detail screen', () => {
   });
 
   it('scrolls a long pane with j and clamps at the end', () => {
-    const diffPane = fold(Array.from({ length: 4 }, () => key('', { tab: true })), proposalState());
-    const s = fold(Array.from({ length: 200 }, () => key('j')), diffPane);
+    const diffPane = fold(
+      Array.from({ length: 4 }, () => key('', { tab: true })),
+      proposalState(),
+    );
+    const s = fold(
+      Array.from({ length: 200 }, () => key('j')),
+      diffPane,
+    );
     expect(s.scroll).toBeGreaterThan(0);
     const back = fold([key('k')], s);
     expect(back.scroll).toBe(s.scroll - 1);
@@ -146,7 +152,10 @@ describe('Proposal screen', () => {
   it('asks for a comment, then confirmation, before approving', () => {
     let s = fold([key('a')], proposalState());
     expect(frame(s)).toContain('approve prop_1 — comment');
-    s = fold([...'fine'].map((c) => key(c)), s);
+    s = fold(
+      [...'fine'].map((c) => key(c)),
+      s,
+    );
     expect(frame(s)).toContain('comment (⏎ next, esc cancel): fine▌');
     s = fold([key('', { enter: true })], s);
     expect(frame(s)).toContain('approve prop_1 “fine”? [y/n]');

@@ -23,7 +23,11 @@ describe('view helpers', () => {
   });
 
   it('chart: a log cost axis when costs span more than 20×', () => {
-    expect(scatterChart([pt('A', 0.9, 40), pt('B', 0.7, 1)], 60, 6).map(lineText).join('\n')).toContain('(log)');
+    expect(
+      scatterChart([pt('A', 0.9, 40), pt('B', 0.7, 1)], 60, 6)
+        .map(lineText)
+        .join('\n'),
+    ).toContain('(log)');
   });
 
   it('diff: minimal +/- lines', () => {
@@ -47,7 +51,10 @@ describe('view helpers', () => {
   });
 
   it('panes: all shown when they fit, else the focused one with a more mark', () => {
-    const panes = [{ title: 'A', lines: [[{ text: '1' }]] }, { title: 'B', lines: Array.from({ length: 30 }, (_, i) => [{ text: `b${i}` }]) }];
+    const panes = [
+      { title: 'A', lines: [[{ text: '1' }]] },
+      { title: 'B', lines: Array.from({ length: 30 }, (_, i) => [{ text: `b${i}` }]) },
+    ];
     const small = layoutPanes(panes, 1, 10, 40, 0);
     expect(lineText(small.lines[0]!)).toContain('↓ 21 more');
     expect(small.lines).toHaveLength(10);
@@ -57,6 +64,11 @@ describe('view helpers', () => {
   });
 
   it('weights are shown as shares of traffic', () => {
-    expect(shares([{ model_name: 'a', weight: 0.5 }, { model_name: 'b' }])).toEqual(new Map([['a', 1 / 3], ['b', 2 / 3]]));
+    expect(shares([{ model_name: 'a', weight: 0.5 }, { model_name: 'b' }])).toEqual(
+      new Map([
+        ['a', 1 / 3],
+        ['b', 2 / 3],
+      ]),
+    );
   });
 });

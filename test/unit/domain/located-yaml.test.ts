@@ -8,7 +8,12 @@ import { parseFleetText } from '../../../src/providers/fleet-spec.js';
 import { parseGoldenText } from '../../../src/scoring/index.js';
 import { parseRedactConfig } from '../../../src/redact/redact-config.js';
 
-const ALIAS_BOMB = ['a: &a ["x","x","x","x","x","x","x","x","x"]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]'].join('\n');
+const ALIAS_BOMB = [
+  'a: &a ["x","x","x","x","x","x","x","x","x"]',
+  'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+  'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+  'd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+].join('\n');
 const HOSTILE: Array<[what: string, text: string, message: RegExp]> = [
   ['an alias bomb', ALIAS_BOMB, /anchors|aliases/],
   ['a !!js/function tag', 'a: !!js/function "function () {}"\n', /custom tag/],

@@ -5,7 +5,12 @@ import { compileCondition } from '../../../src/policy/condition.js';
 import type { PathIssue } from '../../../src/policy/request-context.js';
 import { segmentValue } from '../../../src/stats/run-analysis.js';
 
-const req = { metadata: { eval_name: 'mbpp', user: { tier: 'gold' } }, params: { temperature: 0.2 }, input_tokens: 42, input: requestInput([{ role: 'user', content: 'Write a python function:\n```def f(): pass```' }]) };
+const req = {
+  metadata: { eval_name: 'mbpp', user: { tier: 'gold' } },
+  params: { temperature: 0.2 },
+  input_tokens: 42,
+  input: requestInput([{ role: 'user', content: 'Write a python function:\n```def f(): pass```' }]),
+};
 
 describe('one field resolver', () => {
   it('metadata.X and plain X name the same field; params.X, input_tokens and input.* are read', () => {
@@ -29,7 +34,11 @@ describe('one field resolver', () => {
 
   it('conditions read derived request fields at routing time', () => {
     const issues: PathIssue[] = [];
-    const p = compileCondition({ 'input.has_code': true, 'input.turns': { $lte: 2 }, 'input.text': { $regex: '\\bpython\\b', $options: 'i' } }, [], issues);
+    const p = compileCondition(
+      { 'input.has_code': true, 'input.turns': { $lte: 2 }, 'input.text': { $regex: '\\bpython\\b', $options: 'i' } },
+      [],
+      issues,
+    );
     expect(issues).toEqual([]);
     expect(p({ ...req, timestamp_ms: 0 })).toBe(true);
     expect(p({ ...req, input: requestInput([{ role: 'user', content: 'hello there' }]), timestamp_ms: 0 })).toBe(false);
@@ -54,7 +63,14 @@ describe('request input', () => {
       ],
       { tools: [{ type: 'function' }], response_format: { type: 'json_object' } },
     );
-    expect(r).toMatchObject({ turns: 4, tools: true, response_format: 'json_object', language: 'zh', has_code: false, text: '你好，请帮我翻译这段话' });
+    expect(r).toMatchObject({
+      turns: 4,
+      tools: true,
+      response_format: 'json_object',
+      language: 'zh',
+      has_code: false,
+      text: '你好，请帮我翻译这段话',
+    });
     expect(requestInput([{ role: 'user', content: 'What is the capital of France and why?' }]).language).toBe('en');
   });
 });

@@ -12,23 +12,48 @@ const safeChar = fc.oneof(
 );
 const safeText = fc.array(safeChar, { maxLength: 40 }).map((a) => a.join(''));
 /** Payload of a control string: printable, no terminator. */
-const payload = fc.array(fc.integer({ min: 0x20, max: 0x7e }).filter((c) => c !== 0x1b), { maxLength: 30 }).map((a) => String.fromCharCode(...a));
+const payload = fc
+  .array(
+    fc.integer({ min: 0x20, max: 0x7e }).filter((c) => c !== 0x1b),
+    { maxLength: 30 },
+  )
+  .map((a) => String.fromCharCode(...a));
 
 const escapeSequence = fc.oneof(
   // CSI with params/intermediates/final
-  fc.tuple(fc.array(fc.integer({ min: 0x30, max: 0x3f }), { maxLength: 6 }), fc.integer({ min: 0x40, max: 0x7e })).map(
-    ([p, f]) => `\x1b[${String.fromCharCode(...p)}${String.fromCharCode(f)}`,
-  ),
-  fc.tuple(fc.array(fc.integer({ min: 0x30, max: 0x3f }), { maxLength: 6 }), fc.integer({ min: 0x40, max: 0x7e })).map(
-    ([p, f]) => `\x9b${String.fromCharCode(...p)}${String.fromCharCode(f)}`,
-  ),
+  fc
+    .tuple(fc.array(fc.integer({ min: 0x30, max: 0x3f }), { maxLength: 6 }), fc.integer({ min: 0x40, max: 0x7e }))
+    .map(([p, f]) => `\x1b[${String.fromCharCode(...p)}${String.fromCharCode(f)}`),
+  fc
+    .tuple(fc.array(fc.integer({ min: 0x30, max: 0x3f }), { maxLength: 6 }), fc.integer({ min: 0x40, max: 0x7e }))
+    .map(([p, f]) => `\x9b${String.fromCharCode(...p)}${String.fromCharCode(f)}`),
   // OSC / DCS / SOS / PM / APC, terminated by BEL, ESC \ or 8-bit ST
-  fc.tuple(fc.constantFrom(']', 'P', 'X', '^', '_'), payload, fc.constantFrom('\x07', '\x1b\\', '\x9c')).map(([k, p, t]) => `\x1b${k}${p}${t}`),
-  fc.tuple(fc.constantFrom('\x9d', '\x90', '\x98', '\x9e', '\x9f'), payload, fc.constantFrom('\x07', '\x1b\\', '\x9c')).map(([k, p, t]) => `${k}${p}${t}`),
+  fc
+    .tuple(fc.constantFrom(']', 'P', 'X', '^', '_'), payload, fc.constantFrom('\x07', '\x1b\\', '\x9c'))
+    .map(([k, p, t]) => `\x1b${k}${p}${t}`),
+  fc
+    .tuple(fc.constantFrom('\x9d', '\x90', '\x98', '\x9e', '\x9f'), payload, fc.constantFrom('\x07', '\x1b\\', '\x9c'))
+    .map(([k, p, t]) => `${k}${p}${t}`),
   // two-byte escapes: reset, save cursor, charset
   fc.constantFrom('\x1bc', '\x1b7', '\x1b8', '\x1b(B', '\x1b)0', '\x1bM', '\x1b#8'),
   // controls and invisible characters
-  fc.constantFrom('\x00', '\x07', '\x08', '\r', '\x0b', '\x0c', '\x7f', '\x85', '\u200b', '\u200d', '\u202e', '\u2066', '\u2069', '\ufeff', '\u00ad'),
+  fc.constantFrom(
+    '\x00',
+    '\x07',
+    '\x08',
+    '\r',
+    '\x0b',
+    '\x0c',
+    '\x7f',
+    '\x85',
+    '\u200b',
+    '\u200d',
+    '\u202e',
+    '\u2066',
+    '\u2069',
+    '\ufeff',
+    '\u00ad',
+  ),
 );
 
 describe('sanitize', () => {
@@ -91,9 +116,12 @@ describe('sanitize', () => {
   });
 
   it('property: safe text is unchanged', () => {
-    fc.assert(fc.property(safeText, (s) => {
+    fc.assert(
+      fc.property(safeText, (s) => {
         expect(sanitize(s)).toBe(s);
-      }), { numRuns: 500 });
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('property: an injected sequence disappears and leaves the text around it untouched', () => {

@@ -32,10 +32,27 @@ describe('the chat completion body as the gateway reads it', () => {
 
 describe('wire formats', () => {
   it('streams one content chunk, a finish chunk, usage when asked, then [DONE]', () => {
-    const r = { status: 200, output: 'hi', answered_by: 'm', latency_ms: 1, input_tokens: 2, output_tokens: 3, cost_usd: 0, simulated: true };
+    const r = {
+      status: 200,
+      output: 'hi',
+      answered_by: 'm',
+      latency_ms: 1,
+      input_tokens: 2,
+      output_tokens: 3,
+      cost_usd: 0,
+      simulated: true,
+    };
     const events = completionStream('id', 0, 'm', r, true).split('\n\n').filter(Boolean);
     expect(events.at(-1)).toBe('data: [DONE]');
-    const chunks = events.slice(0, -1).map((e) => JSON.parse(e.slice('data: '.length)) as { choices: Array<{ delta: { content?: string }; finish_reason: string | null }>; usage?: { total_tokens: number } });
+    const chunks = events
+      .slice(0, -1)
+      .map(
+        (e) =>
+          JSON.parse(e.slice('data: '.length)) as {
+            choices: Array<{ delta: { content?: string }; finish_reason: string | null }>;
+            usage?: { total_tokens: number };
+          },
+      );
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? null)).toEqual(['hi', null, null]);
     expect(chunks[1]?.choices[0]?.finish_reason).toBe('stop');
     expect(chunks[2]?.usage?.total_tokens).toBe(5);

@@ -45,7 +45,10 @@ describe('folder boundaries (eslint.config.js)', () => {
   it('keep adapters apart and everyone out of cli/ and workers/', async () => {
     expect(await lintAs('probe-adapter.ts', 'src/store/probe.ts')).toEqual(['2:no-restricted-imports', '3:no-restricted-imports']);
     expect(await lintAs('probe-adapter.ts', 'src/app/probe.ts')).toEqual(['3:no-restricted-imports']);
-    expect(await lintAs('probe-worker-import.ts', 'src/jobs/deep/probe.ts')).toEqual(['2:no-restricted-imports', '3:no-restricted-imports']);
+    expect(await lintAs('probe-worker-import.ts', 'src/jobs/deep/probe.ts')).toEqual([
+      '2:no-restricted-imports',
+      '3:no-restricted-imports',
+    ]);
   });
 
   it('do not lint the probes as files of their own', async () => {

@@ -41,11 +41,35 @@ describe('conditions', () => {
   });
 
   it('$regex agrees with the regex engine, including the literal-prefix fast path', () => {
-    const patterns: Array<[string, string | undefined]> = [['^vip-', undefined], ['^VIP', 'i'], ['^u-2$', undefined], ['^u.2', undefined], ['^a/b', undefined], ['^t-[0-4]', undefined]];
-    const values: unknown[] = ['vip-1', 'VIP-2', 'xvip-', 'vip', 'u-2', 'u-20', 'uv2', 'a/b/c', 't-3', ['x', 'vip-3'], ['u-2'], 7, null, undefined, { user: 'vip-' }];
+    const patterns: Array<[string, string | undefined]> = [
+      ['^vip-', undefined],
+      ['^VIP', 'i'],
+      ['^u-2$', undefined],
+      ['^u.2', undefined],
+      ['^a/b', undefined],
+      ['^t-[0-4]', undefined],
+    ];
+    const values: unknown[] = [
+      'vip-1',
+      'VIP-2',
+      'xvip-',
+      'vip',
+      'u-2',
+      'u-20',
+      'uv2',
+      'a/b/c',
+      't-3',
+      ['x', 'vip-3'],
+      ['u-2'],
+      7,
+      null,
+      undefined,
+      { user: 'vip-' },
+    ];
     for (const [pattern, options] of patterns) {
       const re = new RegExp(pattern, options ?? '');
-      const expected = (v: unknown) => (Array.isArray(v) ? v.some((x) => typeof x === 'string' && re.test(x)) : typeof v === 'string' && re.test(v));
+      const expected = (v: unknown) =>
+        Array.isArray(v) ? v.some((x) => typeof x === 'string' && re.test(x)) : typeof v === 'string' && re.test(v);
       for (const user of values) {
         const when = { 'metadata.user': { $regex: pattern, ...(options ? { $options: options } : {}) } };
         expect(test(when, { metadata: { user } }), `${pattern} on ${JSON.stringify(user)}`).toBe(expected(user));

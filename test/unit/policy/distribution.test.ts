@@ -32,12 +32,18 @@ describe('distribution', () => {
   });
 
   it('reads the state without changing it: round robin starts at the pointer, a used-up budget blocks', () => {
-    const rr = spec({ strategy: { mode: 'round_robin' }, targets: [{ model_name: 'a' }, { model_name: 'b' }], budget: { max_requests: { limit: 1, period: 'hourly' } } });
+    const rr = spec({
+      strategy: { mode: 'round_robin' },
+      targets: [{ model_name: 'a' }, { model_name: 'b' }],
+      budget: { max_requests: { limit: 1, period: 'hourly' } },
+    });
     const state = createRouterState();
     execute(rr, request(), state, createRng(1), () => 200);
     expect(distribution(rr, request(), always(200), state).map((p) => p.served)).toEqual(['b']);
     recordUsage(state, rr, request(), { cost_usd: 0, tokens: 0, requests: 1 });
-    expect(distribution(rr, request(), always(200), state)).toEqual([{ p: 1, attempts: [], served: null, blocked: 'budget', flagged: false }]);
+    expect(distribution(rr, request(), always(200), state)).toEqual([
+      { p: 1, attempts: [], served: null, blocked: 'budget', flagged: false },
+    ]);
     expect(state.roundRobin.get([...state.roundRobin.keys()][0] as string)).toBe(1);
   });
 
@@ -50,7 +56,9 @@ describe('distribution', () => {
         { when: { 'metadata.tags': 'beta' }, action: 'flag' },
       ],
     });
-    expect(distribution(g, request({ metadata: { pii: true } }), always(200))).toEqual([{ p: 1, attempts: [], served: null, blocked: 'guardrail', flagged: false }]);
+    expect(distribution(g, request({ metadata: { pii: true } }), always(200))).toEqual([
+      { p: 1, attempts: [], served: null, blocked: 'guardrail', flagged: false },
+    ]);
     const flagged = distribution(g, request({ metadata: { tags: ['beta'] } }), always(200));
     expect(flagged.map((p) => [p.p, p.flagged])).toEqual([
       [0.5, true],

@@ -27,7 +27,17 @@ describe('export → import round trips', () => {
   });
 
   it('LiteLLM: loadbalance and fallback round trip', () => {
-    const lb = spec({ strategy: { mode: 'loadbalance' }, retry: { attempts: 2 }, targets: [{ model_name: FLASH, weight: 0.75 }, { model_name: LITE, weight: 0.25 }] }, 'lb');
+    const lb = spec(
+      {
+        strategy: { mode: 'loadbalance' },
+        retry: { attempts: 2 },
+        targets: [
+          { model_name: FLASH, weight: 0.75 },
+          { model_name: LITE, weight: 0.25 },
+        ],
+      },
+      'lb',
+    );
     const fb = spec({ strategy: { mode: 'fallback' }, targets: [{ model_name: FLASH }, { model_name: LITE }, { model_name: 'c' }] }, 'fb');
     for (const s of [lb, fb]) {
       const back = reparse(exported(s, 'litellm'));
@@ -39,14 +49,24 @@ describe('export → import round trips', () => {
   it('orq: weighted with guardrails, budget, scope and enabled round trips', () => {
     const s = spec({
       strategy: { mode: 'loadbalance' },
-      targets: [{ model_name: FLASH, weight: 0.7 }, { model_name: LITE, weight: 0.3 }],
+      targets: [
+        { model_name: FLASH, weight: 0.7 },
+        { model_name: LITE, weight: 0.3 },
+      ],
       guardrails: [{ name: 'pii', when: { 'metadata.pii': true }, action: 'block' }],
       budget: { max_spend_usd: { limit: 12.5, period: 'daily' }, max_requests: { limit: 1000, period: 'hourly' } },
       scope: 'proj-1',
       enabled: true,
     });
     const text = exported(s, 'orq');
-    expect(JSON.parse(text)).toMatchObject({ strategy: 'weighted', models: [{ model: FLASH, weight: 70 }, { model: LITE, weight: 30 }], project: 'proj-1' });
+    expect(JSON.parse(text)).toMatchObject({
+      strategy: 'weighted',
+      models: [
+        { model: FLASH, weight: 70 },
+        { model: LITE, weight: 30 },
+      ],
+      project: 'proj-1',
+    });
     expect(reparse(text).spec).toEqual(s);
   });
 });
@@ -57,7 +77,11 @@ describe('export refuses what a format cannot express, by field', () => {
     ['orq', seed('retrygem'), 'policy.strategy.mode'],
     ['orq', seed('anygem'), 'policy.retry'],
     ['portkey', spec({ strategy: { mode: 'round_robin' }, targets: [{ model_name: 'a' }] }), 'policy.strategy.mode'],
-    ['portkey', spec({ strategy: { mode: 'single' }, targets: [{ model_name: 'a' }], budget: { max_tokens: { limit: 5, period: 'daily' } } }), 'policy.budget'],
+    [
+      'portkey',
+      spec({ strategy: { mode: 'single' }, targets: [{ model_name: 'a' }], budget: { max_tokens: { limit: 5, period: 'daily' } } }),
+      'policy.budget',
+    ],
   ] as const)('%s refuses %#', (format, s, field) => {
     const r = exportPolicy(s, format);
     expect(r.ok).toBe(false);
@@ -84,7 +108,10 @@ describe('reading other formats', () => {
   });
 
   it('Portkey: an unsupported field is refused by name with its line', () => {
-    const r = parsePolicyText('{\n  "strategy": {"mode": "single"},\n  "cache": {"mode": "simple"},\n  "targets": [{"override_params": {"model": "a"}}]\n}', { file: 'pk.json', name: 'pk' });
+    const r = parsePolicyText(
+      '{\n  "strategy": {"mode": "single"},\n  "cache": {"mode": "simple"},\n  "targets": [{"override_params": {"model": "a"}}]\n}',
+      { file: 'pk.json', name: 'pk' },
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error[0]).toMatchObject({ path: 'cache', line: 3 });
   });
@@ -99,7 +126,9 @@ describe('reading other formats', () => {
   });
 
   it('orq: a weight outside (0, 100] is located in the orq document', () => {
-    const r = parsePolicyText('{\n "name": "o",\n "strategy": "weighted",\n "models": [\n  {"model": "a", "weight": 150}\n ]\n}', { file: 'o.json' });
+    const r = parsePolicyText('{\n "name": "o",\n "strategy": "weighted",\n "models": [\n  {"model": "a", "weight": 150}\n ]\n}', {
+      file: 'o.json',
+    });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error[0]).toMatchObject({ path: 'models[0].weight', line: 5 });
   });

@@ -36,14 +36,49 @@ describe('parsePolicyText: located semantic errors', () => {
   });
 
   it.each([
-    ['duplicate targets', '  strategy: {mode: fallback}\n  targets:\n    - model_name: a\n    - model_name: a\n', 'policy.targets[1].model_name', /duplicate/],
-    ['single with two targets', '  strategy: {mode: single}\n  targets:\n    - model_name: a\n    - model_name: b\n', 'policy.targets', /single/],
-    ['an unknown status code', '  strategy: {mode: fallback, on_status_codes: [999]}\n  targets: [{model_name: a}]\n', 'policy.strategy.on_status_codes[0]', /400-599/],
+    [
+      'duplicate targets',
+      '  strategy: {mode: fallback}\n  targets:\n    - model_name: a\n    - model_name: a\n',
+      'policy.targets[1].model_name',
+      /duplicate/,
+    ],
+    [
+      'single with two targets',
+      '  strategy: {mode: single}\n  targets:\n    - model_name: a\n    - model_name: b\n',
+      'policy.targets',
+      /single/,
+    ],
+    [
+      'an unknown status code',
+      '  strategy: {mode: fallback, on_status_codes: [999]}\n  targets: [{model_name: a}]\n',
+      'policy.strategy.on_status_codes[0]',
+      /400-599/,
+    ],
     ['an empty policy', '  strategy: {mode: conditional}\n', 'policy', /empty/],
-    ['a regex that cannot compile', "  strategy: {mode: conditional}\n  rules:\n    - when: {metadata.intent: {$regex: '(['}}\n      targets: [{model_name: a}]\n", 'policy.rules[0].when.metadata.intent.$regex', /never match/],
-    ['a budget of zero', '  strategy: {mode: single}\n  targets: [{model_name: a}]\n  budget:\n    max_spend_usd: {limit: 0, period: daily}\n', 'policy.budget.max_spend_usd.limit', /greater than 0/],
-    ['an unknown operator', '  strategy: {mode: conditional}\n  rules:\n    - when: {input_tokens: {$near: 3}}\n      targets: [{model_name: a}]\n', 'policy.rules[0].when.input_tokens.$near', /unknown operator/],
-    ['a misspelt key', '  strategy: {mode: single}\n  targets: [{model_name: a, wieght: 1}]\n', 'policy.targets[0].wieght', /unknown field/],
+    [
+      'a regex that cannot compile',
+      "  strategy: {mode: conditional}\n  rules:\n    - when: {metadata.intent: {$regex: '(['}}\n      targets: [{model_name: a}]\n",
+      'policy.rules[0].when.metadata.intent.$regex',
+      /never match/,
+    ],
+    [
+      'a budget of zero',
+      '  strategy: {mode: single}\n  targets: [{model_name: a}]\n  budget:\n    max_spend_usd: {limit: 0, period: daily}\n',
+      'policy.budget.max_spend_usd.limit',
+      /greater than 0/,
+    ],
+    [
+      'an unknown operator',
+      '  strategy: {mode: conditional}\n  rules:\n    - when: {input_tokens: {$near: 3}}\n      targets: [{model_name: a}]\n',
+      'policy.rules[0].when.input_tokens.$near',
+      /unknown operator/,
+    ],
+    [
+      'a misspelt key',
+      '  strategy: {mode: single}\n  targets: [{model_name: a, wieght: 1}]\n',
+      'policy.targets[0].wieght',
+      /unknown field/,
+    ],
     ['conditional with targets', '  strategy: {mode: conditional}\n  targets: [{model_name: a}]\n', 'policy.strategy.mode', /rules/],
   ])('refuses %s at its path', (_what, body, path, message) => {
     const issues = issuesOf(doc(body));
@@ -71,7 +106,12 @@ describe('parsePolicyText: hostile input is refused fast', () => {
   };
   it('an alias bomb', () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 10; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 10; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     fast(lines.join('\n'), /alias|anchor/i);
   });
   it('deep flow nesting', () => fast(`${'['.repeat(100_000)}${']'.repeat(100_000)}`, /nest/));

@@ -21,20 +21,29 @@ const CODES = [429, 500, 502, 503, 504];
 const STATUSES = [200, 429, 500, 503];
 
 const codes = fc.option(fc.subarray(CODES, { minLength: 1 }), { nil: undefined });
-const weight = fc.option(fc.integer({ min: 1, max: 20 }).map((k) => k / 20), { nil: undefined });
+const weight = fc.option(
+  fc.integer({ min: 1, max: 20 }).map((k) => k / 20),
+  { nil: undefined },
+);
 
 const policySpec: fc.Arbitrary<PolicySpec> = fc
   .record({
-    mode: fc.constantFrom('loadbalance', 'fallback', 'single', 'round_robin') as fc.Arbitrary<'loadbalance' | 'fallback' | 'single' | 'round_robin'>,
+    mode: fc.constantFrom('loadbalance', 'fallback', 'single', 'round_robin') as fc.Arbitrary<
+      'loadbalance' | 'fallback' | 'single' | 'round_robin'
+    >,
     models: fc.shuffledSubarray(MODELS, { minLength: 1, maxLength: 5 }),
     weights: fc.array(weight, { minLength: 5, maxLength: 5 }),
     strategyCodes: codes,
-    retry: fc.option(fc.record({ attempts: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }), on_status_codes: codes }), { nil: undefined }),
+    retry: fc.option(fc.record({ attempts: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }), on_status_codes: codes }), {
+      nil: undefined,
+    }),
     description: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
   })
   .map(({ mode, models, weights, strategyCodes, retry, description }) => {
     const chosen = mode === 'single' ? models.slice(0, 1) : models;
-    const targets = chosen.map((model_name, i) => (weights[i] === undefined ? { model_name } : { model_name, weight: weights[i] as number }));
+    const targets = chosen.map((model_name, i) =>
+      weights[i] === undefined ? { model_name } : { model_name, weight: weights[i] as number },
+    );
     const strategy = strategyCodes ? { mode, on_status_codes: strategyCodes } : { mode };
     const cleanRetry = retry && Object.fromEntries(Object.entries(retry).filter(([, v]) => v !== undefined));
     return {
@@ -52,26 +61,40 @@ const policySpec: fc.Arbitrary<PolicySpec> = fc
  */
 const outcomes = fc
   .array(fc.record({ status: fc.constantFrom(...STATUSES.slice(1)), fail: fc.integer({ min: 0, max: 4 }) }), { minLength: 5, maxLength: 5 })
-  .map((rows) => Object.fromEntries(MODELS.map((m, i) => [m, [{ status: 200, p: 1 - (rows[i]?.fail ?? 0) / 4 }, { status: rows[i]?.status ?? 503, p: (rows[i]?.fail ?? 0) / 4 }]])));
+  .map((rows) =>
+    Object.fromEntries(
+      MODELS.map((m, i) => [
+        m,
+        [
+          { status: 200, p: 1 - (rows[i]?.fail ?? 0) / 4 },
+          { status: rows[i]?.status ?? 503, p: (rows[i]?.fail ?? 0) / 4 },
+        ],
+      ]),
+    ),
+  );
 
 describe('router properties', () => {
   it('drawn targets converge to the normalised weights', () => {
     fc.assert(
-      fc.property(policySpec.filter((s) => s.policy.strategy.mode === 'loadbalance'), fc.integer(), (s, seedValue) => {
-        const rng = createRng(seedValue);
-        const n = 4000;
-        const counts = new Map<string, number>();
-        for (let i = 0; i < n; i++) {
-          const d = decide(s, request(), createRouterState(), rng);
-          if (d.kind !== 'route') throw new Error('expected a route');
-          counts.set(d.plan[0]?.model as string, (counts.get(d.plan[0]?.model as string) ?? 0) + 1);
-        }
-        const targets = s.policy.targets ?? [];
-        normalizedWeights(targets).forEach((w, i) => {
-          const observed = (counts.get(targets[i]?.model_name as string) ?? 0) / n;
-          expect(Math.abs(observed - w)).toBeLessThan(4.5 * Math.sqrt((w * (1 - w)) / n) + 1e-9);
-        });
-      }),
+      fc.property(
+        policySpec.filter((s) => s.policy.strategy.mode === 'loadbalance'),
+        fc.integer(),
+        (s, seedValue) => {
+          const rng = createRng(seedValue);
+          const n = 4000;
+          const counts = new Map<string, number>();
+          for (let i = 0; i < n; i++) {
+            const d = decide(s, request(), createRouterState(), rng);
+            if (d.kind !== 'route') throw new Error('expected a route');
+            counts.set(d.plan[0]?.model as string, (counts.get(d.plan[0]?.model as string) ?? 0) + 1);
+          }
+          const targets = s.policy.targets ?? [];
+          normalizedWeights(targets).forEach((w, i) => {
+            const observed = (counts.get(targets[i]?.model_name as string) ?? 0) / n;
+            expect(Math.abs(observed - w)).toBeLessThan(4.5 * Math.sqrt((w * (1 - w)) / n) + 1e-9);
+          });
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -121,7 +144,8 @@ describe('router properties', () => {
           const ex = execute(s, request(), state, rng, draw);
           seen.set(ex.served ?? '-', (seen.get(ex.served ?? '-') ?? 0) + 1);
         }
-        for (const [k, p] of expected) expect(Math.abs((seen.get(k) ?? 0) / n - p)).toBeLessThan(4.5 * Math.sqrt(Math.max(0, p * (1 - p)) / n) + 0.002);
+        for (const [k, p] of expected)
+          expect(Math.abs((seen.get(k) ?? 0) / n - p)).toBeLessThan(4.5 * Math.sqrt(Math.max(0, p * (1 - p)) / n) + 0.002);
       }),
       { numRuns: 40 },
     );

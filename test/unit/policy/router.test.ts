@@ -5,8 +5,13 @@ import { FLASH, LITE, request, seed, spec } from './fixtures.js';
 
 const ok = () => 200;
 const failing = (bad: Record<string, number>) => (model: string) => bad[model] ?? 200;
-const run = (s: Parameters<typeof execute>[0], outcome: Parameters<typeof execute>[4], req = request(), state = createRouterState(), seedValue = 1) =>
-  execute(s, req, state, createRng(seedValue), outcome);
+const run = (
+  s: Parameters<typeof execute>[0],
+  outcome: Parameters<typeof execute>[4],
+  req = request(),
+  state = createRouterState(),
+  seedValue = 1,
+) => execute(s, req, state, createRng(seedValue), outcome);
 
 describe('retries and strategies (watsonx seeds)', () => {
   it('firstgem: the first model failing 503 is retried once, then the second serves', () => {
@@ -42,7 +47,9 @@ describe('retries and strategies (watsonx seeds)', () => {
   });
 
   it('anygem (old copy, no strategy codes): loadbalance does not redraw', () => {
-    const flashFirst = [...Array(20).keys()].map((s) => run(seed('anygem-old'), failing({ [FLASH]: 503 }), request(), createRouterState(), s)).find((e) => e.attempts[0]?.model === FLASH);
+    const flashFirst = [...Array(20).keys()]
+      .map((s) => run(seed('anygem-old'), failing({ [FLASH]: 503 }), request(), createRouterState(), s))
+      .find((e) => e.attempts[0]?.model === FLASH);
     expect(flashFirst?.served).toBeNull();
     expect(flashFirst?.attempts).toHaveLength(2);
   });
@@ -55,7 +62,10 @@ describe('retries and strategies (watsonx seeds)', () => {
 });
 
 describe('round robin', () => {
-  const rr = spec({ strategy: { mode: 'round_robin', on_status_codes: [503] }, targets: [{ model_name: 'a' }, { model_name: 'b' }, { model_name: 'c' }] });
+  const rr = spec({
+    strategy: { mode: 'round_robin', on_status_codes: [503] },
+    targets: [{ model_name: 'a' }, { model_name: 'b' }, { model_name: 'c' }],
+  });
   it('rotates one step per request and moves on in rotation on a strategy code', () => {
     const state = createRouterState();
     expect([1, 2, 3, 4].map(() => run(rr, ok, request(), state).served)).toEqual(['a', 'b', 'c', 'a']);
@@ -69,8 +79,17 @@ describe('rules, guardrails, budgets, scope and enabled', () => {
     strategy: { mode: 'conditional' },
     rules: [
       { name: 'cheap', when: { input_tokens: { $lt: 500 } }, targets: [{ model_name: 'small' }] },
-      { name: 'code', priority: 10, when: { 'metadata.intent': 'code', 'params.temperature': { $lte: 0.5 } }, targets: [{ model_name: 'coder' }] },
-      { name: 'tagged', when: { $or: [{ 'metadata.tags': { $in: ['vip'] } }, { 'metadata.user': { $regex: '^admin' } }] }, targets: [{ model_name: 'big' }] },
+      {
+        name: 'code',
+        priority: 10,
+        when: { 'metadata.intent': 'code', 'params.temperature': { $lte: 0.5 } },
+        targets: [{ model_name: 'coder' }],
+      },
+      {
+        name: 'tagged',
+        when: { $or: [{ 'metadata.tags': { $in: ['vip'] } }, { 'metadata.user': { $regex: '^admin' } }] },
+        targets: [{ model_name: 'big' }],
+      },
     ],
     guardrails: [
       { name: 'pii', when: { 'metadata.pii': true }, action: 'block' },
@@ -103,7 +122,11 @@ describe('rules, guardrails, budgets, scope and enabled', () => {
   });
 
   it('a request budget blocks within its window and resets in the next (UTC)', () => {
-    const b = spec({ strategy: { mode: 'single' }, targets: [{ model_name: 'a' }], budget: { max_requests: { limit: 2, period: 'daily' } } });
+    const b = spec({
+      strategy: { mode: 'single' },
+      targets: [{ model_name: 'a' }],
+      budget: { max_requests: { limit: 2, period: 'daily' } },
+    });
     const state = createRouterState();
     const day = Date.UTC(2026, 2, 1, 10);
     const go = (ts: number) => {
@@ -117,7 +140,11 @@ describe('rules, guardrails, budgets, scope and enabled', () => {
   });
 
   it('a spend budget blocks once the charged cost reaches the limit', () => {
-    const b = spec({ strategy: { mode: 'single' }, targets: [{ model_name: 'a' }], budget: { max_spend_usd: { limit: 1, period: 'monthly' } } });
+    const b = spec({
+      strategy: { mode: 'single' },
+      targets: [{ model_name: 'a' }],
+      budget: { max_spend_usd: { limit: 1, period: 'monthly' } },
+    });
     const state = createRouterState();
     recordUsage(state, b, request(), { cost_usd: 0.6, tokens: 0, requests: 1 });
     expect(run(b, ok, request(), state).blocked).toBeNull();
@@ -127,7 +154,10 @@ describe('rules, guardrails, budgets, scope and enabled', () => {
 
   it('a disabled policy and an out-of-scope request are not routed', () => {
     const base = { strategy: { mode: 'single' as const }, targets: [{ model_name: 'a' }] };
-    expect(decide(spec({ ...base, enabled: false }), request(), createRouterState(), createRng(1))).toMatchObject({ kind: 'skipped', skipped: 'disabled' });
+    expect(decide(spec({ ...base, enabled: false }), request(), createRouterState(), createRng(1))).toMatchObject({
+      kind: 'skipped',
+      skipped: 'disabled',
+    });
     const scoped = spec({ ...base, scope: 'proj-1' });
     expect(run(scoped, ok, request({ project: 'proj-2' })).skipped).toBe('out_of_scope');
     expect(run(scoped, ok, request({ metadata: { project: 'proj-1' } })).served).toBe('a');
@@ -138,7 +168,13 @@ describe('decide', () => {
   it('returns the plan with reasons and leaves the state untouched', () => {
     const state = createRouterState();
     const d = decide(seed('firstgem'), request(), state, createRng(3));
-    expect(d).toMatchObject({ kind: 'route', plan: [{ model: FLASH, reason: 'primary', max_tries: 2 }, { model: LITE, reason: 'fallback', max_tries: 2 }] });
+    expect(d).toMatchObject({
+      kind: 'route',
+      plan: [
+        { model: FLASH, reason: 'primary', max_tries: 2 },
+        { model: LITE, reason: 'fallback', max_tries: 2 },
+      ],
+    });
     expect(state.roundRobin.size).toBe(0);
   });
 });

@@ -24,16 +24,34 @@ describe('rule index', () => {
   it('picks exactly the rule a linear scan in priority order would', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ when, priority: fc.option(fc.integer({ min: -2, max: 2 }), { nil: undefined }) }), { minLength: 1, maxLength: 8 }),
-        fc.array(fc.record({ intent: fc.oneof(value, fc.constant(undefined), fc.constant(['chat', 'math'])), user: fc.constantFrom<unknown>('vip-1', 'VIP-2', 'u-2', 'u-20', 'uv2', ['x', 'vip-3'], 7, null), tokens: fc.integer({ min: 0, max: 1000 }) }), { minLength: 1, maxLength: 20 }),
+        fc.array(fc.record({ when, priority: fc.option(fc.integer({ min: -2, max: 2 }), { nil: undefined }) }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        fc.array(
+          fc.record({
+            intent: fc.oneof(value, fc.constant(undefined), fc.constant(['chat', 'math'])),
+            user: fc.constantFrom<unknown>('vip-1', 'VIP-2', 'u-2', 'u-20', 'uv2', ['x', 'vip-3'], 7, null),
+            tokens: fc.integer({ min: 0, max: 1000 }),
+          }),
+          { minLength: 1, maxLength: 20 },
+        ),
         (rules, reqs) => {
           const s = spec({
             strategy: { mode: 'conditional' },
-            rules: rules.map((r, i) => ({ name: `r${i}`, ...(r.priority !== undefined ? { priority: r.priority } : {}), when: r.when, targets: [{ model_name: `m${i}` }] })),
+            rules: rules.map((r, i) => ({
+              name: `r${i}`,
+              ...(r.priority !== undefined ? { priority: r.priority } : {}),
+              when: r.when,
+              targets: [{ model_name: `m${i}` }],
+            })),
           });
           const p = compilePolicy(s);
           for (const q of reqs) {
-            const req = request({ metadata: { ...(q.intent !== undefined ? { intent: q.intent } : {}), user: q.user }, input_tokens: q.tokens });
+            const req = request({
+              metadata: { ...(q.intent !== undefined ? { intent: q.intent } : {}), user: q.user },
+              input_tokens: q.tokens,
+            });
             expect(p.ruleIndex.firstMatch(req)?.name ?? null).toBe(p.rules.find((r) => r.test(req))?.name ?? null);
           }
         },

@@ -13,13 +13,22 @@ describe('simulatePolicy', () => {
   });
 
   it('firstgem with the first model failing 503 always serves from the second', () => {
-    const out = simulatePolicy(seed('firstgem'), { requests: 5_000, start_ms: 0, failures: [{ model: FLASH, status: 503, rate: 1 }] }, createRng(7));
+    const out = simulatePolicy(
+      seed('firstgem'),
+      { requests: 5_000, start_ms: 0, failures: [{ model: FLASH, status: 503, rate: 1 }] },
+      createRng(7),
+    );
     expect(out.served).toEqual({ [LITE]: 5_000 });
     expect(out.attempts).toEqual({ [FLASH]: 10_000, [LITE]: 5_000 });
   });
 
   it('the same seed gives the same result', () => {
-    const go = () => simulatePolicy(seed('anygem'), { requests: 2_000, start_ms: 0, failures: [{ model: FLASH, status: 503, rate: 0.3 }] }, createRng('s'));
+    const go = () =>
+      simulatePolicy(
+        seed('anygem'),
+        { requests: 2_000, start_ms: 0, failures: [{ model: FLASH, status: 503, rate: 0.3 }] },
+        createRng('s'),
+      );
     expect(go()).toEqual(go());
   });
 });

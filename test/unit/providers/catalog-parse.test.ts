@@ -24,8 +24,26 @@ describe('parseCatalogText', () => {
     expect(r).toEqual({
       ok: true,
       value: [
-        { name: 'openai/gpt-4o', base_url: 'https://api.openai.com/v1', api_key_env: 'OPENAI_API_KEY', price: { input_per_m: 2.5, output_per_m: 10 }, context_window: 128000, concurrency: 4, rate_limit_rpm: 500, simulated: null },
-        { name: 'sim/atlas-large', base_url: null, api_key_env: null, price: { input_per_m: 5, output_per_m: 15 }, context_window: null, concurrency: 8, rate_limit_rpm: null, simulated: { fleet: '/cfg/fleet.yaml', answers: '/cfg/data/answers.jsonl' } },
+        {
+          name: 'openai/gpt-4o',
+          base_url: 'https://api.openai.com/v1',
+          api_key_env: 'OPENAI_API_KEY',
+          price: { input_per_m: 2.5, output_per_m: 10 },
+          context_window: 128000,
+          concurrency: 4,
+          rate_limit_rpm: 500,
+          simulated: null,
+        },
+        {
+          name: 'sim/atlas-large',
+          base_url: null,
+          api_key_env: null,
+          price: { input_per_m: 5, output_per_m: 15 },
+          context_window: null,
+          concurrency: 8,
+          rate_limit_rpm: null,
+          simulated: { fleet: '/cfg/fleet.yaml', answers: '/cfg/data/answers.jsonl' },
+        },
       ],
     });
   });
@@ -46,7 +64,8 @@ describe('parseCatalogText', () => {
   });
 
   it('reads a per-model cache_ttl in seconds or as a duration, and names a bad one', () => {
-    const text = (ttl: string) => `models:\n  - name: m\n    base_url: https://api.example.com/v1\n    price: { input_per_m: 1, output_per_m: 1 }\n    cache_ttl: ${ttl}\n`;
+    const text = (ttl: string) =>
+      `models:\n  - name: m\n    base_url: https://api.example.com/v1\n    price: { input_per_m: 1, output_per_m: 1 }\n    cache_ttl: ${ttl}\n`;
     const seconds = parseCatalogText(text('3600'), FILE);
     expect(seconds.ok && seconds.value[0]?.cache_ttl_s).toBe(3600);
     const days = parseCatalogText(text('7d'), FILE);
@@ -81,9 +100,15 @@ describe('parseCatalogText', () => {
   });
 
   it('refuses duplicate names, unknown fields and broken YAML', () => {
-    const dup = parseCatalogText('models:\n  - { name: a, base_url: "https://x/v1", price: { input_per_m: 1, output_per_m: 1 } }\n  - { name: a, base_url: "https://y/v1", price: { input_per_m: 1, output_per_m: 1 } }\n', FILE);
+    const dup = parseCatalogText(
+      'models:\n  - { name: a, base_url: "https://x/v1", price: { input_per_m: 1, output_per_m: 1 } }\n  - { name: a, base_url: "https://y/v1", price: { input_per_m: 1, output_per_m: 1 } }\n',
+      FILE,
+    );
     expect(!dup.ok && dup.error[0]?.message).toMatch(/listed twice/);
-    const unknown = parseCatalogText('models:\n  - { name: a, base_url: "https://x/v1", price: { input_per_m: 1, output_per_m: 1 }, colour: blue }\n', FILE);
+    const unknown = parseCatalogText(
+      'models:\n  - { name: a, base_url: "https://x/v1", price: { input_per_m: 1, output_per_m: 1 }, colour: blue }\n',
+      FILE,
+    );
     expect(!unknown.ok && unknown.error[0]?.message).toMatch(/colour/);
     const broken = parseCatalogText('models:\n  - name: [a\n', FILE);
     expect(!broken.ok && broken.error[0]?.message).toMatch(/not valid YAML/);
@@ -126,7 +151,15 @@ describe('parseCatalogText: provider kinds', () => {
     );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.value[0]).toMatchObject({ name: 'claude-fast', provider: 'anthropic', model: 'claude-3-5-haiku-20241022', base_url: null, price: { cached_input_per_m: 0.08 }, rate_limit_tpm: 40000, cache_ttl_s: 300 });
+    expect(r.value[0]).toMatchObject({
+      name: 'claude-fast',
+      provider: 'anthropic',
+      model: 'claude-3-5-haiku-20241022',
+      base_url: null,
+      price: { cached_input_per_m: 0.08 },
+      rate_limit_tpm: 40000,
+      cache_ttl_s: 300,
+    });
     expect(r.value[1]).toMatchObject({ provider: 'gemini', model: 'gemini-2.0-flash' });
     expect(r.value[2]).toMatchObject({ provider: 'azure-openai', options: { api_version: '2024-10-21' } });
     expect(r.value[3]).toEqual({
@@ -147,7 +180,11 @@ describe('parseCatalogText: provider kinds', () => {
     ['a credential header', 'headers: { api-key: "$X" }', /credential header/],
     ['a key in a header value', 'headers: { x-note: sk-proj-AbCdEf0123456789GhIjKl }', /credential/],
     ['an openai entry without base_url', 'provider: openai', /either base_url/],
-    ['a credential in the IAM URL', 'provider: watsonx\n    options: { project_id: p, auth_url: "https://u:AbCdEf0123456789xyz@iam.example.com/identity/token" }', /credential/],
+    [
+      'a credential in the IAM URL',
+      'provider: watsonx\n    options: { project_id: p, auth_url: "https://u:AbCdEf0123456789xyz@iam.example.com/identity/token" }',
+      /credential/,
+    ],
   ])('refuses %s', (_what, extra, message) => {
     const r = parseCatalogText(`models:\n  - name: m\n    ${extra}\n    price: { input_per_m: 1, output_per_m: 1 }\n`, FILE);
     expect(r.ok).toBe(false);
@@ -158,10 +195,28 @@ describe('parseCatalogText: provider kinds', () => {
 });
 
 describe('looksLikeSecret', () => {
-  it.each(['sk-proj-abcdEFGH1234ijklMNOP5678', 'sk-ant-api03-xyz12345678', 'ghp_0123456789abcdefghijABCDEFGHIJ', 'AKIAABCDEFGHIJKLMNOP', 'aZ3kQ9xV1mN7pL2wR8tY5uI0oE4sD6fG', '9f86d081884c7d659a2feaa0c55ad015', 'my key is Xk29fLq83mZp0Ra7Tb55Wc1Yd'])('flags %s', (s) => {
+  it.each([
+    'sk-proj-abcdEFGH1234ijklMNOP5678',
+    'sk-ant-api03-xyz12345678',
+    'ghp_0123456789abcdefghijABCDEFGHIJ',
+    'AKIAABCDEFGHIJKLMNOP',
+    'aZ3kQ9xV1mN7pL2wR8tY5uI0oE4sD6fG',
+    '9f86d081884c7d659a2feaa0c55ad015',
+    'my key is Xk29fLq83mZp0Ra7Tb55Wc1Yd',
+  ])('flags %s', (s) => {
     expect(looksLikeSecret(s)).toBe(true);
   });
-  it.each(['meta-llama/Llama-3.1-70B-Instruct-Turbo', 'Qwen/Qwen2.5-Coder-32B-Instruct', 'accounts/fireworks/models/llama-v3p1-405b-instruct', 'OPENAI_API_KEY', 'AZURE_OPENAI_API_KEY_EASTUS2_PRODUCTION', 'datasets/demo/answers.jsonl', 'sim/atlas-large', 'https://api.openai.com/v1', 'a short note'])('lets %s through', (s) => {
+  it.each([
+    'meta-llama/Llama-3.1-70B-Instruct-Turbo',
+    'Qwen/Qwen2.5-Coder-32B-Instruct',
+    'accounts/fireworks/models/llama-v3p1-405b-instruct',
+    'OPENAI_API_KEY',
+    'AZURE_OPENAI_API_KEY_EASTUS2_PRODUCTION',
+    'datasets/demo/answers.jsonl',
+    'sim/atlas-large',
+    'https://api.openai.com/v1',
+    'a short note',
+  ])('lets %s through', (s) => {
     expect(looksLikeSecret(s)).toBe(false);
   });
 });

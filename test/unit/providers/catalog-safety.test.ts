@@ -13,13 +13,17 @@ describe('catalog safety', () => {
   it.each(['DATABASE_URL', 'REDIS_URL', 'ROUTELAB_QUEUE_PREFIX'])('never takes routelab setting %s as a key, allow_env or not', (env) => {
     for (const allow of ['', '    allow_env: true\n']) {
       const found = issues(catalog(`    base_url: https://api.example.com/v1\n    api_key_env: ${env}\n${allow}`));
-      expect(found).toEqual([expect.objectContaining({ path: 'models[0].api_key_env', line: 5, message: expect.stringContaining("routelab's own settings") })]);
+      expect(found).toEqual([
+        expect.objectContaining({ path: 'models[0].api_key_env', line: 5, message: expect.stringContaining("routelab's own settings") }),
+      ]);
     }
   });
 
   it('takes a variable outside the key pattern only with allow_env: true', () => {
     const text = catalog('    base_url: https://api.example.com/v1\n    api_key_env: HOME\n');
-    expect(issues(text)).toEqual([expect.objectContaining({ path: 'models[0].api_key_env', message: expect.stringContaining('allow_env: true') })]);
+    expect(issues(text)).toEqual([
+      expect.objectContaining({ path: 'models[0].api_key_env', message: expect.stringContaining('allow_env: true') }),
+    ]);
     expect(issues(`${text}    allow_env: true\n`)).toEqual([]);
     expect(issues(catalog('    base_url: https://api.example.com/v1\n    api_key_env: TOGETHER_API_KEY\n'))).toEqual([]);
   });
@@ -29,7 +33,9 @@ describe('catalog safety', () => {
       expect(issues(catalog(`    base_url: ${url}\n`))).toEqual([]);
     }
     const text = catalog('    base_url: http://gpu-box.internal:8000/v1\n');
-    expect(issues(text)).toEqual([expect.objectContaining({ path: 'models[0].base_url', message: expect.stringContaining('allow_http: true') })]);
+    expect(issues(text)).toEqual([
+      expect.objectContaining({ path: 'models[0].base_url', message: expect.stringContaining('allow_http: true') }),
+    ]);
     expect(issues(`${text}    allow_http: true\n`)).toEqual([]);
   });
 });

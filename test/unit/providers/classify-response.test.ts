@@ -5,11 +5,25 @@ import { redactSecrets } from '../../../src/redact/redact-text.js';
 import { parseRetryAfter } from '../../../src/providers/retry-after.js';
 
 const price = { input_per_m: 1, output_per_m: 2 };
-const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => classifyReply({ status, headers, body: typeof body === 'string' ? body : JSON.stringify(body) }, price, 0);
+const reply = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  classifyReply({ status, headers, body: typeof body === 'string' ? body : JSON.stringify(body) }, price, 0);
 
 describe('classifyReply', () => {
   it('takes text from content parts, a refusal or tool calls', () => {
-    expect(reply(200, { choices: [{ message: { content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] } }] }).output).toBe('ab');
+    expect(
+      reply(200, {
+        choices: [
+          {
+            message: {
+              content: [
+                { type: 'text', text: 'a' },
+                { type: 'text', text: 'b' },
+              ],
+            },
+          },
+        ],
+      }).output,
+    ).toBe('ab');
     expect(reply(200, { choices: [{ message: { content: null, refusal: 'I cannot help' } }] }).output).toBe('I cannot help');
     const call = { id: 't', type: 'function', function: { name: 'f', arguments: '{"x":1}' } };
     expect(reply(200, { choices: [{ message: { content: null, tool_calls: [call] } }] }).output).toBe(JSON.stringify([call]));

@@ -3,8 +3,15 @@ import { parseAnswersText, parseFleetText } from '../../../src/providers/fleet-s
 
 describe('parseFleetText', () => {
   it('reads a fleet with defaults for errors and time_scale', () => {
-    const r = parseFleetText('seed: 7\nmodels:\n  - name: m\n    quality: { default: 0.8, coding: 0.9 }\n    latency_ms: { median: 100, p95: 300 }\n    output_tokens: { mean: 50 }\n', 'fleet.yaml');
-    expect(r.ok && r.value).toMatchObject({ seed: 7, time_scale: 0, models: [{ name: 'm', errors: {}, quality: { default: 0.8, coding: 0.9 } }] });
+    const r = parseFleetText(
+      'seed: 7\nmodels:\n  - name: m\n    quality: { default: 0.8, coding: 0.9 }\n    latency_ms: { median: 100, p95: 300 }\n    output_tokens: { mean: 50 }\n',
+      'fleet.yaml',
+    );
+    expect(r.ok && r.value).toMatchObject({
+      seed: 7,
+      time_scale: 0,
+      models: [{ name: 'm', errors: {}, quality: { default: 0.8, coding: 0.9 } }],
+    });
   });
 
   it('names the line of each impossible setting', () => {
@@ -23,7 +30,10 @@ describe('parseFleetText', () => {
 
 describe('parseAnswersText', () => {
   it('reads lines, skips blanks and reports each bad line by number', () => {
-    const ok = parseAnswersText('{"key":"k1","segment":"s","correct":"a","wrong":"b"}\n\n{"key":"k2","correct":"a","wrong":"b"}\n', 'a.jsonl');
+    const ok = parseAnswersText(
+      '{"key":"k1","segment":"s","correct":"a","wrong":"b"}\n\n{"key":"k2","correct":"a","wrong":"b"}\n',
+      'a.jsonl',
+    );
     expect(ok.ok && ok.value.map((a) => a.segment)).toEqual(['s', 'default']);
     const bad = parseAnswersText('{"key":"k1","correct":"a","wrong":"b"}\n{oops\n{"key":"k3","correct":"a"}\n', 'a.jsonl');
     expect(!bad.ok && bad.error.map((i) => [i.line, i.field ?? null])).toEqual([

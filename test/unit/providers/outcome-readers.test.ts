@@ -12,14 +12,41 @@ async function all(items: AsyncIterable<RecordedItem>): Promise<RecordedItem[]> 
 }
 const csv = (text: string) => all(readRouterbenchCsv(Readable.from([text]), 'rb.csv'));
 
-const HEADER = 'sample_id,prompt,eval_name,small,large,small|model_response,large|model_response,small|total_cost,large|total_cost,oracle_model_to_route_to\n';
+const HEADER =
+  'sample_id,prompt,eval_name,small,large,small|model_response,large|model_response,small|total_cost,large|total_cost,oracle_model_to_route_to\n';
 
 describe('readRouterbenchCsv', () => {
   it('yields one row per (case, model) with decoded prompt and responses', async () => {
     const items = await csv(`${HEADER}quiz.1,['What is 7 * 8?'],arithmetic,0.0,1.0,['54'],"['7 * 8\\n= 56']",2.0e-06,9.0e-05,large\n`);
     expect(items).toEqual([
-      { ok: true, row: { case_id: 'quiz.1', model: 'small', input: 'What is 7 * 8?', output: '54', score: 0, cost_usd: 2e-6, latency_ms: null, status: 200, metadata: { eval_name: 'arithmetic', oracle_model_to_route_to: 'large' } } },
-      { ok: true, row: { case_id: 'quiz.1', model: 'large', input: 'What is 7 * 8?', output: '7 * 8\n= 56', score: 1, cost_usd: 9e-5, latency_ms: null, status: 200, metadata: { eval_name: 'arithmetic', oracle_model_to_route_to: 'large' } } },
+      {
+        ok: true,
+        row: {
+          case_id: 'quiz.1',
+          model: 'small',
+          input: 'What is 7 * 8?',
+          output: '54',
+          score: 0,
+          cost_usd: 2e-6,
+          latency_ms: null,
+          status: 200,
+          metadata: { eval_name: 'arithmetic', oracle_model_to_route_to: 'large' },
+        },
+      },
+      {
+        ok: true,
+        row: {
+          case_id: 'quiz.1',
+          model: 'large',
+          input: 'What is 7 * 8?',
+          output: '7 * 8\n= 56',
+          score: 1,
+          cost_usd: 9e-5,
+          latency_ms: null,
+          status: 200,
+          metadata: { eval_name: 'arithmetic', oracle_model_to_route_to: 'large' },
+        },
+      },
     ]);
   });
 
@@ -32,8 +59,12 @@ describe('readRouterbenchCsv', () => {
   });
 
   it('quarantines a row with a missing score or cost, with its row and line number, and goes on', async () => {
-    const items = await csv(`${HEADER}q.1,"['multi\nline prompt']",x,,1,['a'],['b'],1e-6,2e-6,large\nq.2,['p'],x,1,nan,['a'],['b'],1e-6,2e-6,small\nq.3,['p'],x,1,1,['a'],['b'],,2e-6,small\nq.4,['p'],x,1,0,['a'],['b'],1e-6,2e-6,small\n`);
-    const bad = items.filter((i): i is Extract<RecordedItem, { ok: false }> => !i.ok).map((i) => [i.issue.line, i.issue.field, i.issue.message]);
+    const items = await csv(
+      `${HEADER}q.1,"['multi\nline prompt']",x,,1,['a'],['b'],1e-6,2e-6,large\nq.2,['p'],x,1,nan,['a'],['b'],1e-6,2e-6,small\nq.3,['p'],x,1,1,['a'],['b'],,2e-6,small\nq.4,['p'],x,1,0,['a'],['b'],1e-6,2e-6,small\n`,
+    );
+    const bad = items
+      .filter((i): i is Extract<RecordedItem, { ok: false }> => !i.ok)
+      .map((i) => [i.issue.line, i.issue.field, i.issue.message]);
     expect(bad).toEqual([
       [2, 'small', 'row 1 (q.1): small has no score'],
       [4, 'large', 'row 2 (q.2): large has no score'],
@@ -66,7 +97,8 @@ describe('readOutcomesJsonl', () => {
 
 describe('label columns', () => {
   it('answer-describing columns are labels; request-describing ones are not', () => {
-    for (const c of ['oracle_model_to_route_to', 'is_correct', 'correctness', 'gpt4_score', 'expected_answer', 'judge', 'winner']) expect(isLabelColumn(c)).toBe(true);
+    for (const c of ['oracle_model_to_route_to', 'is_correct', 'correctness', 'gpt4_score', 'expected_answer', 'judge', 'winner'])
+      expect(isLabelColumn(c)).toBe(true);
     for (const c of ['eval_name', 'intent', 'project', 'language', 'task', 'user_tier']) expect(isLabelColumn(c)).toBe(false);
   });
 });

@@ -23,7 +23,21 @@ describe('parsePythonStringList', () => {
     const repr = (s: string) => {
       const q = s.includes("'") && !s.includes('"') ? '"' : "'";
       const body = [...s]
-        .map((c) => (c === '\\' ? '\\\\' : c === q ? `\\${q}` : c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : c.charCodeAt(0) < 0x20 ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : c))
+        .map((c) =>
+          c === '\\'
+            ? '\\\\'
+            : c === q
+              ? `\\${q}`
+              : c === '\n'
+                ? '\\n'
+                : c === '\t'
+                  ? '\\t'
+                  : c === '\r'
+                    ? '\\r'
+                    : c.charCodeAt(0) < 0x20
+                      ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`
+                      : c,
+        )
         .join('');
       return `${q}${body}${q}`;
     };

@@ -6,11 +6,22 @@ const fleet = FleetSpec.parse({
   seed: 7,
   models: [
     { name: 'good', quality: { default: 0.9, coding: 0.6 }, latency_ms: { median: 1000, p95: 3000 }, output_tokens: { mean: 100 } },
-    { name: 'flaky', quality: { default: 0.9 }, latency_ms: { median: 1000, p95: 3000 }, output_tokens: { mean: 100 }, errors: { '429': 0.2, '503': 0.1 } },
+    {
+      name: 'flaky',
+      quality: { default: 0.9 },
+      latency_ms: { median: 1000, p95: 3000 },
+      output_tokens: { mean: 100 },
+      errors: { '429': 0.2, '503': 0.1 },
+    },
   ],
 });
 const [good, flaky] = fleet.models as [FleetSpec['models'][number], FleetSpec['models'][number]];
-const answers = new Map<string, AnswerEntry>(Array.from({ length: 2000 }, (_, i) => [`k${i}`, { key: `k${i}`, segment: i % 2 ? 'coding' : 'other', correct: 'right', wrong: 'wrong' }]));
+const answers = new Map<string, AnswerEntry>(
+  Array.from({ length: 2000 }, (_, i) => [
+    `k${i}`,
+    { key: `k${i}`, segment: i % 2 ? 'coding' : 'other', correct: 'right', wrong: 'wrong' },
+  ]),
+);
 const reply = (model = good, key = 'k0', attempt = 0) => simulateReply({ fleet, model, answers, key, prompt_chars: 40, attempt });
 
 describe('simulateReply', () => {

@@ -35,10 +35,22 @@ describe('the secret corpus', () => {
 
   it('redacts a mix of everything at once', () => {
     fc.assert(
-      fc.property(fc.array(anySecret.filter((s) => !s.wholeOnly), { minLength: 1, maxLength: 6 }), filler, (samples, f) => {
-        const text = samples.map((s) => `${f} ${s.text}`).join('\n');
-        expect(leaks(redact(text).text, samples.filter((s) => !s.wholeOnly))).toEqual([]);
-      }),
+      fc.property(
+        fc.array(
+          anySecret.filter((s) => !s.wholeOnly),
+          { minLength: 1, maxLength: 6 },
+        ),
+        filler,
+        (samples, f) => {
+          const text = samples.map((s) => `${f} ${s.text}`).join('\n');
+          expect(
+            leaks(
+              redact(text).text,
+              samples.filter((s) => !s.wholeOnly),
+            ),
+          ).toEqual([]);
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -41,7 +41,13 @@ const opts = { rate: 1, seed: 's' };
 describe('evaluateVariant', () => {
   it('loadbalance: expected quality and cost are the weight-averaged outcomes', () => {
     const m = buildOutcomeMatrix([outcome('c1', 'a', { score: 1, cost_usd: 0.03 }), outcome('c1', 'b', { score: 0, cost_usd: 0.01 })]);
-    const p = spec({ strategy: { mode: 'loadbalance' }, targets: [{ model_name: 'a', weight: 0.75 }, { model_name: 'b', weight: 0.25 }] });
+    const p = spec({
+      strategy: { mode: 'loadbalance' },
+      targets: [
+        { model_name: 'a', weight: 0.75 },
+        { model_name: 'b', weight: 0.25 },
+      ],
+    });
     const [r] = evaluateVariant(p, [kase('c1')], m, opts);
     expect(r?.quality).toBeCloseTo(0.75, 12);
     expect(r?.cost_usd).toBeCloseTo(0.75 * 0.03 + 0.25 * 0.01, 12);
@@ -50,8 +56,15 @@ describe('evaluateVariant', () => {
   });
 
   it('fallback: a failed first target costs its attempt and adds its latency; the second serves', () => {
-    const m = buildOutcomeMatrix([outcome('c1', 'a', { status: 503, score: null, cost_usd: 0, latency_ms: 40 }), outcome('c1', 'b', { score: 0.5, latency_ms: 100 })]);
-    const p = spec({ strategy: { mode: 'fallback', on_status_codes: [503] }, retry: { attempts: 0 }, targets: [{ model_name: 'a' }, { model_name: 'b' }] });
+    const m = buildOutcomeMatrix([
+      outcome('c1', 'a', { status: 503, score: null, cost_usd: 0, latency_ms: 40 }),
+      outcome('c1', 'b', { score: 0.5, latency_ms: 100 }),
+    ]);
+    const p = spec({
+      strategy: { mode: 'fallback', on_status_codes: [503] },
+      retry: { attempts: 0 },
+      targets: [{ model_name: 'a' }, { model_name: 'b' }],
+    });
     const [r] = evaluateVariant(p, [kase('c1')], m, opts);
     expect(r).toMatchObject({ quality: 0.5, latency_ms: 140, served: { b: 1 }, p_error: 0 });
     expect(r?.path.map((a) => `${a.model}:${a.status}`)).toEqual(['a:503', 'b:200']);
@@ -70,9 +83,17 @@ describe('evaluateVariant', () => {
     const p = spec({
       strategy: { mode: 'single' },
       targets: [{ model_name: 'a' }],
-      guardrails: [{ when: { 'metadata.intent': 'secrets' }, action: 'block' }, { when: { 'metadata.intent': 'legal' }, action: 'flag' }],
+      guardrails: [
+        { when: { 'metadata.intent': 'secrets' }, action: 'block' },
+        { when: { 'metadata.intent': 'legal' }, action: 'flag' },
+      ],
     });
-    const [blocked, flagged] = evaluateVariant(p, [kase('c1', { metadata: { intent: 'secrets' } }), kase('c2', { metadata: { intent: 'legal' } })], m, opts);
+    const [blocked, flagged] = evaluateVariant(
+      p,
+      [kase('c1', { metadata: { intent: 'secrets' } }), kase('c2', { metadata: { intent: 'legal' } })],
+      m,
+      opts,
+    );
     expect(blocked).toMatchObject({ p_guardrail_block: 1, quality: 0, cost_usd: 0 });
     expect(flagged).toMatchObject({ flagged: true, quality: 1 });
   });
@@ -93,7 +114,11 @@ describe('evaluateVariant', () => {
   it('a sampled request counts 1/rate toward budgets: at rate 0.5 a 10-request budget lasts 5 cases', () => {
     const cases = Array.from({ length: 8 }, (_, i) => kase(`c${i}`, { timestamp: `2026-11-20T01:0${i}:00Z` }));
     const m = buildOutcomeMatrix(cases.map((c) => outcome(c.case_id, 'a')));
-    const p = spec({ strategy: { mode: 'single' }, targets: [{ model_name: 'a' }], budget: { max_requests: { limit: 10, period: 'daily' } } });
+    const p = spec({
+      strategy: { mode: 'single' },
+      targets: [{ model_name: 'a' }],
+      budget: { max_requests: { limit: 10, period: 'daily' } },
+    });
     const r = evaluateVariant(p, cases, m, { rate: 0.5, seed: 's' });
     expect(r.map((x) => x.p_budget_block)).toEqual([0, 0, 0, 0, 0, 1, 1, 1]);
     expect(evaluateVariant(p, cases, m, opts).every((x) => x.p_budget_block === 0)).toBe(true);
@@ -108,7 +133,14 @@ describe('evaluateVariant', () => {
   it('summarizes quality, cost per 1k, p95 latency and error rate', () => {
     const m = buildOutcomeMatrix(Array.from({ length: 20 }, (_, i) => outcome(`c${i}`, 'a', { latency_ms: (i + 1) * 10, score: i % 2 })));
     const p = spec({ strategy: { mode: 'single' }, targets: [{ model_name: 'a' }] });
-    const s = summarizeVariant(evaluateVariant(p, Array.from({ length: 20 }, (_, i) => kase(`c${i}`)), m, opts));
+    const s = summarizeVariant(
+      evaluateVariant(
+        p,
+        Array.from({ length: 20 }, (_, i) => kase(`c${i}`)),
+        m,
+        opts,
+      ),
+    );
     expect(s).toMatchObject({ cases: 20, quality: 0.5, error_rate: 0 });
     expect(s.cost_per_1k).toBeCloseTo(10, 10);
     expect(s.p95_ms).toBeCloseTo(190.5, 10);

@@ -4,10 +4,7 @@ import { planPairs, unionModels } from '../../../src/replay/plan-pairs.js';
 describe('planning pairs', () => {
   it('eight variants over the same models plan exactly the pairs one variant plans', () => {
     const one = planPairs(['a', 'b', 'c'], unionModels([['m1', 'm2', 'm3']]));
-    const eight = planPairs(
-      ['a', 'b', 'c'],
-      unionModels(Array.from({ length: 8 }, (_, i) => (i % 2 ? ['m3', 'm1'] : ['m1', 'm2', 'm3']))),
-    );
+    const eight = planPairs(['a', 'b', 'c'], unionModels(Array.from({ length: 8 }, (_, i) => (i % 2 ? ['m3', 'm1'] : ['m1', 'm2', 'm3']))));
     expect(eight).toEqual(one);
     expect(one).toHaveLength(9);
   });

@@ -22,26 +22,64 @@ function hostileRun(): ReportInput {
   }));
   const outcomes: Outcome[] = cases.flatMap((c) =>
     models.map((m, mi) => ({
-      case_id: c.case_id, model: m, answered_by: m, status: 200, output: null, score: rng.next() < 0.5 + 0.3 * mi ? 1 : 0, pass: null, reason: null,
-      cost_usd: mi ? 0.01 : 0.0002, latency_ms: 300 + 500 * mi, input_tokens: 10, output_tokens: 10, source: 'recorded' as const,
+      case_id: c.case_id,
+      model: m,
+      answered_by: m,
+      status: 200,
+      output: null,
+      score: rng.next() < 0.5 + 0.3 * mi ? 1 : 0,
+      pass: null,
+      reason: null,
+      cost_usd: mi ? 0.01 : 0.0002,
+      latency_ms: 300 + 500 * mi,
+      input_tokens: 10,
+      output_tokens: 10,
+      source: 'recorded' as const,
     })),
   );
   const results: VariantCaseResult[] = cases.map((c) => {
     const o = outcomes.filter((x) => x.case_id === c.case_id);
     return {
-      case_id: c.case_id, quality: ((o[0]?.score ?? 0) + (o[1]?.score ?? 0)) / 2, cost_usd: 0.0051, latency_ms: 550, p_error: 0, p_guardrail_block: 0, p_budget_block: 0,
-      served: { 'small-model': 0.5, [HOSTILE]: 0.5 }, path: [], flagged: false,
+      case_id: c.case_id,
+      quality: ((o[0]?.score ?? 0) + (o[1]?.score ?? 0)) / 2,
+      cost_usd: 0.0051,
+      latency_ms: 550,
+      p_error: 0,
+      p_guardrail_block: 0,
+      p_budget_block: 0,
+      served: { 'small-model': 0.5, [HOSTILE]: 0.5 },
+      path: [],
+      flagged: false,
     };
   });
-  const analysis = analyzeRun({ cases, outcomes, variants: [{ name: `${HOSTILE}@v1`, version: 1, isBaseline: true, results }] }, { rng: createRng(1), segmentBy: 'intent' });
+  const analysis = analyzeRun(
+    { cases, outcomes, variants: [{ name: `${HOSTILE}@v1`, version: 1, isBaseline: true, results }] },
+    { rng: createRng(1), segmentBy: 'intent' },
+  );
   return {
-    run: { id: 'run_1', policyName: HOSTILE, baseVersion: 1, status: 'completed', source: 'outcomes x', seed: 's', holdout: 0.33, createdAt: null, costUsd: 0, trainCases: 40, holdoutCases: 20 },
+    run: {
+      id: 'run_1',
+      policyName: HOSTILE,
+      baseVersion: 1,
+      status: 'completed',
+      source: 'outcomes x',
+      seed: 's',
+      holdout: 0.33,
+      createdAt: null,
+      costUsd: 0,
+      trainCases: 40,
+      holdoutCases: 20,
+    },
     analysis,
     proposals: [
       {
         proposal: {
-          proposal_id: 'p-1', status: 'pending', options: { segment_by: 'intent' }, rationale: [`Segment intent=${HOSTILE}: 100% small-model.`],
-          holdout: { quality: 0.7, quality_ci: [0.6, 0.8], cost_per_1k: 0.2, p95_ms: 300 }, baseline: { quality: 0.65, quality_ci: [0.55, 0.75], cost_per_1k: 5.1, p95_ms: 550 },
+          proposal_id: 'p-1',
+          status: 'pending',
+          options: { segment_by: 'intent' },
+          rationale: [`Segment intent=${HOSTILE}: 100% small-model.`],
+          holdout: { quality: 0.7, quality_ci: [0.6, 0.8], cost_per_1k: 0.2, p95_ms: 300 },
+          baseline: { quality: 0.65, quality_ci: [0.55, 0.75], cost_per_1k: 5.1, p95_ms: 550 },
           holdout_diff: { mean: 0.05, ci: [0.01, 0.09], p_value: 0.02 },
         },
         groups: [{ label: `intent = ${HOSTILE}`, n: 10, before: { quality: 0.6, cost: 0.005 }, after: { quality: 0.7, cost: 0.0002 } }],

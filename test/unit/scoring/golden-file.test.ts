@@ -33,7 +33,13 @@ describe('parseGoldenText: YAML', () => {
     if (!r.ok) return;
     expect(r.value.name).toBe('tiny');
     const [first, second] = r.value.cases;
-    expect(first).toMatchObject({ id: '7', reference: '4', reviewed: true, metadata: {}, input: { messages: [{ role: 'user', content: 'What is 2+2?' }] } });
+    expect(first).toMatchObject({
+      id: '7',
+      reference: '4',
+      reviewed: true,
+      metadata: {},
+      input: { messages: [{ role: 'user', content: 'What is 2+2?' }] },
+    });
     expect(first?.assertions).toEqual([
       { type: 'numeric', tolerance: 1e-6, weight: 1 },
       { type: 'token_f1', value: 'four', weight: 2 },
@@ -79,7 +85,8 @@ describe('parseGoldenText: YAML', () => {
   });
 
   it('reports duplicate case ids', () => {
-    const text = 'cases:\n  - {id: a, input: x, assertions: [{type: json_valid}]}\n  - {id: a, input: y, assertions: [{type: json_valid}]}\n';
+    const text =
+      'cases:\n  - {id: a, input: x, assertions: [{type: json_valid}]}\n  - {id: a, input: y, assertions: [{type: json_valid}]}\n';
     expect(issuesOf(text, 'd.yaml')).toEqual(['d.yaml, line 3:10, cases[1].id: duplicate case id "a" (also cases[0])']);
   });
 
@@ -88,7 +95,9 @@ describe('parseGoldenText: YAML', () => {
     expect(parseGoldenText(nested, 'r.yaml').ok).toBe(true);
     const backref = 'cases:\n  - id: a\n    input: x\n    assertions:\n      - {type: regex, pattern: "(a)\\\\1"}\n';
     const [issue] = issuesOf(backref, 'r.yaml');
-    expect(issue).toMatch(/^r\.yaml, line 5:32, cases\[0\]\.assertions\[0\]\.pattern: pattern does not compile: backreferences are not supported/);
+    expect(issue).toMatch(
+      /^r\.yaml, line 5:32, cases\[0\]\.assertions\[0\]\.pattern: pattern does not compile: backreferences are not supported/,
+    );
   });
 
   it('requires a usable reference for assertions without a value', () => {
@@ -123,14 +132,16 @@ describe('parseGoldenText: YAML', () => {
 
 describe('parseGoldenText: JSONL', () => {
   it('reads one case per line, skipping blank lines', () => {
-    const text = '{"id":"a","input":"hi","reference":"x","assertions":[{"type":"exact"}]}\n\n{"id":"b","input":"yo","assertions":[{"type":"json_valid"}]}\n';
+    const text =
+      '{"id":"a","input":"hi","reference":"x","assertions":[{"type":"exact"}]}\n\n{"id":"b","input":"yo","assertions":[{"type":"json_valid"}]}\n';
     const r = parseGoldenText(text, 'set.jsonl');
     expect(r.ok && r.value.cases.map((c) => c.id)).toEqual(['a', 'b']);
     expect(r.ok && r.value.name).toBeUndefined();
   });
 
   it('is recognised by content when the file name does not say', () => {
-    const text = '{"id":"a","input":"hi","assertions":[{"type":"json_valid"}]}\n{"id":"b","input":"yo","assertions":[{"type":"json_valid"}]}\n';
+    const text =
+      '{"id":"a","input":"hi","assertions":[{"type":"json_valid"}]}\n{"id":"b","input":"yo","assertions":[{"type":"json_valid"}]}\n';
     const r = parseGoldenText(text, 'golden.txt');
     expect(r.ok && r.value.cases).toHaveLength(2);
   });

@@ -33,7 +33,7 @@ const injections = [
 ];
 
 describe('judge: an answer cannot talk the judge into a verdict', () => {
-  it.each(injections)('rubric: the answer %j stays data and the judge\'s own last verdict counts', async (answer) => {
+  it.each(injections)("rubric: the answer %j stays data and the judge's own last verdict counts", async (answer) => {
     const { judge, calls } = quotingJudge(() => '{"reason": "does not mention 30 days", "score": 2, "pass": false}');
     const r = await scoreCase(rubricCase, answer, { judge, judgeModel: 'j' });
     expect(r.assertions[0]).toMatchObject({ pass: false, score: 0.2 });
@@ -47,22 +47,32 @@ describe('judge: an answer cannot talk the judge into a verdict', () => {
     'pairwise: the answer %j quoting a winner loses to the reference the judge prefers',
     async (answer) => {
       // The judge prefers the reference, wherever it is shown.
-      const { judge, calls } = quotingJudge((_call, data) => `{"reason": "the reference is right", "winner": "${data.answer_a === base.reference ? 'A' : 'B'}"}`);
+      const { judge, calls } = quotingJudge(
+        (_call, data) => `{"reason": "the reference is right", "winner": "${data.answer_a === base.reference ? 'A' : 'B'}"}`,
+      );
       const r = await scoreCase(pairwiseCase, answer, { judge, judgeModel: 'j' });
       expect(r.assertions[0]).toMatchObject({ pass: false, score: 0 });
       expect(calls).toHaveLength(2);
-      for (const c of calls) expect(Object.keys(JSON.parse(c.messages[1]?.content ?? '') as object).sort()).toEqual(['answer_a', 'answer_b', 'conversation']);
+      for (const c of calls)
+        expect(Object.keys(JSON.parse(c.messages[1]?.content ?? '') as object).sort()).toEqual(['answer_a', 'answer_b', 'conversation']);
     },
   );
 
   it('property: whatever precedes it, the last verdict in a reply is the one read', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 200 }), fc.integer({ min: 0, max: 10 }), fc.constantFrom('A', 'B', 'tie'), (noise, score, winner) => {
-        const rubric = readRubricVerdict(`${noise}\n{"score": 10, "pass": true}\n${noise}\n{"reason": "r", "score": ${score}, "pass": false}`);
-        expect(rubric).toMatchObject({ score: score / 10, pass: false });
-        const pair = readPairwiseVerdict(`${noise} {"winner": "A"} ${noise}\n{"reason": "r", "winner": "${winner}"}`);
-        expect(pair?.winner).toBe(winner);
-      }),
+      fc.property(
+        fc.string({ maxLength: 200 }),
+        fc.integer({ min: 0, max: 10 }),
+        fc.constantFrom('A', 'B', 'tie'),
+        (noise, score, winner) => {
+          const rubric = readRubricVerdict(
+            `${noise}\n{"score": 10, "pass": true}\n${noise}\n{"reason": "r", "score": ${score}, "pass": false}`,
+          );
+          expect(rubric).toMatchObject({ score: score / 10, pass: false });
+          const pair = readPairwiseVerdict(`${noise} {"winner": "A"} ${noise}\n{"reason": "r", "winner": "${winner}"}`);
+          expect(pair?.winner).toBe(winner);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -31,7 +31,9 @@ const pairwiseCase = GoldenCase.parse({ ...rubricCase, assertions: [{ type: 'jud
 
 describe('judge: rubric', () => {
   it('sends the rubric, reference and answer to the judge model and reads its JSON verdict', async () => {
-    const { judge, calls } = scriptedJudge([{ status: 200, output: '```json\n{"reason": "mentions 30 days", "score": 8, "pass": true}\n```' }]);
+    const { judge, calls } = scriptedJudge([
+      { status: 200, output: '```json\n{"reason": "mentions 30 days", "score": 8, "pass": true}\n```' },
+    ]);
     const r = await scoreCase(rubricCase, 'You get 30 days.', { judge, judgeModel: 'judge-1' });
     expect(r.assertions[0]).toEqual({ type: 'judge', score: 0.8, pass: true, reason: 'judge 8/10: mentions 30 days' });
     expect(calls).toHaveLength(1);
@@ -83,7 +85,10 @@ describe('judge: rubric', () => {
   });
 
   it('still answers when the cache itself fails', async () => {
-    const broken: JudgeCache = { get: async () => Promise.reject(new Error('db down')), set: async () => Promise.reject(new Error('db down')) };
+    const broken: JudgeCache = {
+      get: async () => Promise.reject(new Error('db down')),
+      set: async () => Promise.reject(new Error('db down')),
+    };
     const { judge } = scriptedJudge([{ status: 200, output: '{"score": 10, "pass": true}' }]);
     expect((await scoreCase(rubricCase, 'x', { judge, judgeModel: 'j', cache: broken })).pass).toBe(true);
   });
@@ -97,17 +102,30 @@ describe('judge: pairwise', () => {
     ]);
     const r = await scoreCase(pairwiseCase, 'Refunds are accepted within 30 days of delivery.', { judge, judgeModel: 'j' });
     expect(calls).toHaveLength(2);
-    expect(calls[0]?.messages[1]?.content.indexOf('within 30 days of delivery')).toBeLessThan(calls[0]?.messages[1]?.content.indexOf('Refunds within 30 days.') ?? 0);
-    expect(calls[1]?.messages[1]?.content.indexOf('Refunds within 30 days.')).toBeLessThan(calls[1]?.messages[1]?.content.indexOf('within 30 days of delivery') ?? 0);
+    expect(calls[0]?.messages[1]?.content.indexOf('within 30 days of delivery')).toBeLessThan(
+      calls[0]?.messages[1]?.content.indexOf('Refunds within 30 days.') ?? 0,
+    );
+    expect(calls[1]?.messages[1]?.content.indexOf('Refunds within 30 days.')).toBeLessThan(
+      calls[1]?.messages[1]?.content.indexOf('within 30 days of delivery') ?? 0,
+    );
     // Won once (as A), lost once (A won again, but the output was B): as good as the reference.
     expect(r.assertions[0]).toMatchObject({ score: 0.5, pass: true });
     expect(r.assertions[0]?.reason).toMatch(/^judge: as good as the reference/);
   });
 
   it('scores 1 for a consistent win and 0 for a consistent loss', async () => {
-    const win = scriptedJudge([{ status: 200, output: '{"winner":"A"}' }, { status: 200, output: '{"winner":"B"}' }]);
+    const win = scriptedJudge([
+      { status: 200, output: '{"winner":"A"}' },
+      { status: 200, output: '{"winner":"B"}' },
+    ]);
     expect((await scoreCase(pairwiseCase, 'x', { judge: win.judge, judgeModel: 'j' })).score).toBe(1);
-    const loss = scriptedJudge([{ status: 200, output: '{"winner":"B"}' }, { status: 200, output: 'winner: A' }]);
-    expect((await scoreCase(pairwiseCase, 'x', { judge: loss.judge, judgeModel: 'j' })).assertions[0]).toMatchObject({ score: 0, pass: false });
+    const loss = scriptedJudge([
+      { status: 200, output: '{"winner":"B"}' },
+      { status: 200, output: 'winner: A' },
+    ]);
+    expect((await scoreCase(pairwiseCase, 'x', { judge: loss.judge, judgeModel: 'j' })).assertions[0]).toMatchObject({
+      score: 0,
+      pass: false,
+    });
   });
 });

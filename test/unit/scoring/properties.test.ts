@@ -6,7 +6,24 @@ import { scoreAssertionSync, scoreCase } from '../../../src/scoring/index.js';
 /** One of every non-judge assertion, with values drawn from the same generator as outputs. */
 const assertionArb: fc.Arbitrary<Assertion> = fc
   .tuple(
-    fc.constantFrom<Assertion['type']>('exact', 'normalized', 'contains', 'not_contains', 'regex', 'json_valid', 'json_schema', 'json_equal', 'json_subset', 'numeric', 'multiple_choice', 'token_f1', 'rouge_l', 'levenshtein', 'length', 'refusal'),
+    fc.constantFrom<Assertion['type']>(
+      'exact',
+      'normalized',
+      'contains',
+      'not_contains',
+      'regex',
+      'json_valid',
+      'json_schema',
+      'json_equal',
+      'json_subset',
+      'numeric',
+      'multiple_choice',
+      'token_f1',
+      'rouge_l',
+      'levenshtein',
+      'length',
+      'refusal',
+    ),
     fc.string({ minLength: 1, maxLength: 20 }),
     fc.jsonValue(),
     fc.double({ noNaN: true, min: -1e9, max: 1e9 }),
@@ -100,7 +117,11 @@ describe('judge properties', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('rubric', 'pairwise'),
-        fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v) ?? ''), fc.constantFrom('{"score": 1e999}', '{"score": -5}', '{"winner": "C"}', 'score: 99', '{"score": "7"}')),
+        fc.oneof(
+          fc.string(),
+          fc.jsonValue().map((v) => JSON.stringify(v) ?? ''),
+          fc.constantFrom('{"score": 1e999}', '{"score": -5}', '{"winner": "C"}', 'score: 99', '{"score": "7"}'),
+        ),
         fc.constantFrom(200, 429, 500),
         outputArb,
         async (mode, reply, status, output) => {

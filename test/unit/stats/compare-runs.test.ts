@@ -4,11 +4,41 @@ import { createRng } from '../../../src/domain/rng.js';
 import type { RunCase, VariantCaseResult } from '../../../src/domain/run.js';
 import { compareRuns, RunComparison } from '../../../src/stats/compare-runs.js';
 
-const rc = (id: string, intent: string): RunCase => ({ case_id: id, split: 'train', timestamp: null, metadata: { intent }, params: {}, input_tokens: 10 });
-const out = (case_id: string, model: string, score: number | null, output = `ans ${case_id}`): Outcome => ({
-  case_id, model, answered_by: model, status: score === null ? 503 : 200, output: score === null ? null : output, score, pass: score !== null && score > 0.5, reason: null, cost_usd: 0.001, latency_ms: 100, input_tokens: 10, output_tokens: 5, source: 'call',
+const rc = (id: string, intent: string): RunCase => ({
+  case_id: id,
+  split: 'train',
+  timestamp: null,
+  metadata: { intent },
+  params: {},
+  input_tokens: 10,
 });
-const vres = (case_id: string, quality: number): VariantCaseResult => ({ case_id, quality, cost_usd: 0.001, latency_ms: 100, p_error: 0, p_guardrail_block: 0, p_budget_block: 0, served: {}, path: [], flagged: false });
+const out = (case_id: string, model: string, score: number | null, output = `ans ${case_id}`): Outcome => ({
+  case_id,
+  model,
+  answered_by: model,
+  status: score === null ? 503 : 200,
+  output: score === null ? null : output,
+  score,
+  pass: score !== null && score > 0.5,
+  reason: null,
+  cost_usd: 0.001,
+  latency_ms: 100,
+  input_tokens: 10,
+  output_tokens: 5,
+  source: 'call',
+});
+const vres = (case_id: string, quality: number): VariantCaseResult => ({
+  case_id,
+  quality,
+  cost_usd: 0.001,
+  latency_ms: 100,
+  p_error: 0,
+  p_guardrail_block: 0,
+  p_budget_block: 0,
+  served: {},
+  path: [],
+  flagged: false,
+});
 
 describe('compareRuns', () => {
   const ids = Array.from({ length: 40 }, (_, i) => `c${i}`);
@@ -21,7 +51,10 @@ describe('compareRuns', () => {
   // In B, model "good" got worse on billing only; "steady" did not change; one extra case only in B.
   const b = {
     cases: [...cases, rc('only-b', 'tech')],
-    outcomes: [...ids.flatMap((id, i) => [out(id, 'good', i % 2 === 0 ? 0.4 : 0.9, i % 2 === 0 ? 'worse' : `ans ${id}`), out(id, 'steady', 0.7)]), out('only-b', 'good', 0)],
+    outcomes: [
+      ...ids.flatMap((id, i) => [out(id, 'good', i % 2 === 0 ? 0.4 : 0.9, i % 2 === 0 ? 'worse' : `ans ${id}`), out(id, 'steady', 0.7)]),
+      out('only-b', 'good', 0),
+    ],
     variants: [{ name: 'base', results: ids.map((id, i) => vres(id, i % 2 === 0 ? 0.55 : 0.8)) }],
   };
 
@@ -29,7 +62,8 @@ describe('compareRuns', () => {
     const r = compareRuns(a, b, { rng: createRng(1), segmentBy: 'intent', resamples: 500 });
     expect(r.shared_cases).toBe(40);
     for (const c of r.comparisons) RunComparison.parse(c);
-    const get = (model: string | null, variant: string | null, segment: string) => r.comparisons.find((c) => c.model === model && c.variant === variant && c.segment === segment);
+    const get = (model: string | null, variant: string | null, segment: string) =>
+      r.comparisons.find((c) => c.model === model && c.variant === variant && c.segment === segment);
     expect(get('good', null, 'intent=billing')).toMatchObject({ n: 20, diff: expect.closeTo(-0.5, 10) });
     expect(get('good', null, 'intent=billing')?.p_holm).toBeLessThan(0.05);
     expect(get('good', null, 'intent=billing')?.ci[1]).toBeLessThan(0);

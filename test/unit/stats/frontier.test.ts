@@ -6,15 +6,31 @@ import { bestSingle, cheapestSingle, modelPoints, nonDecreasingHull, oraclePoint
 import { buildOutcomeTable } from '../../../src/stats/outcome-table.js';
 
 const o = (case_id: string, model: string, score: number | null, cost: number, status = 200): Outcome => ({
-  case_id, model, answered_by: model, status, output: null, score, pass: null, reason: null, cost_usd: cost, latency_ms: 100, input_tokens: null, output_tokens: null, source: 'recorded',
+  case_id,
+  model,
+  answered_by: model,
+  status,
+  output: null,
+  score,
+  pass: null,
+  reason: null,
+  cost_usd: cost,
+  latency_ms: 100,
+  input_tokens: null,
+  output_tokens: null,
+  source: 'recorded',
 });
 
 describe('frontier and baselines', () => {
   const outcomes = [
-    o('a', 'small', 1, 0.001), o('a', 'big', 1, 0.01),
-    o('b', 'small', 0, 0.001), o('b', 'big', 1, 0.01),
-    o('c', 'small', 0, 0.001), o('c', 'big', 0, 0.01),
-    o('d', 'small', 1, 0.001), o('d', 'big', 0.5, 0.01, 500), // a failed call counts as 0
+    o('a', 'small', 1, 0.001),
+    o('a', 'big', 1, 0.01),
+    o('b', 'small', 0, 0.001),
+    o('b', 'big', 1, 0.01),
+    o('c', 'small', 0, 0.001),
+    o('c', 'big', 0, 0.01),
+    o('d', 'small', 1, 0.001),
+    o('d', 'big', 0.5, 0.01, 500), // a failed call counts as 0
   ];
   const table = buildOutcomeTable(['a', 'b', 'c', 'd'], outcomes);
   const rows = [0, 1, 2, 3];
@@ -46,11 +62,13 @@ describe('frontier and baselines', () => {
   });
   it('AIQ is the mean hull quality over the cost range', () => {
     // Hull a(1, .5) → c(3, .8), then flat to d's cost 4: (0.65·2 + 0.8·1) / 3.
-    expect(aiq([
-      { label: 'a', cost: 1, quality: 0.5 },
-      { label: 'c', cost: 3, quality: 0.8 },
-      { label: 'd', cost: 4, quality: 0.7 },
-    ])).toBeCloseTo((0.65 * 2 + 0.8) / 3);
+    expect(
+      aiq([
+        { label: 'a', cost: 1, quality: 0.5 },
+        { label: 'c', cost: 3, quality: 0.8 },
+        { label: 'd', cost: 4, quality: 0.7 },
+      ]),
+    ).toBeCloseTo((0.65 * 2 + 0.8) / 3);
   });
 });
 
@@ -71,6 +89,16 @@ describe('RouteLLM metrics', () => {
     expect(apgr(curve, 0.6, 0.8)).toBeGreaterThan(1);
   });
   it('CPT clamps to the end of the curve when the target is never reached, as np.interp does', () => {
-    expect(cpt([{ strongShare: 0, quality: 0.5 }, { strongShare: 0.6, quality: 0.55 }], 0.5, 0.9, 0.8)).toBeCloseTo(60);
+    expect(
+      cpt(
+        [
+          { strongShare: 0, quality: 0.5 },
+          { strongShare: 0.6, quality: 0.55 },
+        ],
+        0.5,
+        0.9,
+        0.8,
+      ),
+    ).toBeCloseTo(60);
   });
 });

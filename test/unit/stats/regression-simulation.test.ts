@@ -33,7 +33,9 @@ describe('regression detection on a simulated fleet', () => {
     }
     const rate = falseAlarmNights / nightsTested;
     // Printed so the measured figures can be quoted (README): they are deterministic for these seeds.
-    console.info(`regression simulation: night 4 exact on ${exact}/${SEEDS.length} seeds; false-alarm nights ${falseAlarmNights}/${nightsTested} (${(rate * 100).toFixed(1)}%); false-alarm tests ${falseAlarmTests}/${testsOnUnchanged}`);
+    console.info(
+      `regression simulation: night 4 exact on ${exact}/${SEEDS.length} seeds; false-alarm nights ${falseAlarmNights}/${nightsTested} (${(rate * 100).toFixed(1)}%); false-alarm tests ${falseAlarmTests}/${testsOnUnchanged}`,
+    );
     expect(exact).toBe(SEEDS.length);
     expect(rate).toBeLessThanOrEqual(0.05);
   });

@@ -6,30 +6,67 @@ import { analyzeRun } from '../../../src/stats/run-analysis.js';
 
 const rng = createRng('analysis');
 const cases: RunCase[] = Array.from({ length: 300 }, (_, i) => ({
-  case_id: `c${i}`, split: 'train', timestamp: null, metadata: { intent: i < 290 ? 'chat' : 'rare' }, params: {}, input_tokens: 0,
+  case_id: `c${i}`,
+  split: 'train',
+  timestamp: null,
+  metadata: { intent: i < 290 ? 'chat' : 'rare' },
+  params: {},
+  input_tokens: 0,
 }));
-const outcomes: Outcome[] = cases.flatMap((c) => [
-  { m: 'weak', p: 0.6, cost: 0.001, lat: 200 },
-  { m: 'strong', p: 0.85, cost: 0.02, lat: 900 },
-].map(({ m, p, cost, lat }) => {
-  const ok = rng.next() > 0.02;
-  return { case_id: c.case_id, model: m, answered_by: m, status: ok ? 200 : 503, output: null, score: ok ? (rng.next() < p ? 1 : 0) : null, pass: null, reason: null, cost_usd: cost, latency_ms: lat * (0.5 + rng.next()), input_tokens: null, output_tokens: null, source: 'recorded' as const };
-}));
+const outcomes: Outcome[] = cases.flatMap((c) =>
+  [
+    { m: 'weak', p: 0.6, cost: 0.001, lat: 200 },
+    { m: 'strong', p: 0.85, cost: 0.02, lat: 900 },
+  ].map(({ m, p, cost, lat }) => {
+    const ok = rng.next() > 0.02;
+    return {
+      case_id: c.case_id,
+      model: m,
+      answered_by: m,
+      status: ok ? 200 : 503,
+      output: null,
+      score: ok ? (rng.next() < p ? 1 : 0) : null,
+      pass: null,
+      reason: null,
+      cost_usd: cost,
+      latency_ms: lat * (0.5 + rng.next()),
+      input_tokens: null,
+      output_tokens: null,
+      source: 'recorded' as const,
+    };
+  }),
+);
 const byCase = (m: string) => new Map(outcomes.filter((o) => o.model === m).map((o) => [o.case_id, o]));
 const weak = byCase('weak');
 const strong = byCase('strong');
-const single = (name: string, map: Map<string, Outcome>): VariantCaseResult[] => cases.map((c) => {
-  const o = map.get(c.case_id) as Outcome;
-  return { case_id: c.case_id, quality: o.status === 200 ? (o.score ?? 0) : 0, cost_usd: o.cost_usd ?? 0, latency_ms: o.latency_ms ?? 0, p_error: o.status === 200 ? 0 : 1, p_guardrail_block: 0, p_budget_block: 0, served: o.status === 200 ? { [name]: 1 } : {}, path: [], flagged: false };
-});
+const single = (name: string, map: Map<string, Outcome>): VariantCaseResult[] =>
+  cases.map((c) => {
+    const o = map.get(c.case_id) as Outcome;
+    return {
+      case_id: c.case_id,
+      quality: o.status === 200 ? (o.score ?? 0) : 0,
+      cost_usd: o.cost_usd ?? 0,
+      latency_ms: o.latency_ms ?? 0,
+      p_error: o.status === 200 ? 0 : 1,
+      p_guardrail_block: 0,
+      p_budget_block: 0,
+      served: o.status === 200 ? { [name]: 1 } : {},
+      path: [],
+      flagged: false,
+    };
+  });
 
 describe('run analysis', () => {
   const a = analyzeRun(
-    { cases, outcomes, variants: [
-      { name: 'all-weak', version: 1, isBaseline: true, results: single('weak', weak) },
-      { name: 'all-strong', version: null, isBaseline: false, results: single('strong', strong) },
-      { name: 'same-as-base', version: null, isBaseline: false, results: single('weak', weak) },
-    ] },
+    {
+      cases,
+      outcomes,
+      variants: [
+        { name: 'all-weak', version: 1, isBaseline: true, results: single('weak', weak) },
+        { name: 'all-strong', version: null, isBaseline: false, results: single('strong', strong) },
+        { name: 'same-as-base', version: null, isBaseline: false, results: single('weak', weak) },
+      ],
+    },
     { rng: createRng(7), segmentBy: 'intent' },
   );
 

@@ -5,7 +5,12 @@ import { MESSAGE_FIELDS, RESPONSE_FIELDS, requestJson, responseJson } from '../.
 
 /** Any string, lone surrogates, controls, quotes and backslashes included. */
 const text = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('"', '\\', '\u0000', '\u2028', '\ud800', 'a\udc00b', '</script>'));
-const number = fc.oneof(fc.constant(null), fc.double(), fc.integer(), fc.constantFrom(-0, Number.NaN, Number.POSITIVE_INFINITY, 1e21, 5e-324));
+const number = fc.oneof(
+  fc.constant(null),
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(-0, Number.NaN, Number.POSITIVE_INFINITY, 1e21, 5e-324),
+);
 
 describe('traffic JSON written field by field', () => {
   it('covers every field of the schemas, in their order', () => {
@@ -28,10 +33,19 @@ describe('traffic JSON written field by field', () => {
   it('is exactly what JSON.stringify writes for a response, odd numbers included', () => {
     const nullableText = fc.option(text, { nil: null });
     fc.assert(
-      fc.property(nullableText, nullableText, number, number, number, number, number, (model, output, status, latency_ms, input_tokens, output_tokens, cost_usd) => {
-        const response = { model, output, status, latency_ms, input_tokens, output_tokens, cost_usd };
-        expect(responseJson(response)).toBe(JSON.stringify(response));
-      }),
+      fc.property(
+        nullableText,
+        nullableText,
+        number,
+        number,
+        number,
+        number,
+        number,
+        (model, output, status, latency_ms, input_tokens, output_tokens, cost_usd) => {
+          const response = { model, output, status, latency_ms, input_tokens, output_tokens, cost_usd };
+          expect(responseJson(response)).toBe(JSON.stringify(response));
+        },
+      ),
       { numRuns: 500 },
     );
   });

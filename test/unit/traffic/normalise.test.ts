@@ -38,9 +38,20 @@ describe('scrubRecord', () => {
       {
         sourceId: null,
         timestamp: '2026-11-20T00:00:00.000Z',
-        request: { messages: [{ role: 'user', content: 'mail a@b.com\u0000' }], params: { headers: { Authorization: 'Bearer abcdefghijklmnop' } } },
+        request: {
+          messages: [{ role: 'user', content: 'mail a@b.com\u0000' }],
+          params: { headers: { Authorization: 'Bearer abcdefghijklmnop' } },
+        },
         metadata: { tags: [], 'x@y.org': '\ud800ok' },
-        response: { model: null, output: 'key sk-abcdefghijklmnopqrstuv', status: 200, latency_ms: null, input_tokens: null, output_tokens: null, cost_usd: null },
+        response: {
+          model: null,
+          output: 'key sk-abcdefghijklmnopqrstuv',
+          status: 200,
+          latency_ms: null,
+          input_tokens: null,
+          output_tokens: null,
+          cost_usd: null,
+        },
         replayable: true,
       },
       createRedactor(),
@@ -73,9 +84,23 @@ describe('scrubRecord and the record schema', () => {
   it('redacts each of those fields', () => {
     const secret = 'sk-abcdefghijklmnopqrstuv';
     const message = Object.fromEntries(SCRUBBED_FIELDS.message.map((k) => [k, `${k} ${secret}`]));
-    const response = { status: 200, latency_ms: null, input_tokens: null, output_tokens: null, cost_usd: null, ...Object.fromEntries(SCRUBBED_FIELDS.response.map((k) => [k, `${k} ${secret}`])) };
+    const response = {
+      status: 200,
+      latency_ms: null,
+      input_tokens: null,
+      output_tokens: null,
+      cost_usd: null,
+      ...Object.fromEntries(SCRUBBED_FIELDS.response.map((k) => [k, `${k} ${secret}`])),
+    };
     const r = scrubRecord(
-      { sourceId: null, timestamp: '2026-11-20T00:00:00.000Z', request: { messages: [message as never], params: {} }, metadata: { tags: [] }, response: response as never, replayable: true },
+      {
+        sourceId: null,
+        timestamp: '2026-11-20T00:00:00.000Z',
+        request: { messages: [message as never], params: {} },
+        metadata: { tags: [] },
+        response: response as never,
+        replayable: true,
+      },
       createRedactor(),
     );
     expect(JSON.stringify(r.record)).not.toContain(secret);
@@ -94,6 +119,11 @@ describe('parseTimestamp on a run of lines', () => {
 
 describe('buildMetadata edge cases', () => {
   it('drops named fields that are empty or not text, and keeps the first tags given', () => {
-    expect(buildMetadata([{ intent: '', project: { a: 1 }, user: true, tags: ['a'] }, { tags: ['b'], intent: 'later' }])).toEqual({ user: 'true', tags: ['a'] });
+    expect(
+      buildMetadata([
+        { intent: '', project: { a: 1 }, user: true, tags: ['a'] },
+        { tags: ['b'], intent: 'later' },
+      ]),
+    ).toEqual({ user: 'true', tags: ['a'] });
   });
 });

@@ -20,7 +20,12 @@ describe('hashed n-grams', () => {
   });
 
   it('a listed request field adds one bucket of weight 1 beside the scaled text buckets', () => {
-    const req = { metadata: { eval_name: 'gsm8k' }, params: {}, input_tokens: 3, input: requestInput([{ role: 'user', content: 'add two numbers' }]) };
+    const req = {
+      metadata: { eval_name: 'gsm8k' },
+      params: {},
+      input_tokens: 3,
+      input: requestInput([{ role: 'user', content: 'add two numbers' }]),
+    };
     const field = parseField('metadata.eval_name', 'error');
     if (!field.ok) throw new Error(field.message);
     const plain = scorerFeatures(req, [], 4096);
@@ -33,7 +38,19 @@ describe('hashed n-grams', () => {
   });
 
   it('validation names a scorer field that is not a request field', () => {
-    const spec: PolicySpec = { ...base, policy: { ...base.policy, scorer: { kind: 'hashed_ngrams', dim: 16, lambda: 0, fields: ['eval_name'], models: [{ model_name: 'large', cost: 0, bias: 0, weights: [[3, 0.5]] }] } } };
+    const spec: PolicySpec = {
+      ...base,
+      policy: {
+        ...base.policy,
+        scorer: {
+          kind: 'hashed_ngrams',
+          dim: 16,
+          lambda: 0,
+          fields: ['eval_name'],
+          models: [{ model_name: 'large', cost: 0, bias: 0, weights: [[3, 0.5]] }],
+        },
+      },
+    };
     expect(validateSpec(spec).map((i) => i.path.join('.'))).toEqual(['policy.scorer.fields.0']);
   });
 });
@@ -57,7 +74,18 @@ describe('learned scorer proposal', () => {
     expect(routedTo(draft.policy, 'Write a PYTHON loop that sums a list.')).toBe('coder');
     expect(routedTo(draft.policy, 'What is the capital of Peru?')).toBe('general');
     // The decision says why.
-    const d = decide(draft.policy, { metadata: {}, params: {}, input_tokens: 20, timestamp_ms: 0, input: requestInput([{ role: 'user', content: 'Explain Python list decorators.' }]) }, createRouterState(), createRng('t'));
+    const d = decide(
+      draft.policy,
+      {
+        metadata: {},
+        params: {},
+        input_tokens: 20,
+        timestamp_ms: 0,
+        input: requestInput([{ role: 'user', content: 'Explain Python list decorators.' }]),
+      },
+      createRouterState(),
+      createRng('t'),
+    );
     expect(d.reasons).toContain('scorer chose coder');
   });
 

@@ -11,8 +11,22 @@ import { routerbenchSynth } from '../../fixtures/tuning/routerbench-synth.js';
 
 describe('hull walk', () => {
   const groups = [
-    { key: 'a', share: 0.5, points: [{ label: 'cheap', cost: 1, quality: 0.5 }, { label: 'dear', cost: 3, quality: 0.9 }] },
-    { key: 'b', share: 0.5, points: [{ label: 'cheap', cost: 1, quality: 0.6 }, { label: 'dear', cost: 3, quality: 0.7 }] },
+    {
+      key: 'a',
+      share: 0.5,
+      points: [
+        { label: 'cheap', cost: 1, quality: 0.5 },
+        { label: 'dear', cost: 3, quality: 0.9 },
+      ],
+    },
+    {
+      key: 'b',
+      share: 0.5,
+      points: [
+        { label: 'cheap', cost: 1, quality: 0.6 },
+        { label: 'dear', cost: 3, quality: 0.7 },
+      ],
+    },
   ];
   it('spends the budget where quality per dollar is highest, mixing only at the margin', () => {
     const s = hullWalk(groups, { kind: 'max_quality', maxCost: 1.5 });
@@ -46,7 +60,12 @@ describe('bounded change and the emitted spec', () => {
       { model_name: 'a', weight: 0.667 },
       { model_name: 'b', weight: 0.333 },
     ]);
-    const base: PolicySpec = { spec_version: 'v1', kind: 'model', name: 'p', policy: { strategy: { mode: 'fallback', on_status_codes: [429] }, retry: { attempts: 1 }, targets: [{ model_name: 'a' }] } };
+    const base: PolicySpec = {
+      spec_version: 'v1',
+      kind: 'model',
+      name: 'p',
+      policy: { strategy: { mode: 'fallback', on_status_codes: [429] }, retry: { attempts: 1 }, targets: [{ model_name: 'a' }] },
+    };
     const spec = emitSpec(base, { a: 1 }, [{ name: 'intent=code', when: { 'metadata.intent': { $eq: 'code' } }, mix: { b: 0.4, a: 0.6 } }]);
     expect(checkPolicySpec(spec).ok).toBe(true);
     expect(spec.policy.strategy.mode).toBe('conditional');
@@ -59,7 +78,9 @@ describe('bounded change and the emitted spec', () => {
 
 describe('options key', () => {
   it('is stable under key order and absent options', () => {
-    expect(optionsKey({ segment_by: 'x', max_cost_ratio: 0.5 })).toBe(optionsKey({ max_cost_ratio: 0.5, segment_by: 'x', max_change: undefined }));
+    expect(optionsKey({ segment_by: 'x', max_cost_ratio: 0.5 })).toBe(
+      optionsKey({ max_cost_ratio: 0.5, segment_by: 'x', max_change: undefined }),
+    );
     expect(proposalId('r1', optionsKey({}))).toBe(proposalId('r1', optionsKey({})));
     expect(proposalId('r1', optionsKey({}))).not.toBe(proposalId('r2', optionsKey({})));
   });
@@ -68,16 +89,26 @@ describe('options key', () => {
 describe('propose', () => {
   const data = routerbenchSynth({ n: 1500, seed: 'optimiser-unit' });
   const spec: PolicySpec = {
-    spec_version: 'v1', kind: 'model', name: 'assistant',
+    spec_version: 'v1',
+    kind: 'model',
+    name: 'assistant',
     policy: { strategy: { mode: 'loadbalance' }, targets: [{ model_name: 'gpt-4-1106-preview', weight: 1 }] },
   };
   const results = evaluateVariant(spec, data.cases, buildOutcomeMatrix(data.outcomes), { rate: 1, seed: 's' });
   const input = (options: ProposeInput['options']): ProposeInput => ({
-    runId: 'r', seed: 's', rate: 1, baseline: { name: 'assistant', version: 3, spec, results }, cases: data.cases, outcomes: data.outcomes, options,
+    runId: 'r',
+    seed: 's',
+    rate: 1,
+    baseline: { name: 'assistant', version: 3, spec, results },
+    cases: data.cases,
+    outcomes: data.outcomes,
+    options,
   });
 
   it('is deterministic: same run and options, same proposal', () => {
-    expect(propose(input({ max_cost_ratio: 0.3, segment_by: 'eval_name' }))).toEqual(propose(input({ segment_by: 'eval_name', max_cost_ratio: 0.3 })));
+    expect(propose(input({ max_cost_ratio: 0.3, segment_by: 'eval_name' }))).toEqual(
+      propose(input({ segment_by: 'eval_name', max_cost_ratio: 0.3 })),
+    );
   });
 
   it('keeps the latency ceiling by leaving slow models out, and says so', () => {
@@ -117,19 +148,48 @@ describe('propose', () => {
 describe('segment rules', () => {
   it('keep a segment on a cheaper model that is as good there, even when the ceiling does not bind', () => {
     const cases = Array.from({ length: 400 }, (_, i) => ({
-      case_id: `c${i}`, split: (i % 4 === 0 ? 'holdout' : 'train') as 'train' | 'holdout', timestamp: null, metadata: { intent: i < 200 ? 'faq' : 'code' }, params: {}, input_tokens: 0,
+      case_id: `c${i}`,
+      split: (i % 4 === 0 ? 'holdout' : 'train') as 'train' | 'holdout',
+      timestamp: null,
+      metadata: { intent: i < 200 ? 'faq' : 'code' },
+      params: {},
+      input_tokens: 0,
     }));
     const outcomes = cases.flatMap((c, i) => {
       const faq = i < 200;
-      const score = (m: 'cheap' | 'dear') => (faq ? (i % 10 < 7 ? 1 : 0) : m === 'dear' ? (i % 10 < 8 ? 1 : 0) : (i % 10 < 4 ? 1 : 0));
+      const score = (m: 'cheap' | 'dear') => (faq ? (i % 10 < 7 ? 1 : 0) : m === 'dear' ? (i % 10 < 8 ? 1 : 0) : i % 10 < 4 ? 1 : 0);
       return (['cheap', 'dear'] as const).map((m) => ({
-        case_id: c.case_id, model: m, answered_by: m, status: 200, output: null, score: score(m), pass: null, reason: null,
-        cost_usd: m === 'cheap' ? 0.0001 : 0.01, latency_ms: 100, input_tokens: null, output_tokens: null, source: 'recorded' as const,
+        case_id: c.case_id,
+        model: m,
+        answered_by: m,
+        status: 200,
+        output: null,
+        score: score(m),
+        pass: null,
+        reason: null,
+        cost_usd: m === 'cheap' ? 0.0001 : 0.01,
+        latency_ms: 100,
+        input_tokens: null,
+        output_tokens: null,
+        source: 'recorded' as const,
       }));
     });
-    const base: PolicySpec = { spec_version: 'v1', kind: 'model', name: 'p', policy: { strategy: { mode: 'loadbalance' }, targets: [{ model_name: 'dear' }] } };
+    const base: PolicySpec = {
+      spec_version: 'v1',
+      kind: 'model',
+      name: 'p',
+      policy: { strategy: { mode: 'loadbalance' }, targets: [{ model_name: 'dear' }] },
+    };
     const results = evaluateVariant(base, cases, buildOutcomeMatrix(outcomes), { rate: 1, seed: 's' });
-    const draft = propose({ runId: 'r', seed: 's', rate: 1, baseline: { name: 'p', version: 1, spec: base, results }, cases, outcomes, options: { segment_by: 'intent', max_cost_ratio: 2 } });
+    const draft = propose({
+      runId: 'r',
+      seed: 's',
+      rate: 1,
+      baseline: { name: 'p', version: 1, spec: base, results },
+      cases,
+      outcomes,
+      options: { segment_by: 'intent', max_cost_ratio: 2 },
+    });
     expect(draft.segments.find((s) => s.key === 'faq')?.kept).toBe(true);
     expect(draft.mixes['seg:faq']).toEqual({ cheap: 1 });
     expect(draft.rationale.join(' ')).toMatch(/Segment intent=faq: 100% cheap/);

@@ -30,10 +30,11 @@ function segmentMeans(cases: readonly RunCase[], outcomes: readonly Outcome[]): 
     bySeg.set(o.model, e);
     acc.set(s, bySeg);
   }
-  for (const bySeg of acc.values()) for (const e of bySeg.values()) {
-    e.q /= e.n;
-    e.c /= e.n;
-  }
+  for (const bySeg of acc.values())
+    for (const e of bySeg.values()) {
+      e.q /= e.n;
+      e.c /= e.n;
+    }
   return acc;
 }
 
@@ -98,7 +99,13 @@ const baselineSpec: PolicySpec = {
   spec_version: 'v1',
   kind: 'model',
   name: 'assistant',
-  policy: { strategy: { mode: 'loadbalance' }, targets: [{ model_name: 'gpt-3.5-turbo-1106', weight: 0.5 }, { model_name: 'gpt-4-1106-preview', weight: 0.5 }] },
+  policy: {
+    strategy: { mode: 'loadbalance' },
+    targets: [
+      { model_name: 'gpt-3.5-turbo-1106', weight: 0.5 },
+      { model_name: 'gpt-4-1106-preview', weight: 0.5 },
+    ],
+  },
 };
 const baselineResults = evaluateVariant(baselineSpec, data.cases, matrix, { rate: 1, seed: 's' });
 const trainMeans = segmentMeans(train, data.outcomes);
@@ -107,7 +114,11 @@ const shares = new Map([...trainMeans.keys()].map((s) => [s, train.filter((c) =>
 // The best single model on train, and its cost per request.
 const overall = data.models.map((m) => {
   const rows = data.outcomes.filter((o) => o.model === m && train.some((c) => c.case_id === o.case_id));
-  return { m, q: rows.reduce((s, o) => s + (o.score ?? 0), 0) / rows.length, c: rows.reduce((s, o) => s + (o.cost_usd ?? 0), 0) / rows.length };
+  return {
+    m,
+    q: rows.reduce((s, o) => s + (o.score ?? 0), 0) / rows.length,
+    c: rows.reduce((s, o) => s + (o.cost_usd ?? 0), 0) / rows.length,
+  };
 });
 const bestSingle = [...overall].sort((a, b) => b.q - a.q || a.c - b.c)[0] as { m: string; q: number; c: number };
 

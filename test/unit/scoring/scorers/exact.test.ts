@@ -5,7 +5,11 @@ import { assertion } from '../assertion.js';
 describe('exact', () => {
   it('matches the value exactly, ignoring only surrounding whitespace', () => {
     expect(scoreAssertionSync(assertion({ type: 'exact', value: 'Paris' }), 'Paris\n')).toMatchObject({ score: 1, pass: true });
-    expect(scoreAssertionSync(assertion({ type: 'exact', value: 'Paris' }), 'paris')).toMatchObject({ score: 0, pass: false, reason: 'expected "Paris", got "paris"' });
+    expect(scoreAssertionSync(assertion({ type: 'exact', value: 'Paris' }), 'paris')).toMatchObject({
+      score: 0,
+      pass: false,
+      reason: 'expected "Paris", got "paris"',
+    });
   });
 
   it('compares with the case reference when it has no value', () => {

@@ -14,7 +14,14 @@ describe('json_valid', () => {
 });
 
 describe('json_schema', () => {
-  const a = assertion({ type: 'json_schema', schema: { type: 'object', required: ['id', 'total'], properties: { total: { type: 'number' }, email: { type: 'string', format: 'email' } } } });
+  const a = assertion({
+    type: 'json_schema',
+    schema: {
+      type: 'object',
+      required: ['id', 'total'],
+      properties: { total: { type: 'number' }, email: { type: 'string', format: 'email' } },
+    },
+  });
 
   it('validates the parsed output against the schema, formats included', () => {
     expect(scoreAssertionSync(a, fenced).pass).toBe(true);

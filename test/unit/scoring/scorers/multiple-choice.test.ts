@@ -20,10 +20,15 @@ describe('extractChoice', () => {
 describe('multiple_choice', () => {
   it('passes when the chosen letter is the expected one (value or reference)', () => {
     expect(scoreAssertionSync(assertion({ type: 'multiple_choice', value: 'c' }), 'Answer: C').pass).toBe(true);
-    expect(scoreAssertionSync(assertion({ type: 'multiple_choice' }), 'Answer: (B)', 'C')).toMatchObject({ pass: false, reason: 'chose B, expected C' });
+    expect(scoreAssertionSync(assertion({ type: 'multiple_choice' }), 'Answer: (B)', 'C')).toMatchObject({
+      pass: false,
+      reason: 'chose B, expected C',
+    });
   });
 
   it('ignores letters outside the choices', () => {
-    expect(scoreAssertionSync(assertion({ type: 'multiple_choice', value: 'B', choices: 'AB' }), 'Answer: E').reason).toBe('no choice found, expected B');
+    expect(scoreAssertionSync(assertion({ type: 'multiple_choice', value: 'B', choices: 'AB' }), 'Answer: E').reason).toBe(
+      'no choice found, expected B',
+    );
   });
 });

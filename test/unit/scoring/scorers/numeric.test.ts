@@ -31,6 +31,9 @@ describe('numeric', () => {
   });
 
   it('fails with a reason when the output holds no number', () => {
-    expect(scoreAssertionSync(assertion({ type: 'numeric', value: 1 }), 'I do not know')).toMatchObject({ score: 0, reason: 'no number in the output, expected 1' });
+    expect(scoreAssertionSync(assertion({ type: 'numeric', value: 1 }), 'I do not know')).toMatchObject({
+      score: 0,
+      reason: 'no number in the output, expected 1',
+    });
   });
 });

@@ -18,7 +18,10 @@ describe('refusal', () => {
   });
 
   it('passes on an answer by default and on a refusal when one is expected', () => {
-    expect(scoreAssertionSync(assertion({ type: 'refusal' }), 'I cannot help with that.')).toMatchObject({ pass: false, reason: 'refused' });
+    expect(scoreAssertionSync(assertion({ type: 'refusal' }), 'I cannot help with that.')).toMatchObject({
+      pass: false,
+      reason: 'refused',
+    });
     expect(scoreAssertionSync(assertion({ type: 'refusal', expect: true }), 'I cannot help with that.').pass).toBe(true);
   });
 });

@@ -28,13 +28,23 @@ describe('langfuse reader', () => {
       ctx,
     ).records[0];
     expect(gen?.request).toEqual({ messages: [{ role: 'user', content: 'Hello' }], params: { model: 'gpt-4o-mini', temperature: '0.3' } });
-    expect(gen?.response).toEqual({ model: 'gpt-4o-mini', output: 'Hi!', status: 200, latency_ms: 1250, input_tokens: 5, output_tokens: 2, cost_usd: 0.0001 });
+    expect(gen?.response).toEqual({
+      model: 'gpt-4o-mini',
+      output: 'Hi!',
+      status: 200,
+      latency_ms: 1250,
+      input_tokens: 5,
+      output_tokens: 2,
+      cost_usd: 0.0001,
+    });
     expect(gen?.metadata.intent).toBe('chat');
     expect(readLangfuse({ id: 's', traceId: 't', type: 'SPAN', startTime: '2026-11-20T10:00:00Z' }, ctx).skipped).toBe(1);
   });
 
   it('keeps the provider named in the metadata (LangChain ls_provider, OTel attributes)', () => {
-    const meta = (metadata: unknown) => readLangfuse({ id: 'p', traceId: 't', type: 'GENERATION', startTime: '2026-11-20T10:00:00Z', input: 'hi', metadata }, ctx).records[0]?.metadata;
+    const meta = (metadata: unknown) =>
+      readLangfuse({ id: 'p', traceId: 't', type: 'GENERATION', startTime: '2026-11-20T10:00:00Z', input: 'hi', metadata }, ctx).records[0]
+        ?.metadata;
     expect(meta({ ls_provider: 'anthropic' })).toMatchObject({ provider: 'anthropic', provider_kind: 'anthropic' });
     expect(meta({ attributes: { 'gen_ai.system': 'gcp.vertex_ai' } })).toMatchObject({ provider_kind: 'gemini' });
     expect(meta({ 'gen_ai.provider.name': 'aws.bedrock' })).toMatchObject({ provider_kind: 'bedrock' });
@@ -42,14 +52,27 @@ describe('langfuse reader', () => {
   });
 
   it('turns an ERROR level into a failure status and a string input into a user turn', () => {
-    const r = readLangfuse({ id: 'o2', trace_id: 't', type: 'GENERATION', start_time: '2026-11-20 10:00:00', input: 'Summarise', level: 'ERROR', status_message: 'Error code: 429 rate limited' }, ctx).records[0];
+    const r = readLangfuse(
+      {
+        id: 'o2',
+        trace_id: 't',
+        type: 'GENERATION',
+        start_time: '2026-11-20 10:00:00',
+        input: 'Summarise',
+        level: 'ERROR',
+        status_message: 'Error code: 429 rate limited',
+      },
+      ctx,
+    ).records[0];
     expect(r?.request.messages).toEqual([{ role: 'user', content: 'Summarise' }]);
     expect(r?.response.status).toBe(429);
   });
 });
 
 describe('otel reader', () => {
-  const doc = (spans: unknown[]) => ({ resourceSpans: [{ resource: { attributes: [attr('service.name', s('shop'))] }, scopeSpans: [{ spans }] }] });
+  const doc = (spans: unknown[]) => ({
+    resourceSpans: [{ resource: { attributes: [attr('service.name', s('shop'))] }, scopeSpans: [{ spans }] }],
+  });
   const base = { traceId: 'ab', startTimeUnixNano: '1763629262000000000', endTimeUnixNano: '1763629262700000000' };
 
   it('reads current gen_ai.input.messages / output.messages', () => {
@@ -79,21 +102,39 @@ describe('otel reader', () => {
   });
 
   it('keeps the provider: gen_ai.provider.name, else the deprecated gen_ai.system', () => {
-    const kind = (attrs: unknown[]) => readOtel(doc([{ ...base, spanId: '09', attributes: [attr('gen_ai.request.model', s('m')), ...attrs] }]), ctx).records[0]?.metadata;
+    const kind = (attrs: unknown[]) =>
+      readOtel(doc([{ ...base, spanId: '09', attributes: [attr('gen_ai.request.model', s('m')), ...attrs] }]), ctx).records[0]?.metadata;
     expect(kind([attr('gen_ai.provider.name', s('aws.bedrock'))])).toMatchObject({ provider: 'aws.bedrock', provider_kind: 'bedrock' });
     expect(kind([attr('gen_ai.system', s('anthropic'))])).toMatchObject({ provider: 'anthropic', provider_kind: 'anthropic' });
     expect(kind([attr('gen_ai.system', s('ibm.watsonx.ai'))])).toMatchObject({ provider_kind: 'watsonx' });
-    expect(kind([attr('gen_ai.provider.name', s('gcp.gemini')), attr('gen_ai.system', s('openai'))])).toMatchObject({ provider_kind: 'gemini' });
+    expect(kind([attr('gen_ai.provider.name', s('gcp.gemini')), attr('gen_ai.system', s('openai'))])).toMatchObject({
+      provider_kind: 'gemini',
+    });
   });
 
   it('reads the deprecated gen_ai.prompt forms and span events', () => {
     const out = readOtel(
       doc([
-        { ...base, spanId: '03', attributes: [attr('gen_ai.system', s('openai')), attr('gen_ai.prompt', s('[{"role":"user","content":"json form"}]')), attr('gen_ai.completion', s('[{"role":"assistant","content":"ok1"}]'))] },
+        {
+          ...base,
+          spanId: '03',
+          attributes: [
+            attr('gen_ai.system', s('openai')),
+            attr('gen_ai.prompt', s('[{"role":"user","content":"json form"}]')),
+            attr('gen_ai.completion', s('[{"role":"assistant","content":"ok1"}]')),
+          ],
+        },
         {
           ...base,
           spanId: '04',
-          attributes: [attr('gen_ai.system', s('openai')), attr('gen_ai.prompt.0.role', s('system')), attr('gen_ai.prompt.0.content', s('be brief')), attr('gen_ai.prompt.1.role', s('user')), attr('gen_ai.prompt.1.content', s('flat form')), attr('gen_ai.completion.0.content', s('ok2'))],
+          attributes: [
+            attr('gen_ai.system', s('openai')),
+            attr('gen_ai.prompt.0.role', s('system')),
+            attr('gen_ai.prompt.0.content', s('be brief')),
+            attr('gen_ai.prompt.1.role', s('user')),
+            attr('gen_ai.prompt.1.content', s('flat form')),
+            attr('gen_ai.completion.0.content', s('ok2')),
+          ],
         },
         {
           ...base,
@@ -105,7 +146,12 @@ describe('otel reader', () => {
             { name: 'gen_ai.choice', attributes: [attr('message', s('{"content":"ok3"}'))] },
           ],
         },
-        { ...base, spanId: '06', attributes: [attr('gen_ai.system', s('openai'))], events: [{ name: 'gen_ai.content.prompt', attributes: [attr('gen_ai.prompt', s('plain prompt'))] }] },
+        {
+          ...base,
+          spanId: '06',
+          attributes: [attr('gen_ai.system', s('openai'))],
+          events: [{ name: 'gen_ai.content.prompt', attributes: [attr('gen_ai.prompt', s('plain prompt'))] }],
+        },
       ]),
       ctx,
     );
@@ -123,7 +169,13 @@ describe('otel reader', () => {
   });
 
   it('quarantines a GenAI span without ids, marks one without messages not replayable', () => {
-    const out = readOtel(doc([{ startTimeUnixNano: '1', attributes: [attr('gen_ai.system', s('x'))] }, { ...base, spanId: '07', attributes: [attr('gen_ai.request.model', s('m'))] }]), ctx);
+    const out = readOtel(
+      doc([
+        { startTimeUnixNano: '1', attributes: [attr('gen_ai.system', s('x'))] },
+        { ...base, spanId: '07', attributes: [attr('gen_ai.request.model', s('m'))] },
+      ]),
+      ctx,
+    );
     expect(out.bad[0]).toMatch(/traceId/);
     expect(out.records[0]?.replayable).toBe(false);
   });

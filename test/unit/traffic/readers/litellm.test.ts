@@ -26,12 +26,31 @@ describe('litellm reader', () => {
     const r = out.records[0];
     expect(r?.timestamp).toBe('2026-11-20T09:01:12.104Z');
     expect(r?.metadata).toMatchObject({ intent: 'chat', project: 'shop', tags: ['intent:chat', 'beta'] });
-    expect(r?.response).toMatchObject({ model: 'claude-3-5-haiku', output: 'Shipped.', status: 200, cost_usd: 0.000183, input_tokens: 40, output_tokens: 12, latency_ms: 801 });
+    expect(r?.response).toMatchObject({
+      model: 'claude-3-5-haiku',
+      output: 'Shipped.',
+      status: 200,
+      cost_usd: 0.000183,
+      input_tokens: 40,
+      output_tokens: 12,
+      latency_ms: 801,
+    });
     expect(r?.replayable).toBe(true);
   });
 
   it('keeps the provider the log names, as its raw name and as a provider kind', () => {
-    const row = (custom_llm_provider: string) => readLiteLlm({ request_id: `p-${custom_llm_provider}`, startTime: '2026-11-20T09:00:00Z', model: 'm', custom_llm_provider, messages: '[{"role":"user","content":"hi"}]', status: 'success' }, ctx).records[0]?.metadata;
+    const row = (custom_llm_provider: string) =>
+      readLiteLlm(
+        {
+          request_id: `p-${custom_llm_provider}`,
+          startTime: '2026-11-20T09:00:00Z',
+          model: 'm',
+          custom_llm_provider,
+          messages: '[{"role":"user","content":"hi"}]',
+          status: 'success',
+        },
+        ctx,
+      ).records[0]?.metadata;
     expect(row('anthropic')).toMatchObject({ provider: 'anthropic', provider_kind: 'anthropic' });
     expect(row('vertex_ai')).toMatchObject({ provider: 'vertex_ai', provider_kind: 'gemini' });
     expect(row('bedrock')).toMatchObject({ provider: 'bedrock', provider_kind: 'bedrock' });
@@ -42,14 +61,34 @@ describe('litellm reader', () => {
   });
 
   it('keeps a row logged without messages, marked not replayable', () => {
-    const r = readLiteLlm({ request_id: 'r2', startTime: '2026-11-20T09:00:00Z', model: 'gpt-4o', messages: '{}', response: '{}', status: 'success', spend: 0.01 }, ctx).records[0];
+    const r = readLiteLlm(
+      {
+        request_id: 'r2',
+        startTime: '2026-11-20T09:00:00Z',
+        model: 'gpt-4o',
+        messages: '{}',
+        response: '{}',
+        status: 'success',
+        spend: 0.01,
+      },
+      ctx,
+    ).records[0];
     expect(r?.replayable).toBe(false);
     expect(r?.request.messages).toEqual([]);
     expect(r?.response.cost_usd).toBe(0.01);
   });
 
   it('takes a failure status from error_information (SpendLogs metadata or StandardLoggingPayload)', () => {
-    const spend = readLiteLlm({ request_id: 'r3', startTime: '2026-11-20 09:01:13', status: 'failure', metadata: '{"error_information": {"error_code": "429"}}', messages: '[]' }, ctx);
+    const spend = readLiteLlm(
+      {
+        request_id: 'r3',
+        startTime: '2026-11-20 09:01:13',
+        status: 'failure',
+        metadata: '{"error_information": {"error_code": "429"}}',
+        messages: '[]',
+      },
+      ctx,
+    );
     expect(spend.records[0]?.response.status).toBe(429);
     const slp = readLiteLlm(
       {
