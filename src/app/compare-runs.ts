@@ -1,7 +1,7 @@
 import { InputError, NotFoundError } from '../domain/errors.js';
 import { createRng } from '../domain/rng.js';
 import type { Db } from '../store/db.js';
-import { loadRunData, type RunData } from '../store/repos/run-repo.js';
+import { loadRunData, type RunData } from '../store/repos/run-result-repo.js';
 import { compareRuns, type RunsComparison } from '../stats/compare-runs.js';
 import { SEGMENT_FIELDS } from './write-run-report.js';
 

@@ -1,4 +1,4 @@
-import { loadCases } from '../store/repos/run-repo.js';
+import { loadCases } from '../store/repos/run-case-repo.js';
 import { baselineRunIds, nightRows } from '../store/repos/nightly-repo.js';
 import type { Db } from '../store/db.js';
 import { detectRegressions, type RegressionReport } from '../stats/regression.js';

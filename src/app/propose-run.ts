@@ -4,7 +4,7 @@ import { parseField, readField } from '../domain/request-field.js';
 import { sanitizeInline } from '../domain/sanitize.js';
 import type { Db } from '../store/db.js';
 import { createProposal, findProposal, type StoredProposal } from '../store/repos/proposal-repo.js';
-import { loadRunData } from '../store/repos/run-repo.js';
+import { loadRunData } from '../store/repos/run-result-repo.js';
 import { frontierSection, frontierSvg } from '../report/frontier-chart.js';
 import { defaultReportDir, writeReport } from '../report/index.js';
 import { frontierCurve, optionsKey, proposalId, propose, type FrontierCurve, type ProposeInput } from '../tuning/index.js';

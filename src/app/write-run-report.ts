@@ -5,7 +5,8 @@ import { createRng } from '../domain/rng.js';
 import { defaultReportDir, proposalBeforeAfter, renderReport, writeReport } from '../report/index.js';
 import type { Db } from '../store/db.js';
 import { listProposals } from '../store/repos/proposal-repo.js';
-import { getRun, loadRunData } from '../store/repos/run-repo.js';
+import { getRun } from '../store/repos/run-repo.js';
+import { loadRunData } from '../store/repos/run-result-repo.js';
 import { analyzeRun, NO_SEGMENT, segmentValue } from '../stats/run-analysis.js';
 
 /** Metadata fields tried, in order, when `report` is not told what to break results down by. */

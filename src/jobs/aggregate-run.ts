@@ -4,20 +4,11 @@ import { buildOutcomeMatrix, missingModels } from '../replay/outcome-matrix.js';
 import type { Db } from '../store/db.js';
 import { getModels } from '../store/repos/catalog-repo.js';
 import { storeRunAggregates } from '../store/repos/nightly-repo.js';
-import {
-  chunkStatuses,
-  finishRun,
-  getRun,
-  getVariants,
-  insertVariantFailures,
-  insertVariantResults,
-  loadCases,
-  loadOutcomes,
-  markChunk,
-  outcomeCounts,
-  type CaseFailure,
-  type PlannedCase,
-} from '../store/repos/run-repo.js';
+import { chunkStatuses, markChunk } from '../store/repos/run-chunk-repo.js';
+import { finishRun, getRun, getVariants } from '../store/repos/run-repo.js';
+import { insertVariantFailures, insertVariantResults, type CaseFailure } from '../store/repos/run-result-repo.js';
+import { loadCases, type PlannedCase } from '../store/repos/run-case-repo.js';
+import { loadOutcomes, outcomeCounts } from '../store/repos/run-outcome-repo.js';
 
 /**
  * The run's last step, once every chunk has finished or failed for good: evaluate every variant over

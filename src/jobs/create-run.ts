@@ -5,7 +5,8 @@ import { unionModels } from '../replay/plan-pairs.js';
 import type { Db } from '../store/db.js';
 import { getModels } from '../store/repos/catalog-repo.js';
 import { getActiveVersion } from '../store/repos/policy-repo.js';
-import { findSource, getRunBySlot, insertRun, recordedModels, type RunVariant } from '../store/repos/run-repo.js';
+import { findSource, recordedModels } from '../store/repos/run-source-repo.js';
+import { getRunBySlot, insertRun, type RunVariant } from '../store/repos/run-repo.js';
 import { newRunId } from './run-id.js';
 import { RunRequest, type VariantRef } from './run-request.js';
 

@@ -1,7 +1,8 @@
 import type { Clock } from '../domain/rng.js';
 import type { NightlyPayload } from '../queue/payloads.js';
 import type { Db } from '../store/db.js';
-import { findSource, getRun } from '../store/repos/run-repo.js';
+import { findSource } from '../store/repos/run-source-repo.js';
+import { getRun } from '../store/repos/run-repo.js';
 import { createSample } from '../app/create-sample.js';
 import { recordNightlyStep } from '../app/nightly-steps.js';
 import { createRun } from './create-run.js';

@@ -8,17 +8,10 @@ import { estimateTokens } from '../replay/token-estimate.js';
 import type { Db } from '../store/db.js';
 import { loadGoldenSet } from '../store/repos/golden-repo.js';
 import { loadRecordedOutcomes } from '../store/repos/recorded-outcomes-repo.js';
-import {
-  countRunCases,
-  getRun,
-  goldenSetNameById,
-  getVariants,
-  insertOutcomes,
-  insertRunCases,
-  markPlanned,
-  type PlannedCase,
-  type RunRow,
-} from '../store/repos/run-repo.js';
+import { countRunCases, insertRunCases, type PlannedCase } from '../store/repos/run-case-repo.js';
+import { getRun, getVariants, markPlanned, type RunRow } from '../store/repos/run-repo.js';
+import { goldenSetNameById } from '../store/repos/run-source-repo.js';
+import { insertOutcomes } from '../store/repos/run-outcome-repo.js';
 import { loadSampleRecords } from '../store/repos/sample-repo.js';
 
 export const DEFAULT_CHUNK_SIZE = 50;

@@ -18,23 +18,12 @@ import { loadGoldenSet } from '../store/repos/golden-repo.js';
 import { cacheKey, dropOtherBuilds, getCached, putCached } from '../store/repos/response-cache-repo.js';
 import type { Clock } from '../domain/rng.js';
 import { pickedForRefresh } from './refresh-pick.js';
-import {
-  getRun,
-  getVariants,
-  goldenSetNameById,
-  insertOutcomes,
-  loadCases,
-  loadTrafficInputs,
-  markChunk,
-  reserveCall,
-  reserveJudgeCall,
-  settleJudgeCall,
-  settleReserved,
-  storedPairs,
-  touchRunProgress,
-  type PlannedCase,
-  type RunRow,
-} from '../store/repos/run-repo.js';
+import { getRun, getVariants, touchRunProgress, type RunRow } from '../store/repos/run-repo.js';
+import { goldenSetNameById, loadTrafficInputs } from '../store/repos/run-source-repo.js';
+import { insertOutcomes, storedPairs } from '../store/repos/run-outcome-repo.js';
+import { loadCases, type PlannedCase } from '../store/repos/run-case-repo.js';
+import { markChunk } from '../store/repos/run-chunk-repo.js';
+import { reserveCall, reserveJudgeCall, settleJudgeCall, settleReserved } from '../store/repos/run-spend-repo.js';
 
 export interface ChunkDeps {
   chat: ChatClient;

@@ -1,6 +1,8 @@
 import type { ModelCacheStats, RunStatus, RunSummary } from '../domain/run.js';
 import type { Db } from '../store/db.js';
-import { cacheStatsByModel, getRun, getVariants, variantFigures } from '../store/repos/run-repo.js';
+import { cacheStatsByModel } from '../store/repos/run-outcome-repo.js';
+import { getRun, getVariants } from '../store/repos/run-repo.js';
+import { variantFigures } from '../store/repos/run-result-repo.js';
 
 /** `run --json` / `runs show --json`: the contract of issue 4, plus coverage and the notes to say. */
 export interface RunReport extends RunSummary {

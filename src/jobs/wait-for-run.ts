@@ -1,6 +1,7 @@
 import { isConnectionLoss } from '../store/connection-loss.js';
 import type { Db } from '../store/db.js';
-import { reapStalledRuns, runProgress, type RunProgress } from '../store/repos/run-repo.js';
+import { reapStalledRuns } from '../store/repos/run-repo.js';
+import { runProgress, type RunProgress } from '../store/repos/run-chunk-repo.js';
 
 const FINISHED = new Set(['completed', 'failed', 'capped']);
 /** How long a waiting process rides out a lost database connection before failing. */

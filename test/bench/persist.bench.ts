@@ -13,7 +13,7 @@
 import postgres from 'postgres';
 import type { VariantCaseResult } from '../../src/domain/run.js';
 import { createRun } from '../../src/jobs/create-run.js';
-import { insertVariantResults } from '../../src/store/repos/run-repo.js';
+import { insertVariantResults } from '../../src/store/repos/run-result-repo.js';
 import { openTestStore } from '../helpers/stores.js';
 import { seedDemo } from '../integration/jobs/fixtures.js';
 import { result, timeMs, type BenchResult } from './harness.js';

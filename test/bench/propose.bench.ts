@@ -13,7 +13,9 @@ import { createRng } from '../../src/domain/rng.js';
 import type { RunCase } from '../../src/domain/run.js';
 import { buildOutcomeMatrix, evaluateVariant } from '../../src/replay/index.js';
 import { splitOf } from '../../src/replay/split.js';
-import { insertOutcomes, insertRunCases, insertVariantResults, loadRunData } from '../../src/store/repos/run-repo.js';
+import { insertOutcomes } from '../../src/store/repos/run-outcome-repo.js';
+import { insertRunCases } from '../../src/store/repos/run-case-repo.js';
+import { insertVariantResults, loadRunData } from '../../src/store/repos/run-result-repo.js';
 import { policies, policyVersions } from '../../src/store/schema/policy.js';
 import { runs, runVariants } from '../../src/store/schema/runs.js';
 import { openTestStore } from '../helpers/stores.js';
@@ -81,18 +83,16 @@ export default async function bench(): Promise<BenchResult> {
       .values({ policyId, version: 1, spec, sourceFormat: 'watsonx', origin: 'add', isActive: true })
       .returning({ id: policyVersions.id });
     const runId = 'run_bench';
-    await store.db
-      .insert(runs)
-      .values({
-        id: runId,
-        policyId,
-        baseVersionId: (v as { id: number }).id,
-        sourceKind: 'outcomes',
-        sourceName: 'bench',
-        status: 'completed',
-        seed: 'bench',
-        holdout: 0.3,
-      });
+    await store.db.insert(runs).values({
+      id: runId,
+      policyId,
+      baseVersionId: (v as { id: number }).id,
+      sourceKind: 'outcomes',
+      sourceName: 'bench',
+      status: 'completed',
+      seed: 'bench',
+      holdout: 0.3,
+    });
     await store.db
       .insert(runVariants)
       .values({ runId, idx: 0, name: 'bench@v1', versionId: (v as { id: number }).id, version: 1, spec, isBaseline: true });

@@ -14,7 +14,7 @@ import { runReport } from '../../../src/jobs/run-summary.js';
 import { upsertModels } from '../../../src/store/repos/catalog-repo.js';
 import { importGoldenSet } from '../../../src/store/repos/golden-repo.js';
 import { addPolicyVersion } from '../../../src/store/repos/policy-repo.js';
-import { loadRunData } from '../../../src/store/repos/run-repo.js';
+import { loadRunData } from '../../../src/store/repos/run-result-repo.js';
 import { FAKES, startProviderFakes, USAGE } from '../../helpers/provider-fakes.js';
 import { openTestStore, type TestStore } from '../../helpers/stores.js';
 

@@ -6,7 +6,7 @@ import { planRun } from '../../../src/jobs/plan-run.js';
 import { runReport } from '../../../src/jobs/run-summary.js';
 import { createChatClient, type ChatClient } from '../../../src/providers/index.js';
 import type { Processors } from '../../../src/queue/processor-port.js';
-import { loadRunData } from '../../../src/store/repos/run-repo.js';
+import { loadRunData } from '../../../src/store/repos/run-result-repo.js';
 import { openTestStore, type StoreKind, type TestStore } from '../../helpers/stores.js';
 import { seedDemo, seedRecorded, weightVariants } from './fixtures.js';
 import { createTestRunner, type RunnerKind, type TestRunner } from './runners.js';
