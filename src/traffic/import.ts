@@ -1,8 +1,8 @@
-import { addTo, dataRecord } from '../domain/data-record.js';
-import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { InputError } from '../domain/errors.js';
 import type { TrafficFormat } from '../domain/traffic-record.js';
+import { compileUserPatterns, createRedactor, type UserPattern } from '../redact/redact-text.js';
+import type { CopyRows } from '../store/copy-rows.js';
 import type { Db, Store } from '../store/db.js';
 import { errorReason } from '../store/error-reason.js';
 import {
@@ -11,24 +11,20 @@ import {
   beginLockedImport,
   copyTrafficWriter,
   finishImport,
-  insertQuarantine,
   jsonTrafficWriter,
   reapStaleImports,
   releaseImportLock,
   type TrafficWriter,
 } from '../store/repos/traffic-repo.js';
-import { QUARANTINE_LIST_LIMIT, type ImportSummary, type QuarantinedLine } from './import-summary.js';
-import { batchRole, detectFormat, type BatchRole } from './readers/detect.js';
-import { READERS, type ValueFormat } from './readers/by-format.js';
-import { readRawBatches, readValues, type SourceProgress } from './readers/line-source.js';
-import { joinBatch, readBatchInput, readBatchOutput, type BatchOutput } from './readers/openai-batch.js';
-import type { NormalisedRecord, ReaderContext } from './readers/reader.js';
-import { compileUserPatterns, createRedactor, redactString, type UserPattern } from '../redact/redact-text.js';
-import { sanitizeInline } from '../domain/sanitize.js';
-import { createScrubber } from './scrub.js';
-import { addRecord, emptyRows, valuesToRows, type RowMaker, type ValueRows } from './value-rows.js';
+import { describeFile } from './describe-file.js';
+import { importBatch } from './import-batch.js';
+import { ImportState } from './import-state.js';
+import type { ImportSummary } from './import-summary.js';
+import { importValues } from './import-values.js';
+import type { ValueFormat } from './readers/by-format.js';
+import type { SourceProgress } from './readers/line-source.js';
 import { RowsPool, type RowsOffload } from './rows-pool.js';
-import type { CopyRows } from '../store/copy-rows.js';
+import { createScrubber } from './scrub.js';
 
 export interface ImportProgress {
   lines: number;
@@ -52,15 +48,9 @@ export interface ImportOptions {
   workers?: number;
 }
 
-/** How many leading values of a file are looked at to tell its format. */
-const SNIFF_VALUES = 50;
 const PROGRESS_EVERY = 5000;
-/** Batches written (or queued on the connection) while the next one is read. */
-const WRITES_IN_FLIGHT = 2;
 const WORKERS_MIN_BYTES = 32 * 1024 * 1024;
 const MAX_WORKERS = 3;
-/** Chunks read ahead of the one whose rows are applied next (bounds memory while a worker is slow). */
-const CHUNKS_AHEAD = 6;
 
 /** Thrown so that the import is undone (rollback or delete); turned into an InputError outside. */
 class TooManyBadLines extends Error {}
@@ -211,273 +201,4 @@ function describeBadShare<Batch>(state: ImportState<Batch>, seen: number, max: n
     `import abandoned, nothing kept: ${state.quarantinedCount} of ${seen} lines are bad (${share}% > --max-bad-share ${max})`,
     first,
   ).message;
-}
-
-interface FileInput {
-  file: string;
-  size: number;
-  format: TrafficFormat;
-  role: BatchRole | null;
-  ctx: ReaderContext;
-}
-
-/** Check the file can be read and tell its format (and, for Batch, whether it is input or output). */
-async function describeFile(file: string, requested: 'auto' | TrafficFormat): Promise<FileInput> {
-  let info;
-  try {
-    info = await stat(file);
-  } catch {
-    throw new InputError(`${file}: cannot read the file (does it exist?)`);
-  }
-  if (!info.isFile()) throw new InputError(`${file}: not a file`);
-  const ctx: ReaderContext = { fallbackTimestamp: info.mtime.toISOString() };
-  let seen = 0;
-  for await (const item of readValues(file)) {
-    if (++seen > SNIFF_VALUES) break;
-    if (!('value' in item)) continue;
-    if (requested !== 'auto') {
-      const role = requested === 'openai-batch' ? batchRole(item.value) : null;
-      if (requested === 'openai-batch' && !role) continue;
-      return { file, size: info.size, format: requested, role, ctx };
-    }
-    const detected = detectFormat(item.value);
-    if (detected) return { file, size: info.size, format: detected.format, role: detected.role ?? null, ctx };
-  }
-  if (requested !== 'auto' && requested !== 'openai-batch') return { file, size: info.size, format: requested, role: null, ctx };
-  throw new InputError(
-    requested === 'openai-batch'
-      ? `${file}: no OpenAI Batch input or output line among the first ${SNIFF_VALUES} values`
-      : `${file}: cannot tell the format from the first ${SNIFF_VALUES} values; pass --format openai-chat|openai-batch|litellm|langfuse|otel`,
-  );
-}
-
-/**
- * Every value of every file, a chunk of the file (about 1 MB) at a time: one asynchronous step per
- * chunk, and a write awaited only when a batch is full. With `offload`, chunks go to worker threads
- * while they have room and are done here otherwise; their rows are applied in file order.
- */
-async function importValues<Batch>(
-  inputs: FileInput[],
-  format: ValueFormat,
-  state: ImportState<Batch>,
-  progress: SourceProgress,
-  tick: (n: number) => void,
-  offload: RowsOffload<Batch> | null,
-): Promise<void> {
-  const reader = READERS[format];
-  const ahead: Array<ChunkRows<Batch>> = [];
-  // Apply finished chunks from the front; wait for the front one while too many are read ahead.
-  const apply = async (keep: number) => {
-    while (ahead.length > 0) {
-      const next = ahead[0] as ChunkRows<Batch>;
-      if (next.rows === null && ahead.length <= keep) return;
-      const rows = next.rows ?? (await next.done);
-      ahead.shift();
-      const full = state.take(next.file, rows);
-      if (full) await full;
-    }
-  };
-  for (const input of inputs) {
-    for await (const items of readRawBatches(input.file, progress)) {
-      tick(items.length);
-      ahead.push(
-        items.length > 0 && offload?.hasRoom()
-          ? pending(input.file, offload.run(items, input.ctx))
-          : settled(input.file, valuesToRows(items, reader, input.ctx, state.maker)),
-      );
-      await apply(CHUNKS_AHEAD);
-    }
-  }
-  await apply(0);
-}
-
-/** One chunk's rows: at hand, or still being made by a worker. */
-interface ChunkRows<Batch> {
-  file: string;
-  /** Null until `done` has settled. */
-  rows: ValueRows<Batch> | null;
-  done: Promise<ValueRows<Batch>>;
-}
-
-function settled<Batch>(file: string, rows: ValueRows<Batch>): ChunkRows<Batch> {
-  return { file, rows, done: Promise.resolve(rows) };
-}
-
-function pending<Batch>(file: string, done: Promise<ValueRows<Batch>>): ChunkRows<Batch> {
-  const chunk: ChunkRows<Batch> = { file, rows: null, done };
-  // Noted when it arrives, so the reader loop applies it without waiting; a failure surfaces when
-  // the chunk's turn comes (and is not reported as unhandled before that).
-  done.then(
-    (rows) => {
-      chunk.rows = rows;
-    },
-    () => {},
-  );
-  return chunk;
-}
-
-/** Outputs first (held slim, by custom_id), then inputs streamed past them; unmatched outputs last. */
-async function importBatch<Batch>(
-  inputs: FileInput[],
-  state: ImportState<Batch>,
-  progress: SourceProgress,
-  tick: () => void,
-): Promise<void> {
-  const outputs = new Map<string, BatchOutput>();
-  const ctx = inputs[0]?.ctx as ReaderContext;
-  for (const input of inputs.filter((i) => i.role === 'batch-output')) {
-    for await (const item of readValues(input.file, progress)) {
-      tick();
-      if ('reason' in item) {
-        await state.quarantine(input.file, item.line, item.reason);
-        continue;
-      }
-      const out = readBatchOutput(item.value);
-      if (typeof out === 'string') await state.quarantine(input.file, item.line, out);
-      else outputs.set(out.customId, out);
-    }
-  }
-  for (const input of inputs.filter((i) => i.role !== 'batch-output')) {
-    for await (const item of readValues(input.file, progress)) {
-      tick();
-      if ('reason' in item) {
-        await state.quarantine(input.file, item.line, item.reason);
-        continue;
-      }
-      const parsed = readBatchInput(item.value);
-      if (typeof parsed === 'string') {
-        await state.quarantine(input.file, item.line, parsed);
-        continue;
-      }
-      const output = outputs.get(parsed.customId) ?? null;
-      outputs.delete(parsed.customId);
-      const record = joinBatch(parsed, output, input.ctx);
-      if (typeof record === 'string') await state.quarantine(input.file, item.line, record);
-      else await state.add(record);
-    }
-  }
-  for (const output of outputs.values()) {
-    const record = joinBatch(null, output, ctx);
-    if (typeof record !== 'string') await state.add(record);
-  }
-}
-
-/**
- * Counters and the pending rows of one import. Rows arrive a chunk at a time (`take`) or a record
- * at a time (`add`); a batch is written once batchSize rows are pending, while the next is read.
- * At most WRITES_IN_FLIGHT batches are being written, so memory stays flat however fast the file
- * is read.
- */
-class ImportState<Batch> {
-  imported = 0;
-  read = 0;
-  notReplayable = 0;
-  skipped = 0;
-  redacted = 0;
-  redactedKinds: Record<string, number> = dataRecord<number>();
-  quarantinedCount = 0;
-  quarantinedList: QuarantinedLine[] = [];
-  private open: ValueRows<Batch>;
-  private pending: Batch[] = [];
-  private pendingRows = 0;
-  private pendingNotReplayable = 0;
-  private bad: QuarantinedLine[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
-  private failure: unknown = null;
-
-  constructor(
-    readonly db: Db,
-    readonly importId: number,
-    readonly maker: RowMaker<Batch>,
-    private readonly batchSize: number,
-    private readonly writer: TrafficWriter<Batch>,
-  ) {
-    this.open = emptyRows(writer);
-  }
-
-  /** One record (OpenAI Batch joins); when that fills a batch, the returned promise is its write. */
-  add(record: NormalisedRecord, raw?: Buffer): Promise<void> | undefined {
-    addRecord(this.open, this.maker, record, raw);
-    if (this.open.rows < this.batchSize) return undefined;
-    return this.take('', this.reopen());
-  }
-
-  /** A chunk's rows and bad lines; when that fills a batch, the returned promise is its write. */
-  take(file: string, rows: ValueRows<Batch>): Promise<void> | undefined {
-    this.read += rows.rows;
-    this.skipped += rows.skipped;
-    if (rows.redacted) {
-      this.redacted += rows.redacted;
-      for (const k in rows.redactedKinds) addTo(this.redactedKinds, k, rows.redactedKinds[k] as number);
-    }
-    for (const b of rows.bad) this.note(file, b.line, b.reason);
-    if (rows.rows) {
-      this.pending.push(rows.batch);
-      this.pendingRows += rows.rows;
-      this.pendingNotReplayable += rows.notReplayable;
-    }
-    return this.pendingRows >= this.batchSize || this.bad.length >= this.batchSize ? this.write() : undefined;
-  }
-
-  async quarantine(file: string, line: number, reason: string): Promise<void> {
-    this.note(file, line, reason);
-    if (this.bad.length >= this.batchSize) await this.write();
-  }
-
-  /** Wait for every write in flight, failed or not. */
-  async settle(): Promise<void> {
-    await Promise.allSettled(this.inFlight);
-  }
-
-  async flush(): Promise<void> {
-    this.take('', this.reopen());
-    await this.write();
-    await Promise.all(this.inFlight);
-    if (this.failure) throw this.failure;
-  }
-
-  /** The record-at-a-time rows so far, replaced by an empty set. */
-  private reopen(): ValueRows<Batch> {
-    const rows = this.open;
-    this.open = emptyRows(this.writer);
-    return rows;
-  }
-
-  private note(file: string, line: number, raw: string): void {
-    // A reason may quote the line (an id, a field): redacted before it is stored or printed, and
-    // stripped of escape sequences, which a quoted field could carry to the terminal.
-    const entry = { file, line, reason: sanitizeInline(redactString(raw)) };
-    this.quarantinedCount++;
-    if (this.quarantinedList.length < QUARANTINE_LIST_LIMIT) this.quarantinedList.push(entry);
-    this.bad.push(entry);
-  }
-
-  /** Start writing the pending rows once fewer than WRITES_IN_FLIGHT writes are under way. */
-  private async write(): Promise<void> {
-    const batches = this.pending;
-    const rows = this.pendingRows;
-    const recordsNotReplayable = this.pendingNotReplayable;
-    const bad = this.bad;
-    this.pending = [];
-    this.pendingRows = 0;
-    this.pendingNotReplayable = 0;
-    this.bad = [];
-    while (this.inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(this.inFlight);
-    if (this.failure) throw this.failure;
-    if (rows === 0 && bad.length === 0) return;
-    const job = (async () => {
-      if (rows) {
-        const { inserted, notReplayable } = await this.writer.write(this.writer.concat(batches), recordsNotReplayable);
-        this.imported += inserted;
-        this.notReplayable += notReplayable;
-      }
-      if (bad.length) await insertQuarantine(this.db, this.importId, bad);
-    })()
-      // Kept, not thrown here: the reader loop sees it at its next write or at flush.
-      .catch((e: unknown) => {
-        this.failure ??= e;
-      })
-      .finally(() => this.inFlight.delete(job));
-    this.inFlight.add(job);
-  }
 }
