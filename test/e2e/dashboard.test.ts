@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { openStore } from '../../src/store/db.js';
-import { listPromotions } from '../../src/store/repos/review-repo.js';
+import { listPromotions } from '../../src/store/repos/promotion-repo.js';
 import { policyVersions } from '../../src/store/schema/policy.js';
 import { proposals } from '../../src/store/schema/proposals.js';
 import { cliShellCommand, ROOT } from '../helpers/cli-bin.js';

@@ -6,20 +6,16 @@ import { InputError } from '../../domain/errors.js';
 import type { PolicySpec } from '../../domain/policy-spec.js';
 import { ExportFormat, exportPolicy } from '../../policy/index.js';
 import { sanitizeInline } from '../../domain/sanitize.js';
+import { approveProposal, listProposalRows, proposalSpec, resolveProposalId, rejectProposal } from '../../store/repos/review-repo.js';
 import {
-  approveProposal,
-  listProposalRows,
   beginPromotion,
-  beginRollback,
   completePromotion,
   failPromotion,
-  proposalSpec,
   reconcilePromotions,
-  resolveProposalId,
   recordPromotionExports,
-  rejectProposal,
   type JournalEntry,
-} from '../../store/repos/review-repo.js';
+} from '../../store/repos/promotion-repo.js';
+import { beginRollback } from '../../store/repos/rollback-repo.js';
 import { exportFileName } from '../export-name.js';
 import { listModels } from '../../store/repos/catalog-repo.js';
 import type { Db } from '../../store/db.js';

@@ -1,6 +1,6 @@
 import type { PolicySpec } from '../../domain/policy-spec.js';
 import type { ProposalOptions, SplitMetrics } from '../../domain/proposal.js';
-import type { PromotionRecord } from '../../store/repos/review-repo.js';
+import type { PromotionRecord } from '../../store/repos/promotion-repo.js';
 
 /**
  * Plain data the dashboard's loaders read from the store. View models are built from these by pure

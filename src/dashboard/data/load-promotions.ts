@@ -1,6 +1,6 @@
 import type { Db } from '../../store/db.js';
 import { listPolicies } from '../../store/repos/policy-repo.js';
-import { listPromotions } from '../../store/repos/review-repo.js';
+import { listPromotions } from '../../store/repos/promotion-repo.js';
 import type { PromotionsData } from './dashboard-data.js';
 
 export async function loadPromotions(db: Db): Promise<PromotionsData> {

@@ -6,7 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import { parse } from 'yaml';
 import { main } from '../../../src/cli/main.js';
 import { splitCommand } from '../../../src/cli/commands/review.js';
-import { listPromotions } from '../../../src/store/repos/review-repo.js';
+import { listPromotions } from '../../../src/store/repos/promotion-repo.js';
 import { policyVersions } from '../../../src/store/schema/policy.js';
 import { proposals } from '../../../src/store/schema/proposals.js';
 import { openTestStore, type TestStore } from '../../helpers/stores.js';

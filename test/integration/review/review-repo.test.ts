@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { ConflictError, InputError } from '../../../src/domain/errors.js';
-import { approveProposal, beginPromotion, failPromotion, listPromotions, rejectProposal } from '../../../src/store/repos/review-repo.js';
+import { approveProposal, rejectProposal } from '../../../src/store/repos/review-repo.js';
+import { beginPromotion, failPromotion, listPromotions } from '../../../src/store/repos/promotion-repo.js';
 import { policyVersions } from '../../../src/store/schema/policy.js';
 import { proposals } from '../../../src/store/schema/proposals.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/stores.js';

@@ -4,7 +4,8 @@ import type { PolicySpec } from '../../../src/domain/policy-spec.js';
 import type { Db } from '../../../src/store/db.js';
 import { policies, policyVersions } from '../../../src/store/schema/policy.js';
 import { proposals } from '../../../src/store/schema/proposals.js';
-import { beginPromotion, beginRollback, completePromotion } from '../../../src/store/repos/review-repo.js';
+import { beginPromotion, completePromotion } from '../../../src/store/repos/promotion-repo.js';
+import { beginRollback } from '../../../src/store/repos/rollback-repo.js';
 import { runCases, runOutcomes, runs, runVariants, variantResults } from '../../../src/store/schema/runs.js';
 
 /** A finished run with outcomes, two variants and proposals, written through the real schema. */
