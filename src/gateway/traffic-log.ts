@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { TrafficRecord } from '../domain/traffic-record.js';
 import type { Store } from '../store/db.js';
-import { createImport, finishImport, jsonTrafficWriter } from '../store/repos/traffic-repo.js';
+import { createImport, finishImport } from '../store/repos/traffic-import-repo.js';
+import { jsonTrafficWriter } from '../store/repos/traffic-repo.js';
 import type { NormalisedRecord } from '../traffic/readers/reader.js';
 import { createRedactor, type UserPattern } from '../redact/redact-text.js';
 import { createScrubber } from '../traffic/scrub.js';

@@ -9,13 +9,12 @@ import {
   abandonImport,
   beginImport,
   beginLockedImport,
-  copyTrafficWriter,
   finishImport,
-  jsonTrafficWriter,
   reapStaleImports,
   releaseImportLock,
-  type TrafficWriter,
-} from '../store/repos/traffic-repo.js';
+} from '../store/repos/traffic-import-repo.js';
+import { copyTrafficWriter } from '../store/repos/traffic-copy-writer.js';
+import { jsonTrafficWriter, type TrafficWriter } from '../store/repos/traffic-repo.js';
 import { describeFile } from './describe-file.js';
 import { importBatch } from './import-batch.js';
 import { ImportState } from './import-state.js';

@@ -5,7 +5,7 @@ import { sanitizeInline } from '../../domain/sanitize.js';
 import { TrafficFormat } from '../../domain/traffic-record.js';
 import { createSample, type SampleOptions, type SampleSummary } from '../../app/create-sample.js';
 import { listSamples } from '../../store/repos/sample-repo.js';
-import { listImports } from '../../store/repos/traffic-repo.js';
+import { listImports } from '../../store/repos/traffic-import-repo.js';
 import { importTraffic, type ImportProgress } from '../../traffic/import.js';
 import type { ImportSummary } from '../../traffic/import-summary.js';
 import { parseBefore, purgeTraffic, type PurgeSelector } from '../../traffic/purge.js';

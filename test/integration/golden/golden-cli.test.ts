@@ -8,7 +8,8 @@ import { main } from '../../../src/cli/main.js';
 import type { TrafficRecord } from '../../../src/domain/traffic-record.js';
 import { loadGoldenSet } from '../../../src/store/repos/golden-repo.js';
 import { createSample } from '../../../src/app/create-sample.js';
-import { createImport, insertTraffic } from '../../../src/store/repos/traffic-repo.js';
+import { createImport } from '../../../src/store/repos/traffic-import-repo.js';
+import { insertTraffic } from '../../../src/store/repos/traffic-repo.js';
 import { openTestStore, type TestStore } from '../../helpers/stores.js';
 
 const fixture = (name: string) => new URL(`../../fixtures/golden/${name}`, import.meta.url).pathname;
