@@ -1,29 +1,28 @@
-// Over 300 lines: one chunk's fetch-score-write pipeline (cache, cap, limits, dedupe, deadlines) shares its closures; split after the merge settles.
 import type { CallResult } from '../domain/call-result.js';
 import type { CatalogEntry } from '../domain/catalog-entry.js';
 import type { GoldenCase } from '../domain/golden-case.js';
 import type { Outcome } from '../domain/outcome.js';
+import type { Clock } from '../domain/rng.js';
 import { reachableModels } from '../policy/index.js';
 import type { ChatClient } from '../providers/index.js';
 import { estimateCallCostUsd } from '../replay/cost-estimate.js';
-import { replayParams } from '../replay/replay-params.js';
 import { unionModels } from '../replay/plan-pairs.js';
-import { scoreCase, type JudgeDeps } from '../scoring/index.js';
+import type { JudgeDeps } from '../scoring/index.js';
+import type { Db } from '../store/db.js';
+import { getModels } from '../store/repos/catalog-repo.js';
+import { cacheKey, dropOtherBuilds, getCached, putCached } from '../store/repos/response-cache-repo.js';
+import { loadCases, type PlannedCase } from '../store/repos/run-case-repo.js';
+import { markChunk } from '../store/repos/run-chunk-repo.js';
+import { insertOutcomes, storedPairs } from '../store/repos/run-outcome-repo.js';
+import { getRun, getVariants, touchRunProgress } from '../store/repos/run-repo.js';
+import { reserveCall, reserveJudgeCall, settleJudgeCall, settleReserved } from '../store/repos/run-spend-repo.js';
+import { pool } from './bounded-pool.js';
+import { caseInputs, type CaseInput } from './chunk-inputs.js';
+import { toOutcome, unreadReply, unscored } from './chunk-outcomes.js';
 import type { JudgeMeter } from './judge-deps.js';
 import { createModelLimiter, type ModelLimiter } from './model-limiter.js';
 import type { RateLimiter } from './rate-limiter.js';
-import type { Db } from '../store/db.js';
-import { getModels } from '../store/repos/catalog-repo.js';
-import { loadGoldenSet } from '../store/repos/golden-repo.js';
-import { cacheKey, dropOtherBuilds, getCached, putCached } from '../store/repos/response-cache-repo.js';
-import type { Clock } from '../domain/rng.js';
 import { pickedForRefresh } from './refresh-pick.js';
-import { getRun, getVariants, touchRunProgress, type RunRow } from '../store/repos/run-repo.js';
-import { goldenSetNameById, loadTrafficInputs } from '../store/repos/run-source-repo.js';
-import { insertOutcomes, storedPairs } from '../store/repos/run-outcome-repo.js';
-import { loadCases, type PlannedCase } from '../store/repos/run-case-repo.js';
-import { markChunk } from '../store/repos/run-chunk-repo.js';
-import { reserveCall, reserveJudgeCall, settleJudgeCall, settleReserved } from '../store/repos/run-spend-repo.js';
 
 export interface ChunkDeps {
   chat: ChatClient;
@@ -78,12 +77,6 @@ function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 const FLUSH_EVERY = 16;
 /** At least this often, a chunk that is getting answers says so (the stall detector reads it). */
 const PROGRESS_EVERY_MS = 10_000;
-
-interface CaseInput {
-  messages: Array<{ role: string; content: string }>;
-  params: Record<string, unknown>;
-  gcase: GoldenCase;
-}
 
 /**
  * Fetch and score every (case, model) pair of one chunk that is not stored yet: response cache first,
@@ -234,145 +227,3 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
 }
 
 const priceOf = (e: CatalogEntry) => ({ input_price_per_m: e.price.input_per_m, output_price_per_m: e.price.output_per_m });
-
-async function toOutcome(
-  caseId: string,
-  model: string,
-  r: CallResult,
-  source: Outcome['source'],
-  gcase: GoldenCase,
-  judge: JudgeDeps | undefined,
-): Promise<Outcome> {
-  const ok = r.status >= 200 && r.status < 300 && r.output !== null;
-  const s = ok ? await scoreCase(gcase, r.output, judge ?? {}) : null;
-  return outcomeOf(caseId, model, r, source, {
-    score: s ? Math.min(1, Math.max(0, s.score)) : null,
-    pass: s ? s.pass : false,
-    reason: s ? s.reason : r.error ? `${r.error.kind}: ${r.error.message}` : `status ${r.status}`,
-  });
-}
-
-/** The outcome of one pair: the call's result as recorded, with the verdict given. */
-function outcomeOf(
-  caseId: string,
-  model: string,
-  r: CallResult,
-  source: Outcome['source'],
-  verdict: Pick<Outcome, 'score' | 'pass' | 'reason'>,
-): Outcome {
-  return {
-    case_id: caseId,
-    model,
-    answered_by: r.answered_by,
-    status: r.status,
-    output: r.output,
-    score: verdict.score,
-    pass: verdict.pass,
-    reason: verdict.reason,
-    cost_usd: r.cost_usd,
-    latency_ms: r.latency_ms,
-    input_tokens: r.input_tokens,
-    output_tokens: r.output_tokens,
-    source,
-  };
-}
-
-/**
- * The client threw instead of returning a result (it should not): the pair becomes a recorded failure
- * with the reason, rather than failing the chunk and every other pair in it.
- */
-function unreadReply(e: unknown): CallResult {
-  return {
-    status: 502,
-    output: null,
-    answered_by: null,
-    latency_ms: 0,
-    input_tokens: null,
-    output_tokens: null,
-    cost_usd: null,
-    error: { kind: 'bad_response', message: `the reply could not be read: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300) },
-    simulated: false,
-  };
-}
-
-/** Scoring threw (it should not): the answer is kept, unscored, with the reason. */
-function unscored(caseId: string, model: string, r: CallResult, source: Outcome['source'], e: unknown): Outcome {
-  return outcomeOf(caseId, model, r, source, {
-    score: null,
-    pass: false,
-    reason: `scoring failed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300),
-  });
-}
-
-/** Messages, params and the golden case that scores each case of the chunk. */
-async function caseInputs(db: Db, run: RunRow, cases: readonly PlannedCase[], deps: ChunkDeps): Promise<Map<string, CaseInput>> {
-  const golden = run.goldenSetId !== null ? await goldenCases(db, run.goldenSetId, deps) : new Map<string, GoldenCase>();
-  const out = new Map<string, CaseInput>();
-  if (run.sourceKind === 'golden') {
-    for (const c of cases) {
-      const g = golden.get(c.case_id);
-      if (g) out.set(c.case_id, { messages: g.input.messages, params: {}, gcase: g });
-    }
-    return out;
-  }
-  const traffic = await loadTrafficInputs(
-    db,
-    cases.map((c) => c.case_id),
-  );
-  for (const c of cases) {
-    const t = traffic.get(c.case_id);
-    if (!t) continue;
-    const matched = c.golden_case_id !== null ? golden.get(c.golden_case_id) : undefined;
-    out.set(c.case_id, {
-      messages: t.messages,
-      params: replayParams(t.params),
-      gcase: matched ?? againstOriginal(c.case_id, t.messages, t.original),
-    });
-  }
-  return out;
-}
-
-/** A sampled case no golden case matches is scored by token F1 against what production answered. */
-function againstOriginal(id: string, messages: GoldenCase['input']['messages'], original: string | null): GoldenCase {
-  return {
-    id,
-    input: { messages },
-    metadata: {},
-    reference: original ?? '',
-    assertions: [{ type: 'token_f1', weight: 1 }],
-    reviewed: false,
-  };
-}
-
-async function goldenCases(db: Db, setId: number, deps: ChunkDeps): Promise<Map<string, GoldenCase>> {
-  const load = async () => {
-    const set = await loadGoldenSet(db, await goldenSetNameById(db, setId));
-    return new Map(set.cases.map((g) => [g.id, g]));
-  };
-  if (!deps.goldenCache) return load();
-  let p = deps.goldenCache.get(setId);
-  if (!p) {
-    p = load();
-    deps.goldenCache.set(setId, p);
-    p.catch(() => deps.goldenCache?.delete(setId));
-  }
-  return p;
-}
-
-/** Run fn over items with at most `limit` in flight. The first error stops new work and is rethrown. */
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed: unknown;
-  const lane = async () => {
-    while (failed === undefined && next < items.length) {
-      const item = items[next++] as T;
-      try {
-        await fn(item);
-      } catch (e) {
-        failed ??= e;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-  if (failed !== undefined) throw failed;
-}
