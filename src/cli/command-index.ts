@@ -39,12 +39,19 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   },
   {
     load: async () => (await import('./commands/run.js')).registerRun,
-    commands: {
-      run: ['run [options]', 'Replay cases across the policy and its variants: each (case, model) fetched once'],
-      runs: ['runs', 'List and inspect runs'],
-      worker: ['worker [options]', 'Process run jobs from Redis (needs REDIS_URL and DATABASE_URL)'],
-      schedule: ['schedule', 'Nightly runs on BullMQ job schedulers (needs REDIS_URL)'],
-    },
+    commands: { run: ['run [options]', 'Replay cases across the policy and its variants: each (case, model) fetched once'] },
+  },
+  {
+    load: async () => (await import('./commands/runs.js')).registerRuns,
+    commands: { runs: ['runs', 'List and inspect runs'] },
+  },
+  {
+    load: async () => (await import('./commands/worker.js')).registerWorker,
+    commands: { worker: ['worker [options]', 'Process run jobs from Redis (needs REDIS_URL and DATABASE_URL)'] },
+  },
+  {
+    load: async () => (await import('./commands/schedule.js')).registerSchedule,
+    commands: { schedule: ['schedule', 'Nightly runs on BullMQ job schedulers (needs REDIS_URL)'] },
   },
   {
     load: async () => (await import('./commands/propose.js')).registerPropose,
