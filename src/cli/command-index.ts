@@ -61,15 +61,30 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     },
   },
   {
-    load: async () => (await import('./commands/review.js')).registerReview,
+    load: async () => (await import('./commands/proposals.js')).registerProposals,
+    commands: { proposals: ['proposals', 'list or show proposals (read-only)'] },
+  },
+  {
+    load: async () => (await import('./commands/dashboard.js')).registerDashboard,
     commands: {
-      proposals: ['proposals', 'list or show proposals (read-only)'],
       dashboard: ['dashboard [options]', 'review runs and proposals; approve, promote, roll back (plain tables when not a TTY)'],
-      approve: ['approve [options] <P>', 'approve a pending proposal (records who, when and the comment)'],
-      reject: ['reject [options] <P>', 'reject a pending proposal (records who, when and the comment)'],
-      promote: ['promote [options] <P>', 'make an approved proposal the active version and export it to the production sink'],
-      rollback: ['rollback [options]', 'export, deploy and activate an earlier version (default: the last one deployed)'],
     },
+  },
+  {
+    load: async () => (await import('./commands/approve.js')).registerApprove,
+    commands: { approve: ['approve [options] <P>', 'approve a pending proposal (records who, when and the comment)'] },
+  },
+  {
+    load: async () => (await import('./commands/reject.js')).registerReject,
+    commands: { reject: ['reject [options] <P>', 'reject a pending proposal (records who, when and the comment)'] },
+  },
+  {
+    load: async () => (await import('./commands/promote.js')).registerPromote,
+    commands: { promote: ['promote [options] <P>', 'make an approved proposal the active version and export it to the production sink'] },
+  },
+  {
+    load: async () => (await import('./commands/rollback.js')).registerRollback,
+    commands: { rollback: ['rollback [options]', 'export, deploy and activate an earlier version (default: the last one deployed)'] },
   },
   {
     load: async () => (await import('./commands/trends.js')).registerTrends,

@@ -10,7 +10,7 @@ import { policyVersions } from '../../src/store/schema/policy.js';
 import { proposals } from '../../src/store/schema/proposals.js';
 import { cliShellCommand, ROOT } from '../helpers/cli-bin.js';
 import { createTestDatabase } from '../helpers/stores.js';
-import { exportFileName } from '../../src/cli/export-name.js';
+import { exportFileName } from '../../src/app/export-name.js';
 import { dropRules, POLICY, seedReview } from '../integration/review/seed.js';
 
 /**

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, expect, it } from 'vitest';
-import { ownerAlive } from '../../src/cli/deploy-command.js';
+import { ownerAlive } from '../../src/app/deploy-command.js';
 import { main } from '../../src/cli/main.js';
 import { approveProposal } from '../../src/store/repos/review-repo.js';
 import { openTestStore } from '../helpers/stores.js';

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import { dashboardActions } from '../../app/dashboard-actions.js';
 import { parseIntOption, parseNumberOption } from '../action.js';
 import type { CliContext } from '../context.js';
 import { printJson, println } from '../output.js';
-import { dashboardActions } from './review.js';
 
 interface DemoFlags {
   size: number;

@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { parse } from 'yaml';
 import { main } from '../../../src/cli/main.js';
-import { splitCommand } from '../../../src/cli/commands/review.js';
+import { splitCommand } from '../../../src/app/deploy-command.js';
 import { listPromotions } from '../../../src/store/repos/promotion-repo.js';
 import { policyVersions } from '../../../src/store/schema/policy.js';
 import { proposals } from '../../../src/store/schema/proposals.js';
 import { openTestStore, type TestStore } from '../../helpers/stores.js';
 import { testContext } from './cli-context.js';
 import { dropRules, POLICY, seedReview } from './seed.js';
-import { exportFileName } from '../../../src/cli/export-name.js';
+import { exportFileName } from '../../../src/app/export-name.js';
 
 const argv = (...args: string[]) => ['node', 'routelab', ...args];
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { cleanup, render } from 'ink-testing-library';
-import { dashboardActions } from '../../../src/cli/commands/review.js';
+import { dashboardActions } from '../../../src/app/dashboard-actions.js';
 import { DashboardApp } from '../../../src/dashboard/app.js';
 import { createStoreSource } from '../../../src/dashboard/data/store-source.js';
 import { proposals } from '../../../src/store/schema/proposals.js';

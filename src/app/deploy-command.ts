@@ -107,3 +107,40 @@ export function runDeployCommand(argv: readonly string[], env: NodeJS.ProcessEnv
     });
   });
 }
+
+/**
+ * Split a command line into argv without a shell: whitespace separates, single and double quotes
+ * group, backslash escapes the next character outside single quotes. No globbing, no expansion.
+ */
+export function splitCommand(line: string): string[] {
+  const args: string[] = [];
+  let cur = '';
+  let has = false;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i] as string;
+    if (quote) {
+      if (ch === quote) quote = null;
+      else if (ch === '\\' && quote === '"' && i + 1 < line.length) cur += line[++i];
+      else cur += ch;
+      continue;
+    }
+    if (ch === '"' || ch === "'") {
+      quote = ch;
+      has = true;
+    } else if (ch === '\\' && i + 1 < line.length) {
+      cur += line[++i];
+      has = true;
+    } else if (/\s/.test(ch)) {
+      if (has) args.push(cur);
+      cur = '';
+      has = false;
+    } else {
+      cur += ch;
+      has = true;
+    }
+  }
+  if (quote) throw new InputError(`ROUTELAB_PROMOTE_COMMAND: unbalanced ${quote} quote`);
+  if (has) args.push(cur);
+  return args;
+}
