@@ -96,8 +96,9 @@ export const COPY_TRAILER = Buffer.from([0xff, 0xff]);
 const ROW_OVERHEAD = 2 + 8 * 4 + 8 + 4 + 1 + 1;
 
 /**
- * Traffic rows for `copy traffic (id, ts, request, metadata, response, replayable, format,
- * import_id) from stdin with (format binary)`, encoded as each record is read: a pending batch then
+ * Traffic rows for `copy traffic (TRAFFIC_COLUMN_LIST) from stdin with (format binary)`: one field
+ * per column of traffic-columns.ts, in that order (the schema's; test/unit/store/traffic-columns.test.ts
+ * fails if the two part), encoded as each record is read: a pending batch then
  * holds bytes outside the JS heap, not strings on it.
  */
 export function copyRowEncoder(importId: number): RowSink<CopyRows> & { concat(batches: CopyRows[]): CopyRows } {

@@ -6,6 +6,7 @@ import { COPY_HEADER, COPY_TRAILER, copyRowEncoder, type CopyRows } from '../cop
 import type { Db } from '../db.js';
 import { OWNERSHIP_LOCK } from './traffic-import-repo.js';
 import type { InsertCounts, TrafficWriter } from './traffic-repo.js';
+import { TRAFFIC_COLUMN_LIST } from '../traffic-columns.js';
 
 /**
  * Send `rows` to a `copy … from stdin` statement and wait for the server to accept it. postgres.js
@@ -49,7 +50,7 @@ const UNIQUE_VIOLATION = '23505';
  */
 export function copyTrafficWriter(db: Db, importId: number): TrafficWriter<CopyRows> {
   const client = (db as unknown as { $client: Sql }).$client;
-  const columns = 'id, ts, request, metadata, response, replayable, format, import_id';
+  const columns = TRAFFIC_COLUMN_LIST;
   const copyInto = (sqlOf: Sql | TransactionSql | ReservedSql, table: string, chunks: readonly Buffer[]) =>
     copyIn(sqlOf, `copy ${table} (${columns}) from stdin with (format binary)`, [COPY_HEADER, ...chunks, COPY_TRAILER]);
   const staged = (chunks: readonly Buffer[]) =>

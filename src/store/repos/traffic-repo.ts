@@ -4,6 +4,7 @@ import type { TrafficRecord } from '../../domain/traffic-record.js';
 import type { Db } from '../db.js';
 import type { RowSink } from '../row-sink.js';
 import { storableText } from '../storable.js';
+import { TRAFFIC_COLUMN_LIST, TRAFFIC_RECORD_COLUMNS, TRAFFIC_RECORD_TYPES } from '../traffic-columns.js';
 
 /** Both drivers answer `execute` differently: postgres.js with an array, PGlite with `{rows}`. */
 export function rowsOf<T>(result: unknown): T[] {
@@ -53,10 +54,9 @@ export function jsonTrafficWriter(db: Db, importId: number): TrafficWriter<strin
       if (rows.length === 0) return { inserted: 0, notReplayable: 0 };
       const insert = sql`
         with ins as (
-          insert into traffic (id, ts, request, metadata, response, replayable, format, import_id)
-          select x.id, x.ts, x.request, x.metadata, x.response, x.replayable, x.format, ${importId}::int
-          from jsonb_to_recordset(${`[${rows.join(',')}]`}::jsonb)
-            as x(id text, ts timestamptz, request jsonb, metadata jsonb, response jsonb, replayable boolean, format text)
+          insert into traffic (${sql.raw(TRAFFIC_COLUMN_LIST)})
+          select ${sql.raw(TRAFFIC_RECORD_COLUMNS.map((c) => `x.${c}`).join(', '))}, ${importId}::int
+          from jsonb_to_recordset(${`[${rows.join(',')}]`}::jsonb) as x(${sql.raw(TRAFFIC_RECORD_TYPES)})
           on conflict (id) do nothing
           returning replayable
         )
