@@ -7,7 +7,7 @@
  *
  * Layout: dist/src/**, dist/workers/**, plus copies of what the code finds relative to itself one
  * folder up from src/ (migrations/, datasets/demo/) so that `../../migrations` from dist/src/store
- * still lands on the migrations. Non-TypeScript files under src/ (thread-boot.mjs) are copied as is.
+ * still lands on the migrations. Non-TypeScript files under src/ (src/traffic/fast-path/thread-boot.mjs) are copied as is.
  * `dist/.build-stamp` is written last: its time is what test/helpers/build-dist.ts compares.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

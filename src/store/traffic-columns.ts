@@ -4,7 +4,7 @@ import { traffic } from './schema/traffic.js';
 /**
  * The traffic table's columns in schema order (schema/traffic.ts): the one list every traffic write
  * names — the JSON writer's insert, the binary COPY and its staging insert. The binary encoder
- * (copy-rows.ts) writes its fields in this order; test/unit/store/traffic-columns.test.ts holds the two together.
+ * (src/traffic/fast-path/copy-rows.ts) writes its fields in this order; test/unit/store/traffic-columns.test.ts holds the two together.
  */
 export const TRAFFIC_COLUMNS: readonly string[] = Object.values(getTableColumns(traffic)).map((c) => c.name);
 

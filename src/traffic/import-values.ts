@@ -3,7 +3,7 @@ import type { FileInput } from './describe-file.js';
 import type { ImportState } from './import-state.js';
 import { READERS, type ValueFormat } from './readers/by-format.js';
 import { readRawBatches, type SourceProgress } from './readers/line-source.js';
-import type { RowsOffload } from './rows-pool.js';
+import type { RowsOffload } from './fast-path/rows-pool.js';
 import { valuesToRows, type ValueRows } from './value-rows.js';
 
 /** Chunks read ahead of the one whose rows are applied next (bounds memory while a worker is slow). */

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { InputError } from '../domain/errors.js';
 import type { TrafficFormat } from '../domain/traffic-record.js';
 import { compileUserPatterns, createRedactor, type UserPattern } from '../redact/redact-text.js';
-import type { CopyRows } from '../store/copy-rows.js';
+import type { CopyRows } from './fast-path/copy-rows.js';
 import type { Db, Store } from '../store/db.js';
 import { errorReason } from '../store/error-reason.js';
 import {
@@ -13,7 +13,7 @@ import {
   reapStaleImports,
   releaseImportLock,
 } from '../store/repos/traffic-import-repo.js';
-import { copyTrafficWriter } from '../store/repos/traffic-copy-writer.js';
+import { copyTrafficWriter } from './fast-path/copy-writer.js';
 import { jsonTrafficWriter, type TrafficWriter } from '../store/repos/traffic-repo.js';
 import { describeFile } from './describe-file.js';
 import { importBatch } from './import-batch.js';
@@ -22,7 +22,7 @@ import type { ImportSummary } from './import-summary.js';
 import { importValues } from './import-values.js';
 import type { ValueFormat } from './readers/by-format.js';
 import type { SourceProgress } from './readers/line-source.js';
-import { RowsPool, type RowsOffload } from './rows-pool.js';
+import { RowsPool, type RowsOffload } from './fast-path/rows-pool.js';
 import { createScrubber } from './scrub.js';
 
 export interface ImportProgress {

@@ -4,7 +4,7 @@ import { afterEach, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { createSample } from '../../src/app/create-sample.js';
 import { abandonImport, beginImport, beginLockedImport } from '../../src/store/repos/traffic-import-repo.js';
-import { copyTrafficWriter } from '../../src/store/repos/traffic-copy-writer.js';
+import { copyTrafficWriter } from '../../src/traffic/fast-path/copy-writer.js';
 import { importTraffic } from '../../src/traffic/import.js';
 import { READERS } from '../../src/traffic/readers/by-format.js';
 import { readRawBatches } from '../../src/traffic/readers/line-source.js';

@@ -53,8 +53,8 @@ describe('the compiled package', () => {
 
   it('starts its import worker threads from the compiled JavaScript', async () => {
     const { RowsPool } = (await import(
-      pathToFileURL(join(ROOT, 'dist/src/traffic/rows-pool.js')).href
-    )) as typeof import('../../../src/traffic/rows-pool.js');
+      pathToFileURL(join(ROOT, 'dist/src/traffic/fast-path/rows-pool.js')).href
+    )) as typeof import('../../../src/traffic/fast-path/rows-pool.js');
     const pool = new RowsPool(1, { format: 'openai-chat', redactPatterns: [], importId: 1 });
     try {
       await pool.started();

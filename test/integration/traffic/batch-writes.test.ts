@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { importTraffic } from '../../../src/traffic/import.js';
-import { copyTrafficWriter } from '../../../src/store/repos/traffic-copy-writer.js';
+import { copyTrafficWriter } from '../../../src/traffic/fast-path/copy-writer.js';
 import { createImport } from '../../../src/store/repos/traffic-import-repo.js';
 import { openStore } from '../../../src/store/db.js';
 import { createTestDatabase, openTestStore, STORE_KINDS, type TestStore } from '../../helpers/stores.js';

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { copyRowEncoder, type CopyRows } from '../../../src/store/copy-rows.js';
+import { copyRowEncoder, type CopyRows } from '../../../src/traffic/fast-path/copy-rows.js';
 import type { RawItem } from '../../../src/traffic/readers/line-source.js';
 import { READERS } from '../../../src/traffic/readers/by-format.js';
 import { createRedactor } from '../../../src/redact/redact-text.js';
-import { RowsPool } from '../../../src/traffic/rows-pool.js';
+import { RowsPool } from '../../../src/traffic/fast-path/rows-pool.js';
 import { createScrubber } from '../../../src/traffic/scrub.js';
 import { valuesToRows } from '../../../src/traffic/value-rows.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrafficRecord } from '../../../src/domain/traffic-record.js';
-import { copyRowEncoder } from '../../../src/store/copy-rows.js';
+import { copyRowEncoder } from '../../../src/traffic/fast-path/copy-rows.js';
 import { TRAFFIC_COLUMNS, TRAFFIC_RECORD_TYPES } from '../../../src/store/traffic-columns.js';
 
 const record: TrafficRecord = {

@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
-import { CopyRows } from '../store/copy-rows.js';
-import type { RawItem } from './readers/line-source.js';
-import type { ReaderContext } from './readers/reader.js';
+import { CopyRows } from './copy-rows.js';
+import type { RawItem } from '../readers/line-source.js';
+import type { ReaderContext } from '../readers/reader.js';
 import { packItems, READY, type RowsJob, type RowsReply, type RowsWorkerData } from './rows-protocol.js';
-import type { ValueRows } from './value-rows.js';
+import type { ValueRows } from '../value-rows.js';
 
 /** Where the import can hand a chunk of values to be turned into rows off the main thread. */
 export interface RowsOffload<Batch> {

@@ -3,11 +3,11 @@
  * rows-worker.ts). A chunk's values travel as one byte array and an index, not as a list of
  * buffers: one copy, one transfer, no per-line message overhead.
  */
-import type { UserPattern } from '../redact/redact-text.js';
-import type { RawItem } from './readers/line-source.js';
-import type { ValueFormat } from './readers/by-format.js';
-import type { ReaderContext } from './readers/reader.js';
-import type { ValueRows } from './value-rows.js';
+import type { UserPattern } from '../../redact/redact-text.js';
+import type { RawItem } from '../readers/line-source.js';
+import type { ValueFormat } from '../readers/by-format.js';
+import type { ReaderContext } from '../readers/reader.js';
+import type { ValueRows } from '../value-rows.js';
 
 export interface RowsWorkerData {
   /** The module the boot script loads (rows-worker.ts). */

@@ -6,6 +6,6 @@ import { workerData } from 'node:worker_threads';
 
 if (workerData.module.endsWith('.ts')) {
   const { register } = await import('tsx/esm/api');
-  register({ tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) });
+  register({ tsconfig: fileURLToPath(new URL('../../../tsconfig.json', import.meta.url)) });
 }
 await import(workerData.module);

@@ -1,5 +1,5 @@
-import type { RowSink } from './row-sink.js';
-import { requestJson, responseJson } from './traffic-json.js';
+import type { RowSink } from '../../store/row-sink.js';
+import { requestJson, responseJson } from '../../store/traffic-json.js';
 
 /**
  * COPY rows of one batch in Postgres' binary COPY format, encoded as they come into chunks of
@@ -97,7 +97,7 @@ const ROW_OVERHEAD = 2 + 8 * 4 + 8 + 4 + 1 + 1;
 
 /**
  * Traffic rows for `copy traffic (TRAFFIC_COLUMN_LIST) from stdin with (format binary)`: one field
- * per column of traffic-columns.ts, in that order (the schema's; test/unit/store/traffic-columns.test.ts
+ * per column of store/traffic-columns.ts, in that order (the schema's; test/unit/store/traffic-columns.test.ts
  * fails if the two part), encoded as each record is read: a pending batch then
  * holds bytes outside the JS heap, not strings on it.
  */

@@ -2,11 +2,11 @@
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { ReservedSql, Sql, TransactionSql } from 'postgres';
-import { COPY_HEADER, COPY_TRAILER, copyRowEncoder, type CopyRows } from '../copy-rows.js';
-import type { Db } from '../db.js';
-import { OWNERSHIP_LOCK } from './traffic-import-repo.js';
-import type { InsertCounts, TrafficWriter } from './traffic-repo.js';
-import { TRAFFIC_COLUMN_LIST } from '../traffic-columns.js';
+import { COPY_HEADER, COPY_TRAILER, copyRowEncoder, type CopyRows } from './copy-rows.js';
+import type { Db } from '../../store/db.js';
+import { OWNERSHIP_LOCK } from '../../store/repos/traffic-import-repo.js';
+import type { InsertCounts, TrafficWriter } from '../../store/repos/traffic-repo.js';
+import { TRAFFIC_COLUMN_LIST } from '../../store/traffic-columns.js';
 
 /**
  * Send `rows` to a `copy … from stdin` statement and wait for the server to accept it. postgres.js

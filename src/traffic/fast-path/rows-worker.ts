@@ -4,11 +4,11 @@
  * gives away (no copy). It reads no file and touches no database.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { copyRowEncoder, type CopyRows } from '../store/copy-rows.js';
-import { READERS } from './readers/by-format.js';
-import { createRedactor } from '../redact/redact-text.js';
-import { createScrubber } from './scrub.js';
-import { valuesToRows, type RowMaker } from './value-rows.js';
+import { copyRowEncoder, type CopyRows } from './copy-rows.js';
+import { READERS } from '../readers/by-format.js';
+import { createRedactor } from '../../redact/redact-text.js';
+import { createScrubber } from '../scrub.js';
+import { valuesToRows, type RowMaker } from '../value-rows.js';
 import { READY, unpackItems, type RowsJob, type RowsReply, type RowsWorkerData } from './rows-protocol.js';
 
 const data = workerData as RowsWorkerData;
