@@ -1,5 +1,8 @@
 import type { AppContext as CliContext } from '../app/context.js';
-import { createRun, planRun, processRunLocally, runReport, type RunReport } from '../jobs/index.js';
+import { createRun } from '../jobs/create-run.js';
+import { planRun } from '../jobs/plan-run.js';
+import { processRunLocally } from '../jobs/run-locally.js';
+import { runReport, type RunReport } from '../jobs/run-summary.js';
 import type { Store } from '../store/db.js';
 import { DEMO_NAMES } from './demo-files.js';
 

@@ -3,7 +3,10 @@ import { createSample } from '../../../src/app/create-sample.js';
 import { proposeDemo } from '../../../src/demo/demo-propose-step.js';
 import { DEMO_NAMES } from '../../../src/demo/demo-files.js';
 import { importDemoCatalog, importDemoGolden, importDemoPolicies, importDemoTraffic } from '../../../src/demo/load-demo-data.js';
-import { createRun, planRun, processRunLocally, runReport } from '../../../src/jobs/index.js';
+import { createRun } from '../../../src/jobs/create-run.js';
+import { planRun } from '../../../src/jobs/plan-run.js';
+import { processRunLocally } from '../../../src/jobs/run-locally.js';
+import { runReport } from '../../../src/jobs/run-summary.js';
 import { openTestStore } from '../../helpers/stores.js';
 
 const clock = { now: () => Date.parse('2026-11-21T02:00:00Z') };
