@@ -154,9 +154,9 @@ describe('routelab golden from-sample', () => {
 });
 
 describe('a golden file written by a user', () => {
-  it('accepts the schema example from src/scoring/README.md', async () => {
+  it('accepts the schema example from src/scoring/GOLDEN-SETS.md', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rl-golden-'));
-    const readme = (await import('node:fs')).readFileSync(new URL('../../../src/scoring/README.md', import.meta.url), 'utf8');
+    const readme = (await import('node:fs')).readFileSync(new URL('../../../src/scoring/GOLDEN-SETS.md', import.meta.url), 'utf8');
     const example = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     writeFileSync(join(dir, 'readme.yaml'), example);
     const r = await routelab(['golden', 'import', '--file', join(dir, 'readme.yaml'), '--json']);
