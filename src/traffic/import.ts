@@ -15,7 +15,7 @@ import {
 } from '../store/repos/traffic-import-repo.js';
 import { copyTrafficWriter } from './fast-path/copy-writer.js';
 import { jsonTrafficWriter, type TrafficWriter } from '../store/repos/traffic-repo.js';
-import { describeFile } from './describe-file.js';
+import { describeFile, type FileInput } from './describe-file.js';
 import { importBatch } from './import-batch.js';
 import { ImportState } from './import-state.js';
 import type { ImportSummary } from './import-summary.js';
@@ -63,6 +63,37 @@ class TooManyBadLines extends Error {}
  * ones are read.
  */
 export async function importTraffic(store: Store, files: string[], opts: ImportOptions = {}): Promise<ImportSummary> {
+  const plan = await planImport(store, files, opts);
+  try {
+    if (store.kind === 'pglite') {
+      // One process, one connection: a transaction costs nothing and makes the import all-or-nothing.
+      return await store.db.transaction(async (tx) => {
+        const db = tx as unknown as Db;
+        const importId = await beginImport(db, files, plan.format);
+        return runImport(plan, db, importId, jsonTrafficWriter(db, importId));
+      });
+    }
+    return await importOnPostgres(store, plan);
+  } catch (e) {
+    if (e instanceof TooManyBadLines) throw new InputError(e.message);
+    throw e;
+  }
+}
+
+/** What an import reads and how: checked before anything is written. */
+interface ImportPlan {
+  files: string[];
+  opts: ImportOptions;
+  inputs: FileInput[];
+  format: TrafficFormat;
+  totalBytes: number;
+  batchSize: number;
+  patterns: UserPattern[];
+  redact: ReturnType<typeof createRedactor>;
+  maxBadShare: number;
+}
+
+async function planImport(store: Store, files: string[], opts: ImportOptions): Promise<ImportPlan> {
   if (files.length === 0) throw new InputError('traffic import: give at least one --file');
   const maxBadShare = opts.maxBadShare ?? 0.5;
   if (!(maxBadShare >= 0 && maxBadShare <= 1)) throw new InputError(`--max-bad-share: ${maxBadShare} is not between 0 and 1`);
@@ -86,111 +117,114 @@ export async function importTraffic(store: Store, files: string[], opts: ImportO
   const format = formats[0] as TrafficFormat;
   const totalBytes = inputs.reduce((s, i) => s + i.size, 0);
   const batchSize = opts.batchSize ?? (store.kind === 'postgres' ? 5000 : 500);
+  return { files, opts, inputs, format, totalBytes, batchSize, patterns, redact, maxBadShare };
+}
 
-  const run = async <Batch>(
-    db: Db,
-    importId: number,
-    writer: TrafficWriter<Batch>,
-    offload: RowsOffload<Batch> | null = null,
-  ): Promise<ImportSummary> => {
-    const state = new ImportState(db, importId, { format, scrub: createScrubber(redact), sink: writer }, batchSize, writer);
-    try {
-      return await runWith(state, offload);
-    } finally {
-      // Nothing may still be writing when a failed import is undone.
-      await state.settle();
-    }
-  };
-  const runWith = async <Batch>(state: ImportState<Batch>, offload: RowsOffload<Batch> | null): Promise<ImportSummary> => {
-    const { db, importId } = state;
-    const progress: SourceProgress = { bytes: 0 };
-    let lines = 0;
-    const tick = (n = 1) => {
-      const before = lines;
-      lines += n;
-      if (opts.onProgress && Math.floor(lines / PROGRESS_EVERY) > Math.floor(before / PROGRESS_EVERY))
-        opts.onProgress({ lines, bytes: progress.bytes, totalBytes });
-    };
-    if (format === 'openai-batch') await importBatch(inputs, state, progress, tick);
-    else await importValues(inputs, format, state, progress, tick, offload);
-    await state.flush();
-    opts.onProgress?.({ lines, bytes: progress.bytes, totalBytes });
-    const seen = state.read + state.quarantinedCount;
-    if (seen > 0 && state.quarantinedCount / seen > maxBadShare) throw new TooManyBadLines(describeBadShare(state, seen, maxBadShare));
-    await finishImport(db, importId, {
-      imported: state.imported,
-      duplicates: state.read - state.imported,
-      quarantined: state.quarantinedCount,
-      redacted: state.redacted,
-      notReplayable: state.notReplayable,
-    });
-    return {
-      import_id: importId,
-      format,
-      detected: (opts.format ?? 'auto') === 'auto',
-      files,
-      imported: state.imported,
-      duplicates: state.read - state.imported,
-      quarantined: state.quarantinedList,
-      quarantined_count: state.quarantinedCount,
-      skipped: state.skipped,
-      redacted: state.redacted,
-      redacted_kinds: state.redactedKinds,
-      not_replayable: state.notReplayable,
-    };
-  };
-
+/**
+ * Postgres: batches are COPYed on two connections at once (the server parses JSON on the other
+ * core), so there is no single transaction. The import is a unit all the same: its rows are
+ * sampled only once it is completed, and an abandoned or failed one is undone (abandonImport)
+ * without touching a row another import inserted. One connection is kept for the import's life
+ * holding its advisory lock, so that an import whose process died is told apart and cleaned up
+ * by the next import.
+ */
+async function importOnPostgres(store: Store, plan: ImportPlan): Promise<ImportSummary> {
+  const { files, format, opts } = plan;
+  if (!store.session) throw new Error('a Postgres store without session connections');
+  const session = await store.session();
+  const conn = session.sql;
   try {
-    if (store.kind === 'pglite') {
-      // One process, one connection: a transaction costs nothing and makes the import all-or-nothing.
-      return await store.db.transaction(async (tx) => {
-        const db = tx as unknown as Db;
-        const importId = await beginImport(db, files, format);
-        return run(db, importId, jsonTrafficWriter(db, importId));
-      });
-    }
-    // Postgres: batches are COPYed on two connections at once (the server parses JSON on the other
-    // core), so there is no single transaction. The import is a unit all the same: its rows are
-    // sampled only once it is completed, and an abandoned or failed one is undone (abandonImport)
-    // without touching a row another import inserted. One connection is kept for the import's life
-    // holding its advisory lock, so that an import whose process died is told apart and cleaned up
-    // by the next import.
-    if (!store.session) throw new Error('a Postgres store without session connections');
-    const session = await store.session();
-    const conn = session.sql;
+    await reapStaleImports(store.db, conn);
+    const importId = await beginLockedImport(conn, files, format);
+    const workers =
+      format === 'openai-batch'
+        ? 0
+        : (opts.workers ?? (plan.totalBytes >= WORKERS_MIN_BYTES ? Math.min(MAX_WORKERS, availableParallelism() - 1) : 0));
+    const pool = workers > 0 ? new RowsPool(workers, { format: format as ValueFormat, redactPatterns: plan.patterns, importId }) : null;
     try {
-      await reapStaleImports(store.db, conn);
-      const importId = await beginLockedImport(conn, files, format);
-      const workers =
-        format === 'openai-batch'
-          ? 0
-          : (opts.workers ?? (totalBytes >= WORKERS_MIN_BYTES ? Math.min(MAX_WORKERS, availableParallelism() - 1) : 0));
-      const pool = workers > 0 ? new RowsPool(workers, { format: format as ValueFormat, redactPatterns: patterns, importId }) : null;
-      try {
-        // Asked for by number: the threads must start (and the import fails if they cannot).
-        if (pool && opts.workers !== undefined) await pool.started();
-        return await run<CopyRows>(store.db, importId, copyTrafficWriter(store.db, importId), pool);
-      } catch (e) {
-        // Should undoing fail too (the database gone), the import stays `running` with its lock
-        // released: the next import cleans it up. The user sees the first error either way.
-        await abandonImport(
-          store.db,
-          importId,
-          e instanceof TooManyBadLines ? 'abandoned' : 'failed',
-          e instanceof TooManyBadLines ? e.message : errorReason(e),
-        ).catch(() => {});
-        throw e;
-      } finally {
-        await pool?.close();
-        await releaseImportLock(conn, importId).catch(() => {});
-      }
+      // Asked for by number: the threads must start (and the import fails if they cannot).
+      if (pool && opts.workers !== undefined) await pool.started();
+      return await runImport<CopyRows>(plan, store.db, importId, copyTrafficWriter(store.db, importId), pool);
+    } catch (e) {
+      // Should undoing fail too (the database gone), the import stays `running` with its lock
+      // released: the next import cleans it up. The user sees the first error either way.
+      await abandonImport(
+        store.db,
+        importId,
+        e instanceof TooManyBadLines ? 'abandoned' : 'failed',
+        e instanceof TooManyBadLines ? e.message : errorReason(e),
+      ).catch(() => {});
+      throw e;
     } finally {
-      await session.close();
+      await pool?.close();
+      await releaseImportLock(conn, importId).catch(() => {});
     }
-  } catch (e) {
-    if (e instanceof TooManyBadLines) throw new InputError(e.message);
-    throw e;
+  } finally {
+    await session.close();
   }
+}
+
+async function runImport<Batch>(
+  plan: ImportPlan,
+  db: Db,
+  importId: number,
+  writer: TrafficWriter<Batch>,
+  offload: RowsOffload<Batch> | null = null,
+): Promise<ImportSummary> {
+  const maker = { format: plan.format, scrub: createScrubber(plan.redact), sink: writer };
+  const state = new ImportState(db, importId, maker, plan.batchSize, writer);
+  try {
+    return await readAndFinish(plan, state, offload);
+  } finally {
+    // Nothing may still be writing when a failed import is undone.
+    await state.settle();
+  }
+}
+
+/** Read every file into the state, flush, check the bad share, and complete the import. */
+async function readAndFinish<Batch>(
+  plan: ImportPlan,
+  state: ImportState<Batch>,
+  offload: RowsOffload<Batch> | null,
+): Promise<ImportSummary> {
+  const { opts, format, totalBytes } = plan;
+  const { db, importId } = state;
+  const progress: SourceProgress = { bytes: 0 };
+  let lines = 0;
+  const tick = (n = 1) => {
+    const before = lines;
+    lines += n;
+    if (opts.onProgress && Math.floor(lines / PROGRESS_EVERY) > Math.floor(before / PROGRESS_EVERY))
+      opts.onProgress({ lines, bytes: progress.bytes, totalBytes });
+  };
+  if (format === 'openai-batch') await importBatch(plan.inputs, state, progress, tick);
+  else await importValues(plan.inputs, format, state, progress, tick, offload);
+  await state.flush();
+  opts.onProgress?.({ lines, bytes: progress.bytes, totalBytes });
+  const seen = state.read + state.quarantinedCount;
+  if (seen > 0 && state.quarantinedCount / seen > plan.maxBadShare)
+    throw new TooManyBadLines(describeBadShare(state, seen, plan.maxBadShare));
+  await finishImport(db, importId, {
+    imported: state.imported,
+    duplicates: state.read - state.imported,
+    quarantined: state.quarantinedCount,
+    redacted: state.redacted,
+    notReplayable: state.notReplayable,
+  });
+  return {
+    import_id: importId,
+    format,
+    detected: (opts.format ?? 'auto') === 'auto',
+    files: plan.files,
+    imported: state.imported,
+    duplicates: state.read - state.imported,
+    quarantined: state.quarantinedList,
+    quarantined_count: state.quarantinedCount,
+    skipped: state.skipped,
+    redacted: state.redacted,
+    redacted_kinds: state.redactedKinds,
+    not_replayable: state.notReplayable,
+  };
 }
 
 function describeBadShare<Batch>(state: ImportState<Batch>, seen: number, max: number): string {
