@@ -1,28 +1,26 @@
 import type { CallResult } from '../domain/call-result.js';
-import type { CatalogEntry } from '../domain/catalog-entry.js';
 import type { GoldenCase } from '../domain/golden-case.js';
 import type { Outcome } from '../domain/outcome.js';
 import type { Clock } from '../domain/rng.js';
 import { reachableModels } from '../policy/index.js';
 import type { ChatClient } from '../providers/index.js';
-import { estimateCallCostUsd } from '../replay/cost-estimate.js';
 import { unionModels } from '../replay/plan-pairs.js';
 import type { JudgeDeps } from '../scoring/index.js';
 import type { Db } from '../store/db.js';
 import { getModels } from '../store/repos/catalog-repo.js';
-import { cacheKey, dropOtherBuilds, getCached, putCached } from '../store/repos/response-cache-repo.js';
+import { cacheKey, putCached } from '../store/repos/response-cache-repo.js';
 import { loadCases, type PlannedCase } from '../store/repos/run-case-repo.js';
 import { markChunk } from '../store/repos/run-chunk-repo.js';
 import { insertOutcomes, storedPairs } from '../store/repos/run-outcome-repo.js';
 import { getRun, getVariants, touchRunProgress } from '../store/repos/run-repo.js';
-import { reserveCall, reserveJudgeCall, settleJudgeCall, settleReserved } from '../store/repos/run-spend-repo.js';
+import { reserveJudgeCall, settleJudgeCall, settleReserved } from '../store/repos/run-spend-repo.js';
 import { pool } from './bounded-pool.js';
-import { caseInputs, type CaseInput } from './chunk-inputs.js';
-import { toOutcome, unreadReply, unscored } from './chunk-outcomes.js';
+import { chunkFetcher } from './chunk-fetch.js';
+import { caseInputs } from './chunk-inputs.js';
+import { toOutcome, unscored } from './chunk-outcomes.js';
 import type { JudgeMeter } from './judge-deps.js';
 import { createModelLimiter, type ModelLimiter } from './model-limiter.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { pickedForRefresh } from './refresh-pick.js';
 
 export interface ChunkDeps {
   chat: ChatClient;
@@ -118,16 +116,15 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
   const limiter = deps.limiter ?? createModelLimiter();
   const catalog = await getModels(db, models);
   const buffer: Outcome[] = [];
-  const toCache: Array<{ key: string; model: string; result: CallResult; replace: boolean }> = [];
+  const fetcher = chunkFetcher(db, run, runId, deps, limiter);
   const now = () => deps.clock?.now() ?? Date.now();
-  let reservedDelta = 0;
   let touched = Date.now();
   let fetched = 0;
   let skipped = 0;
   const flush = async () => {
     if (buffer.length === 0) return;
     const rows = buffer.splice(0);
-    const cache = toCache.splice(0);
+    const cache = fetcher.takeCacheWrites();
     await insertOutcomes(db, runId, rows);
     await touchRunProgress(db, runId);
     touched = Date.now();
@@ -137,48 +134,6 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
   };
 
   const inflight = deps.inflight ?? new Map<string, Promise<Fetched | null>>();
-  const fetchOnce = async (key: string, c: PlannedCase, entry: CatalogEntry, input: CaseInput): Promise<Fetched | null> => {
-    const model = entry.name;
-    const found = run.cacheMode === 'off' ? null : await getCached(db, key);
-    // An error this run itself cached (another worker's chunk, or this chunk before a redelivery) is
-    // not served to the run's own identical requests: it is tried again, as a run always did; later
-    // runs replay the error, so their error rate matches this one's.
-    const ownError = found !== null && found.storedBy === runId && (found.result.status < 200 || found.result.status >= 300);
-    const cached = ownError ? null : found;
-    const expired = cached !== null && entry.cache_ttl_s != null && now() - cached.storedAt.getTime() >= entry.cache_ttl_s * 1000;
-    // Picked by the request's cache key, not by the case that asked first, so the share re-asked is
-    // the same however the run's chunks interleave.
-    const refresh = cached !== null && !expired && pickedForRefresh(run.seed, key, model, run.refreshRate);
-    // --cache-only takes what is cached, expired or not: it never calls.
-    if (cached && (run.cacheMode === 'only' || (!expired && !refresh))) return { result: cached.result, source: 'cache' };
-    if (run.cacheMode === 'only') return null;
-    const estimate = estimateCallCostUsd(priceOf(entry), c.input_tokens, input.params);
-    if (!(await reserveCall(db, runId, estimate))) return null;
-    // The attempt id names this fetch by the run's seed alone (the fleet adds model and input), so a
-    // simulated model draws the same status however the calls interleave; a real endpoint never sees it.
-    const request = {
-      messages: input.messages,
-      params: input.params,
-      attempt_id: `${run.seed}#0`,
-      ...(deps.deadlineMs ? { deadline_ms: deps.deadlineMs } : {}),
-    };
-    // Tokens a provider counts against its per-minute limit when the call arrives: input plus the most it may write.
-    const tokens = c.input_tokens + (typeof input.params.max_tokens === 'number' ? input.params.max_tokens : 0);
-    const result = await limiter.run(model, entry.concurrency, async () => {
-      await deps.rate?.acquire(model, { rpm: entry.rate_limit_rpm, tpm: entry.rate_limit_tpm ?? null }, tokens);
-      // A client that throws (a bug, a reply it cannot read) fails only this pair, as a recorded failure.
-      return deps.chat.complete(entry, request).catch((e: unknown) => unreadReply(e));
-    });
-    reservedDelta += (result.cost_usd ?? 0) - estimate;
-    // Errors are cached like answers: a re-run of the same cases then sees the same error rate
-    // (caching only answers made every re-run look healthier). TTL and refreshes re-ask both.
-    const answered = result.status >= 200 && result.status < 300;
-    if (run.cacheMode === 'use') toCache.push({ key, model, result, replace: cached !== null || (ownError && answered) });
-    const build = result.fingerprint;
-    if (build && cached?.result.fingerprint && cached.result.fingerprint !== build) await dropOtherBuilds(db, model, build);
-    return { result, source: refresh ? 'refresh' : 'call' };
-  };
-
   const one = async ({ c, model }: { c: PlannedCase; model: string }) => {
     const input = inputs.get(c.case_id);
     const entry = catalog.get(model);
@@ -192,7 +147,7 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
     let fetching = inflight.get(shared);
     const first = fetching === undefined;
     if (!fetching) {
-      fetching = fetchOnce(key, c, entry, input);
+      fetching = fetcher.fetchOnce(key, c, entry, input);
       inflight.set(shared, fetching);
       // A failed fetch (a lost connection) is tried again when its chunk is retried.
       fetching.catch(() => inflight.delete(shared));
@@ -219,11 +174,9 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
   } finally {
     // Keep what was fetched before a failure: the retry then only fetches the rest.
     await flush();
-    await settleReserved(db, runId, reservedDelta);
+    await settleReserved(db, runId, fetcher.reservedDelta());
   }
   await markChunk(db, runId, chunk, 'done');
   await touchRunProgress(db, runId);
   return { fetched, skipped };
 }
-
-const priceOf = (e: CatalogEntry) => ({ input_price_per_m: e.price.input_per_m, output_price_per_m: e.price.output_per_m });
