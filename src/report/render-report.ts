@@ -90,8 +90,29 @@ const signedPts = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}$
 
 /** The run report: markdown plus plain generated SVG charts. Pure: the caller writes the files. */
 export function renderReport(input: ReportInput): ReportFiles {
-  const { run, analysis: a } = input;
+  const { analysis: a } = input;
   const files: ReportFiles = {};
+  const L: string[] = [
+    ...headerLines(input),
+    '## Variants',
+    '',
+    ...statsTable(a.variants, 'variant'),
+    '',
+    ...comparisonLines(a),
+    '## Models',
+    '',
+    ...statsTable(a.models, 'model'),
+    '',
+    ...frontierLines(input, files),
+    ...segmentLines(a),
+    ...proposalLines(input, files),
+    ...warningLines(a),
+  ];
+  files['report.md'] = `${L.join('\n')}\n`;
+  return files;
+}
+
+function headerLines({ run, analysis: a }: ReportInput): string[] {
   const L: string[] = [];
   L.push(`# Run ${md(run.id)} — policy ${md(run.policyName)}${run.baseVersion !== null ? ` (v${run.baseVersion})` : ''}`);
   L.push('');
@@ -105,8 +126,11 @@ export function renderReport(input: ReportInput): ReportFiles {
     '- Quality is the mean score in [0, 1] (a failed call counts 0); intervals are seeded bootstrap (means) and Wilson (pass rates), 95%. ⚠ marks groups too small to conclude anything.',
   );
   L.push('');
+  return L;
+}
 
-  L.push('## Variants', '', ...statsTable(a.variants, 'variant'), '');
+function comparisonLines(a: RunAnalysis): string[] {
+  const L: string[] = [];
   if (a.comparisons.length) {
     L.push('### Against the baseline (paired, same cases)', '');
     L.push(row(['variant', 'Δ quality (95% CI)', 'p', 'p (Holm)', 'Δ cost/1k', 'verdict']));
@@ -136,9 +160,13 @@ export function renderReport(input: ReportInput): ReportFiles {
       '',
     );
   }
+  return L;
+}
 
-  L.push('## Models', '', ...statsTable(a.models, 'model'), '');
-
+/** The quality/cost chart (written into `files`) and the frontier's baselines. */
+function frontierLines(input: ReportInput, files: ReportFiles): string[] {
+  const { run, analysis: a } = input;
+  const L: string[] = [];
   L.push('## Quality vs cost', '');
   const f = a.frontier;
   const points: ChartPoint[] = [
@@ -173,7 +201,11 @@ export function renderReport(input: ReportInput): ReportFiles {
     L.push(`  - random router: APGR ${q3(t.random.apgr)}, CPT(50%) ${t.random.cpt50.toFixed(1)}%, CPT(80%) ${t.random.cpt80.toFixed(1)}%`);
   }
   L.push('');
+  return L;
+}
 
+function segmentLines(a: RunAnalysis): string[] {
+  const L: string[] = [];
   if (a.segmentBy && a.segments.length) {
     L.push(`## Segments by ${md(a.segmentBy)}`, '');
     for (const s of a.segments) {
@@ -181,7 +213,13 @@ export function renderReport(input: ReportInput): ReportFiles {
       L.push(...compactTable([...s.variants, ...s.models], 'variant / model'), '');
     }
   }
+  return L;
+}
 
+/** One section per proposal, each with its before/after chart (written into `files`). */
+function proposalLines(input: ReportInput, files: ReportFiles): string[] {
+  const { run } = input;
+  const L: string[] = [];
   if (input.proposals.length) {
     L.push('## Proposals', '');
     input.proposals.forEach((p, i) => {
@@ -207,12 +245,15 @@ export function renderReport(input: ReportInput): ReportFiles {
       L.push('', `![Holdout quality before and after the proposal](${name})`, '');
     });
   }
+  return L;
+}
 
+function warningLines(a: RunAnalysis): string[] {
+  const L: string[] = [];
   if (a.warnings.length) {
     L.push('## Warnings', '');
     for (const w of a.warnings) L.push(`- ${md(w)}`);
     L.push('');
   }
-  files['report.md'] = `${L.join('\n')}\n`;
-  return files;
+  return L;
 }
