@@ -1,17 +1,11 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { finishNightly } from '../../app/nightly-steps.js';
+import { executeRun } from '../../app/execute-run.js';
 import { requireSharedStores } from '../../app/worker.js';
 import { InputError } from '../../domain/errors.js';
 import { DEFAULT_WEBHOOK_ENV } from '../../domain/nightly.js';
-import { createRun } from '../../jobs/create-run.js';
-import { planRun } from '../../jobs/plan-run.js';
-import { processRunLocally } from '../../jobs/run-locally.js';
 import type { VariantRef } from '../../jobs/run-request.js';
-import { runReport } from '../../jobs/run-summary.js';
-import { waitForRun } from '../../jobs/wait-for-run.js';
 import { MAX_POLICY_BYTES } from '../../policy/yaml-source.js';
-import { enqueueRun } from '../../queue/bullmq-runner.js';
 import { assertRedisReachable, queueConfigFromEnv } from '../../queue/connection.js';
 import { collect, ExitError, parseNumberOption } from '../action.js';
 import type { CliContext } from '../context.js';
@@ -87,10 +81,9 @@ async function runCommand(ctx: CliContext, flags: RunFlags): Promise<void> {
   if (!flags.cache && flags.cacheOnly) throw new InputError('--no-cache and --cache-only: give one of them');
   if (!(flags.refreshRate >= 0 && flags.refreshRate <= 1)) throw new InputError(`--refresh-rate: ${flags.refreshRate} is not in [0, 1]`);
 
-  const store = await ctx.store();
-  const { run_id } = await createRun(
-    store.db,
-    {
+  const progress = progressBar(ctx);
+  const done = await executeRun(ctx, {
+    request: {
       policy: flags.policy,
       variants,
       source,
@@ -102,39 +95,19 @@ async function runCommand(ctx: CliContext, flags: RunFlags): Promise<void> {
       refresh_rate: flags.refreshRate,
       ...(nightly ? { nightly } : {}),
     },
-    { clock: ctx.clock },
-  );
-  const plan = await planRun(store.db, run_id);
-  const progress = progressBar(ctx);
-
-  if (queue) {
-    await enqueueRun(queue, run_id, plan.chunks);
-    if (flags.detach) {
-      if (flags.json) return printJson(ctx, { run_id, status: 'queued', pairs: plan.pairs });
-      return println(ctx, run_id);
-    }
-    note(
-      ctx,
-      `run ${run_id}: ${plan.pairs} pairs in ${plan.chunks.length} chunk jobs on ${queue.queueName}; waiting for workers (\`routelab worker\`)`,
-    );
-    await waitForRun(store.db, run_id, {
-      onProgress: (p) => progress(p.chunksFinished, p.chunks, p.pairsStored, p.pairs),
-      ...stallOption(ctx.env),
-    });
-  } else {
-    progress(0, plan.chunks.length, 0, plan.pairs);
-    await processRunLocally(store.db, run_id, plan.chunks, {
-      env: ctx.env,
-      clock: ctx.clock,
-      onChunk: (done, total) => progress(done, total),
-    });
+    queue,
+    detach: flags.detach,
+    ...(flags.reportDir ? { reportDir: flags.reportDir } : {}),
+    onQueued: (q) =>
+      note(ctx, `run ${q.runId}: ${q.pairs} pairs in ${q.chunks} chunk jobs on ${q.queueName}; waiting for workers (\`routelab worker\`)`),
+    onProgress: progress,
+    onProcessed: () => progress.done(),
+  });
+  if (done.detached) {
+    if (flags.json) return printJson(ctx, { run_id: done.runId, status: 'queued', pairs: done.pairs });
+    return println(ctx, done.runId);
   }
-  progress.done();
-  const finished = nightly
-    ? await finishNightly(store.db, run_id, { clock: ctx.clock, env: ctx.env, ...(flags.reportDir ? { reportDir: flags.reportDir } : {}) })
-    : null;
-  const report = await runReport(store.db, run_id);
-  if (!report) throw new Error(`run ${run_id} vanished`);
+  const { runId: run_id, report, nightly: finished } = done;
   const steps = finished?.steps ?? [];
   if (flags.json) printJson(ctx, nightly ? { ...report, steps, regressions: finished?.regressions?.flagged ?? [] } : report);
   else {
@@ -144,16 +117,6 @@ async function runCommand(ctx: CliContext, flags: RunFlags): Promise<void> {
   if (report.status === 'failed') throw new ExitError(`run ${run_id} failed${report.error ? `: ${report.error}` : ''}`, 1);
   if (finished?.alerted)
     throw new ExitError(`run ${run_id}: ${finished.regressions?.flagged.length ?? 0} regression(s) flagged (--alert-on regression)`, 1);
-}
-
-/** ROUTELAB_STALL_SECONDS: how long the workers may store nothing before the run is failed. */
-function stallOption(env: NodeJS.ProcessEnv): { stallMs?: number } {
-  const raw = env.ROUTELAB_STALL_SECONDS;
-  if (raw === undefined || raw === '') return {};
-  const secs = Number(raw);
-  if (!(Number.isFinite(secs) && secs > 0))
-    throw new InputError(`ROUTELAB_STALL_SECONDS: ${JSON.stringify(raw)} is not a positive number of seconds`);
-  return { stallMs: secs * 1000 };
 }
 
 function sourceOf(flags: RunFlags): { kind: 'sample' | 'golden' | 'outcomes'; name: string } {
