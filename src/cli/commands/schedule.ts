@@ -43,44 +43,7 @@ export function registerSchedule(program: Command, ctx: CliContext): void {
     .option('--alert-on <what>', '"regression": POST the webhook when one is flagged')
     .option('--webhook-env <name>', `variable holding the webhook URL (default ${DEFAULT_WEBHOOK_ENV})`)
     .option('--json', 'JSON on stdout')
-    .action(async (flags: NightlyFlags) => {
-      const fields = flags.cron.trim().split(/\s+/);
-      if (fields.length < 5 || fields.length > 6)
-        throw new InputError(`--cron: "${flags.cron}" needs 5 fields (minute hour day month weekday), or 6 with seconds`);
-      const window = parseWindow(flags.sampleFromLast);
-      if (flags.size < 1) throw new InputError('--size: must be at least 1');
-      if (!(flags.refreshRate >= 0 && flags.refreshRate <= 1))
-        throw new InputError(`--refresh-rate: ${flags.refreshRate} is not in [0, 1]`);
-      const nightly = nightlyOptions({ ...flags, nightly: true });
-      for (const v of flags.variant ?? []) {
-        if (/\.(ya?ml|json)$/i.test(v) || v.includes('/'))
-          throw new InputError(
-            `--variant ${v}: a schedule runs on workers that cannot read your files; register it with \`routelab policy import\` and name it`,
-          );
-      }
-      const queue = queueConfigFromEnv(ctx.env);
-      if (!queue)
-        throw new InputError(
-          `REDIS_URL is not set: nightly schedules live in Redis, where \`routelab worker\` processes pick them up.\nWithout Redis, an equivalent crontab line is:\n${crontabLine(flags, { postgres: Boolean(ctx.env.DATABASE_URL) })}`,
-        );
-      await assertRedisReachable(queue.url);
-      const payload = NightlyPayload.parse({
-        policy: flags.policy,
-        variants: flags.variant ?? [],
-        window_ms: window,
-        size: flags.size,
-        ...(flags.golden ? { golden: flags.golden } : {}),
-        ...(flags.costCap !== undefined ? { cost_cap_usd: flags.costCap } : {}),
-        holdout: flags.holdout,
-        refresh_rate: flags.refreshRate,
-        nightly: nightly ?? {},
-      });
-      const info = await upsertNightly(queue, flags.cron, flags.tz, payload).catch((e: unknown) => {
-        throw new InputError(`--cron/--tz: ${e instanceof Error ? e.message : String(e)}`);
-      });
-      if (flags.json) return printJson(ctx, info);
-      println(ctx, `scheduled ${info.id}: "${flags.cron}"${flags.tz ? ` (${flags.tz})` : ' (UTC)'} · next ${info.next ?? 'unknown'}`);
-    });
+    .action(async (flags: NightlyFlags) => scheduleNightly(ctx, flags));
   schedule
     .command('list')
     .description('Nightly schedules in Redis')
@@ -108,6 +71,45 @@ export function registerSchedule(program: Command, ctx: CliContext): void {
         throw new NotFoundError('schedule', `nightly-${flags.policy}`, 'see `routelab schedule list`');
       println(ctx, `removed nightly-${flags.policy}`);
     });
+}
+
+/** `schedule nightly`: check the flags, then upsert the policy's job scheduler in Redis. */
+async function scheduleNightly(ctx: CliContext, flags: NightlyFlags): Promise<void> {
+  const fields = flags.cron.trim().split(/\s+/);
+  if (fields.length < 5 || fields.length > 6)
+    throw new InputError(`--cron: "${flags.cron}" needs 5 fields (minute hour day month weekday), or 6 with seconds`);
+  const window = parseWindow(flags.sampleFromLast);
+  if (flags.size < 1) throw new InputError('--size: must be at least 1');
+  if (!(flags.refreshRate >= 0 && flags.refreshRate <= 1)) throw new InputError(`--refresh-rate: ${flags.refreshRate} is not in [0, 1]`);
+  const nightly = nightlyOptions({ ...flags, nightly: true });
+  for (const v of flags.variant ?? []) {
+    if (/\.(ya?ml|json)$/i.test(v) || v.includes('/'))
+      throw new InputError(
+        `--variant ${v}: a schedule runs on workers that cannot read your files; register it with \`routelab policy import\` and name it`,
+      );
+  }
+  const queue = queueConfigFromEnv(ctx.env);
+  if (!queue)
+    throw new InputError(
+      `REDIS_URL is not set: nightly schedules live in Redis, where \`routelab worker\` processes pick them up.\nWithout Redis, an equivalent crontab line is:\n${crontabLine(flags, { postgres: Boolean(ctx.env.DATABASE_URL) })}`,
+    );
+  await assertRedisReachable(queue.url);
+  const payload = NightlyPayload.parse({
+    policy: flags.policy,
+    variants: flags.variant ?? [],
+    window_ms: window,
+    size: flags.size,
+    ...(flags.golden ? { golden: flags.golden } : {}),
+    ...(flags.costCap !== undefined ? { cost_cap_usd: flags.costCap } : {}),
+    holdout: flags.holdout,
+    refresh_rate: flags.refreshRate,
+    nightly: nightly ?? {},
+  });
+  const info = await upsertNightly(queue, flags.cron, flags.tz, payload).catch((e: unknown) => {
+    throw new InputError(`--cron/--tz: ${e instanceof Error ? e.message : String(e)}`);
+  });
+  if (flags.json) return printJson(ctx, info);
+  println(ctx, `scheduled ${info.id}: "${flags.cron}"${flags.tz ? ` (${flags.tz})` : ' (UTC)'} · next ${info.next ?? 'unknown'}`);
 }
 
 async function requireQueue(ctx: CliContext): Promise<QueueConfig> {
