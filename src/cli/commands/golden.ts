@@ -1,18 +1,13 @@
-import { MAX_GOLDEN_BYTES, readCappedText } from '../../providers/read-capped.js';
-import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
+import { basename, extname } from 'node:path';
+import { goldenFromSample, JUDGE_MODEL_ENV } from '../../app/golden-from-sample.js';
 import { InputError } from '../../domain/errors.js';
-import type { Assertion, GoldenCase } from '../../domain/golden-case.js';
 import { sanitizeInline } from '../../domain/sanitize.js';
-import type { TrafficRecord } from '../../domain/traffic-record.js';
+import { MAX_GOLDEN_BYTES, readCappedText } from '../../providers/read-capped.js';
 import { parseGoldenText } from '../../scoring/index.js';
 import { importGoldenSet, listGoldenSets } from '../../store/repos/golden-repo.js';
-import { loadSampleRecords } from '../../store/repos/sample-repo.js';
 import type { CliContext } from '../context.js';
 import { note, printJson, printList, println, table } from '../output.js';
-
-/** The env variable naming the default judge model for bootstrapped sets. */
-export const JUDGE_MODEL_ENV = 'ROUTELAB_JUDGE_MODEL';
 
 /** `routelab golden import --file G | list | from-sample --sample S --name G`. */
 export function registerGolden(program: Command, ctx: CliContext): void {
@@ -71,29 +66,13 @@ export function registerGolden(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON only')
     .action(async (opts: { sample: string; name: string; judgeModel?: string; json?: boolean }) => {
       const store = await ctx.store();
-      const { sample, records } = await loadSampleRecords(store.db, opts.sample);
       const judgeModel = opts.judgeModel ?? (ctx.env[JUDGE_MODEL_ENV] || undefined);
-      const { cases, skipped } = casesFromRecords(records, judgeModel);
-      if (cases.length === 0) {
-        throw new InputError(
-          `sample "${opts.sample}" has no record with a request and a successful answer to use as a reference (${records.length} record${plural(records.length)})`,
-        );
-      }
-      const counts = await importGoldenSet(store.db, opts.name, cases, `sample:${sample.name}`);
-      const result = {
-        name: opts.name,
-        id: counts.id,
-        sample: sample.name,
-        cases: cases.length,
-        imported: counts.imported,
-        updated: counts.updated,
-        skipped,
-        judge_model: judgeModel ?? null,
-      };
+      const result = await goldenFromSample(store.db, { sample: opts.sample, name: opts.name, judgeModel });
+      const { cases, skipped } = result;
       if (opts.json) return printJson(ctx, result);
       println(
         ctx,
-        `golden set "${sanitizeInline(opts.name)}" from sample "${sanitizeInline(sample.name)}": ${cases.length} unreviewed case${plural(cases.length)} (${counts.imported} new, ${counts.updated} updated)`,
+        `golden set "${sanitizeInline(opts.name)}" from sample "${sanitizeInline(result.sample)}": ${cases} unreviewed case${plural(cases)} (${result.imported} new, ${result.updated} updated)`,
       );
       if (skipped > 0)
         note(ctx, `note: ${skipped} record${plural(skipped)} skipped (no request content, or no successful answer to use as reference)`);
@@ -104,40 +83,6 @@ export function registerGolden(program: Command, ctx: CliContext): void {
           : `assertions: token_f1 against the reference (set --judge-model or ${JUDGE_MODEL_ENV} to add a judge)`,
       );
     });
-}
-
-/**
- * One case per usable record: its request as the input, its original answer as the candidate
- * reference, unreviewed. Default assertions: token F1 against the reference (cheap, always there)
- * and, when a judge model is configured, a pairwise judge (is the new answer at least as good as
- * what production answered?), which catches paraphrases token overlap misses.
- */
-export function casesFromRecords(
-  records: readonly TrafficRecord[],
-  judgeModel: string | undefined,
-): { cases: GoldenCase[]; skipped: number } {
-  const cases: GoldenCase[] = [];
-  let skipped = 0;
-  for (const r of records) {
-    const status = r.response.status;
-    const answered = r.response.output !== null && r.response.output.trim() !== '' && (status === null || (status >= 200 && status < 300));
-    if (!r.replayable || r.request.messages.length === 0 || !answered) {
-      skipped++;
-      continue;
-    }
-    const assertions: Assertion[] = [{ type: 'token_f1', weight: 1 }];
-    if (judgeModel) assertions.push({ type: 'judge', mode: 'pairwise', model: judgeModel, weight: 1 });
-    cases.push({
-      id: r.id,
-      input: { messages: r.request.messages },
-      metadata: { ...r.metadata, source_model: r.response.model },
-      reference: r.response.output ?? undefined,
-      assertions,
-      reviewed: false,
-      timestamp: r.timestamp,
-    });
-  }
-  return { cases, skipped };
 }
 
 async function readText(file: string): Promise<string> {
