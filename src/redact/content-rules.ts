@@ -261,9 +261,12 @@ export const BUILT_IN_RULES: readonly RedactRule[] = [
   {
     // International (+cc …) or grouped national numbers (555-123-4567, (030) 1234 5678); 9–15 digits.
     // Ungrouped digit runs are left alone here: they are more often ids (numbers are checked apart).
+    // A `+` or a bracketed area code marks a number even right after other digits (`spanId 0003
+    // +44 20 …`, `…-20241022 (415) 555-0675`); bare groups need no digit group just before them, so
+    // the tail of a longer grouped number (a card that fails Luhn) is not taken for a phone.
     kind: 'phone',
     regex: new RegExp(
-      `(?<!\\d${SEP}?)(?:\\+\\d{1,3}${SEP}?(?:\\(\\d{1,4}\\)${SEP}?)?\\d{1,4}(?:${SEP}?\\d{2,4}){1,4}|(?:\\(\\d{2,5}\\)${SEP}?|(?<![\\d])\\d{3,5}${SEP})\\d{3,4}${SEP}\\d{3,5})(?!${SEP}?\\d)`,
+      `(?:(?<![\\d+])\\+\\d{1,3}${SEP}?(?:\\(\\d{1,4}\\)${SEP}?)?\\d{1,4}(?:${SEP}?\\d{2,4}){1,4}|(?<![\\d(])\\(\\d{2,5}\\)${SEP}?\\d{3,4}${SEP}\\d{3,5}|(?<!\\d${SEP}?)\\d{3,5}${SEP}\\d{3,4}${SEP}\\d{3,5})(?!${SEP}?\\d)`,
       'g',
     ),
     hint: hasRun(9),

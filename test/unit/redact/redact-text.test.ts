@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createRedactor, redactText } from '../../../src/redact/redact-text.js';
+import { createRedactor, redactText, replaceChecked } from '../../../src/redact/redact-text.js';
+import { BUILT_IN_RULES } from '../../../src/redact/content-rules.js';
 import { ibanValid, luhnValid } from '../../../src/redact/checksums.js';
 
 describe('redactText', () => {
@@ -58,6 +59,38 @@ describe('redactText', () => {
         return !out.includes(body);
       }),
     );
+  });
+});
+
+describe('checked rules', () => {
+  it('find a valid card, IBAN or phone number inside a longer candidate that fails its check', () => {
+    expect(redactText('chatcmpl-9 5693.7167.1189.6037').text).toBe('chatcmpl-9 [REDACTED:card]');
+    expect(redactText('trace-a1 4111111111111111').text).toBe('trace-a1 [REDACTED:card]');
+    expect(redactText('aa02 DE89370400440532013000').text).toBe('aa02 [REDACTED:iban]');
+    expect(redactText('spanId 0003 +44 20 7946 0958').text).toBe('spanId 0003 [REDACTED:phone]');
+    expect(redactText('claude-3-5-haiku-20241022 (415) 555-0675').text).toBe('claude-3-5-haiku-20241022 [REDACTED:phone]');
+  });
+
+  // The retry after a rejected candidate must not make hostile input quadratic: each start position
+  // is checked at most once, whatever the text (a step bound, not a clock).
+  it.each(['card', 'iban', 'phone', 'ssn'])('%s: at most one check per character of hostile input', (kind) => {
+    const rule = BUILT_IN_RULES.find((r) => r.kind === kind) as (typeof BUILT_IN_RULES)[number];
+    const counted = (n: number, unit: string) => {
+      let checks = 0;
+      const text = unit.repeat(n);
+      const probe = {
+        ...rule,
+        regex: new RegExp(rule.regex.source, rule.regex.flags),
+        accept: rule.accept && ((m: string) => (checks++, false)),
+        validPrefix: rule.validPrefix && ((m: string) => (checks++, 0)),
+      };
+      replaceChecked(text, probe, () => undefined);
+      return { checks, length: text.length };
+    };
+    for (const unit of ['1 ', '12 ', '1-2.', 'DE12 ', '+12 345 678 ', '555-123-4567 ', '123-45-', '(123) 456 ']) {
+      const { checks, length } = counted(2000, unit);
+      expect(checks).toBeLessThanOrEqual(length);
+    }
   });
 });
 
