@@ -81,8 +81,8 @@ describe('checked rules', () => {
       const probe = {
         ...rule,
         regex: new RegExp(rule.regex.source, rule.regex.flags),
-        accept: rule.accept && ((m: string) => (checks++, false)),
-        validPrefix: rule.validPrefix && ((m: string) => (checks++, 0)),
+        accept: rule.accept && ((_m: string) => (checks++, false)),
+        validPrefix: rule.validPrefix && ((_m: string) => (checks++, 0)),
       };
       replaceChecked(text, probe, () => undefined);
       return { checks, length: text.length };
