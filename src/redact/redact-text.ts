@@ -1,6 +1,7 @@
 import { compileLinear, type LinearRegex } from '../domain/linear-regex.js';
 import {
   BUILT_IN_RULES,
+  cannotHoldSecret,
   KEYWORDS,
   keywordNearPunctuation,
   LONG_TOKEN,
@@ -23,7 +24,10 @@ export interface RedactResult {
   byKind: Record<string, number>;
 }
 
-export type Redactor = (text: string) => RedactResult;
+export type Redactor = ((text: string) => RedactResult) & {
+  /** True when the redactor would return the text unchanged, found by one allocation-free pass; false when unsure. */
+  readonly unchanged?: (text: string) => boolean;
+};
 
 export const placeholder = (kind: string) => `[REDACTED:${kind}]`;
 
@@ -82,7 +86,9 @@ export function createRedactor(patterns: readonly UserPattern[] = []): Redactor 
     // Most strings hold nothing to redact: one pass over the characters (profileText) rules out
     // the rules that cannot match, and usually all of them, before any regex runs.
     let profile = first;
-    const keywords = profile.token >= LONG_TOKEN || profile.at ? KEYWORDS.test(input) : profile.punct && keywordNearPunctuation(input);
+    const keywords =
+      profile.keywordish &&
+      (profile.token >= LONG_TOKEN || profile.at ? KEYWORDS.test(input) : profile.punct && keywordNearPunctuation(input));
     if (!keywords && user.length === 0 && !profile.at && profile.run < 9) return nothing(input);
     let text = input;
     let count = 0;
@@ -124,7 +130,7 @@ export function createRedactor(patterns: readonly UserPattern[] = []): Redactor 
     }
     return { text, count, kinds, byKind: { ...byKind } };
   };
-  return (input) => {
+  const redactor = (input: string): RedactResult => {
     const profile = profileText(input);
     if (!profile.odd) return apply(input, profile);
     const normal = normaliseForMatching(input);
@@ -132,6 +138,8 @@ export function createRedactor(patterns: readonly UserPattern[] = []): Redactor 
     const r = apply(normal, profileText(normal));
     return r.count > 0 ? r : nothing(input);
   };
+  const unchanged = user.length === 0 ? cannotHoldSecret : () => false;
+  return Object.assign(redactor, { unchanged });
 }
 
 /**

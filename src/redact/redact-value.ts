@@ -46,8 +46,11 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
     if (kinds === NOTHING) kinds = dataRecord<number>();
     kinds[kind] = (kinds[kind] ?? 0) + n;
   };
+  const unchanged = redact.unchanged;
   const text = (raw: string): string => {
     const s = prepare(raw);
+    // Most strings cannot hold anything: one pass says so, before the memo's hashing and lookup.
+    if (unchanged !== undefined && unchanged(s)) return s;
     const short = s.length <= MEMO_MAX_LENGTH;
     let r = short ? memo.get(s) : undefined;
     if (!r) {
@@ -108,8 +111,10 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return string(v);
     if (typeof v === 'number') {
-      // Counts, latencies and prices are below 1e9 (nine digits): no string is made for them.
+      // Counts, latencies and prices are below 1e9 (nine digits), Unix times in seconds or
+      // milliseconds of 2001–2033 start with 1 (sensitiveNumber): no string is made for them.
       if (v < 1e9 && v > -1e9) return v;
+      if ((v >= 1e9 && v < 2e9) || (v >= 1e12 && v < 2e12)) return v;
       const kind = Number.isInteger(v) ? sensitiveNumber(String(Math.abs(v))) : null;
       if (!kind) return v;
       tally(kind, 1);

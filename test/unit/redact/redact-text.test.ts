@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createRedactor, redactText, replaceChecked } from '../../../src/redact/redact-text.js';
 import { BUILT_IN_RULES } from '../../../src/redact/content-rules.js';
+import { anySecret } from '../../helpers/secret-corpus.js';
 import { ibanValid, luhnValid } from '../../../src/redact/checksums.js';
 
 describe('redactText', () => {
@@ -91,6 +92,42 @@ describe('checked rules', () => {
       const { checks, length } = counted(2000, unit);
       expect(checks).toBeLessThanOrEqual(length);
     }
+  });
+});
+
+describe('the gate in front of the rules', () => {
+  const redact = createRedactor();
+  const unchanged = redact.unchanged as (text: string) => boolean;
+
+  it('never passes a text the rules would change', () => {
+    const pieces = fc.constantFrom('key', 'sk-', 'a3t', '://', '?x=', '@', '%41', '\u200b', 'é', ':', '=', '(', '4111', ' ', '-', 'x', '7');
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(pieces, { maxLength: 30 }).map((a) => a.join('')),
+        ),
+        (text) => {
+          if (unchanged(text)) expect(redact(text).text).toBe(text);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('passes timestamps, roles and plain prose, and stops every corpus secret', () => {
+    for (const text of ['2026-11-01T00:00:00.000Z', 'assistant', 'You are a helpful assistant for a bike shop.', 'chatcmpl-42']) {
+      expect(unchanged(text)).toBe(true);
+    }
+    fc.assert(
+      fc.property(anySecret, (s) => {
+        expect(unchanged(s.text)).toBe(false);
+      }),
+    );
+  });
+
+  it('is off when there are user patterns', () => {
+    expect(createRedactor(['T-\\d+']).unchanged?.('T-1')).toBe(false);
   });
 });
 
