@@ -93,13 +93,18 @@ export function profileText(text: string): TextProfile {
  * timestamps, prose) stop here, with no allocation. A superset of `apply`'s own early return.
  */
 export function cannotHoldSecret(text: string): boolean {
-  const p = profileInto(text, scratch);
+  return nothingToFind(profileInto(text, scratch));
+}
+
+/** The gate's test on a profile (see cannotHoldSecret). */
+export function nothingToFind(p: TextProfile): boolean {
   return !p.odd && !p.at && p.run < 9 && !(p.keywordish && (p.token >= LONG_TOKEN || p.punct));
 }
 
 const scratch: TextProfile = { digits: 0, run: 0, token: 0, at: false, punct: false, odd: false, keywordish: false };
 
-function profileInto(text: string, out: TextProfile): TextProfile {
+/** profileText into a caller's object (no allocation). */
+export function profileInto(text: string, out: TextProfile): TextProfile {
   let digits = 0;
   let run = 0;
   let cur = 0;
@@ -112,14 +117,20 @@ function profileInto(text: string, out: TextProfile): TextProfile {
   let keywordish = false;
   let prevLetter = false;
   let prevA = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    // Letters first: most characters are, and they only end a digit run and extend a token.
-    if ((c | 32) >= 97 && (c | 32) <= 122) {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    let c = text.charCodeAt(i);
+    // A run of letters at once: most characters are letters, and a run only ends a digit run,
+    // extends the token, and is keyword-ish from its second letter.
+    if (((c | 32) - 97) >>> 0 <= 25) {
+      const from = i;
+      while (i + 1 < n && ((text.charCodeAt(i + 1) | 32) - 97) >>> 0 <= 25) i++;
+      c = text.charCodeAt(i);
       cur = 0;
       gap = 0;
-      if (++curToken > token) token = curToken;
-      if (prevLetter) keywordish = true;
+      curToken += i - from + 1;
+      if (curToken > token) token = curToken;
+      if (i > from || prevLetter) keywordish = true;
       prevLetter = true;
       prevA = (c | 32) === 97;
       continue;

@@ -1,10 +1,11 @@
 import { compileLinear, type LinearRegex } from '../domain/linear-regex.js';
 import {
   BUILT_IN_RULES,
-  cannotHoldSecret,
   KEYWORDS,
   keywordNearPunctuation,
   LONG_TOKEN,
+  nothingToFind,
+  profileInto,
   profileText,
   type RedactRule,
   type TextProfile,
@@ -130,15 +131,30 @@ export function createRedactor(patterns: readonly UserPattern[] = []): Redactor 
     }
     return { text, count, kinds, byKind: { ...byKind } };
   };
+  // The gate's profile of the last text it could not pass: the redactor is usually called next on
+  // that same text, and need not profile it again.
+  const gateProfile = profileText('');
+  let gated: string | undefined;
   const redactor = (input: string): RedactResult => {
-    const profile = profileText(input);
+    let profile: TextProfile;
+    if (input === gated) {
+      profile = { ...gateProfile };
+      gated = undefined;
+    } else profile = profileText(input);
     if (!profile.odd) return apply(input, profile);
     const normal = normaliseForMatching(input);
     if (normal === input) return apply(input, profile);
     const r = apply(normal, profileText(normal));
     return r.count > 0 ? r : nothing(input);
   };
-  const unchanged = user.length === 0 ? cannotHoldSecret : () => false;
+  const unchanged =
+    user.length === 0
+      ? (text: string) => {
+          if (nothingToFind(profileInto(text, gateProfile))) return true;
+          gated = text;
+          return false;
+        }
+      : () => false;
   return Object.assign(redactor, { unchanged });
 }
 

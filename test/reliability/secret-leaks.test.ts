@@ -58,7 +58,7 @@ async function redisContents(prefix: string): Promise<string> {
               : type === 'set'
                 ? await r.smembers(key)
                 : type === 'zset'
-                  ? await r.zrange(key, 0, -1, 'WITHSCORES')
+                  ? await r.zrange(key, '0', '-1')
                   : type === 'stream'
                     ? await r.xrange(key, '-', '+')
                     : type;
