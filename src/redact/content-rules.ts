@@ -115,7 +115,6 @@ export function profileInto(text: string, out: TextProfile): TextProfile {
   let punct = false;
   let odd = false;
   let keywordish = false;
-  let prevLetter = false;
   let prevA = false;
   const n = text.length;
   for (let i = 0; i < n; i++) {
@@ -130,8 +129,7 @@ export function profileInto(text: string, out: TextProfile): TextProfile {
       gap = 0;
       curToken += i - from + 1;
       if (curToken > token) token = curToken;
-      if (i > from || prevLetter) keywordish = true;
-      prevLetter = true;
+      if (i > from) keywordish = true;
       prevA = (c | 32) === 97;
       continue;
     }
@@ -149,7 +147,6 @@ export function profileInto(text: string, out: TextProfile): TextProfile {
       cur = 0;
       gap = 0;
     }
-    prevLetter = false;
     prevA = false;
     if (k & C_BREAK) curToken = 0;
     else if (++curToken > token) token = curToken;
