@@ -197,10 +197,13 @@ it('no planted secret reaches the database, the terminal, a report or a model en
             await run('traffic', 'import', ...args, ...(i % 2 ? ['--json'] : []));
           }
           expect((await run('traffic', 'sample', '--name', 's', '--rate', '1')).code).toBe(0);
-          const runResult = await run('run', '--policy', 'leak-check', '--sample', 's', '--json', '--holdout', '0');
+          // Plain output here (the summary table); `runs list --json` gives the id, and the JSON forms
+          // of the run are printed by `runs show --json` below.
+          const runResult = await run('run', '--policy', 'leak-check', '--sample', 's', '--holdout', '0');
           expect({ code: runResult.code, err: runResult.err }).toEqual({ code: 0, err: expect.any(String) });
-          const runId =
-            (JSON.parse(runResult.out) as { run_id?: string; id?: string }).run_id ?? (JSON.parse(runResult.out) as { id: string }).id;
+          const listed = JSON.parse((await run('runs', 'list', '--json')).out) as Array<{ id: string }>;
+          const runId = listed[0]?.id as string;
+          expect(runResult.out).toContain(runId);
           for (const json of [[], ['--json']]) {
             await run('runs', 'show', runId, ...json);
             await run('runs', 'list', ...json);
