@@ -1,4 +1,5 @@
 import { ibanValid, luhnValid, ssnValid } from './checksums.js';
+import { COLUMN, HIT, keywordEndsAt, keywordIn, TRANSITIONS } from './keyword-scan.js';
 
 /**
  * The built-in content rules, in the order they run: whole-structure secrets first (private keys,
@@ -50,12 +51,8 @@ export interface TextProfile {
   punct: boolean;
   /** Any `%` or non-ASCII character: the text may need normalising before matching. */
   odd: boolean;
-  /**
-   * KEYWORDS may match: two ASCII letters in a row (every keyword but four has them), or a `/`
-   * (`://`, `1//0`), a `?` `&` `;` (query parameters) or `a3` (`A3T`). Timestamps, numbers and
-   * dates have none, and skip the keyword scan.
-   */
-  keywordish: boolean;
+  /** KEYWORDS matches somewhere in the text (keyword-scan.ts, in the same pass). */
+  keyword: boolean;
 }
 
 /** Texts with a token this long may hold a bare key (`AKIA…`, `sk-…`, `Bearer abcdef123456`). */
@@ -66,31 +63,36 @@ const C_SEP = 2;
 const C_BREAK = 4;
 const C_AT = 8;
 const C_PUNCT = 16;
-const C_KEYWORDISH = 32;
+/** The last character of a keyword with a repeated class (keywordEndsAt). */
+const C_LOOKBACK = 32;
 const C_PERCENT = 64;
 /** One lookup per ASCII character instead of a chain of comparisons. */
 const CLASS = (() => {
   const t = new Uint8Array(128);
+  const add = (chars: string, k: number) => {
+    for (const ch of chars) t[ch.charCodeAt(0)] = (t[ch.charCodeAt(0)] as number) | k;
+  };
   for (let c = 48; c <= 57; c++) t[c] = C_DIGIT;
-  for (const ch of ' .-()+/') t[ch.charCodeAt(0)] = (t[ch.charCodeAt(0)] as number) | C_SEP;
-  for (const ch of ' \n\t\r"\'') t[ch.charCodeAt(0)] = (t[ch.charCodeAt(0)] as number) | C_BREAK;
-  for (const ch of ':=[({') t[ch.charCodeAt(0)] = (t[ch.charCodeAt(0)] as number) | C_PUNCT;
-  for (const ch of '/?&;') t[ch.charCodeAt(0)] = (t[ch.charCodeAt(0)] as number) | C_KEYWORDISH;
-  t[64] = C_AT;
-  t[37] = C_PERCENT;
+  add(' .-()+/', C_SEP);
+  add(' \n\t\r"\'', C_BREAK);
+  add(':=[({', C_PUNCT);
+  add('=-_)]}', C_LOOKBACK);
+  add('@', C_AT);
+  add('%', C_PERCENT);
   return t;
 })();
 
 /** One pass, one table lookup per character. */
 export function profileText(text: string): TextProfile {
-  return profileInto(text, { digits: 0, run: 0, token: 0, at: false, punct: false, odd: false, keywordish: false });
+  return profileInto(text, { digits: 0, run: 0, token: 0, at: false, punct: false, odd: false, keyword: false });
 }
 
 /**
- * True when no built-in rule can match the text, even once normalised: no keyword can sit in it
- * (or it has neither a long token nor an assignment character), no `@`, no run of 9 digits, nothing
- * to normalise. The cheap gate in front of everything else: most strings of real traffic (roles,
- * timestamps, prose) stop here, with no allocation. A superset of `apply`'s own early return.
+ * True when no built-in rule can match the text, even once normalised: no keyword in it (or it has
+ * neither a long token nor an assignment character), no `@`, no run of 9 digits, nothing to
+ * normalise. The cheap gate in front of everything else: most strings of real traffic (roles,
+ * timestamps, prose, ids, model names) stop here, with no allocation. A superset of `apply`'s own
+ * early return.
  */
 export function cannotHoldSecret(text: string): boolean {
   return nothingToFind(profileInto(text, scratch));
@@ -98,10 +100,10 @@ export function cannotHoldSecret(text: string): boolean {
 
 /** The gate's test on a profile (see cannotHoldSecret). */
 export function nothingToFind(p: TextProfile): boolean {
-  return !p.odd && !p.at && p.run < 9 && !(p.keywordish && (p.token >= LONG_TOKEN || p.punct));
+  return !p.odd && !p.at && p.run < 9 && !(p.keyword && (p.token >= LONG_TOKEN || p.punct));
 }
 
-const scratch: TextProfile = { digits: 0, run: 0, token: 0, at: false, punct: false, odd: false, keywordish: false };
+const scratch: TextProfile = { digits: 0, run: 0, token: 0, at: false, punct: false, odd: false, keyword: false };
 
 /** profileText into a caller's object (no allocation). */
 export function profileInto(text: string, out: TextProfile): TextProfile {
@@ -114,47 +116,58 @@ export function profileInto(text: string, out: TextProfile): TextProfile {
   let at = false;
   let punct = false;
   let odd = false;
-  let keywordish = false;
-  let prevA = false;
+  // The keyword automaton's state (keyword-scan.ts); HIT absorbs. Its tables are read into locals:
+  // an imported binding is checked on every read.
+  const next = TRANSITIONS;
+  const column = COLUMN;
+  const hit = HIT;
+  let state = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     let c = text.charCodeAt(i);
-    // A run of letters at once: most characters are letters, and a run only ends a digit run,
-    // extends the token, and is keyword-ish from its second letter.
+    // A run of letters at once: most characters are letters, and a run only steps the automaton,
+    // ends a digit run and extends the token.
     if (((c | 32) - 97) >>> 0 <= 25) {
       const from = i;
-      while (i + 1 < n && ((text.charCodeAt(i + 1) | 32) - 97) >>> 0 <= 25) i++;
-      c = text.charCodeAt(i);
+      state = next[state + (column[c] as number)] as number;
+      while (i + 1 < n) {
+        c = text.charCodeAt(i + 1);
+        if (((c | 32) - 97) >>> 0 > 25) break;
+        state = next[state + (column[c] as number)] as number;
+        i++;
+      }
       cur = 0;
       gap = 0;
       curToken += i - from + 1;
       if (curToken > token) token = curToken;
-      if (i > from) keywordish = true;
-      prevA = (c | 32) === 97;
       continue;
     }
-    const k = c < 128 ? (CLASS[c] as number) : C_PERCENT;
+    let k: number;
+    if (c < 128) {
+      state = next[state + (column[c] as number)] as number;
+      k = CLASS[c] as number;
+    } else {
+      state = next[state] as number;
+      k = C_PERCENT;
+    }
     if (k & C_DIGIT) {
       digits++;
       cur++;
       gap = 0;
       if (cur > run) run = cur;
-      // `A3T`: the one keyword with a digit between its letters.
-      if (c === 51 && prevA) keywordish = true;
     } else if (k & C_SEP && cur > 0 && gap < 3) {
       gap++;
     } else {
       cur = 0;
       gap = 0;
     }
-    prevA = false;
     if (k & C_BREAK) curToken = 0;
     else if (++curToken > token) token = curToken;
     if (k > C_BREAK) {
       if (k & C_AT) at = true;
       else if (k & C_PERCENT) odd = true;
       if (k & C_PUNCT) punct = true;
-      if (k & C_KEYWORDISH) keywordish = true;
+      if (k & C_LOOKBACK && state !== hit && keywordEndsAt(text, i, 0)) state = hit;
     }
   }
   out.digits = digits;
@@ -163,7 +176,7 @@ export function profileInto(text: string, out: TextProfile): TextProfile {
   out.at = at;
   out.punct = punct;
   out.odd = odd;
-  out.keywordish = keywordish;
+  out.keyword = state === hit;
   return out;
 }
 
@@ -357,24 +370,15 @@ export const BUILT_IN_RULES: readonly RedactRule[] = [
 ];
 
 /**
- * Every rule that is not `pii` needs one of these keywords or key prefixes, and a text holding one
- * also has a long token or an assignment / URL character (TextProfile): texts with neither skip this
- * scan, and texts without a keyword skip those rules. Kept in step with BUILT_IN_RULES by the tests.
- */
-/**
  * A text with no long token can only hold a secret as an assignment (`pwd: x`, `key=y`), an
  * Authorization value or an obfuscated e-mail: the keyword must sit just before a `:`, `=` or
- * bracket. Only those windows are scanned, so prose with a colon costs a few short tests.
+ * bracket. Only those windows are scanned, so prose with a colon costs a few short scans.
  */
 export function keywordNearPunctuation(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c !== 58 && c !== 61 && c !== 91 && c !== 40 && c !== 123) continue;
-    const window = text.slice(Math.max(0, i - 40), i + 12);
-    if (KEYWORDS.test(window)) return true;
+    if (keywordIn(text, Math.max(0, i - 40), Math.min(text.length, i + 12))) return true;
   }
   return false;
 }
-
-export const KEYWORDS =
-  /sk-|[sr]k_|pk_|whsec_|A3T|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA|ABIA|ACCA|bearer|basic|eyJ|:\/\/|[?&;][a-z_-]{1,25}=|AccountKey|SharedAccess|key|secret|token|pass|pwd|cookie|credential|ssn|social|gh[pousr]_|github_pat|gl[a-z]{1,4}-|xox|xapp|AIza|ya29|1\/\/0|hf_|api_org_|npm_|gsk_|SG\.|shp|lin_api|ntn_|hv[sbr]\.|v[a-z]{2}_|dapi|dckr_|figd_|gl(?:c|sa)_|ops_|:AA|PRIVATE KEY|authori|[[({]\s{0,2}at\s{0,2}[\])}]/i;

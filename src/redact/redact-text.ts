@@ -1,7 +1,6 @@
 import { compileLinear, type LinearRegex } from '../domain/linear-regex.js';
 import {
   BUILT_IN_RULES,
-  KEYWORDS,
   keywordNearPunctuation,
   LONG_TOKEN,
   nothingToFind,
@@ -87,9 +86,7 @@ export function createRedactor(patterns: readonly UserPattern[] = []): Redactor 
     // Most strings hold nothing to redact: one pass over the characters (profileText) rules out
     // the rules that cannot match, and usually all of them, before any regex runs.
     let profile = first;
-    const keywords =
-      profile.keywordish &&
-      (profile.token >= LONG_TOKEN || profile.at ? KEYWORDS.test(input) : profile.punct && keywordNearPunctuation(input));
+    const keywords = profile.keyword && (profile.token >= LONG_TOKEN || profile.at || (profile.punct && keywordNearPunctuation(input)));
     if (!keywords && user.length === 0 && !profile.at && profile.run < 9) return nothing(input);
     let text = input;
     let count = 0;

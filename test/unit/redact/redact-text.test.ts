@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createRedactor, redactText, replaceChecked } from '../../../src/redact/redact-text.js';
-import { BUILT_IN_RULES } from '../../../src/redact/content-rules.js';
+import { BUILT_IN_RULES, profileText } from '../../../src/redact/content-rules.js';
+import { KEYWORDS, keywordIn } from '../../../src/redact/keyword-scan.js';
 import { anySecret } from '../../helpers/secret-corpus.js';
 import { ibanValid, luhnValid } from '../../../src/redact/checksums.js';
 
@@ -115,19 +116,74 @@ describe('the gate in front of the rules', () => {
     );
   });
 
-  it('passes timestamps, roles and plain prose, and stops every corpus secret', () => {
-    for (const text of ['2026-11-01T00:00:00.000Z', 'assistant', 'You are a helpful assistant for a bike shop.', 'chatcmpl-42']) {
+  it('passes timestamps, roles, ids, model names and plain prose, and stops every corpus secret found by content', () => {
+    for (const text of [
+      '2026-11-01T00:00:00.000Z',
+      'assistant',
+      'You are a helpful assistant for a bike shop.',
+      'chatcmpl-42',
+      'chat.completion',
+      'gpt-4o-mini-2024-07-18',
+      'Question 7 about chat: how long does delivery to postcode 10007 take?',
+    ]) {
       expect(unchanged(text)).toBe(true);
     }
+    // Whole-only kinds (a random word under a credential name, a bare number) are found by the
+    // value redactor by name or by number, not by the text rules the gate stands in front of.
     fc.assert(
-      fc.property(anySecret, (s) => {
-        expect(unchanged(s.text)).toBe(false);
-      }),
+      fc.property(
+        anySecret.filter((s) => !s.wholeOnly),
+        (s) => {
+          expect(unchanged(s.text)).toBe(false);
+        },
+      ),
     );
   });
 
   it('is off when there are user patterns', () => {
     expect(createRedactor(['T-\\d+']).unchanged?.('T-1')).toBe(false);
+  });
+});
+
+describe('the keyword scan', () => {
+  // The scan is what runs; KEYWORDS is its specification. Pieces of keywords, their class parts
+  // (`gl…-`, `v.._`, `?x=`, `(at)` with any \s) and their neighbours, joined at random.
+  const pieces = fc.constantFrom(
+    ...['sk', '-', '_', 'k', 'gl', 'ab', 'v', 'x', '?', '&', ';', '=', 'a', 't', 'AT', ' ', '\u00a0', '\u2028', '\t'],
+    ...['(', ')', '[', ']', '{', '}', 'g', 'L', 'h', 'vS', '.', ':', '/', '1', '0', 'ya2', '9', 'e', 'y', 'J', 'PRIVATE'],
+    ...['KE', 'key', 'au', 'thori', 'ss', 'n', 'é', 'A3', 'T', 'AK', 'IA', 'pass', 'xo', 'Z', 'ſ', 'K'],
+  );
+  it('finds a keyword exactly where KEYWORDS does, in the whole text and in a window', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(pieces, { maxLength: 40 }).map((a) => a.join('')),
+          fc.array(fc.constantFrom(...'gl-av_?&;=akt()[]{} _xyzAB'), { maxLength: 40 }).map((a) => a.join('')),
+        ),
+        fc.nat(),
+        fc.nat(),
+        (text, a, b) => {
+          expect(keywordIn(text)).toBe(KEYWORDS.test(text));
+          const from = a % (text.length + 1);
+          const to = from + (b % (text.length - from + 1));
+          expect(keywordIn(text, from, to)).toBe(KEYWORDS.test(text.slice(from, to)));
+          expect(profileText(text).keyword).toBe(KEYWORDS.test(text));
+        },
+      ),
+      { numRuns: 20000 },
+    );
+  });
+
+  it('reads each character a bounded number of times, whatever the text', () => {
+    // The look-backs go at most 26 characters back from their trigger: hostile runs stay linear.
+    for (const unit of ['a=', '?a', 'gl-', 'vab_', '( at )', `?${'a'.repeat(30)}=`, 'glab-_=)']) {
+      const text = unit.repeat(2000);
+      let reads = 0;
+      const counting = { length: text.length, charCodeAt: (i: number) => (reads++, text.charCodeAt(i)) } as unknown as string;
+      keywordIn(counting);
+      expect(reads).toBeLessThanOrEqual(30 * text.length);
+    }
   });
 });
 
