@@ -1,5 +1,5 @@
 import { ibanValid, luhnValid, ssnValid } from './checksums.js';
-import { COLUMN, HIT, keywordEndsAt, keywordIn, TRANSITIONS } from './keyword-scan.js';
+import { HIT, keywordEndsAt, keywordIn, TRANSITIONS } from './keyword-scan.js';
 
 /**
  * The built-in content rules, in the order they run: whole-structure secrets first (private keys,
@@ -119,7 +119,6 @@ export function profileInto(text: string, out: TextProfile): TextProfile {
   // The keyword automaton's state (keyword-scan.ts); HIT absorbs. Its tables are read into locals:
   // an imported binding is checked on every read.
   const next = TRANSITIONS;
-  const column = COLUMN;
   const hit = HIT;
   let state = 0;
   const n = text.length;
@@ -129,11 +128,11 @@ export function profileInto(text: string, out: TextProfile): TextProfile {
     // ends a digit run and extends the token.
     if (((c | 32) - 97) >>> 0 <= 25) {
       const from = i;
-      state = next[state + (column[c] as number)] as number;
+      state = next[state + c] as number;
       while (i + 1 < n) {
         c = text.charCodeAt(i + 1);
         if (((c | 32) - 97) >>> 0 > 25) break;
-        state = next[state + (column[c] as number)] as number;
+        state = next[state + c] as number;
         i++;
       }
       cur = 0;
@@ -144,7 +143,7 @@ export function profileInto(text: string, out: TextProfile): TextProfile {
     }
     let k: number;
     if (c < 128) {
-      state = next[state + (column[c] as number)] as number;
+      state = next[state + c] as number;
       k = CLASS[c] as number;
     } else {
       state = next[state] as number;

@@ -1,7 +1,7 @@
 /**
  * KEYWORDS found inside the character pass (content-rules.ts, profileInto) instead of by a regex
  * afterwards: one table lookup per character. The fixed keywords form one Aho–Corasick automaton
- * (a state and a character column give the next state; every state that ends a keyword is one
+ * (a state and a character give the next state; every state that ends a keyword is one
  * absorbing HIT state), and the four keywords with a repeated class are checked by looking back a
  * bounded number of characters from their one fixed last character (`=`, `-`, `_`, a closing
  * bracket). Linear in the text. A unit test holds it to KEYWORDS on generated text. Pure.
@@ -76,9 +76,12 @@ const FIXED = [
 ];
 
 /** The automaton's column of each ASCII character: one per character the keywords use (either case), 0 for the rest. */
-export const COLUMN = new Uint8Array(128);
+const COLUMN = new Uint8Array(128);
 const { table, hit } = build();
-/** Next state = TRANSITIONS[state + COLUMN[c]] (states are premultiplied by the column count); 0 is the start. */
+/**
+ * Next state = TRANSITIONS[state + c] for an ASCII character c, TRANSITIONS[state] for any other
+ * (NUL is in no keyword): a row of 128 per state, so states are multiples of 128; 0 is the start.
+ */
 export const TRANSITIONS = table;
 /** The absorbing state: some keyword has been seen. */
 export const HIT = hit;
@@ -139,16 +142,16 @@ function build(): { table: Uint16Array; hit: number } {
   let live = 0;
   for (let s = 0; s < next.length; s++) if (!ends[s]) index[s] = live++;
   const hitState = live;
-  const out = new Uint16Array((live + 1) * columns);
+  const out = new Uint16Array((live + 1) * 128);
   for (let s = 0; s < next.length; s++) {
     if (ends[s]) continue;
-    for (let col = 0; col < columns; col++) {
-      const t = (delta[s] as number[])[col] as number;
-      out[(index[s] as number) * columns + col] = (ends[t] ? hitState : (index[t] as number)) * columns;
+    for (let c = 0; c < 128; c++) {
+      const t = (delta[s] as number[])[COLUMN[c] as number] as number;
+      out[(index[s] as number) * 128 + c] = (ends[t] ? hitState : (index[t] as number)) * 128;
     }
   }
-  out.fill(hitState * columns, hitState * columns);
-  return { table: out, hit: hitState * columns };
+  out.fill(hitState * 128, hitState * 128);
+  return { table: out, hit: hitState * 128 };
 }
 
 const isLetter = (c: number) => ((c | 32) - 97) >>> 0 <= 25;
@@ -221,7 +224,7 @@ export function keywordIn(text: string, from = 0, to = text.length): boolean {
   let s = 0;
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    s = TRANSITIONS[s + (c < 128 ? (COLUMN[c] as number) : 0)] as number;
+    s = TRANSITIONS[s + (c < 128 ? c : 0)] as number;
     if (s === HIT) return true;
     if ((c === 61 || c === 45 || c === 95 || c === 41 || c === 93 || c === 125) && keywordEndsAt(text, i, from)) return true;
   }

@@ -35,6 +35,21 @@ const MEMO_MAX_ENTRIES = 20_000;
 const NESTED_JSON_MAX = 1 << 20;
 const NOTHING: Record<string, number> = Object.freeze({}) as Record<string, number>;
 
+/** What a key redacts to, whether it names a credential, and whether it is `key`, `name` or `value`. */
+interface KeyInfo {
+  key: string;
+  credential: boolean;
+  byKind: Record<string, number> | null;
+  role: number;
+}
+const PLAIN = 0;
+const LABEL_KEY = 1;
+const LABEL_NAME = 2;
+const VALUE = 3;
+/** Slots of the direct-mapped key cache in front of the key memo (a power of two). */
+const KEY_SLOTS = 1024;
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /** `prepare` runs on every string (and key) first: the store's own clean-up of unstorable characters. */
 export function createValueRedactor(redact: Redactor, prepare: (s: string) => string = (s) => s): ValueRedactor {
   // `byKind` is null when nothing was replaced, the usual case, so a hit costs no loop.
@@ -47,8 +62,8 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
     kinds[kind] = (kinds[kind] ?? 0) + n;
   };
   const unchanged = redact.unchanged;
-  const text = (raw: string): string => {
-    const s = prepare(raw);
+  /** A string already prepared, through the gate, then the memo or the redactor. */
+  const prepared = (s: string): string => {
     // Most strings cannot hold anything: one pass says so, before the memo's hashing and lookup.
     if (unchanged !== undefined && unchanged(s)) return s;
     const short = s.length <= MEMO_MAX_LENGTH;
@@ -64,19 +79,32 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
     if (r.byKind !== null) for (const k in r.byKind) tally(k, r.byKind[k] as number);
     return r.text;
   };
-  // Keys repeat on every line: what they redact to and whether they name a credential, remembered.
-  const keys = new Map<string, { key: string; credential: boolean; byKind: Record<string, number> | null }>();
-  const keyInfo = (k: string) => {
+  // Keys repeat on every line: what they redact to and whether they name a credential, remembered;
+  // the last key seen in each slot of a small table (chosen by length and three characters) is
+  // checked first, which costs less than the Map's hashing. Keys are interned, so a miss compares
+  // two pointers.
+  const keys = new Map<string, KeyInfo>();
+  const slotKeys = new Array<string>(KEY_SLOTS).fill('');
+  const slotInfo = new Array<KeyInfo | null>(KEY_SLOTS).fill(null);
+  const keyMiss = (k: string, slot: number): KeyInfo => {
     let info = keys.get(k);
     if (!info) {
       const r = redact(prepare(k));
-      info = { key: r.text, credential: isCredentialName(k), byKind: r.count ? r.byKind : null };
-      if (k.length <= MEMO_MAX_LENGTH) {
-        if (keys.size >= MEMO_MAX_ENTRIES) keys.clear();
-        keys.set(k, info);
-      }
+      const role = k === 'key' ? LABEL_KEY : k === 'name' ? LABEL_NAME : k === 'value' ? VALUE : PLAIN;
+      info = { key: r.text, credential: isCredentialName(k), byKind: r.count ? r.byKind : null, role };
+      if (k.length > MEMO_MAX_LENGTH) return info;
+      if (keys.size >= MEMO_MAX_ENTRIES) keys.clear();
+      keys.set(k, info);
     }
+    slotKeys[slot] = k;
+    slotInfo[slot] = info;
     return info;
+  };
+  const keyInfo = (k: string): KeyInfo => {
+    const n = k.length;
+    if (n === 0) return keyMiss(k, 0);
+    const slot = (n * 31 + k.charCodeAt(0) * 7 + k.charCodeAt(n >> 1) * 3 + k.charCodeAt(n - 1)) & (KEY_SLOTS - 1);
+    return slotKeys[slot] === k ? (slotInfo[slot] as KeyInfo) : keyMiss(k, slot);
   };
   const whole = (v: unknown): unknown => {
     if (v === null || v === undefined || v === '') return v;
@@ -85,14 +113,7 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
   };
   const string = (raw: string): string => {
     const s = prepare(raw);
-    const numeric = digitsOnly(s);
-    if (numeric !== null) {
-      const kind = sensitiveNumber(numeric);
-      if (kind) {
-        tally(kind, 1);
-        return placeholder(kind);
-      }
-    }
+    // JSON first: its escapes (`\u0070in`) can hide a name or a key from the gate.
     if (s.length >= 2 && s.length <= NESTED_JSON_MAX && looksLikeJson(s)) {
       let parsed: unknown;
       try {
@@ -106,7 +127,17 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
         if (count !== before) return JSON.stringify(parsed);
       }
     }
-    return text(s);
+    // A string the gate passes has no run of nine digits, so is no sensitive number either.
+    if (unchanged !== undefined && unchanged(s)) return s;
+    const numeric = digitsOnly(s);
+    if (numeric !== null) {
+      const kind = sensitiveNumber(numeric);
+      if (kind) {
+        tally(kind, 1);
+        return placeholder(kind);
+      }
+    }
+    return prepared(s);
   };
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return string(v);
@@ -120,7 +151,7 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
       tally(kind, 1);
       return placeholder(kind);
     }
-    if (typeof v === 'bigint') return walk(v.toString());
+    if (typeof v !== 'object' || v === null) return typeof v === 'bigint' ? walk(v.toString()) : v;
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         const item: unknown = v[i];
@@ -129,34 +160,50 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
       }
       return v;
     }
-    if (v !== null && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      // `{key: "http.request.header.authorization", value: {...}}`, `{name: "X-Api-Key", value: "…"}`
-      const label = typeof o.key === 'string' ? o.key : typeof o.name === 'string' ? o.name : null;
-      const labelled = label !== null && isCredentialName(label);
-      let renamed: Array<[string, string]> | null = null;
-      for (const k in o) {
-        if (!Object.hasOwn(o, k)) continue;
-        const value = o[k];
-        const named = keyInfo(k);
-        const clean = named.credential || (labelled && k === 'value') ? whole(value) : walk(value);
-        if (clean !== value) o[k] = clean;
-        if (named.key !== k) {
-          if (named.byKind !== null) for (const kind in named.byKind) tally(kind, named.byKind[kind] as number);
-          (renamed ??= []).push([k, named.key]);
+    const o = v as Record<string, unknown>;
+    // `{key: "http.request.header.authorization", value: {...}}`, `{name: "X-Api-Key", value: "…"}`:
+    // the labels are read as the keys go by (string values only, key before name), and `value`
+    // is walked after them, once they are known.
+    let keyLabel: string | null = null;
+    let nameLabel: string | null = null;
+    let hasValue = false;
+    let renamed: Array<[string, string]> | null = null;
+    for (const k in o) {
+      if (!hasOwn.call(o, k)) continue;
+      const named = keyInfo(k);
+      const value = o[k];
+      if (named.role !== PLAIN) {
+        if (named.role === VALUE) {
+          hasValue = true;
+          continue;
+        }
+        if (typeof value === 'string') {
+          if (named.role === LABEL_KEY) keyLabel = value;
+          else nameLabel = value;
         }
       }
-      // Keys are renamed after the walk: adding keys while iterating them is not well defined.
-      if (renamed) {
-        for (const [k, key] of renamed) {
-          const value = o[k];
-          delete o[k];
-          o[key] = value;
-        }
+      const clean = named.credential ? whole(value) : walk(value);
+      if (clean !== value) o[k] = clean;
+      if (named.key !== k) {
+        if (named.byKind !== null) for (const kind in named.byKind) tally(kind, named.byKind[kind] as number);
+        (renamed ??= []).push([k, named.key]);
       }
-      return o;
     }
-    return v;
+    if (hasValue) {
+      const label = keyLabel ?? nameLabel;
+      const value = o.value;
+      const clean = label !== null && isCredentialName(label) ? whole(value) : walk(value);
+      if (clean !== value) o.value = clean;
+    }
+    // Keys are renamed after the walk: adding keys while iterating them is not well defined.
+    if (renamed) {
+      for (const [k, key] of renamed) {
+        const value = o[k];
+        delete o[k];
+        o[key] = value;
+      }
+    }
+    return o;
   };
   return {
     text: (s) => string(s),

@@ -33,6 +33,37 @@ describe('the secret corpus', () => {
     expect(values.count).toBe(0);
   });
 
+  it('replaces `value` whole beside a `key` or `name` naming a credential, in either key order', () => {
+    const values = createValueRedactor(redact);
+    // `key` is a credential name itself, so its own value goes too; the label is read before that.
+    const attrs = [
+      { key: 'http.request.header.authorization', value: { stringValue: 'Zm9vOmJhcg' } },
+      { value: 'Zm9vOmJhcg', key: 'x-api-key' },
+      { name: 'X-Api-Key', value: 'Zm9vOmJhcg' },
+      { key: 7, name: 'Set-Cookie', value: 'sid=Zm9vOmJhcg' },
+      { key: 'color', name: 'token', value: 'blue' },
+      { name: 'color', value: 'blue' },
+    ];
+    const gone = '[REDACTED:credential]';
+    expect(values.value(attrs)).toEqual([
+      { key: gone, value: gone },
+      { value: gone, key: gone },
+      { name: 'X-Api-Key', value: gone },
+      { key: gone, name: 'Set-Cookie', value: gone },
+      { key: gone, name: 'token', value: 'blue' },
+      { name: 'color', value: 'blue' },
+    ]);
+    expect(values.kinds).toEqual({ credential: 8 });
+  });
+
+  it('finds a credential name hidden by JSON escapes in a string, and numbers written as strings', () => {
+    const values = createValueRedactor(redact);
+    expect(values.value({ args: '{"\\u0070in":"4321"}', card: '4111111111111111' })).toEqual({
+      args: '{"pin":"[REDACTED:credential]"}',
+      card: '[REDACTED:card]',
+    });
+  });
+
   it('redacts a mix of everything at once', () => {
     fc.assert(
       fc.property(
