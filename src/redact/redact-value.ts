@@ -48,7 +48,16 @@ const LABEL_NAME = 2;
 const VALUE = 3;
 /** Slots of the direct-mapped key cache in front of the key memo (a power of two). */
 const KEY_SLOTS = 1024;
+/** Strings up to this length are remembered in a table of SEEN_SLOTS (a power of two). */
+const SEEN_MAX_LENGTH = 1024;
+const SEEN_SLOTS = 1024;
 const hasOwn = Object.prototype.hasOwnProperty;
+/** A slot in 0–1023 from a string's length and four of its characters (`n` its length, at least 1). */
+const slotOf = (s: string, n: number) =>
+  Math.imul(
+    n ^ (s.charCodeAt(0) << 8) ^ (s.charCodeAt(n >> 2) << 16) ^ (s.charCodeAt(n >> 1) << 4) ^ (s.charCodeAt(n - 1) << 12),
+    0x9e3779b1,
+  ) >>> 22;
 
 /** `prepare` runs on every string (and key) first: the store's own clean-up of unstorable characters. */
 export function createValueRedactor(redact: Redactor, prepare: (s: string) => string = (s) => s): ValueRedactor {
@@ -76,13 +85,19 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
         memo.set(s, r);
       }
     }
+    lastKinds = r.byKind;
     if (r.byKind !== null) for (const k in r.byKind) tally(k, r.byKind[k] as number);
     return r.text;
   };
+  /** What the last `prepared` call replaced (null for nothing). */
+  let lastKinds: Record<string, number> | null = null;
+  const seenText = new Array<string>(SEEN_SLOTS).fill('');
+  const seenOut = new Array<string>(SEEN_SLOTS).fill('');
+  const seenKinds = new Array<Record<string, number> | null>(SEEN_SLOTS).fill(null);
   // Keys repeat on every line: what they redact to and whether they name a credential, remembered;
-  // the last key seen in each slot of a small table (chosen by length and three characters) is
-  // checked first, which costs less than the Map's hashing. Keys are interned, so a miss compares
-  // two pointers.
+  // a small two-way table (slots chosen by length and four characters) holds the keys last seen and
+  // is checked first, which costs less than the Map's hashing. Keys are interned, so comparing two
+  // of them compares pointers.
   const keys = new Map<string, KeyInfo>();
   const slotKeys = new Array<string>(KEY_SLOTS).fill('');
   const slotInfo = new Array<KeyInfo | null>(KEY_SLOTS).fill(null);
@@ -96,15 +111,19 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
       if (keys.size >= MEMO_MAX_ENTRIES) keys.clear();
       keys.set(k, info);
     }
-    slotKeys[slot] = k;
-    slotInfo[slot] = info;
+    // The pair's free slot, else the first.
+    const at = slotKeys[slot] !== '' && slotKeys[slot + 1] === '' ? slot + 1 : slot;
+    slotKeys[at] = k;
+    slotInfo[at] = info;
     return info;
   };
   const keyInfo = (k: string): KeyInfo => {
     const n = k.length;
     if (n === 0) return keyMiss(k, 0);
-    const slot = (n * 31 + k.charCodeAt(0) * 7 + k.charCodeAt(n >> 1) * 3 + k.charCodeAt(n - 1)) & (KEY_SLOTS - 1);
-    return slotKeys[slot] === k ? (slotInfo[slot] as KeyInfo) : keyMiss(k, slot);
+    const slot = slotOf(k, n) & (KEY_SLOTS - 2);
+    if (slotKeys[slot] === k) return slotInfo[slot] as KeyInfo;
+    if (slotKeys[slot + 1] === k) return slotInfo[slot + 1] as KeyInfo;
+    return keyMiss(k, slot);
   };
   const whole = (v: unknown): unknown => {
     if (v === null || v === undefined || v === '') return v;
@@ -127,17 +146,38 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
         if (count !== before) return JSON.stringify(parsed);
       }
     }
+    // Strings repeat across lines (system prompts, roles, model names): the last one seen in each
+    // slot of a small table is compared first, which costs less than a pass over its characters.
+    const n = s.length;
+    let slot = -1;
+    if (n > 0 && n <= SEEN_MAX_LENGTH) {
+      slot = slotOf(s, n);
+      if (seenText[slot] === s) {
+        const byKind = seenKinds[slot] as Record<string, number> | null;
+        if (byKind !== null) for (const k in byKind) tally(k, byKind[k] as number);
+        return seenOut[slot] as string;
+      }
+    }
+    let out = s;
+    let byKind: Record<string, number> | null = null;
     // A string the gate passes has no run of nine digits, so is no sensitive number either.
-    if (unchanged !== undefined && unchanged(s)) return s;
-    const numeric = digitsOnly(s);
-    if (numeric !== null) {
-      const kind = sensitiveNumber(numeric);
+    if (unchanged === undefined || !unchanged(s)) {
+      const numeric = digitsOnly(s);
+      const kind = numeric === null ? null : sensitiveNumber(numeric);
       if (kind) {
         tally(kind, 1);
         return placeholder(kind);
       }
+      const before = count;
+      out = prepared(s);
+      if (count !== before) byKind = lastKinds;
     }
-    return prepared(s);
+    if (slot >= 0) {
+      seenText[slot] = s;
+      seenOut[slot] = out;
+      seenKinds[slot] = byKind;
+    }
+    return out;
   };
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return string(v);

@@ -64,6 +64,23 @@ describe('the secret corpus', () => {
     });
   });
 
+  it('redacts and counts a repeated string each time it comes back, across resets', () => {
+    const values = createValueRedactor(redact);
+    const secret = 'my key is sk-proj-abcDEF1234567890abcdEF12 ok';
+    const prompt = 'You are a helpful assistant for a bike shop.';
+    for (let line = 0; line < 3; line++) {
+      values.reset();
+      const out = values.value({ system: prompt, a: secret, b: [secret, `${secret}`.slice(0)] }) as Record<string, unknown>;
+      expect(out).toEqual({
+        system: prompt,
+        a: 'my key is [REDACTED:openai_key] ok',
+        b: ['my key is [REDACTED:openai_key] ok', 'my key is [REDACTED:openai_key] ok'],
+      });
+      expect(values.kinds).toEqual({ openai_key: 3 });
+      expect(values.count).toBe(3);
+    }
+  });
+
   it('redacts a mix of everything at once', () => {
     fc.assert(
       fc.property(
