@@ -46,11 +46,27 @@ const PLAIN = 0;
 const LABEL_KEY = 1;
 const LABEL_NAME = 2;
 const VALUE = 3;
-/** Slots of the direct-mapped key cache in front of the key memo (a power of two). */
-const KEY_SLOTS = 1024;
-/** Strings up to this length are remembered in a table of SEEN_SLOTS (a power of two). */
+/** Slots of each direct-mapped table (slotOf's range). */
+const SLOTS = 1024;
+/** Strings up to this length are remembered in the strings' table. */
 const SEEN_MAX_LENGTH = 1024;
-const SEEN_SLOTS = 1024;
+/** Strings and keys a value redactor sees before it makes its tables. */
+const TABLES_AFTER = 64;
+/** The last string seen in each slot, what it redacted to and what that replaced; the same for keys. */
+interface Tables {
+  text: string[];
+  out: string[];
+  kinds: Array<Record<string, number> | null>;
+  keyText: string[];
+  keyInfo: Array<KeyInfo | null>;
+}
+const newTables = (): Tables => ({
+  text: new Array<string>(SLOTS).fill(''),
+  out: new Array<string>(SLOTS).fill(''),
+  kinds: new Array<Record<string, number> | null>(SLOTS).fill(null),
+  keyText: new Array<string>(SLOTS).fill(''),
+  keyInfo: new Array<KeyInfo | null>(SLOTS).fill(null),
+});
 const hasOwn = Object.prototype.hasOwnProperty;
 /** A slot in 0–1023 from a string's length and four of its characters (`n` its length, at least 1). */
 const slotOf = (s: string, n: number) =>
@@ -71,10 +87,8 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
     kinds[kind] = (kinds[kind] ?? 0) + n;
   };
   const unchanged = redact.unchanged;
-  /** A string already prepared, through the gate, then the memo or the redactor. */
-  const prepared = (s: string): string => {
-    // Most strings cannot hold anything: one pass says so, before the memo's hashing and lookup.
-    if (unchanged !== undefined && unchanged(s)) return s;
+  /** A prepared string the gate could not pass: the memo, else the redactor. */
+  const redacted = (s: string): { text: string; byKind: Record<string, number> | null } => {
     const short = s.length <= MEMO_MAX_LENGTH;
     let r = short ? memo.get(s) : undefined;
     if (!r) {
@@ -85,23 +99,20 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
         memo.set(s, r);
       }
     }
-    lastKinds = r.byKind;
     if (r.byKind !== null) for (const k in r.byKind) tally(k, r.byKind[k] as number);
-    return r.text;
+    return r;
   };
-  /** What the last `prepared` call replaced (null for nothing). */
-  let lastKinds: Record<string, number> | null = null;
-  const seenText = new Array<string>(SEEN_SLOTS).fill('');
-  const seenOut = new Array<string>(SEEN_SLOTS).fill('');
-  const seenKinds = new Array<Record<string, number> | null>(SEEN_SLOTS).fill(null);
-  // Keys repeat on every line: what they redact to and whether they name a credential, remembered;
-  // a small two-way table (slots chosen by length and four characters) holds the keys last seen and
-  // is checked first, which costs less than the Map's hashing. Keys are interned, so comparing two
-  // of them compares pointers.
+  // Strings and keys repeat across lines (system prompts, roles, model names, field names): the
+  // last ones seen in each slot of small direct-mapped tables (slots chosen by length and four
+  // characters) are compared first, which costs less than a pass over the characters or the Map's
+  // hashing; keys are interned, so comparing two compares pointers. The tables are made once the
+  // redactor has seen TABLES_AFTER strings and keys: a one-off redactor (one record's metadata)
+  // never pays for them.
+  let tables: Tables | null = null;
+  let uses = 0;
+  const tablesNow = (): Tables | null => tables ?? (++uses < TABLES_AFTER ? null : (tables = newTables()));
   const keys = new Map<string, KeyInfo>();
-  const slotKeys = new Array<string>(KEY_SLOTS).fill('');
-  const slotInfo = new Array<KeyInfo | null>(KEY_SLOTS).fill(null);
-  const keyMiss = (k: string, slot: number): KeyInfo => {
+  const keyMiss = (k: string): KeyInfo => {
     let info = keys.get(k);
     if (!info) {
       const r = redact(prepare(k));
@@ -111,19 +122,25 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
       if (keys.size >= MEMO_MAX_ENTRIES) keys.clear();
       keys.set(k, info);
     }
-    // The pair's free slot, else the first.
-    const at = slotKeys[slot] !== '' && slotKeys[slot + 1] === '' ? slot + 1 : slot;
-    slotKeys[at] = k;
-    slotInfo[at] = info;
+    const t = tablesNow();
+    if (t !== null && k.length > 0) {
+      // Two slots per key: the pair's free one, else the first.
+      const slot = slotOf(k, k.length) & (SLOTS - 2);
+      const at = t.keyText[slot] !== '' && t.keyText[slot + 1] === '' ? slot + 1 : slot;
+      t.keyText[at] = k;
+      t.keyInfo[at] = info;
+    }
     return info;
   };
   const keyInfo = (k: string): KeyInfo => {
+    const t = tables;
     const n = k.length;
-    if (n === 0) return keyMiss(k, 0);
-    const slot = slotOf(k, n) & (KEY_SLOTS - 2);
-    if (slotKeys[slot] === k) return slotInfo[slot] as KeyInfo;
-    if (slotKeys[slot + 1] === k) return slotInfo[slot + 1] as KeyInfo;
-    return keyMiss(k, slot);
+    if (t !== null && n > 0) {
+      const slot = slotOf(k, n) & (SLOTS - 2);
+      if (t.keyText[slot] === k) return t.keyInfo[slot] as KeyInfo;
+      if (t.keyText[slot + 1] === k) return t.keyInfo[slot + 1] as KeyInfo;
+    }
+    return keyMiss(k);
   };
   const whole = (v: unknown): unknown => {
     if (v === null || v === undefined || v === '') return v;
@@ -146,16 +163,15 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
         if (count !== before) return JSON.stringify(parsed);
       }
     }
-    // Strings repeat across lines (system prompts, roles, model names): the last one seen in each
-    // slot of a small table is compared first, which costs less than a pass over its characters.
     const n = s.length;
-    let slot = -1;
-    if (n > 0 && n <= SEEN_MAX_LENGTH) {
-      slot = slotOf(s, n);
-      if (seenText[slot] === s) {
-        const byKind = seenKinds[slot] as Record<string, number> | null;
+    const cacheable = n > 0 && n <= SEEN_MAX_LENGTH;
+    const seen = tables;
+    if (seen !== null && cacheable) {
+      const slot = slotOf(s, n);
+      if (seen.text[slot] === s) {
+        const byKind = seen.kinds[slot] as Record<string, number> | null;
         if (byKind !== null) for (const k in byKind) tally(k, byKind[k] as number);
-        return seenOut[slot] as string;
+        return seen.out[slot] as string;
       }
     }
     let out = s;
@@ -168,14 +184,16 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
         tally(kind, 1);
         return placeholder(kind);
       }
-      const before = count;
-      out = prepared(s);
-      if (count !== before) byKind = lastKinds;
+      const r = redacted(s);
+      out = r.text;
+      byKind = r.byKind;
     }
-    if (slot >= 0) {
-      seenText[slot] = s;
-      seenOut[slot] = out;
-      seenKinds[slot] = byKind;
+    const t = cacheable ? tablesNow() : null;
+    if (t !== null) {
+      const slot = slotOf(s, n);
+      t.text[slot] = s;
+      t.out[slot] = out;
+      t.kinds[slot] = byKind;
     }
     return out;
   };
