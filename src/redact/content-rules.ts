@@ -1,4 +1,5 @@
 import { ibanValid, luhnValid, ssnValid } from './checksums.js';
+import { HIT, keywordEndsAt, keywordIn, TRANSITIONS } from './keyword-scan.js';
 
 /**
  * The built-in content rules, in the order they run: whole-structure secrets first (private keys,
@@ -50,10 +51,62 @@ export interface TextProfile {
   punct: boolean;
   /** Any `%` or non-ASCII character: the text may need normalising before matching. */
   odd: boolean;
+  /** KEYWORDS matches somewhere in the text (keyword-scan.ts, in the same pass). */
+  keyword: boolean;
 }
 
-/** One pass, no allocation. */
+/** Texts with a token this long may hold a bare key (`AKIA…`, `sk-…`, `Bearer abcdef123456`). */
+export const LONG_TOKEN = 12;
+
+const C_DIGIT = 1;
+const C_SEP = 2;
+const C_BREAK = 4;
+const C_AT = 8;
+const C_PUNCT = 16;
+/** The last character of a keyword with a repeated class (keywordEndsAt). */
+const C_LOOKBACK = 32;
+const C_PERCENT = 64;
+/** One lookup per ASCII character instead of a chain of comparisons. */
+const CLASS = (() => {
+  const t = new Uint8Array(128);
+  const add = (chars: string, k: number) => {
+    for (const ch of chars) t[ch.charCodeAt(0)] = (t[ch.charCodeAt(0)] as number) | k;
+  };
+  for (let c = 48; c <= 57; c++) t[c] = C_DIGIT;
+  add(' .-()+/', C_SEP);
+  add(' \n\t\r"\'', C_BREAK);
+  add(':=[({', C_PUNCT);
+  add('=-_)]}', C_LOOKBACK);
+  add('@', C_AT);
+  add('%', C_PERCENT);
+  return t;
+})();
+
+/** One pass, one table lookup per character. */
 export function profileText(text: string): TextProfile {
+  return profileInto(text, { digits: 0, run: 0, token: 0, at: false, punct: false, odd: false, keyword: false });
+}
+
+/**
+ * True when no built-in rule can match the text, even once normalised: no keyword in it (or it has
+ * neither a long token nor an assignment character), no `@`, no run of 9 digits, nothing to
+ * normalise. The cheap gate in front of everything else: most strings of real traffic (roles,
+ * timestamps, prose, ids, model names) stop here, with no allocation. A superset of `apply`'s own
+ * early return.
+ */
+export function cannotHoldSecret(text: string): boolean {
+  return nothingToFind(profileInto(text, scratch));
+}
+
+/** The gate's test on a profile (see cannotHoldSecret). */
+export function nothingToFind(p: TextProfile): boolean {
+  return !p.odd && !p.at && p.run < 9 && !(p.keyword && (p.token >= LONG_TOKEN || p.punct));
+}
+
+const scratch: TextProfile = { digits: 0, run: 0, token: 0, at: false, punct: false, odd: false, keyword: false };
+
+/** profileText into a caller's object (no allocation). */
+export function profileInto(text: string, out: TextProfile): TextProfile {
   let digits = 0;
   let run = 0;
   let cur = 0;
@@ -63,31 +116,68 @@ export function profileText(text: string): TextProfile {
   let at = false;
   let punct = false;
   let odd = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
+  // The keyword automaton's state (keyword-scan.ts); HIT absorbs. Its tables are read into locals:
+  // an imported binding is checked on every read.
+  const next = TRANSITIONS;
+  const hit = HIT;
+  let state = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    let c = text.charCodeAt(i);
+    // A run of letters at once: most characters are letters, and a run only steps the automaton,
+    // ends a digit run and extends the token.
+    if (((c | 32) - 97) >>> 0 <= 25) {
+      const from = i;
+      state = next[state + c] as number;
+      while (i + 1 < n) {
+        c = text.charCodeAt(i + 1);
+        if (((c | 32) - 97) >>> 0 > 25) break;
+        state = next[state + c] as number;
+        i++;
+      }
+      cur = 0;
+      gap = 0;
+      curToken += i - from + 1;
+      if (curToken > token) token = curToken;
+      continue;
+    }
+    let k: number;
+    if (c < 128) {
+      state = next[state + c] as number;
+      k = CLASS[c] as number;
+    } else {
+      state = next[state] as number;
+      k = C_PERCENT;
+    }
+    if (k & C_DIGIT) {
       digits++;
       cur++;
       gap = 0;
       if (cur > run) run = cur;
-    } else if (cur > 0 && gap < 3 && (c === 32 || c === 46 || c === 45 || c === 40 || c === 41 || c === 43 || c === 47)) {
+    } else if (k & C_SEP && cur > 0 && gap < 3) {
       gap++;
     } else {
       cur = 0;
       gap = 0;
     }
-    if (c === 32 || c === 10 || c === 9 || c === 13 || c === 34 || c === 39) {
-      curToken = 0;
-    } else if (++curToken > token) token = curToken;
-    if (c === 64) at = true;
-    else if (c === 58 || c === 61 || c === 91 || c === 40 || c === 123) punct = true;
-    else if (c === 37 || c > 127) odd = true;
+    if (k & C_BREAK) curToken = 0;
+    else if (++curToken > token) token = curToken;
+    if (k > C_BREAK) {
+      if (k & C_AT) at = true;
+      else if (k & C_PERCENT) odd = true;
+      if (k & C_PUNCT) punct = true;
+      if (k & C_LOOKBACK && state !== hit && keywordEndsAt(text, i, 0)) state = hit;
+    }
   }
-  return { digits, run, token, at, punct, odd };
+  out.digits = digits;
+  out.run = run;
+  out.token = token;
+  out.at = at;
+  out.punct = punct;
+  out.odd = odd;
+  out.keyword = state === hit;
+  return out;
 }
-
-/** Texts with a token this long may hold a bare key (`AKIA…`, `sk-…`, `Bearer abcdef123456`). */
-export const LONG_TOKEN = 12;
 
 const hasRun = (min: number) => (_text: string, p: TextProfile) => p.run >= min;
 const has = (literal: string) => (text: string) => text.includes(literal);
@@ -261,9 +351,12 @@ export const BUILT_IN_RULES: readonly RedactRule[] = [
   {
     // International (+cc …) or grouped national numbers (555-123-4567, (030) 1234 5678); 9–15 digits.
     // Ungrouped digit runs are left alone here: they are more often ids (numbers are checked apart).
+    // A `+` or a bracketed area code marks a number even right after other digits (`spanId 0003
+    // +44 20 …`, `…-20241022 (415) 555-0675`); bare groups need no digit group just before them, so
+    // the tail of a longer grouped number (a card that fails Luhn) is not taken for a phone.
     kind: 'phone',
     regex: new RegExp(
-      `(?<!\\d${SEP}?)(?:\\+\\d{1,3}${SEP}?(?:\\(\\d{1,4}\\)${SEP}?)?\\d{1,4}(?:${SEP}?\\d{2,4}){1,4}|(?:\\(\\d{2,5}\\)${SEP}?|(?<![\\d])\\d{3,5}${SEP})\\d{3,4}${SEP}\\d{3,5})(?!${SEP}?\\d)`,
+      `(?:(?<![\\d+])\\+\\d{1,3}${SEP}?(?:\\(\\d{1,4}\\)${SEP}?)?\\d{1,4}(?:${SEP}?\\d{2,4}){1,4}|(?<![\\d(])\\(\\d{2,5}\\)${SEP}?\\d{3,4}${SEP}\\d{3,5}|(?<!\\d${SEP}?)\\d{3,5}${SEP}\\d{3,4}${SEP}\\d{3,5})(?!${SEP}?\\d)`,
       'g',
     ),
     hint: hasRun(9),
@@ -276,24 +369,15 @@ export const BUILT_IN_RULES: readonly RedactRule[] = [
 ];
 
 /**
- * Every rule that is not `pii` needs one of these keywords or key prefixes, and a text holding one
- * also has a long token or an assignment / URL character (TextProfile): texts with neither skip this
- * scan, and texts without a keyword skip those rules. Kept in step with BUILT_IN_RULES by the tests.
- */
-/**
  * A text with no long token can only hold a secret as an assignment (`pwd: x`, `key=y`), an
  * Authorization value or an obfuscated e-mail: the keyword must sit just before a `:`, `=` or
- * bracket. Only those windows are scanned, so prose with a colon costs a few short tests.
+ * bracket. Only those windows are scanned, so prose with a colon costs a few short scans.
  */
 export function keywordNearPunctuation(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c !== 58 && c !== 61 && c !== 91 && c !== 40 && c !== 123) continue;
-    const window = text.slice(Math.max(0, i - 40), i + 12);
-    if (KEYWORDS.test(window)) return true;
+    if (keywordIn(text, Math.max(0, i - 40), Math.min(text.length, i + 12))) return true;
   }
   return false;
 }
-
-export const KEYWORDS =
-  /sk-|[sr]k_|pk_|whsec_|A3T|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA|ABIA|ACCA|bearer|basic|eyJ|:\/\/|[?&;][a-z_-]{1,25}=|AccountKey|SharedAccess|key|secret|token|pass|pwd|cookie|credential|ssn|social|gh[pousr]_|github_pat|gl[a-z]{1,4}-|xox|xapp|AIza|ya29|1\/\/0|hf_|api_org_|npm_|gsk_|SG\.|shp|lin_api|ntn_|hv[sbr]\.|v[a-z]{2}_|dapi|dckr_|figd_|gl(?:c|sa)_|ops_|:AA|PRIVATE KEY|authori|[[({]\s{0,2}at\s{0,2}[\])}]/i;

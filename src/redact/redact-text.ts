@@ -1,9 +1,10 @@
 import { compileLinear, type LinearRegex } from '../domain/linear-regex.js';
 import {
   BUILT_IN_RULES,
-  KEYWORDS,
   keywordNearPunctuation,
   LONG_TOKEN,
+  nothingToFind,
+  profileInto,
   profileText,
   type RedactRule,
   type TextProfile,
@@ -23,7 +24,10 @@ export interface RedactResult {
   byKind: Record<string, number>;
 }
 
-export type Redactor = (text: string) => RedactResult;
+export type Redactor = ((text: string) => RedactResult) & {
+  /** True when the redactor would return the text unchanged, found by one allocation-free pass; false when unsure. */
+  readonly unchanged?: (text: string) => boolean;
+};
 
 export const placeholder = (kind: string) => `[REDACTED:${kind}]`;
 
@@ -82,7 +86,7 @@ export function createRedactor(patterns: readonly UserPattern[] = []): Redactor 
     // Most strings hold nothing to redact: one pass over the characters (profileText) rules out
     // the rules that cannot match, and usually all of them, before any regex runs.
     let profile = first;
-    const keywords = profile.token >= LONG_TOKEN || profile.at ? KEYWORDS.test(input) : profile.punct && keywordNearPunctuation(input);
+    const keywords = profile.keyword && (profile.token >= LONG_TOKEN || profile.at || (profile.punct && keywordNearPunctuation(input)));
     if (!keywords && user.length === 0 && !profile.at && profile.run < 9) return nothing(input);
     let text = input;
     let count = 0;
@@ -106,18 +110,15 @@ export function createRedactor(patterns: readonly UserPattern[] = []): Redactor 
       if (!keywords && !rule.pii && BUILT_IN.has(rule)) continue;
       if (rule.hint && !rule.hint(text, profile)) continue;
       rule.regex.lastIndex = 0;
-      text = text.replace(rule.regex, (match: string, ...groups: unknown[]) => {
-        if (rule.accept && !rule.accept(match)) return match;
-        if (rule.validPrefix) {
-          const end = rule.validPrefix(match);
-          if (end === 0) return match;
+      if (rule.accept || rule.validPrefix) {
+        text = replaceChecked(text, rule, () => hits++);
+      } else {
+        text = text.replace(rule.regex, (_match: string, ...groups: unknown[]) => {
           hits++;
-          return placeholder(rule.kind) + match.slice(end);
-        }
-        hits++;
-        const prefix = rule.keepPrefix && typeof groups[0] === 'string' ? groups[0] : '';
-        return prefix + placeholder(rule.kind);
-      });
+          const prefix = rule.keepPrefix && typeof groups[0] === 'string' ? groups[0] : '';
+          return prefix + placeholder(rule.kind);
+        });
+      }
       if (hits) {
         profile = profileText(text);
         count += hits;
@@ -127,14 +128,61 @@ export function createRedactor(patterns: readonly UserPattern[] = []): Redactor 
     }
     return { text, count, kinds, byKind: { ...byKind } };
   };
-  return (input) => {
-    const profile = profileText(input);
+  // The gate's profile of the last text it could not pass: the redactor is usually called next on
+  // that same text, and need not profile it again.
+  const gateProfile = profileText('');
+  let gated: string | undefined;
+  const redactor = (input: string): RedactResult => {
+    let profile: TextProfile;
+    if (input === gated) {
+      profile = { ...gateProfile };
+      gated = undefined;
+    } else profile = profileText(input);
     if (!profile.odd) return apply(input, profile);
     const normal = normaliseForMatching(input);
     if (normal === input) return apply(input, profile);
     const r = apply(normal, profileText(normal));
     return r.count > 0 ? r : nothing(input);
   };
+  const unchanged =
+    user.length === 0
+      ? (text: string) => {
+          if (nothingToFind(profileInto(text, gateProfile))) return true;
+          gated = text;
+          return false;
+        }
+      : () => false;
+  return Object.assign(redactor, { unchanged });
+}
+
+/**
+ * A checked rule (checksum, digit count, valid IBAN prefix) replaced match by match. A candidate
+ * that fails its check may hide a valid one starting inside it: `chatcmpl-9 5693.7167.1189.6037`
+ * first matches from the `9`, and Luhn fails on those 17 digits. So a rejected candidate moves the
+ * search on by one character, not past its end. The regexes are bounded (a card is at most 19
+ * digits with their separators, an IBAN 34 characters), so each start costs at most a bounded
+ * match and one check: linear in the text.
+ */
+export function replaceChecked(text: string, rule: RedactRule, onHit: () => void): string {
+  const re = rule.regex;
+  re.lastIndex = 0;
+  let out = '';
+  let last = 0;
+  let hit = false;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const match = m[0];
+    const end = rule.validPrefix ? rule.validPrefix(match) : !rule.accept || rule.accept(match) ? match.length : 0;
+    if (end === 0) {
+      re.lastIndex = m.index + 1;
+      continue;
+    }
+    hit = true;
+    onHit();
+    out += text.slice(last, m.index) + placeholder(rule.kind);
+    last = m.index + end;
+    re.lastIndex = last;
+  }
+  return hit ? out + text.slice(last) : text;
 }
 
 const cache = new Map<string, Redactor>();

@@ -35,6 +35,46 @@ const MEMO_MAX_ENTRIES = 20_000;
 const NESTED_JSON_MAX = 1 << 20;
 const NOTHING: Record<string, number> = Object.freeze({}) as Record<string, number>;
 
+/** What a key redacts to, whether it names a credential, and whether it is `key`, `name` or `value`. */
+interface KeyInfo {
+  key: string;
+  credential: boolean;
+  byKind: Record<string, number> | null;
+  role: number;
+}
+const PLAIN = 0;
+const LABEL_KEY = 1;
+const LABEL_NAME = 2;
+const VALUE = 3;
+/** Slots of each direct-mapped table (slotOf's range). */
+const SLOTS = 1024;
+/** Strings up to this length are remembered in the strings' table. */
+const SEEN_MAX_LENGTH = 1024;
+/** Strings and keys a value redactor sees before it makes its tables. */
+const TABLES_AFTER = 64;
+/** The last string seen in each slot, what it redacted to and what that replaced; the same for keys. */
+interface Tables {
+  text: string[];
+  out: string[];
+  kinds: Array<Record<string, number> | null>;
+  keyText: string[];
+  keyInfo: Array<KeyInfo | null>;
+}
+const newTables = (): Tables => ({
+  text: new Array<string>(SLOTS).fill(''),
+  out: new Array<string>(SLOTS).fill(''),
+  kinds: new Array<Record<string, number> | null>(SLOTS).fill(null),
+  keyText: new Array<string>(SLOTS).fill(''),
+  keyInfo: new Array<KeyInfo | null>(SLOTS).fill(null),
+});
+const hasOwn = Object.prototype.hasOwnProperty;
+/** A slot in 0–1023 from a string's length and four of its characters (`n` its length, at least 1). */
+const slotOf = (s: string, n: number) =>
+  Math.imul(
+    n ^ (s.charCodeAt(0) << 8) ^ (s.charCodeAt(n >> 2) << 16) ^ (s.charCodeAt(n >> 1) << 4) ^ (s.charCodeAt(n - 1) << 12),
+    0x9e3779b1,
+  ) >>> 22;
+
 /** `prepare` runs on every string (and key) first: the store's own clean-up of unstorable characters. */
 export function createValueRedactor(redact: Redactor, prepare: (s: string) => string = (s) => s): ValueRedactor {
   // `byKind` is null when nothing was replaced, the usual case, so a hit costs no loop.
@@ -46,8 +86,9 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
     if (kinds === NOTHING) kinds = dataRecord<number>();
     kinds[kind] = (kinds[kind] ?? 0) + n;
   };
-  const text = (raw: string): string => {
-    const s = prepare(raw);
+  const unchanged = redact.unchanged;
+  /** A prepared string the gate could not pass: the memo, else the redactor. */
+  const redacted = (s: string): { text: string; byKind: Record<string, number> | null } => {
     const short = s.length <= MEMO_MAX_LENGTH;
     let r = short ? memo.get(s) : undefined;
     if (!r) {
@@ -59,21 +100,47 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
       }
     }
     if (r.byKind !== null) for (const k in r.byKind) tally(k, r.byKind[k] as number);
-    return r.text;
+    return r;
   };
-  // Keys repeat on every line: what they redact to and whether they name a credential, remembered.
-  const keys = new Map<string, { key: string; credential: boolean; byKind: Record<string, number> | null }>();
-  const keyInfo = (k: string) => {
+  // Strings and keys repeat across lines (system prompts, roles, model names, field names): the
+  // last ones seen in each slot of small direct-mapped tables (slots chosen by length and four
+  // characters) are compared first, which costs less than a pass over the characters or the Map's
+  // hashing; keys are interned, so comparing two compares pointers. The tables are made once the
+  // redactor has seen TABLES_AFTER strings and keys: a one-off redactor (one record's metadata)
+  // never pays for them.
+  let tables: Tables | null = null;
+  let uses = 0;
+  const tablesNow = (): Tables | null => tables ?? (++uses < TABLES_AFTER ? null : (tables = newTables()));
+  const keys = new Map<string, KeyInfo>();
+  const keyMiss = (k: string): KeyInfo => {
     let info = keys.get(k);
     if (!info) {
       const r = redact(prepare(k));
-      info = { key: r.text, credential: isCredentialName(k), byKind: r.count ? r.byKind : null };
-      if (k.length <= MEMO_MAX_LENGTH) {
-        if (keys.size >= MEMO_MAX_ENTRIES) keys.clear();
-        keys.set(k, info);
-      }
+      const role = k === 'key' ? LABEL_KEY : k === 'name' ? LABEL_NAME : k === 'value' ? VALUE : PLAIN;
+      info = { key: r.text, credential: isCredentialName(k), byKind: r.count ? r.byKind : null, role };
+      if (k.length > MEMO_MAX_LENGTH) return info;
+      if (keys.size >= MEMO_MAX_ENTRIES) keys.clear();
+      keys.set(k, info);
+    }
+    const t = tablesNow();
+    if (t !== null && k.length > 0) {
+      // Two slots per key: the pair's free one, else the first.
+      const slot = slotOf(k, k.length) & (SLOTS - 2);
+      const at = t.keyText[slot] !== '' && t.keyText[slot + 1] === '' ? slot + 1 : slot;
+      t.keyText[at] = k;
+      t.keyInfo[at] = info;
     }
     return info;
+  };
+  const keyInfo = (k: string): KeyInfo => {
+    const t = tables;
+    const n = k.length;
+    if (t !== null && n > 0) {
+      const slot = slotOf(k, n) & (SLOTS - 2);
+      if (t.keyText[slot] === k) return t.keyInfo[slot] as KeyInfo;
+      if (t.keyText[slot + 1] === k) return t.keyInfo[slot + 1] as KeyInfo;
+    }
+    return keyMiss(k);
   };
   const whole = (v: unknown): unknown => {
     if (v === null || v === undefined || v === '') return v;
@@ -82,14 +149,7 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
   };
   const string = (raw: string): string => {
     const s = prepare(raw);
-    const numeric = digitsOnly(s);
-    if (numeric !== null) {
-      const kind = sensitiveNumber(numeric);
-      if (kind) {
-        tally(kind, 1);
-        return placeholder(kind);
-      }
-    }
+    // JSON first: its escapes (`\u0070in`) can hide a name or a key from the gate.
     if (s.length >= 2 && s.length <= NESTED_JSON_MAX && looksLikeJson(s)) {
       let parsed: unknown;
       try {
@@ -103,19 +163,53 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
         if (count !== before) return JSON.stringify(parsed);
       }
     }
-    return text(s);
+    const n = s.length;
+    const cacheable = n > 0 && n <= SEEN_MAX_LENGTH;
+    const seen = tables;
+    if (seen !== null && cacheable) {
+      const slot = slotOf(s, n);
+      if (seen.text[slot] === s) {
+        const byKind = seen.kinds[slot] as Record<string, number> | null;
+        if (byKind !== null) for (const k in byKind) tally(k, byKind[k] as number);
+        return seen.out[slot] as string;
+      }
+    }
+    let out = s;
+    let byKind: Record<string, number> | null = null;
+    // A string the gate passes has no run of nine digits, so is no sensitive number either.
+    if (unchanged === undefined || !unchanged(s)) {
+      const numeric = digitsOnly(s);
+      const kind = numeric === null ? null : sensitiveNumber(numeric);
+      if (kind) {
+        tally(kind, 1);
+        return placeholder(kind);
+      }
+      const r = redacted(s);
+      out = r.text;
+      byKind = r.byKind;
+    }
+    const t = cacheable ? tablesNow() : null;
+    if (t !== null) {
+      const slot = slotOf(s, n);
+      t.text[slot] = s;
+      t.out[slot] = out;
+      t.kinds[slot] = byKind;
+    }
+    return out;
   };
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return string(v);
     if (typeof v === 'number') {
-      // Counts, latencies and prices are below 1e9 (nine digits): no string is made for them.
+      // Counts, latencies and prices are below 1e9 (nine digits), Unix times in seconds or
+      // milliseconds of 2001–2033 start with 1 (sensitiveNumber): no string is made for them.
       if (v < 1e9 && v > -1e9) return v;
+      if ((v >= 1e9 && v < 2e9) || (v >= 1e12 && v < 2e12)) return v;
       const kind = Number.isInteger(v) ? sensitiveNumber(String(Math.abs(v))) : null;
       if (!kind) return v;
       tally(kind, 1);
       return placeholder(kind);
     }
-    if (typeof v === 'bigint') return walk(v.toString());
+    if (typeof v !== 'object' || v === null) return typeof v === 'bigint' ? walk(v.toString()) : v;
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         const item: unknown = v[i];
@@ -124,34 +218,50 @@ export function createValueRedactor(redact: Redactor, prepare: (s: string) => st
       }
       return v;
     }
-    if (v !== null && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      // `{key: "http.request.header.authorization", value: {...}}`, `{name: "X-Api-Key", value: "…"}`
-      const label = typeof o.key === 'string' ? o.key : typeof o.name === 'string' ? o.name : null;
-      const labelled = label !== null && isCredentialName(label);
-      let renamed: Array<[string, string]> | null = null;
-      for (const k in o) {
-        if (!Object.hasOwn(o, k)) continue;
-        const value = o[k];
-        const named = keyInfo(k);
-        const clean = named.credential || (labelled && k === 'value') ? whole(value) : walk(value);
-        if (clean !== value) o[k] = clean;
-        if (named.key !== k) {
-          if (named.byKind !== null) for (const kind in named.byKind) tally(kind, named.byKind[kind] as number);
-          (renamed ??= []).push([k, named.key]);
+    const o = v as Record<string, unknown>;
+    // `{key: "http.request.header.authorization", value: {...}}`, `{name: "X-Api-Key", value: "…"}`:
+    // the labels are read as the keys go by (string values only, key before name), and `value`
+    // is walked after them, once they are known.
+    let keyLabel: string | null = null;
+    let nameLabel: string | null = null;
+    let hasValue = false;
+    let renamed: Array<[string, string]> | null = null;
+    for (const k in o) {
+      if (!hasOwn.call(o, k)) continue;
+      const named = keyInfo(k);
+      const value = o[k];
+      if (named.role !== PLAIN) {
+        if (named.role === VALUE) {
+          hasValue = true;
+          continue;
+        }
+        if (typeof value === 'string') {
+          if (named.role === LABEL_KEY) keyLabel = value;
+          else nameLabel = value;
         }
       }
-      // Keys are renamed after the walk: adding keys while iterating them is not well defined.
-      if (renamed) {
-        for (const [k, key] of renamed) {
-          const value = o[k];
-          delete o[k];
-          o[key] = value;
-        }
+      const clean = named.credential ? whole(value) : walk(value);
+      if (clean !== value) o[k] = clean;
+      if (named.key !== k) {
+        if (named.byKind !== null) for (const kind in named.byKind) tally(kind, named.byKind[kind] as number);
+        (renamed ??= []).push([k, named.key]);
       }
-      return o;
     }
-    return v;
+    if (hasValue) {
+      const label = keyLabel ?? nameLabel;
+      const value = o.value;
+      const clean = label !== null && isCredentialName(label) ? whole(value) : walk(value);
+      if (clean !== value) o.value = clean;
+    }
+    // Keys are renamed after the walk: adding keys while iterating them is not well defined.
+    if (renamed) {
+      for (const [k, key] of renamed) {
+        const value = o[k];
+        delete o[k];
+        o[key] = value;
+      }
+    }
+    return o;
   };
   return {
     text: (s) => string(s),
