@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { TrafficRecord } from '../domain/traffic-record.js';
 import type { Store } from '../store/db.js';
 import { createImport, finishImport, jsonTrafficWriter } from '../store/repos/traffic-repo.js';
@@ -106,9 +106,12 @@ export async function createTrafficLog(opts: TrafficLogOptions): Promise<Traffic
   };
 }
 
-/** A served request's id: random, hashed as import ids are, so it says nothing about the request. */
+/**
+ * A served request's id, shaped as import ids are (`t_` and 32 hex digits): random (a v4 UUID's
+ * digits), so it says nothing about the request. Hashing it as well cost 3 µs a request for nothing.
+ */
 export function servedRecordId(): string {
-  return `t_${createHash('sha256').update(`gateway\u0000${randomUUID()}`).digest('hex').slice(0, 32)}`;
+  return `t_${randomUUID().replace(/-/g, '')}`;
 }
 
 function toRecord(r: NormalisedRecord): TrafficRecord {
