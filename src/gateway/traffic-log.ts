@@ -34,6 +34,8 @@ export interface TrafficLog {
   stats(): { written: number; dropped: number; buffered: number };
 }
 
+const SLICE = 32;
+
 export async function createTrafficLog(opts: TrafficLogOptions): Promise<TrafficLog> {
   const importId = await createImport(opts.store.db, [opts.source], 'gateway');
   const writer = jsonTrafficWriter(opts.store.db, importId);
@@ -51,7 +53,11 @@ export async function createTrafficLog(opts: TrafficLogOptions): Promise<Traffic
       const take = buffer.slice(0, batchSize);
       buffer = buffer.slice(take.length);
       const batch = writer.batch();
-      for (const r of take) {
+      // Redaction and serialisation run in slices, yielding to the event loop between them, so a
+      // batch never holds up a request for more than one slice (~32 records, a fraction of a ms).
+      for (let i = 0; i < take.length; i++) {
+        if (i > 0 && i % SLICE === 0) await new Promise<void>((r) => setImmediate(r));
+        const r = take[i] as NormalisedRecord;
         redacted += scrub(r).count;
         writer.add(batch, toRecord(r));
       }
