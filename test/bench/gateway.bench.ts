@@ -68,8 +68,18 @@ export default async function gatewayBench(): Promise<BenchResult[]> {
     // hardly depends on how much of the machine other processes take.
     let cpuTicks = 0;
     let served = 0;
+    // This process's CPU per request when it is both the client and the upstream (direct): what one
+    // request costs the load generator and upstream, the same work it does in the gateway rounds.
+    let directCpuUs = 0;
+    let directServed = 0;
     for (let i = 0; i < 2; i++) {
-      directRps = Math.max(directRps, await closedLoop(direct, 64, SECONDS / 2));
+      const c0 = process.cpuUsage();
+      const d0 = performance.now();
+      const drps = await closedLoop(direct, 64, SECONDS / 2);
+      const dc = process.cpuUsage(c0);
+      directCpuUs += dc.user + dc.system;
+      directServed += drps * ((performance.now() - d0) / 1000);
+      directRps = Math.max(directRps, drps);
       const before = cpuTicksOf(child.pid);
       const t0 = performance.now();
       const rps = await closedLoop(gateway, 64, SECONDS / 2);
@@ -87,9 +97,15 @@ export default async function gatewayBench(): Promise<BenchResult[]> {
     }
     const added = (q: number) => Math.max(0, quantile(gatewayLat, q) - quantile(directLat, q));
     const ratio = gatewayRps / directRps;
+    const directCpuPerRequest = directServed > 0 ? Math.round(directCpuUs / directServed) : null;
     const details = {
       store: storeKind,
       gateway_cpu_us_per_request: cpuUsPerRequest,
+      // Client + upstream CPU per request in this process. When both processes are CPU-bound with a
+      // core each (a quiet machine), the throughput ratio tends to direct ÷ gateway CPU per request,
+      // a figure the other processes on the machine move much less than the ratio itself.
+      direct_cpu_us_per_request: directCpuPerRequest,
+      cpu_ratio: cpuUsPerRequest && directCpuPerRequest ? Math.round((100 * directCpuPerRequest) / cpuUsPerRequest) / 100 : null,
       logging: process.env.BENCH_LOG !== '0',
       seconds: SECONDS,
       directRps: Math.round(directRps),
