@@ -100,5 +100,5 @@ function lastEventEnd(text: string): number {
   return Math.max(lf < 0 ? -1 : lf + 2, crlf < 0 ? -1 : crlf + 4);
 }
 
-/** One `data:` event holding `"choices":[]` (the usage chunk). */
-const USAGE_ONLY_EVENT = /^data: ?\{[^\n]*"choices":\[\][^\n]*\r?\n\r?\n/gm;
+/** One `data:` event holding `"choices":[]` (the usage chunk), compact or with Python's `": "` separators. */
+const USAGE_ONLY_EVENT = /^data: ?\{[^\n]*"choices": ?\[ ?\][^\n]*\r?\n\r?\n/gm;
