@@ -60,6 +60,7 @@ export async function routePolicy(
   const d = decide(spec, request, state, deps.rng);
   if (d.kind === 'blocked') return { kind: 'blocked', blocked: d.blocked, attempts: [], reasons: d.reasons, flagged: d.flagged };
   if (d.kind === 'skipped') return { kind: 'skipped', skipped: d.skipped, attempts: [], reasons: d.reasons, flagged: d.flagged };
+  if (sink) sink.flagged = d.flagged;
   const g = d.group;
   let plan: readonly PlannedTry[] = d.plan;
   if (g.mode === 'round_robin') {

@@ -46,6 +46,7 @@ export class SseSink implements StreamSink {
   opened = false;
   /** Attempts made so far, this one included (set by the router before each call). */
   attempts = 1;
+  flagged = false;
   private carry = '';
   private readonly decoder = new TextDecoder();
 
@@ -63,6 +64,7 @@ export class SseSink implements StreamSink {
       ...this.headers,
       'x-routelab-served-by': model,
       'x-routelab-attempts': String(this.attempts),
+      ...(this.flagged ? { 'x-routelab-guardrail': 'flagged' } : {}),
     });
     this.res.flushHeaders();
   }

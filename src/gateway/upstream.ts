@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { CallResult } from '../domain/call-result.js';
-import { providerOf, type CatalogEntry } from '../domain/catalog-entry.js';
+import { providerOf, upstreamModel, type CatalogEntry } from '../domain/catalog-entry.js';
 import { isRoutelabSetting } from '../providers/catalog-safety.js';
 import type { ChatMessage } from '../providers/chat-message.js';
 import { failure, type Classified } from '../providers/classified.js';
@@ -46,6 +46,8 @@ export interface StreamSink {
   readonly opened: boolean;
   /** Attempts made so far, this one included (the router sets it before each call). */
   attempts: number;
+  /** A guardrail flagged the request (the router sets it once it has decided). */
+  flagged: boolean;
 }
 
 /** Cancels the upstream call in flight when the client goes away. */
@@ -137,7 +139,7 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
       );
     const call = await openaiAdapter.prepare({
       entry,
-      model: simulated ? entry.name : (entry.model ?? entry.name),
+      model: simulated ? entry.name : upstreamModel(entry),
       baseUrl,
       messages: chat.messages as ChatMessage[],
       params: replayParams(chat.params),
@@ -158,7 +160,7 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
       call.headers.accept = 'text/event-stream';
     }
     if (o.cancel.cancelled) throw new CancelledError();
-    const reply = await post(urlOf(call.url), call.headers, body, o, agents);
+    const reply = await post(urlOf(call.url), call.headers, body, o, agents, entry.name);
     if (reply.kind === 'cancelled') throw new CancelledError();
     if (reply.kind === 'timeout') return done(failure(408, 'timeout', `no complete answer from ${entry.name} within ${o.deadlineMs} ms`));
     if (reply.kind === 'network') return done(failure(502, 'network', redactSecrets(`${entry.name}: ${reply.message}`, secrets)));
@@ -184,7 +186,8 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
 
 type Reply =
   | { kind: 'reply'; status: number; headers: Record<string, string | undefined>; body: string }
-  | { kind: 'timeout' | 'cancelled' }
+  | { kind: 'timeout' }
+  | { kind: 'cancelled' }
   | { kind: 'network'; message: string };
 
 /**
@@ -197,9 +200,9 @@ function post(
   body: string,
   o: UpstreamCallOptions,
   agents: { http: http.Agent; https: https.Agent },
-): Promise<Reply & { status: number; headers: Record<string, string | undefined>; body: string }> {
-  type R = Reply & { status: number; headers: Record<string, string | undefined>; body: string };
-  return new Promise<R>((resolve) => {
+  model: string,
+): Promise<Reply> {
+  return new Promise<Reply>((resolve) => {
     let settled = false;
     let why: 'timeout' | 'cancelled' | null = null;
     const settle = (r: Reply) => {
@@ -207,7 +210,7 @@ function post(
       settled = true;
       clearTimeout(timer);
       o.cancel.set(null);
-      resolve(r as R);
+      resolve(r);
     };
     const secure = url.protocol === 'https:';
     headers['content-length'] = String(Buffer.byteLength(body));
@@ -247,7 +250,7 @@ function post(
         }
         chunks.push(c);
         if (sink) {
-          if (!sink.opened) sink.open('');
+          if (!sink.opened) sink.open(model);
           sink.write(c);
         }
       });

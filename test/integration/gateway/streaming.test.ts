@@ -82,6 +82,17 @@ describe('serve: streamed answers pass through as they arrive', () => {
       },
     };
     await addPolicyVersion(store.db, spec, { sourceFormat: 'watsonx', origin: 'add' });
+    const watched: PolicySpec = {
+      spec_version: 'v1',
+      kind: 'model',
+      name: 'watched',
+      policy: {
+        strategy: { mode: 'single' },
+        targets: [{ model_name: 'loop/streamer' }],
+        guardrails: [{ name: 'watch-vip', when: { 'metadata.tier': 'vip' }, action: 'flag' }],
+      },
+    };
+    await addPolicyVersion(store.db, watched, { sourceFormat: 'watsonx', origin: 'add' });
     gateway = await startGateway({ store, env: {}, port: 0, seed: 'streaming' });
     const { key } = await createGatewayKey(store.db, { name: 'stream', policies: [], projects: [] });
     client = new OpenAI({ apiKey: key, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
@@ -147,5 +158,26 @@ describe('serve: streamed answers pass through as they arrive', () => {
     expect(releases).toEqual(['client saw the first token']);
     expect(text).toBe('Hello');
     expect(usage).toMatchObject({ prompt_tokens: 7, completion_tokens: 2, total_tokens: 9 });
+  });
+
+  it('a streamed answer says how it was routed in its headers, a guardrail flag included', async () => {
+    releases.length = 0;
+    const { data, response } = await client.chat.completions
+      .create({ model: 'policy/watched', messages: [{ role: 'user', content: 'vip' }], stream: true, metadata: { tier: 'vip' } })
+      .withResponse();
+    let text = '';
+    for await (const c of data) {
+      const d = c.choices[0]?.delta.content;
+      if (d) {
+        text += d;
+        clientSawFirst();
+      }
+    }
+    expect(releases).toEqual(['client saw the first token']);
+    expect(text).toBe('Hello');
+    expect(response.headers.get('x-routelab-guardrail')).toBe('flagged');
+    expect(response.headers.get('x-routelab-served-by')).toBe('loop/streamer');
+    expect(response.headers.get('x-routelab-attempts')).toBe('1');
+    expect(response.headers.get('x-routelab-policy-version')).toBe('watched@1');
   });
 });
