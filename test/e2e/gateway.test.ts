@@ -145,7 +145,9 @@ describe('routelab serve (openai client, simulated fleet)', () => {
         }
       }
     });
-    await vi.waitFor(() => expect(seen.length).toBeGreaterThan(5));
+    // Waits on the load itself get room (a cold fleet and client under load can take over a second
+    // for the first answers); only the switch below is held to the issue's one second.
+    await vi.waitFor(() => expect(seen.length).toBeGreaterThan(5), { timeout: 30_000 });
     const anygem = seedPolicy('anygem');
     const liteOnly: PolicySpec = { ...anygem, policy: { ...anygem.policy, targets: [{ model_name: LITE, weight: 1 }] } };
     await addPolicyVersion(store.db, liteOnly, { sourceFormat: 'watsonx', origin: 'promote' });
@@ -153,7 +155,7 @@ describe('routelab serve (openai client, simulated fleet)', () => {
     // vi.waitFor's default timeout is 1 s: the new version must be live within that.
     await vi.waitFor(() => expect(seen.slice(promotedAt)).toContain('anygem@2'));
     const switchedAt = seen.indexOf('anygem@2', promotedAt);
-    await vi.waitFor(() => expect(seen.length).toBeGreaterThan(switchedAt + 10));
+    await vi.waitFor(() => expect(seen.length).toBeGreaterThan(switchedAt + 10), { timeout: 30_000 });
     stop = true;
     await Promise.all(workers);
     expect(failed).toBe(0);
@@ -256,7 +258,8 @@ describe('routelab serve: policy/anygem under load', () => {
       async (i) =>
         (await s.client.chat.completions.create({ model: 'policy/anygem', messages: [{ role: 'user', content: `question ${i}` }] })).model,
     );
-  });
+    // 3,200 calls in this one process: past a minute when the machine is shared (two CPU hogs beside it).
+  }, 240_000);
   afterAll(async () => {
     await s.gateway.close();
     await store.cleanup();
