@@ -12,6 +12,7 @@ import type { RegressionReport } from '../stats/regression.js';
 import { detectRunRegressions } from './detect-regressions.js';
 import { postWebhook } from './notify-webhook.js';
 import { proposeForRun } from './propose-run.js';
+import { shadowComparisons, shadowSection, shadowSummary } from './shadow-comparison.js';
 import { writeRunReport } from './write-run-report.js';
 
 const ORDER: Record<NightlyStep, number> = { sample: 0, run: 1, detect: 2, propose: 3, report: 4, notify: 5 };
@@ -100,8 +101,10 @@ export async function finishNightly(db: Db, runId: string, deps: NightlyDeps): P
   else {
     try {
       const file = await writeRunReport(db, runId, { dir, ...(options.segment_by ? { segmentBy: options.segment_by } : {}) });
-      await leadWithRegressions(db, file, dir, run.policyName, regressions);
-      await step('report', 'ok', file);
+      // Shadow variants served beside this policy since the last nightly (serve --shadow), after the regressions.
+      const shadow = await shadowComparisons(db, run.policyName, run.createdAt);
+      await leadWithRegressions(db, file, dir, run.policyName, regressions, shadowSection(run.policyName, shadow));
+      await step('report', 'ok', shadow.length ? `${file}; ${shadowSummary(shadow)}` : file);
     } catch (e) {
       await step('report', 'failed', message(e));
     }
@@ -151,7 +154,14 @@ function alertBody(runId: string, policy: string, r: RegressionReport | null, st
 }
 
 /** Put the regression section (and a trend chart of the last 30 runs) at the top of report.md. */
-async function leadWithRegressions(db: Db, file: string, dir: string, policy: string, r: RegressionReport | null): Promise<void> {
+async function leadWithRegressions(
+  db: Db,
+  file: string,
+  dir: string,
+  policy: string,
+  r: RegressionReport | null,
+  after: string[] = [],
+): Promise<void> {
   const points = ((await readTrends(db, { policy })) ?? []).filter((p) => p.kind === 'model');
   const runs = [...new Set(points.map((p) => p.run_id))].slice(-30);
   const recent = points.filter((p) => runs.includes(p.run_id));
@@ -160,12 +170,15 @@ async function leadWithRegressions(db: Db, file: string, dir: string, policy: st
     writeFileSync(join(dir, 'trend.svg'), trendSvg(`Quality per model — last ${runs.length} run(s) of ${policy}`, recent));
     trendFile = 'trend.svg';
   }
-  const section = regressionSection({
-    flagged: r?.flagged ?? [],
-    baselineRuns: r?.baseline_runs ?? [],
-    tested: r?.tests.length ?? 0,
-    trendFile,
-  });
+  const section = [
+    ...regressionSection({
+      flagged: r?.flagged ?? [],
+      baselineRuns: r?.baseline_runs ?? [],
+      tested: r?.tests.length ?? 0,
+      trendFile,
+    }),
+    ...after,
+  ];
   const text = await readFile(file, 'utf8');
   const at = text.indexOf('\n## ');
   const merged = at < 0 ? `${text}\n${section.join('\n')}` : `${text.slice(0, at + 1)}${section.join('\n')}\n${text.slice(at + 1)}`;

@@ -70,3 +70,33 @@ function flatten(content: unknown): string {
   }
   return parts.join('\n');
 }
+
+/**
+ * The usual body, checked by hand: true only when the schema would accept it unchanged (model and
+ * messages in range, no metadata, the gateway's own fields well typed). Anything else goes through
+ * the schema, which says what is wrong. Saves the schema's cost on nearly every request.
+ */
+export function plainChat(v: unknown): v is ChatCompletionBody {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const b = v as Record<string, unknown>;
+  if (typeof b.model !== 'string' || b.model.length < 1 || b.model.length > 256) return false;
+  if (b.metadata !== undefined) return false;
+  if (b.stream !== undefined && typeof b.stream !== 'boolean') return false;
+  if (b.user !== undefined && (typeof b.user !== 'string' || b.user.length > 256)) return false;
+  const so = b.stream_options;
+  if (so !== undefined && so !== null) {
+    if (typeof so !== 'object' || Array.isArray(so)) return false;
+    const iu = (so as Record<string, unknown>).include_usage;
+    if (iu !== undefined && typeof iu !== 'boolean') return false;
+  }
+  const messages = b.messages;
+  if (!Array.isArray(messages) || messages.length < 1) return false;
+  for (const m of messages) {
+    if (typeof m !== 'object' || m === null || Array.isArray(m)) return false;
+    const { role, content, name } = m as Record<string, unknown>;
+    if (typeof role !== 'string' || role.length < 1 || role.length > 64) return false;
+    if (content !== undefined && content !== null && typeof content !== 'string' && !Array.isArray(content)) return false;
+    if (name !== undefined && (typeof name !== 'string' || name.length > 256)) return false;
+  }
+  return true;
+}

@@ -18,6 +18,7 @@ import { subscribeServingChanges } from './serving-notify.js';
 import { createShadow } from './shadow.js';
 import { createLocalState } from './shared-state.js';
 import { createTrafficLog, type TrafficLog } from './traffic-log.js';
+import { CancelledError, createUpstream } from './upstream.js';
 
 export interface GatewayOptions {
   store: Store;
@@ -104,7 +105,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     redisPrefix: opts.redisPrefix ?? 'routelab:gw',
     onChange: () => void registry.refresh().catch(() => {}),
   });
-  const route = { client, state, rng: rng.fork('route'), metrics, deadlineMs: opts.upstreamTimeoutMs ?? 120_000 };
+  const upstream = createUpstream({ env: opts.env, client, direct: !opts.client });
+  const route = { upstream, state, rng: rng.fork('route'), metrics, deadlineMs: opts.upstreamTimeoutMs ?? 120_000 };
   const trafficLog =
     opts.logTraffic === false
       ? null
@@ -124,7 +126,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         label: opts.shadow.label,
         maxInFlight: opts.shadow.maxInFlight,
         store: opts.store,
-        deps: { client, rng: rng.fork('shadow-route'), metrics, deadlineMs: route.deadlineMs },
+        deps: { upstream, rng: rng.fork('shadow-route'), metrics, deadlineMs: route.deadlineMs },
         rng: rng.fork('shadow'),
       })
     : null;
@@ -174,6 +176,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       inFlight++;
       handle(runtime, req, res, path ?? '/')
         .catch((e: unknown) => {
+          if (e instanceof CancelledError) return void res.destroy();
           if (!res.headersSent)
             sendError(res, e instanceof GatewayError ? e : new GatewayError(500, 'internal gateway error', 'server_error'));
           else res.destroy();
@@ -223,6 +226,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       await shadow?.drain();
       await trafficLog?.close();
       await state.close();
+      await upstream.close();
       if (!opts.client) await client.close();
     },
   };

@@ -2,13 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../policy/index.js';
 import { estimateTokens } from '../replay/token-estimate.js';
 import type { NormalisedRecord } from '../traffic/readers/reader.js';
-import { ChatCompletionBody, toParsedChat, type ParsedChat } from './chat-request.js';
+import { ChatCompletionBody, plainChat, toParsedChat, type ParsedChat } from './chat-request.js';
 import type { GatewayRuntime } from './gateway.js';
 import { headerOf, sendError, sendJson } from './gateway.js';
 import { GatewayError, typeForStatus } from './openai-error.js';
 import { callModel, routePolicy, type RouteOutcome } from './route-request.js';
-import { completionBody, completionStream } from './sse.js';
+import { completionBody, completionStream, SseSink } from './sse.js';
 import { servedRecordId } from './traffic-log.js';
+import { CancelScope } from './upstream.js';
 
 const POLICY_PREFIX = 'policy/';
 
@@ -54,20 +55,21 @@ export async function handleChat(rt: GatewayRuntime, req: IncomingMessage, res: 
     ...(project === undefined ? {} : { project }),
   };
 
-  const abort = new AbortController();
+  const cancel = new CancelScope();
   res.on('close', () => {
-    if (!res.writableFinished) abort.abort(new Error('the client went away'));
+    if (!res.writableFinished) cancel.cancel();
   });
-  const outcome = policy
-    ? await routePolicy(rt.route, policy, snapshot.catalog, chat, request, abort.signal)
-    : await callModel(rt.route, entry as NonNullable<typeof entry>, chat, abort.signal);
-
   const id = servedRecordId();
-  const headers: Record<string, string> = { 'x-routelab-request-id': id, 'x-routelab-attempts': String(outcome.attempts.length) };
+  const headers: Record<string, string> = { 'x-routelab-request-id': id };
   if (policy) headers['x-routelab-policy-version'] = `${policy.name}@${policy.version}`;
+  const sink = chat.stream ? new SseSink(res, headers, chat.includeUsage) : undefined;
+  const outcome = policy
+    ? await routePolicy(rt.route, policy, snapshot.catalog, chat, request, cancel, sink)
+    : await callModel(rt.route, entry as NonNullable<typeof entry>, chat, cancel, sink);
+
   if (outcome.flagged) headers['x-routelab-guardrail'] = 'flagged';
   if (policy && outcome.flagged) rt.metrics.guardrailFlags.inc([policy.name]);
-  const status = respond(rt, res, outcome, chat, id, headers, policy?.name ?? '');
+  const status = sink?.opened ? sink.finish(outcome) : respond(rt, res, outcome, chat, id, headers, policy?.name ?? '');
   const seconds = (performance.now() - started) / 1000;
   rt.metrics.requests.inc([chat.model, String(status)]);
   rt.metrics.latency.observe([outcome.kind === 'served' ? outcome.model : 'none'], seconds);
@@ -112,6 +114,7 @@ function respond(
   headers: Record<string, string>,
   policy: string,
 ): number {
+  headers['x-routelab-attempts'] = String(outcome.attempts.length);
   switch (outcome.kind) {
     case 'served': {
       headers['x-routelab-served-by'] = outcome.model;
@@ -158,22 +161,49 @@ function respond(
   }
 }
 
-async function readChat(req: IncomingMessage, maxBytes: number): Promise<ParsedChat> {
+/** The body, read with stream events (an async iterator costs more per request than the parsing). */
+function readChat(req: IncomingMessage, maxBytes: number): Promise<ParsedChat> {
   const declared = Number(req.headers['content-length'] ?? NaN);
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw tooLarge(maxBytes);
-    chunks.push(chunk);
-  }
+  if (declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
+  return new Promise<ParsedChat>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        failed = true;
+        req.resume();
+        return reject(tooLarge(maxBytes));
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', (e) => {
+      failed = true;
+      reject(e);
+    });
+    req.on('end', () => {
+      if (failed) return;
+      try {
+        resolve(parseChat(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+      } catch (e) {
+        reject(e);
+      }
+    });
+  });
+}
+
+function parseChat(text: string): ParsedChat {
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    json = JSON.parse(text);
   } catch {
     throw new GatewayError(400, 'the request body is not valid JSON', 'invalid_request_error', 'invalid_json');
   }
+  // The common body passes a hand check that accepts a subset of what the schema accepts; the
+  // schema itself runs for the rest, and for its error message.
+  if (plainChat(json)) return toParsedChat(json);
   const parsed = ChatCompletionBody.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -4,15 +4,15 @@ import type { Rng } from '../domain/rng.js';
 import { decide, type PlannedTry, type RequestContext, type RouterState, type SkipReason } from '../policy/index.js';
 import { isSuccess, movesOn } from '../policy/compiled-policy.js';
 import { roundRobinKey } from '../policy/router-state.js';
-import type { ChatClient } from '../providers/index.js';
 import type { ActivePolicy } from '../store/repos/active-policies-repo.js';
 import type { ParsedChat } from './chat-request.js';
 import type { Metrics } from './metrics.js';
 import { propensityOf } from './propensity.js';
 import type { SharedState } from './shared-state.js';
+import type { CancelScope, StreamSink, Upstream } from './upstream.js';
 
 export interface RouteDeps {
-  client: ChatClient;
+  upstream: Upstream;
   state: SharedState;
   rng: Rng;
   metrics: Metrics;
@@ -52,13 +52,15 @@ export async function routePolicy(
   catalog: ReadonlyMap<string, CatalogEntry>,
   chat: ParsedChat,
   request: RequestContext,
-  signal: AbortSignal,
+  cancel: CancelScope,
+  sink?: StreamSink,
 ): Promise<RouteOutcome> {
   const spec = policy.spec;
   const state: RouterState = await deps.state.budgetSnapshot(spec, request.timestamp_ms);
   const d = decide(spec, request, state, deps.rng);
   if (d.kind === 'blocked') return { kind: 'blocked', blocked: d.blocked, attempts: [], reasons: d.reasons, flagged: d.flagged };
   if (d.kind === 'skipped') return { kind: 'skipped', skipped: d.skipped, attempts: [], reasons: d.reasons, flagged: d.flagged };
+  if (sink) sink.flagged = d.flagged;
   const g = d.group;
   let plan: readonly PlannedTry[] = d.plan;
   if (g.mode === 'round_robin') {
@@ -85,12 +87,19 @@ export async function routePolicy(
     if (attempts.length > 0) deps.metrics.fallbacks.inc([spec.name]);
     for (let t = 0; t < planned.max_tries; t++) {
       if (t > 0) deps.metrics.retries.inc([spec.name]);
-      last = await callEntry(deps, catalog.get(planned.model), planned.model, chat, signal);
+      if (sink) sink.attempts = attempts.length + 1;
+      last = await callEntry(deps, catalog.get(planned.model), planned.model, chat, cancel, sink);
       attempts.push({ model: planned.model, status: last.status, reason: t === 0 ? planned.reason : 'retry', latency_ms: last.latency_ms });
       usage.cost_usd += last.cost_usd ?? 0;
       usage.tokens += (last.input_tokens ?? 0) + (last.output_tokens ?? 0);
       if (isSuccess(last.status)) {
         served = { model: planned.model, result: last };
+        break outer;
+      }
+      if (sink?.opened) {
+        // The stream was already the client's when it failed: nothing can be retried or fallen back on.
+        d.reasons.push(`${planned.model} failed (${last.status}) in the middle of its stream`);
+        stopped = true;
         break outer;
       }
       if (!g.retryOn.has(last.status)) break;
@@ -110,8 +119,14 @@ export async function routePolicy(
 }
 
 /** A catalog model asked for by name: one call, no routing, no retries. */
-export async function callModel(deps: RouteDeps, entry: CatalogEntry, chat: ParsedChat, signal: AbortSignal): Promise<RouteOutcome> {
-  const result = await callEntry(deps, entry, entry.name, chat, signal);
+export async function callModel(
+  deps: RouteDeps,
+  entry: CatalogEntry,
+  chat: ParsedChat,
+  cancel: CancelScope,
+  sink?: StreamSink,
+): Promise<RouteOutcome> {
+  const result = await callEntry(deps, entry, entry.name, chat, cancel, sink);
   const attempts = [{ model: entry.name, status: result.status, reason: 'direct', latency_ms: result.latency_ms }];
   if (isSuccess(result.status))
     return {
@@ -131,11 +146,12 @@ async function callEntry(
   entry: CatalogEntry | undefined,
   model: string,
   chat: ParsedChat,
-  signal: AbortSignal,
+  cancel: CancelScope,
+  sink: StreamSink | undefined,
 ): Promise<CallResult> {
   const started = performance.now();
   const result: CallResult = entry
-    ? await deps.client.complete(entry, { messages: chat.messages, params: chat.params, deadline_ms: deps.deadlineMs, signal })
+    ? await deps.upstream.call(entry, chat, { deadlineMs: deps.deadlineMs, cancel, sink })
     : {
         status: 404,
         output: null,

@@ -71,8 +71,24 @@ export async function startServe(flags: ServeFlags, deps: Pick<ServeDeps, 'store
     maxBodyBytes: flags.maxBodyBytes,
     maxInFlight: flags.maxInFlight,
     upstreamTimeoutMs: flags.upstreamTimeoutMs,
-    log: (entry) => deps.write(JSON.stringify(entry)),
+    log: batchedLog(deps.write),
   });
+}
+
+/**
+ * Request log lines leave in batches, one write per turn of the event loop: stderr on a pipe or a
+ * file is written synchronously by Node, and a write per request was a system call on its path.
+ */
+function batchedLog(write: (line: string) => void): (entry: Record<string, unknown>) => void {
+  let lines: string[] = [];
+  const flush = () => {
+    const out = lines;
+    lines = [];
+    write(out.join('\n'));
+  };
+  return (entry) => {
+    if (lines.push(JSON.stringify(entry)) === 1) setImmediate(flush);
+  };
 }
 
 /** The same patterns `traffic import` uses: --redact-config, else .routelab/redact.yaml if present. */

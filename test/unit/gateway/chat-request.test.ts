@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ChatCompletionBody, toParsedChat } from '../../../src/gateway/chat-request.js';
+import fc from 'fast-check';
+import { ChatCompletionBody, plainChat, toParsedChat } from '../../../src/gateway/chat-request.js';
 import { createMetrics } from '../../../src/gateway/metrics.js';
 import { completionStream } from '../../../src/gateway/sse.js';
 
@@ -44,15 +45,13 @@ describe('wire formats', () => {
     };
     const events = completionStream('id', 0, 'm', r, true).split('\n\n').filter(Boolean);
     expect(events.at(-1)).toBe('data: [DONE]');
-    const chunks = events
-      .slice(0, -1)
-      .map(
-        (e) =>
-          JSON.parse(e.slice('data: '.length)) as {
-            choices: Array<{ delta: { content?: string }; finish_reason: string | null }>;
-            usage?: { total_tokens: number };
-          },
-      );
+    const chunks = events.slice(0, -1).map(
+      (e) =>
+        JSON.parse(e.slice('data: '.length)) as {
+          choices: Array<{ delta: { content?: string }; finish_reason: string | null }>;
+          usage?: { total_tokens: number };
+        },
+    );
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? null)).toEqual(['hi', null, null]);
     expect(chunks[1]?.choices[0]?.finish_reason).toBe('stop');
     expect(chunks[2]?.usage?.total_tokens).toBe(5);
@@ -67,5 +66,58 @@ describe('wire formats', () => {
     expect(text).toContain('routelab_gateway_request_duration_seconds_bucket{model="a",le="0.0025"} 0');
     expect(text).toContain('routelab_gateway_request_duration_seconds_bucket{model="a",le="0.005"} 1');
     expect(text).toContain('routelab_gateway_request_duration_seconds_bucket{model="a",le="+Inf"} 1');
+  });
+});
+
+describe('the hand check that spares the schema on the usual body', () => {
+  // Bodies near the edges of what the schema accepts: every field optional, wrong types, limits.
+  const text = (max: number) => fc.oneof(fc.string({ maxLength: max }), fc.constant('x'.repeat(max)), fc.constant('x'.repeat(max + 1)));
+  const anyValue = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.integer(),
+    fc.boolean(),
+    text(10),
+    fc.constant([]),
+    fc.constant({}),
+  );
+  const message = fc.record(
+    {
+      role: fc.oneof(text(64), anyValue),
+      content: fc.oneof(text(20), fc.constant(null), fc.constant([{ type: 'text', text: 'a' }]), anyValue),
+      name: fc.oneof(text(256), anyValue),
+    },
+    { requiredKeys: [] },
+  );
+  const body = fc.record(
+    {
+      model: fc.oneof(text(256), fc.constant(''), anyValue),
+      messages: fc.oneof(fc.array(message, { maxLength: 3 }), anyValue),
+      stream: fc.oneof(fc.boolean(), anyValue),
+      stream_options: fc.oneof(fc.record({ include_usage: fc.oneof(fc.boolean(), anyValue) }, { requiredKeys: [] }), anyValue),
+      user: fc.oneof(text(256), anyValue),
+      metadata: fc.oneof(fc.constant({ intent: 'support' }), anyValue),
+      temperature: fc.oneof(fc.double(), anyValue),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('accepts only what the schema accepts, and reads it the same way', () => {
+    fc.assert(
+      fc.property(body, (b) => {
+        // As the gateway sees it: parsed JSON (undefined members are absent).
+        const json = JSON.parse(JSON.stringify(b)) as unknown;
+        if (!plainChat(json)) return;
+        const parsed = ChatCompletionBody.safeParse(json);
+        expect(parsed.success).toBe(true);
+        if (parsed.success) expect(toParsedChat(json)).toEqual(toParsedChat(parsed.data));
+      }),
+      { seed: 15, numRuns: 2000 },
+    );
+  });
+
+  it('takes the common body', () => {
+    expect(plainChat({ model: 'policy/anygem', messages: [{ role: 'user', content: 'hi' }], stream: true, temperature: 0 })).toBe(true);
+    expect(plainChat({ model: 'policy/anygem', messages: [] })).toBe(false);
   });
 });

@@ -1,19 +1,21 @@
 /**
- * Child process of gateway.bench.ts: a gateway on its own event loop (as `routelab serve` runs),
+ * Child process of gateway.bench.ts: a gateway on its own event loop, from the compiled build in
+ * dist/ as `routelab serve` runs (not through tsx, whose keep-names transform adds a defineProperty
+ * to every closure the request path creates),
  * over an in-memory PGlite store (or BENCH_DATABASE_URL) holding one catalog model at BENCH_UPSTREAM and a single-target policy.
  * Prints one line, the gateway's URL, then serves until stdin closes.
  */
-import { startGateway } from '../../src/gateway/gateway.js';
-import { openStore } from '../../src/store/db.js';
-import { upsertModels } from '../../src/store/repos/catalog-repo.js';
-import { addPolicyVersion } from '../../src/store/repos/policy-repo.js';
+import { startGateway } from '../../dist/src/gateway/gateway.js';
+import { openStore } from '../../dist/src/store/db.js';
+import { upsertModels } from '../../dist/src/store/repos/catalog-repo.js';
+import { addPolicyVersion } from '../../dist/src/store/repos/policy-repo.js';
 
 // BENCH_DATABASE_URL: a Postgres store, as a deployment behind a load balancer would use.
 const store = await openStore(process.env.BENCH_DATABASE_URL ? { url: process.env.BENCH_DATABASE_URL, max: 4 } : { dataDir: 'memory://' });
 await upsertModels(store.db, [
   {
     name: 'bench/echo',
-    base_url: process.env.BENCH_UPSTREAM as string,
+    base_url: process.env.BENCH_UPSTREAM,
     api_key_env: null,
     price: { input_per_m: 1, output_per_m: 1 },
     context_window: null,

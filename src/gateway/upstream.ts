@@ -1,0 +1,292 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { CallResult } from '../domain/call-result.js';
+import { providerOf, upstreamModel, type CatalogEntry } from '../domain/catalog-entry.js';
+import { isRoutelabSetting } from '../providers/catalog-safety.js';
+import type { ChatMessage } from '../providers/chat-message.js';
+import { failure, type Classified } from '../providers/classified.js';
+import { classifyWire } from '../providers/classify-response.js';
+import { acquireFleet, type FleetLease } from '../providers/fleet-registry.js';
+import type { ChatClient } from '../providers/index.js';
+import { isWireCall } from '../providers/provider-adapter.js';
+import { openaiAdapter } from '../providers/wire-openai.js';
+import { redactSecrets } from '../redact/redact-text.js';
+import { replayParams } from '../replay/replay-params.js';
+import type { ParsedChat } from './chat-request.js';
+
+/**
+ * Upstream calls for the gateway. OpenAI-wire entries (provider kind `openai` and the simulated
+ * fleet) are called here directly over pooled keep-alive node:http agents, with the provider layer's
+ * own request builder (`openaiAdapter.prepare`) and reply classifier (`classifyWire`), so a served
+ * answer is classified exactly as replay classifies it. What this path leaves out is per-call
+ * AbortController/AbortSignal plumbing (about 40 µs a request on Node 20, the largest single item of
+ * the gateway's profile): a deadline is a timer that destroys the socket, and a client that goes
+ * away cancels through a {@link CancelScope}. With a stream sink, a 2xx event stream is passed to
+ * the client chunk by chunk as it arrives (token by token); an answer that is not a stream, and any
+ * failure, is read whole and classified, so the router can still retry or fall back on it. Other
+ * provider kinds (Anthropic, Gemini, Bedrock, watsonx, Azure) go through the provider layer's
+ * ChatClient, which answers whole; a stream asked of them is sent once the answer is in.
+ */
+export interface Upstream {
+  call(entry: CatalogEntry, chat: ParsedChat, opts: UpstreamCallOptions): Promise<CallResult>;
+  close(): Promise<void>;
+}
+
+export interface UpstreamCallOptions {
+  deadlineMs: number;
+  cancel: CancelScope;
+  /** Set for `stream: true` requests: where a 2xx event stream is passed through as it arrives. */
+  sink?: StreamSink;
+}
+
+/** Where a streamed answer goes. `open` is called once, before the first chunk; after it the answer is the client's. */
+export interface StreamSink {
+  open(model: string): void;
+  write(chunk: Buffer): void;
+  readonly opened: boolean;
+  /** Attempts made so far, this one included (the router sets it before each call). */
+  attempts: number;
+  /** A guardrail flagged the request (the router sets it once it has decided). */
+  flagged: boolean;
+}
+
+/** Cancels the upstream call in flight when the client goes away. */
+export class CancelScope {
+  cancelled = false;
+  private hook: (() => void) | null = null;
+  /** Run `fn` on cancel (at most one at a time: the attempt in flight). */
+  set(fn: (() => void) | null): void {
+    this.hook = fn;
+  }
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.hook?.();
+  }
+}
+
+/** Thrown when the client went away: the request is over, nothing is answered. */
+export class CancelledError extends Error {
+  override readonly name = 'CancelledError';
+  constructor() {
+    super('the client went away');
+  }
+}
+
+const MAX_RESPONSE = 32 * 1024 * 1024;
+
+export interface UpstreamOptions {
+  env: Record<string, string | undefined>;
+  /** The provider layer's client, for the kinds not called here. */
+  client: ChatClient;
+  /** false: every call goes through `client` (a test's injected client). */
+  direct: boolean;
+  now?: () => number;
+}
+
+export function createUpstream(opts: UpstreamOptions): Upstream {
+  const now = opts.now ?? (() => Date.now());
+  const agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256 }),
+  };
+  const leases = new Map<string, Promise<FleetLease>>();
+  const urls = new Map<string, URL>();
+  const fleetBaseUrl = async (fleet: string, answers: string): Promise<string> => {
+    const id = `${fleet}\u0000${answers}`;
+    let lease = leases.get(id);
+    if (!lease) {
+      lease = acquireFleet(fleet, answers);
+      leases.set(id, lease);
+      lease.catch(() => leases.delete(id));
+    }
+    return (await lease).baseUrl;
+  };
+  const urlOf = (u: string): URL => {
+    let parsed = urls.get(u);
+    if (!parsed) {
+      parsed = new URL(u);
+      if (urls.size > 1000) urls.clear();
+      urls.set(u, parsed);
+    }
+    return parsed;
+  };
+
+  const viaClient = async (entry: CatalogEntry, chat: ParsedChat, o: UpstreamCallOptions): Promise<CallResult> => {
+    const controller = new AbortController();
+    o.cancel.set(() => controller.abort(new CancelledError()));
+    try {
+      return await opts.client.complete(entry, {
+        messages: chat.messages,
+        params: chat.params,
+        deadline_ms: o.deadlineMs,
+        signal: controller.signal,
+      });
+    } finally {
+      o.cancel.set(null);
+    }
+  };
+
+  const direct = async (entry: CatalogEntry, chat: ParsedChat, o: UpstreamCallOptions): Promise<CallResult> => {
+    const started = now();
+    const simulated = entry.simulated !== null;
+    const done = (c: Classified, latency = Math.max(0, now() - started)): CallResult => ({ ...c, latency_ms: latency, simulated });
+    const baseUrl = entry.simulated ? await fleetBaseUrl(entry.simulated.fleet, entry.simulated.answers) : entry.base_url;
+    if (!baseUrl) return done(failure(400, 'client', `model "${entry.name}" has neither base_url nor simulated in the catalog`));
+    if (entry.api_key_env && isRoutelabSetting(entry.api_key_env))
+      return done(
+        failure(400, 'client', `model "${entry.name}" names ${entry.api_key_env}, one of routelab's own settings, as its key: not sent`),
+      );
+    const call = await openaiAdapter.prepare({
+      entry,
+      model: simulated ? entry.name : upstreamModel(entry),
+      baseUrl,
+      messages: chat.messages as ChatMessage[],
+      params: replayParams(chat.params),
+      env: opts.env,
+      // The OpenAI adapter fetches no token: it never uses the transport or the signal.
+      transport: undefined as never,
+      signal: undefined as never,
+      now,
+    });
+    if (!isWireCall(call)) return done(call);
+    const secrets = call.secrets;
+    let body = call.body;
+    if (o.sink && !simulated) {
+      // Ask for a stream (the builder always writes `"stream":false` last), usage included.
+      body = body.endsWith(',"stream":false}')
+        ? `${body.slice(0, -'"stream":false}'.length)}"stream":true,"stream_options":{"include_usage":true}}`
+        : JSON.stringify({ ...(JSON.parse(body) as object), stream: true, stream_options: { include_usage: true } });
+      call.headers.accept = 'text/event-stream';
+    }
+    if (o.cancel.cancelled) throw new CancelledError();
+    const reply = await post(urlOf(call.url), call.headers, body, o, agents, entry.name);
+    if (reply.kind === 'cancelled') throw new CancelledError();
+    if (reply.kind === 'timeout') return done(failure(408, 'timeout', `no complete answer from ${entry.name} within ${o.deadlineMs} ms`));
+    if (reply.kind === 'network') return done(failure(502, 'network', redactSecrets(`${entry.name}: ${reply.message}`, secrets)));
+    const classified = classifyWire(openaiAdapter, reply, entry.price, now());
+    if (classified.error) classified.error.message = redactSecrets(classified.error.message, secrets);
+    // The embedded fleet reports latency instead of sleeping it; only a `simulated` entry is believed.
+    const reported = simulated ? Number(reply.headers['x-routelab-latency-ms']) : NaN;
+    return done(classified, Number.isFinite(reported) ? reported : undefined);
+  };
+
+  return {
+    call: (entry, chat, o) =>
+      (opts.direct && (entry.simulated !== null || providerOf(entry) === 'openai') ? direct : viaClient)(entry, chat, o),
+    close: async () => {
+      const held = [...leases.values()];
+      leases.clear();
+      await Promise.all(held.map(async (l) => (await l.catch(() => null))?.release()));
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
+}
+
+type Reply =
+  | { kind: 'reply'; status: number; headers: Record<string, string | undefined>; body: string }
+  | { kind: 'timeout' }
+  | { kind: 'cancelled' }
+  | { kind: 'network'; message: string };
+
+/**
+ * One POST. A 2xx `text/event-stream` reply with a sink is written to the sink as it arrives (and
+ * kept, to be classified at its end); anything else is read whole. Never rejects.
+ */
+function post(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  o: UpstreamCallOptions,
+  agents: { http: http.Agent; https: https.Agent },
+  model: string,
+): Promise<Reply> {
+  return new Promise<Reply>((resolve) => {
+    let settled = false;
+    let why: 'timeout' | 'cancelled' | null = null;
+    const settle = (r: Reply) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      o.cancel.set(null);
+      resolve(r);
+    };
+    const secure = url.protocol === 'https:';
+    headers['content-length'] = String(Buffer.byteLength(body));
+    const req = (secure ? https : http).request({
+      protocol: url.protocol,
+      hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+      port: url.port,
+      path: `${url.pathname}${url.search}`,
+      method: 'POST',
+      headers,
+      agent: secure ? agents.https : agents.http,
+    });
+    const stop = (kind: 'timeout' | 'cancelled') => {
+      why = kind;
+      req.destroy();
+      settle({ kind });
+    };
+    const timer = setTimeout(() => stop('timeout'), o.deadlineMs);
+    o.cancel.set(() => stop('cancelled'));
+    req.on('error', (e) => {
+      if (why) return settle({ kind: why });
+      const code = (e as { code?: unknown }).code;
+      settle({ kind: 'network', message: describe(typeof code === 'string' ? code : '', e) });
+    });
+    req.on('response', (res) => {
+      const status = res.statusCode ?? 0;
+      const type = String(res.headers['content-type'] ?? '');
+      const sink = status >= 200 && status < 300 && o.sink && type.toLowerCase().startsWith('text/event-stream') ? o.sink : undefined;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_RESPONSE) {
+          res.destroy();
+          settle({ kind: 'network', message: `the response is larger than ${MAX_RESPONSE} bytes` });
+          return;
+        }
+        chunks.push(c);
+        if (sink) {
+          if (!sink.opened) sink.open(model);
+          sink.write(c);
+        }
+      });
+      res.on('error', () => {});
+      res.on('close', () => {
+        if (why) return settle({ kind: why });
+        if (!res.complete) return settle({ kind: 'network', message: 'the connection closed in the middle of the response body' });
+        const out: Record<string, string | undefined> = {};
+        for (const k in res.headers) {
+          const v = res.headers[k];
+          out[k] = Array.isArray(v) ? v.join(', ') : v;
+        }
+        settle({
+          kind: 'reply',
+          status,
+          headers: out,
+          body: chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+        });
+      });
+    });
+    req.end(body);
+  });
+}
+
+function describe(code: string, e: unknown): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (is the endpoint running?)';
+    case 'ECONNRESET':
+      return 'socket hang up: the endpoint closed the connection before answering';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'the endpoint host name does not resolve';
+    case 'ETIMEDOUT':
+      return 'the connection timed out';
+    default:
+      return code ? `network error (${code})` : `network error${e instanceof Error ? `: ${e.message}` : ''}`;
+  }
+}
