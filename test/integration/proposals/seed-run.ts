@@ -31,18 +31,16 @@ export async function seedRun(db: Db, runId = 'run_synth', n = 600): Promise<{ r
     .values({ policyId, version: 1, spec: baselineSpec, sourceFormat: 'watsonx', origin: 'add', isActive: true })
     .returning({ id: policyVersions.id });
   const versionId = (v as { id: number }).id;
-  await db
-    .insert(runs)
-    .values({
-      id: runId,
-      policyId,
-      baseVersionId: versionId,
-      sourceKind: 'outcomes',
-      sourceName: 'synth',
-      status: 'completed',
-      seed: 'seed-1',
-      holdout: 0.3,
-    });
+  await db.insert(runs).values({
+    id: runId,
+    policyId,
+    baseVersionId: versionId,
+    sourceKind: 'outcomes',
+    sourceName: 'synth',
+    status: 'completed',
+    seed: 'seed-1',
+    holdout: 0.3,
+  });
   await db.insert(runVariants).values({ runId, idx: 0, name: `${POLICY}@v1`, versionId, version: 1, spec: baselineSpec, isBaseline: true });
   for (let i = 0; i < data.cases.length; i += 500) {
     await db
