@@ -25,10 +25,12 @@ export function chooseSegments(
   if (!parsed.ok) throw new InputError(`--segment-by: ${parsed.message}`);
   const ref = parsed.field;
   const minN = minSegmentN ?? DEFAULT_MIN_SEGMENT_N;
-  const { table, caseAt, trainRows, folds, fitMixes } = ctx;
+  const { table, trainRows, folds, fitMixes } = ctx;
+  // Each case's segment, read once (rows index ctx.cases).
+  const segOf = ctx.cases.map((c) => segmentValue(c, fieldName));
   const counts = new Map<string, { value: unknown; train: number; holdout: number }>();
-  for (const c of ctx.cases) {
-    const v = segmentValue(c, fieldName);
+  for (const [i, c] of ctx.cases.entries()) {
+    const v = segOf[i] as string;
     const e = counts.get(v) ?? { value: readField(c, ref), train: 0, holdout: 0 };
     if (c.split === 'train') e.train++;
     else e.holdout++;
@@ -38,7 +40,7 @@ export function chooseSegments(
   const grouping = (kept: ReadonlySet<string>): Grouping => ({
     kind: 'segments',
     keyOf: (row) => {
-      const v = segmentValue(caseAt(row), fieldName);
+      const v = segOf[row] as string;
       return kept.has(v) ? `seg:${v}` : DEFAULT_GROUP;
     },
     rules: [...kept]
@@ -62,7 +64,7 @@ export function chooseSegments(
     const globMix = glob.solution.mixes.get(DEFAULT_GROUP) ?? {};
     for (const v of eligible) {
       const own = full.solution.mixes.get(`seg:${v}`) ?? globMix;
-      const rows = held.filter((r) => segmentValue(caseAt(r), fieldName) === v);
+      const rows = held.filter((r) => segOf[r] === v);
       const e = acc.get(v) ?? { ownQ: 0, ownC: 0, globQ: 0, globC: 0, d: [], same: true };
       if (mixText(own) !== mixText(globMix)) e.same = false;
       for (const r of rows) {

@@ -2,7 +2,7 @@ import type { Condition } from '../domain/policy-spec.js';
 import type { LearnerReport } from '../domain/proposal.js';
 import { hashSeed } from '../domain/rng.js';
 import type { RunCase } from '../domain/run.js';
-import { modelPoints, type QcPoint } from '../stats/frontier.js';
+import type { QcPoint } from '../stats/frontier.js';
 import type { OutcomeTable } from '../stats/outcome-table.js';
 import { DEFAULT_GROUP } from './emit-spec.js';
 import { hullWalk, type GroupModels, type HullSolution, type Mix, type Objective } from './hull-walk.js';
@@ -59,9 +59,24 @@ export function fitterOf(table: OutcomeTable, allowed: readonly string[]): FitCo
   };
 }
 
+/** Each allowed model's mean cost and quality over `rows` (the same sums as stats' modelPoints, row-major). */
 function pointsOf(table: OutcomeTable, rows: readonly number[], allowed: readonly string[]): QcPoint[] {
-  const byModel = new Map(modelPoints(table, rows).map((p) => [p.label, p]));
-  return allowed.map((model) => byModel.get(model) as QcPoint);
+  const M = table.models.length;
+  const q = new Float64Array(M);
+  const c = new Float64Array(M);
+  const { quality, cost } = table;
+  for (const r of rows) {
+    const at = r * M;
+    for (let m = 0; m < M; m++) {
+      q[m] = (q[m] as number) + (quality[at + m] as number);
+      c[m] = (c[m] as number) + (cost[at + m] as number);
+    }
+  }
+  const n = Math.max(1, rows.length);
+  return allowed.map((label) => {
+    const m = table.models.indexOf(label);
+    return { label, cost: (c[m] as number) / n, quality: (q[m] as number) / n };
+  });
 }
 
 /** q − λ·c per case and model; models left out (latency) are worth −∞. */

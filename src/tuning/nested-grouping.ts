@@ -32,12 +32,18 @@ export function nestedGrouping(base: Grouping, trees: ReadonlyMap<string, Tree>,
     rules.push(b);
   }
   treeRulesOf(DEFAULT_GROUP, null);
+  // A row's key, walked once: a grouping is asked for the same rows by the fit and the check.
+  const memo: Array<string | undefined> = [];
   return {
     kind: rules.length > base.rules.length ? 'tree' : base.kind,
     keyOf: (row) => {
+      const known = memo[row];
+      if (known !== undefined) return known;
       const g = base.keyOf(row);
       const tree = trees.get(g);
-      return tree ? (leafKeys.get(g)?.get(leafOf(tree, features, row)) ?? g) : g;
+      const key = tree ? (leafKeys.get(g)?.get(leafOf(tree, features, row)) ?? g) : g;
+      memo[row] = key;
+      return key;
     },
     rules,
   };
