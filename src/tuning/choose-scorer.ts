@@ -34,7 +34,6 @@ export function chooseScorer(
   ctx: FitContext,
   options: { segment_by?: string | undefined; learner?: 'auto' | 'rules' | 'scorer' | undefined },
   maxCost: number,
-  lambdaAll: number,
   rulesPerRow: PerRow | null,
   candidates: LearnerReport['candidates'],
   rng: Rng,
@@ -84,18 +83,14 @@ export function chooseScorer(
     const next = cvAt(l2);
     if (next.quality > choice.quality + 1e-12) choice = next;
   }
-  // As for rule trees: the scorer replaces the rules only when its cross-validated gain (quality
-  // − λ·cost, paired per train case) exceeds one standard error of that gain.
-  const lamAll = Number.isFinite(lambdaAll) ? lambdaAll : 0;
+  // The scorer replaces the rules only when its cross-validated quality gain, paired per train case,
+  // exceeds one standard error of that gain. Quality, not quality − λ·cost as for rule trees: the
+  // rules spend the budget exactly (hull-walk mixes), while the scorer's one price picks one model
+  // a request and leaves what it does not spend unused, which is worth nothing under a ceiling.
   const ruleFigs = rulesPerRow;
   let better = ruleFigs === null;
   if (ruleFigs) {
-    const d = cvPos.map(
-      (i, j) =>
-        (choice.perRow.q[j] as number) -
-        lamAll * (choice.perRow.c[j] as number) -
-        ((ruleFigs.q[i] as number) - lamAll * (ruleFigs.c[i] as number)),
-    );
+    const d = cvPos.map((i, j) => (choice.perRow.q[j] as number) - (ruleFigs.q[i] as number));
     const gain = d.reduce((a, x) => a + x, 0) / Math.max(1, d.length);
     better = gain > standardDeviation(d) / Math.sqrt(Math.max(1, d.length));
   }

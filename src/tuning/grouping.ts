@@ -16,6 +16,12 @@ export interface Grouping {
   keyOf(row: number): string;
   /** Ordered rules (first match wins), without the catch-all. */
   rules: Array<{ key: string; name: string; when: Condition }>;
+  /**
+   * Leaves of a tree: each group's per-model quality is shrunk toward its parent group's (all its
+   * leaves pooled) with this prior weight in cases, (n·q + w·q_parent) / (n + w). Costs are kept.
+   */
+  shrink?: number;
+  parentOf?(key: string): string;
 }
 
 /** One mix for all. */
@@ -55,6 +61,22 @@ export function fitterOf(table: OutcomeTable, allowed: readonly string[]): FitCo
       share: rs.length / rows.length,
       points: pointsOf(table, rs, allowed),
     }));
+    const { shrink, parentOf } = grouping;
+    if (shrink && parentOf) {
+      const parentRows = new Map<string, number[]>();
+      for (const [k, rs] of byGroup) {
+        const p = parentOf(k);
+        let list = parentRows.get(p);
+        if (!list) parentRows.set(p, (list = []));
+        for (const r of rs) list.push(r);
+      }
+      const parentPoints = new Map([...parentRows].map(([p, rs]) => [p, pointsOf(table, rs, allowed)]));
+      for (const g of groups) {
+        const n = (byGroup.get(g.key) as number[]).length;
+        const prior = parentPoints.get(parentOf(g.key)) as QcPoint[];
+        g.points = g.points.map((pt, i) => ({ ...pt, quality: (n * pt.quality + shrink * (prior[i] as QcPoint).quality) / (n + shrink) }));
+      }
+    }
     return { grouping, solution: hullWalk(groups, objective), groups };
   };
 }

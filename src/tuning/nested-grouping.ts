@@ -5,7 +5,7 @@ import type { Grouping } from './grouping.js';
 import { leafOf, treeRules, type Tree } from './rule-tree.js';
 
 /** Each base group split further by its own tree; the group's last leaf keeps the group's key. */
-export function nestedGrouping(base: Grouping, trees: ReadonlyMap<string, Tree>, features: FeatureSet): Grouping {
+export function nestedGrouping(base: Grouping, trees: ReadonlyMap<string, Tree>, features: FeatureSet, shrink = 0): Grouping {
   const leafKeys = new Map<string, Map<number, string>>();
   const rules: Grouping['rules'] = [];
   const treeRulesOf = (groupKey: string, baseWhen: Condition | null) => {
@@ -46,5 +46,6 @@ export function nestedGrouping(base: Grouping, trees: ReadonlyMap<string, Tree>,
       return key;
     },
     rules,
+    ...(shrink > 0 ? { shrink, parentOf: (key: string) => key.split('/leaf:')[0] as string } : {}),
   };
 }

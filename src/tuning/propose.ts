@@ -157,7 +157,7 @@ export function propose(input: ProposeInput): ProposalDraft {
   let scorerChoice: ScorerChoice | null = null;
   if (options.per_request && options.learner !== 'rules' && bound.kind === 'max_quality' && input.cases.some((c) => c.input)) {
     const maxCost = (target as { maxCost: number }).maxCost;
-    scorerChoice = chooseScorer(ctx, options, maxCost, lambdaAll, rulesPerRow, candidates, rng);
+    scorerChoice = chooseScorer(ctx, options, maxCost, rulesPerRow, candidates, rng);
   }
   const limitFor = (fit: Fit, rows: readonly number[], cases: readonly RunCase[]) => {
     const shares = new Map(fit.groups.map((g) => [g.key, g.share]));
