@@ -81,18 +81,16 @@ export default async function bench(): Promise<BenchResult> {
       .values({ policyId, version: 1, spec, sourceFormat: 'watsonx', origin: 'add', isActive: true })
       .returning({ id: policyVersions.id });
     const runId = 'run_bench';
-    await store.db
-      .insert(runs)
-      .values({
-        id: runId,
-        policyId,
-        baseVersionId: (v as { id: number }).id,
-        sourceKind: 'outcomes',
-        sourceName: 'bench',
-        status: 'completed',
-        seed: 'bench',
-        holdout: 0.3,
-      });
+    await store.db.insert(runs).values({
+      id: runId,
+      policyId,
+      baseVersionId: (v as { id: number }).id,
+      sourceKind: 'outcomes',
+      sourceName: 'bench',
+      status: 'completed',
+      seed: 'bench',
+      holdout: 0.3,
+    });
     await store.db
       .insert(runVariants)
       .values({ runId, idx: 0, name: 'bench@v1', versionId: (v as { id: number }).id, version: 1, spec, isBaseline: true });
