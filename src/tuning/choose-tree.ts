@@ -33,6 +33,8 @@ export interface TreeChoice {
   candidates: LearnerReport['candidates'];
   /** Out-of-fold figures of the chosen structure, for the learned scorer's comparison. */
   rulesPerRow: PerRow;
+  /** True when the chosen tree splits all requests, not the base's groups (the base rules are dropped). */
+  overAll: boolean;
 }
 
 /**
@@ -150,7 +152,13 @@ export function chooseTree(
   if (best.config) {
     structure = treeGrouping(ctx, features, trainRows, best.config, best.base, target);
   }
-  return { structure, config: best.config, candidates, rulesPerRow: rulesPerRow ?? { q: baseQ, c: baseC } };
+  return {
+    structure,
+    config: best.config,
+    candidates,
+    rulesPerRow: rulesPerRow ?? { q: baseQ, c: baseC },
+    overAll: best.config !== null && best.base !== base,
+  };
 }
 
 /**

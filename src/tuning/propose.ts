@@ -144,6 +144,13 @@ export function propose(input: ProposeInput): ProposalDraft {
     treeConfig = tree.config;
     candidates = tree.candidates;
     rulesPerRow = tree.rulesPerRow;
+    if (tree.overAll)
+      for (const s of segments.filter((d) => d.kept))
+        Object.assign(s, {
+          kept: false,
+          mix: null,
+          reason: `per-request rules over all requests did better in cross-validation (${options.segment_by} is one of the tests they may use)`,
+        });
   }
 
   // ── 2. fit on train, check once on the holdout ───────────────────────────────────────────────
