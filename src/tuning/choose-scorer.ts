@@ -21,6 +21,8 @@ import {
 export interface ScorerChoice {
   data: ScorerData;
   lambda: number;
+  /** The boundary mix of a second price, so that the expected CV cost lands on the ceiling. */
+  mix: { lambda: number; weight: number } | null;
   l2: number;
   fields: string[];
 }
@@ -84,9 +86,8 @@ export function chooseScorer(
     if (next.quality > choice.quality + 1e-12) choice = next;
   }
   // The scorer replaces the rules only when its cross-validated quality gain, paired per train case,
-  // exceeds one standard error of that gain. Quality, not quality − λ·cost as for rule trees: the
-  // rules spend the budget exactly (hull-walk mixes), while the scorer's one price picks one model
-  // a request and leaves what it does not spend unused, which is worth nothing under a ceiling.
+  // exceeds one standard error of that gain. Quality, not quality − λ·cost as for rule trees: both
+  // spend the budget up to the ceiling (hull-walk mixes; the scorer's boundary mix of two prices).
   const ruleFigs = rulesPerRow;
   let better = ruleFigs === null;
   if (ruleFigs) {
@@ -102,7 +103,7 @@ export function chooseScorer(
     cost_per_1k: choice.cost * 1000,
     chosen: use,
   });
-  return use ? { data, lambda: choice.lambda, l2: choice.l2, fields: fieldRefs.map((f) => f.name) } : null;
+  return use ? { data, lambda: choice.lambda, mix: choice.mix, l2: choice.l2, fields: fieldRefs.map((f) => f.name) } : null;
 }
 
 /** The chosen scorer fitted on some rows, as the policy stores it. */
@@ -113,6 +114,7 @@ export function scorerOn(ctx: FitContext, choice: ScorerChoice | null, rows: rea
         ctx.allowedIdx.map((m) => ctx.table.models[m] as string),
         choice.lambda,
         choice.fields,
+        choice.mix,
       )
     : null;
 }

@@ -48,6 +48,7 @@ export interface OutcomeTextInput {
   check: HoldoutCheck;
   baseLabel: string;
   scorerLambda: number | null;
+  scorerMix?: { lambda: number; weight: number } | null;
   /** Cases the policy was refitted on; null when there was no holdout (no refit). */
   refitCases: number | null;
 }
@@ -81,7 +82,7 @@ export function outcomeText(x: OutcomeTextInput): string[] {
   out.push(`Constraint: ${constraint.text}.`);
   if (x.scorerLambda !== null)
     out.push(
-      `A learned scorer routes each request by its text (λ ${x.scorerLambda.toPrecision(3)} per USD, chosen by cross-validation under the ceiling); the rules below route requests without text. It is evaluated only by routelab's router: no export format can express it.`,
+      `A learned scorer routes each request by its text (λ ${x.scorerLambda.toPrecision(3)} per USD${x.scorerMix ? `, and for ${Math.round(x.scorerMix.weight * 100)}% of requests λ ${x.scorerMix.lambda.toPrecision(3)}, so the expected cost lands on the ceiling` : ''}, chosen by cross-validation under the ceiling); the rules below route requests without text. It is evaluated only by routelab's router: no export format can express it.`,
     );
   if (x.refitCases !== null)
     out.push(

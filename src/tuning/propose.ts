@@ -234,6 +234,7 @@ export function propose(input: ProposeInput): ProposalDraft {
       check,
       baseLabel,
       scorerLambda: scorerChoice?.lambda ?? null,
+      scorerMix: scorerChoice?.mix ?? null,
       refitCases: noHoldout ? null : refitCases,
     }),
   );
