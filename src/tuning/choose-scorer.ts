@@ -9,6 +9,7 @@ import { standardDeviation, type FitContext } from './grouping.js';
 import {
   chooseLambda,
   fitScorer,
+  fitScorerCommittee,
   L2_GRID,
   L2_GRID_MAX_ROWS,
   MAX_CV_ROWS,
@@ -110,7 +111,7 @@ export function chooseScorer(
 export function scorerOn(ctx: FitContext, choice: ScorerChoice | null, rows: readonly number[], rng: Rng): Scorer | null {
   return choice
     ? scorerSpec(
-        fitScorer(choice.data, rows, rng, choice.l2),
+        fitScorerCommittee(choice.data, rows, rng, choice.l2),
         ctx.allowedIdx.map((m) => ctx.table.models[m] as string),
         choice.lambda,
         choice.fields,

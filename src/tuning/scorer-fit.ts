@@ -91,6 +91,40 @@ export function fitScorer(data: ScorerData, rows: readonly number[], rng: Rng, l
   return { bias, weights, cost };
 }
 
+/**
+ * The scorer as the policy stores it: the average of `folds` fits, each leaving one fold of the rows
+ * out (a linear model's average is one linear model). The price is chosen on out-of-fold
+ * predictions of models fitted on 4/5 of the train cases; a committee of such models predicts
+ * unseen requests as they did, so that price carries over, which it does not to one fit on all rows.
+ */
+export function fitScorerCommittee(data: ScorerData, rows: readonly number[], rng: Rng, l2: number, folds = 5): FittedScorer {
+  const order = [...rows];
+  shuffle(order, rng.fork('committee-folds'));
+  const all = meanCost(data, rows);
+  const K = data.models.length;
+  const bias = new Float64Array(K);
+  const weights = new Float64Array(SCORER_DIM * K);
+  const parts = Math.max(1, Math.min(folds, order.length));
+  for (let f = 0; f < parts; f++) {
+    const fit = fitScorer(
+      data,
+      order.filter((_, i) => parts === 1 || i % parts !== f),
+      rng.fork(`committee:${f}`),
+      l2,
+    );
+    for (let k = 0; k < K; k++) bias[k] = (bias[k] as number) + (fit.bias[k] as number) / parts;
+    for (let i = 0; i < weights.length; i++) weights[i] = (weights[i] as number) + (fit.weights[i] as number) / parts;
+  }
+  return { bias, weights, cost: all };
+}
+
+function meanCost(data: ScorerData, rows: readonly number[]): Float64Array {
+  const cost = new Float64Array(data.models.length);
+  for (const r of rows)
+    data.models.forEach((m, k) => (cost[k] = (cost[k] as number) + (data.cost[r * data.width + m] as number) / rows.length));
+  return cost;
+}
+
 /** Predicted quality of each allowed model for one row (K values). */
 export function predictRow(fit: FittedScorer, f: ScorerFeatures, out: Float64Array): Float64Array {
   const K = fit.bias.length;
