@@ -4,7 +4,7 @@ import { z } from 'zod';
  * A learned scorer stored in a policy (`policy.scorer`): per model, a linear model over hashed word
  * uni- and bigrams of the request's last user message (`input.text`, see policy/text-features.ts)
  * (and of the listed request fields' values) predicts the quality of that model's answer; the router sends the request to the model with the
- * highest predicted quality − lambda × cost. Only routelab's router evaluates it: every export format
+ * highest predicted quality − lambda × cost (or, with `mix`, at a second price with a stated probability). Only routelab's router evaluates it: every export format
  * refuses the `scorer` field by name.
  */
 export const ScorerModel = z.strictObject({
@@ -27,6 +27,12 @@ export const Scorer = z.strictObject({
     .max(1 << 16),
   /** Price of quality: quality points given up per USD saved. */
   lambda: z.number().nonnegative(),
+  /**
+   * The boundary mix: with probability `weight` a request is routed at this second price instead
+   * (drawn by the router's seeded rng, as a loadbalance target is). Two adjacent prices mixed so
+   * that the expected cost lands on the ceiling, which one price alone rarely does.
+   */
+  mix: z.strictObject({ lambda: z.number().nonnegative(), weight: z.number().min(0).max(1) }).optional(),
   /** Request fields (e.g. `metadata.eval_name`) whose `field=value` is one more feature, of weight 1. */
   fields: z.array(z.string().min(1)).max(8).optional(),
   models: z.array(ScorerModel).min(1).max(32),

@@ -1,6 +1,7 @@
 import type { BudgetKind, BudgetPeriod, GuardrailAction, PolicySpec, Retry, Strategy, Target } from '../domain/policy-spec.js';
 import type { PathIssue } from './request-context.js';
 import { compileScorer, type CompiledScorer } from './compiled-scorer.js';
+import type { Scorer } from '../domain/scorer-spec.js';
 import { compileCondition, compileFirstMatch, type Predicate } from './condition.js';
 import type { RequestContext } from './request-context.js';
 import { buildRuleIndex, type RuleIndex } from './rule-index.js';
@@ -152,13 +153,39 @@ function build(spec: PolicySpec): CompiledPolicy {
     scorer: body.scorer
       ? {
           scorer: compileScorer(body.scorer),
-          routes: body.scorer.models.map((m, i) => ({
-            group: group(`scorer:${i}`, null, { mode: 'single' }, body.retry, [{ model_name: m.model_name }]),
-            matchReason: `scorer chose ${m.model_name}`,
-          })),
+          routes: scorerRoutes(body.scorer, body.retry),
         }
       : null,
   };
+}
+
+/**
+ * One route per model the scorer can choose; with a boundary mix, one per (choice at λ, choice at the
+ * mix's price): the same model is a single target, two models a loadbalance drawn by the mix weight.
+ */
+function scorerRoutes(scorer: Scorer, retry: Retry | undefined): Route[] {
+  const names = scorer.models.map((m) => m.model_name);
+  const single = (i: number): Route => ({
+    group: group(`scorer:${i}`, null, { mode: 'single' }, retry, [{ model_name: names[i] as string }]),
+    matchReason: `scorer chose ${names[i]}`,
+  });
+  if (!scorer.mix) return names.map((_, i) => single(i));
+  const w = scorer.mix.weight;
+  const routes: Route[] = [];
+  for (let a = 0; a < names.length; a++)
+    for (let b = 0; b < names.length; b++)
+      routes.push(
+        a === b
+          ? single(a)
+          : {
+              group: group(`scorer:${a}:${b}`, null, { mode: 'loadbalance' }, retry, [
+                { model_name: names[a] as string, weight: 1 - w },
+                { model_name: names[b] as string, weight: w },
+              ]),
+              matchReason: `scorer chose ${names[a]} (at the boundary mix's price, ${names[b]})`,
+            },
+      );
+  return routes;
 }
 
 export function ruleName(name: string | undefined, index: number): string {

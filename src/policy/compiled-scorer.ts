@@ -10,7 +10,13 @@ import { scorerFeatures } from './text-features.js';
 export interface CompiledScorer {
   dim: number;
   models: readonly string[];
-  /** Index of the model with the highest predicted quality − λ·cost for this request. */
+  /** The boundary mix's weight of the second price, or null when the scorer has one price. */
+  mixWeight: number | null;
+  /**
+   * Index of the model with the highest predicted quality − λ·cost for this request; with a mix,
+   * `a * models.length + b` where a is the choice at λ and b at the mix's price (the router draws
+   * between them with the mix's weight).
+   */
   choose(request: FieldSource): number;
 }
 
@@ -20,9 +26,11 @@ export function compileScorer(scorer: Scorer): CompiledScorer {
   const weights = new Float64Array(dim * M);
   const bias = new Float64Array(M);
   const price = new Float64Array(M);
+  const mixPrice = scorer.mix ? new Float64Array(M) : null;
   scorer.models.forEach((m, mi) => {
     bias[mi] = m.bias;
     price[mi] = scorer.lambda * m.cost;
+    if (mixPrice && scorer.mix) mixPrice[mi] = scorer.mix.lambda * m.cost;
     for (const [bucket, w] of m.weights) if (bucket < dim) weights[bucket * M + mi] = w;
   });
   const z = new Float64Array(M);
@@ -35,6 +43,7 @@ export function compileScorer(scorer: Scorer): CompiledScorer {
   return {
     dim,
     models: scorer.models.map((m) => m.model_name),
+    mixWeight: scorer.mix ? scorer.mix.weight : null,
     choose(request) {
       z.set(bias);
       const f = scorerFeatures(request, fields, dim);
@@ -43,18 +52,25 @@ export function compileScorer(scorer: Scorer): CompiledScorer {
         const x = f.val[i] as number;
         for (let mi = 0; mi < M; mi++) z[mi] = (z[mi] as number) + x * (weights[at + mi] as number);
       }
-      let best = 0;
-      let bestValue = Number.NEGATIVE_INFINITY;
-      for (let mi = 0; mi < M; mi++) {
-        const v = predictedQuality(z[mi] as number) - (price[mi] as number);
-        if (v > bestValue) {
-          bestValue = v;
-          best = mi;
-        }
-      }
-      return best;
+      for (let mi = 0; mi < M; mi++) z[mi] = predictedQuality(z[mi] as number);
+      const a = argmaxAt(z, price);
+      return mixPrice ? a * M + argmaxAt(z, mixPrice) : a;
     },
   };
+}
+
+/** The model with the highest predicted quality − price (ties: the first). */
+function argmaxAt(quality: Float64Array, price: Float64Array): number {
+  let best = 0;
+  let bestValue = Number.NEGATIVE_INFINITY;
+  for (let mi = 0; mi < quality.length; mi++) {
+    const v = (quality[mi] as number) - (price[mi] as number);
+    if (v > bestValue) {
+      bestValue = v;
+      best = mi;
+    }
+  }
+  return best;
 }
 
 /** The logistic link: a linear score → predicted quality in (0, 1). */

@@ -14,6 +14,8 @@ export interface TreeConfig {
   minLeaf: number;
   /** Most tests one split may join with "or" (a keyword set); 1: single tests only. */
   maxOr?: number;
+  /** Prior weight (cases) of the group's quality in each leaf's (0: none); used when fitting mixes. */
+  shrink?: number;
 }
 
 /** A split holds when any of its tests holds (usually one; a learned keyword set otherwise). */

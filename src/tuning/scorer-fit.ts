@@ -91,6 +91,40 @@ export function fitScorer(data: ScorerData, rows: readonly number[], rng: Rng, l
   return { bias, weights, cost };
 }
 
+/**
+ * The scorer as the policy stores it: the average of `folds` fits, each leaving one fold of the rows
+ * out (a linear model's average is one linear model). The price is chosen on out-of-fold
+ * predictions of models fitted on 4/5 of the train cases; a committee of such models predicts
+ * unseen requests as they did, so that price carries over, which it does not to one fit on all rows.
+ */
+export function fitScorerCommittee(data: ScorerData, rows: readonly number[], rng: Rng, l2: number, folds = 5): FittedScorer {
+  const order = [...rows];
+  shuffle(order, rng.fork('committee-folds'));
+  const all = meanCost(data, rows);
+  const K = data.models.length;
+  const bias = new Float64Array(K);
+  const weights = new Float64Array(SCORER_DIM * K);
+  const parts = Math.max(1, Math.min(folds, order.length));
+  for (let f = 0; f < parts; f++) {
+    const fit = fitScorer(
+      data,
+      order.filter((_, i) => parts === 1 || i % parts !== f),
+      rng.fork(`committee:${f}`),
+      l2,
+    );
+    for (let k = 0; k < K; k++) bias[k] = (bias[k] as number) + (fit.bias[k] as number) / parts;
+    for (let i = 0; i < weights.length; i++) weights[i] = (weights[i] as number) + (fit.weights[i] as number) / parts;
+  }
+  return { bias, weights, cost: all };
+}
+
+function meanCost(data: ScorerData, rows: readonly number[]): Float64Array {
+  const cost = new Float64Array(data.models.length);
+  for (const r of rows)
+    data.models.forEach((m, k) => (cost[k] = (cost[k] as number) + (data.cost[r * data.width + m] as number) / rows.length));
+  return cost;
+}
+
 /** Predicted quality of each allowed model for one row (K values). */
 export function predictRow(fit: FittedScorer, f: ScorerFeatures, out: Float64Array): Float64Array {
   const K = fit.bias.length;
@@ -120,16 +154,20 @@ export function chooseAt(pred: Float64Array, cost: Float64Array, lambda: number)
 
 export interface LambdaChoice {
   lambda: number;
-  /** Out-of-fold mean quality and cost per request at that λ. */
+  /** The boundary mix: with probability `weight`, the choice at this second price (null: one price). */
+  mix: { lambda: number; weight: number } | null;
+  /** Out-of-fold expected mean quality and cost per request (the mix's expectation). */
   quality: number;
   cost: number;
-  /** Per row (in the order given): realised quality and cost of the choice. */
+  /** Per row (in the order given): expected realised quality and cost of the choice. */
   perRow: { q: Float64Array; c: Float64Array };
 }
 
 /**
- * λ by out-of-fold predictions: the best mean quality among the prices whose mean realised cost is
- * at most `maxCost` (the cheapest choice when none is).
+ * λ by out-of-fold predictions: the best expected quality at most `maxCost`, over single prices and
+ * mixes of two prices, one under and one over the ceiling, weighted so the expected cost is on it
+ * (the upper hull of the price curve at the ceiling: one price alone leaves budget unspent, and
+ * under a ceiling that is lost quality). The cheapest price when none is under.
  */
 export function chooseLambda(
   data: ScorerData,
@@ -153,9 +191,8 @@ export function chooseLambda(
     const to = Math.log(10 / low);
     for (let i = 0; i <= GRID; i++) grid.push(Math.exp(from + ((to - from) * i) / GRID));
   }
-  let best: LambdaChoice | null = null;
-  let cheapest: LambdaChoice | null = null;
-  for (const lambda of grid) {
+  const n = Math.max(1, rows.length);
+  const points = grid.map((lambda) => {
     const q = new Float64Array(rows.length);
     const c = new Float64Array(rows.length);
     let sq = 0;
@@ -168,22 +205,50 @@ export function chooseLambda(
       sq += q[i] as number;
       sc += c[i] as number;
     });
-    const n = Math.max(1, rows.length);
-    const choice = { lambda, quality: sq / n, cost: sc / n, perRow: { q, c } };
-    if (!cheapest || choice.cost < cheapest.cost) cheapest = choice;
-    if (choice.cost <= maxCost * (1 + 1e-9) && (!best || choice.quality > best.quality + 1e-12)) best = choice;
+    return { lambda, quality: sq / n, cost: sc / n, perRow: { q, c } };
+  });
+  const within = (x: number) => x <= maxCost * (1 + 1e-9);
+  let cheapest = points[0] as (typeof points)[number];
+  for (const p of points) if (p.cost < cheapest.cost) cheapest = p;
+  let best: { under: (typeof points)[number]; over: (typeof points)[number] | null; weight: number; quality: number } | null = null;
+  for (const u of points) {
+    if (!within(u.cost)) continue;
+    if (!best || u.quality > best.quality + 1e-12) best = { under: u, over: null, weight: 0, quality: u.quality };
+    for (const o of points) {
+      if (within(o.cost) || o.quality <= u.quality) continue;
+      const weight = (maxCost - u.cost) / (o.cost - u.cost);
+      const quality = u.quality + weight * (o.quality - u.quality);
+      if (quality > best.quality + 1e-12) best = { under: u, over: o, weight, quality };
+    }
   }
-  return (best ?? cheapest) as LambdaChoice;
+  if (!best) return { ...cheapest, mix: null };
+  const { under, over, weight } = best;
+  if (!over) return { ...under, mix: null };
+  const mixRows = (a: Float64Array, b: Float64Array) => a.map((x, i) => (1 - weight) * x + weight * (b[i] as number));
+  return {
+    lambda: under.lambda,
+    mix: { lambda: over.lambda, weight },
+    quality: best.quality,
+    cost: (1 - weight) * under.cost + weight * over.cost,
+    perRow: { q: mixRows(under.perRow.q, over.perRow.q), c: mixRows(under.perRow.c, over.perRow.c) },
+  };
 }
 
 /** The fitted scorer as a policy block (weights rounded; buckets with no weight left out). */
-export function scorerSpec(fit: FittedScorer, modelNames: readonly string[], lambda: number, fields: readonly string[]): Scorer {
+export function scorerSpec(
+  fit: FittedScorer,
+  modelNames: readonly string[],
+  lambda: number,
+  fields: readonly string[],
+  mix: { lambda: number; weight: number } | null = null,
+): Scorer {
   const K = fit.bias.length;
   const round = (x: number) => Math.round(x * 1e5) / 1e5;
   return {
     kind: 'hashed_ngrams',
     dim: SCORER_DIM,
     lambda,
+    ...(mix && mix.weight > 0 ? { mix: { lambda: mix.lambda, weight: mix.weight } } : {}),
     ...(fields.length ? { fields: [...fields] } : {}),
     models: modelNames.map((model_name, k) => {
       const weights: Array<[number, number]> = [];

@@ -32,13 +32,15 @@ const flag = (name: string) => {
 };
 if (!file) {
   process.stderr.write(
-    'usage: tsx test/bench/proposal-quality.ts <routerbench-layout.csv> [--segment-by FIELD] [--ceilings 0.1,0.25,0.5] [--confidence 0.95] [--learner auto|rules|scorer]\n',
+    'usage: tsx test/bench/proposal-quality.ts <routerbench-layout.csv> [--segment-by FIELD] [--ceilings 0.1,0.25,0.5] [--confidence 0.95] [--learner auto|rules|scorer] [--split-seed S] [--run-seed S]\n',
   );
   process.exit(2);
 }
 const segmentBy = flag('--segment-by') ?? 'eval_name';
 const ceilings = (flag('--ceilings') ?? '0.05,0.1,0.25,0.5,0.75,1').split(',').map(Number);
-const RUN_SEED = 'run-seed';
+// --split-seed varies the 50/50 fit/test split, to check a change on several splits (mean and spread).
+const SPLIT_SEED = flag('--split-seed') ?? 'proposal-quality';
+const RUN_SEED = flag('--run-seed') ?? 'run-seed';
 const confidence = flag('--confidence') === undefined ? {} : { confidence: Number(flag('--confidence')) };
 const learnerFlag = flag('--learner');
 const learnerOpt: Pick<ProposalOptions, 'learner'> =
@@ -81,8 +83,8 @@ const caseOf = (id: string, split: RunCase['split']): RunCase => {
     input: requestInput([{ role: 'user', content: t.input }]),
   };
 };
-const fitIds = ids.filter((id) => splitOf(id, 'proposal-quality', 0.5) === 'train');
-const testIds = ids.filter((id) => splitOf(id, 'proposal-quality', 0.5) === 'holdout');
+const fitIds = ids.filter((id) => splitOf(id, SPLIT_SEED, 0.5) === 'train');
+const testIds = ids.filter((id) => splitOf(id, SPLIT_SEED, 0.5) === 'holdout');
 const fitCases = fitIds.map((id) => caseOf(id, splitOf(id, RUN_SEED, 0.3)));
 const testCases = testIds.map((id) => caseOf(id, 'holdout'));
 const matrix = buildOutcomeMatrix(outcomes);

@@ -1,0 +1,125 @@
+import type { PolicySpec } from '../domain/policy-spec.js';
+import type { LearnerReport } from '../domain/proposal.js';
+import { parseField } from '../domain/request-field.js';
+import type { Rng } from '../domain/rng.js';
+import type { Scorer } from '../domain/scorer-spec.js';
+import { scorerFeatures, type ScorerFeatures } from '../policy/text-features.js';
+import type { PerRow } from './choose-tree.js';
+import { standardDeviation, type FitContext } from './grouping.js';
+import {
+  chooseLambda,
+  fitScorer,
+  fitScorerCommittee,
+  L2_GRID,
+  L2_GRID_MAX_ROWS,
+  MAX_CV_ROWS,
+  predictRow,
+  SCORER_DIM,
+  scorerSpec,
+  type ScorerData,
+} from './scorer-fit.js';
+
+export interface ScorerChoice {
+  data: ScorerData;
+  lambda: number;
+  /** The boundary mix of a second price, so that the expected CV cost lands on the ceiling. */
+  mix: { lambda: number; weight: number } | null;
+  l2: number;
+  fields: string[];
+}
+
+/**
+ * The learned scorer, a second kind of per-request proposal, cross-validated against the rules:
+ * returns it when chosen (`learner: scorer`, or its paired CV gain over the rules exceeds one
+ * standard error), else null. Its candidate row is pushed onto `candidates`.
+ */
+export function chooseScorer(
+  ctx: FitContext,
+  options: { segment_by?: string | undefined; learner?: 'auto' | 'rules' | 'scorer' | undefined },
+  maxCost: number,
+  rulesPerRow: PerRow | null,
+  candidates: LearnerReport['candidates'],
+  rng: Rng,
+): ScorerChoice | null {
+  const { table, trainRows, folds, allowedIdx, caseAt } = ctx;
+  const M = table.models.length;
+  // The segment field, when given, is a feature too: the scorer starts from what segments know.
+  const segField = options.segment_by ? parseField(options.segment_by) : null;
+  const fieldRefs = segField?.ok ? [segField.field] : [];
+  const featureCache: Array<ScorerFeatures | undefined> = new Array<ScorerFeatures | undefined>(table.caseIds.length);
+  const data: ScorerData = {
+    featuresOf: (r) => (featureCache[r] ??= scorerFeatures(caseAt(r), fieldRefs, SCORER_DIM)),
+    quality: table.quality,
+    cost: table.cost,
+    width: M,
+    models: allowedIdx,
+  };
+  // On a large run, λ and the comparison look at an evenly spaced subset of the train cases
+  // (positions kept, so the rules' per-case CV figures pair with them): bounded time.
+  const step = Math.max(1, Math.ceil(trainRows.length / MAX_CV_ROWS));
+  const cvPos = trainRows.map((_, i) => i).filter((i) => i % step === 0);
+  const cvRows = cvPos.map((i) => trainRows[i] as number);
+  const cvIndex = new Map(cvRows.map((r, j) => [r, j]));
+  const cvAt = (l2: number) => {
+    const preds: Float64Array[] = new Array<Float64Array>(cvRows.length);
+    const costs: Float64Array[] = new Array<Float64Array>(cvRows.length);
+    folds.forEach((held, fi) => {
+      const heldSet = new Set(held);
+      const fit = fitScorer(
+        data,
+        trainRows.filter((r) => !heldSet.has(r)),
+        rng.fork(`scorer-cv:${fi}`),
+        l2,
+      );
+      for (const r of held) {
+        const j = cvIndex.get(r);
+        if (j === undefined) continue;
+        preds[j] = predictRow(fit, data.featuresOf(r), new Float64Array(allowedIdx.length));
+        costs[j] = fit.cost;
+      }
+    });
+    return { l2, ...chooseLambda(data, cvRows, preds, costs, maxCost) };
+  };
+  // The penalty by cross-validation too: the best CV quality under the ceiling.
+  let choice = cvAt(L2_GRID[0]);
+  for (const l2 of trainRows.length > L2_GRID_MAX_ROWS ? [] : L2_GRID.slice(1)) {
+    const next = cvAt(l2);
+    if (next.quality > choice.quality + 1e-12) choice = next;
+  }
+  // The scorer replaces the rules only when its cross-validated quality gain, paired per train case,
+  // exceeds one standard error of that gain. Quality, not quality − λ·cost as for rule trees: both
+  // spend the budget up to the ceiling (hull-walk mixes; the scorer's boundary mix of two prices).
+  const ruleFigs = rulesPerRow;
+  let better = ruleFigs === null;
+  if (ruleFigs) {
+    const d = cvPos.map((i, j) => (choice.perRow.q[j] as number) - (ruleFigs.q[i] as number));
+    const gain = d.reduce((a, x) => a + x, 0) / Math.max(1, d.length);
+    better = gain > standardDeviation(d) / Math.sqrt(Math.max(1, d.length));
+  }
+  const use = options.learner === 'scorer' || better;
+  if (use) for (const c of candidates) c.chosen = false;
+  candidates.push({
+    name: `learned scorer (hashed word n-grams, ${SCORER_DIM} buckets a model)`,
+    quality: choice.quality,
+    cost_per_1k: choice.cost * 1000,
+    chosen: use,
+  });
+  return use ? { data, lambda: choice.lambda, mix: choice.mix, l2: choice.l2, fields: fieldRefs.map((f) => f.name) } : null;
+}
+
+/** The chosen scorer fitted on some rows, as the policy stores it. */
+export function scorerOn(ctx: FitContext, choice: ScorerChoice | null, rows: readonly number[], rng: Rng): Scorer | null {
+  return choice
+    ? scorerSpec(
+        fitScorerCommittee(choice.data, rows, rng, choice.l2),
+        ctx.allowedIdx.map((m) => ctx.table.models[m] as string),
+        choice.lambda,
+        choice.fields,
+        choice.mix,
+      )
+    : null;
+}
+
+export function withScorer(spec: PolicySpec, scorer: Scorer | null): PolicySpec {
+  return scorer ? { ...spec, policy: { ...spec.policy, scorer } } : spec;
+}
