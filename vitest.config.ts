@@ -27,7 +27,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
           // Reliability scenarios that take minutes live behind `npm run test:reliability`.
           exclude: ['test/unit/**', 'test/reliability/slow/**', 'node_modules/**'],
-          globalSetup: ['test/helpers/build-dist.ts'],
+          globalSetup: ['test/helpers/build-dist.ts', 'test/helpers/db-templates.ts'],
         },
       },
     ],
