@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { openStore, type Store } from '../../src/store/db.js';
 
@@ -25,14 +25,14 @@ export const PGLITE_TEMPLATE_ENV = 'ROUTELAB_TEST_PGLITE_TEMPLATE';
 export const PGLITE_DIR_ENV = 'ROUTELAB_TEST_PGLITE_DIR';
 
 /**
- * Make `dataDir` a migrated embedded store (a copy of the run's template directory) for a test whose
- * child processes open it and that is not about a first start: they then skip PGlite's initdb and the
- * migrations. Without a template (or when `dataDir` exists) it does nothing and the first process
- * to open the store makes it, as for a user.
+ * Make `dataDir` a migrated embedded store for child processes to open, in a test that is not about a
+ * first start: a copy of the run's migrated template directory (no initdb, no migrations), or else a
+ * store migrated here.
  */
-export function seedMigratedDataDir(dataDir: string): void {
+export async function migratedDataDir(dataDir: string): Promise<void> {
   const template = process.env[PGLITE_DIR_ENV];
-  if (template && !existsSync(dataDir)) cpSync(template, dataDir, { recursive: true });
+  if (template) cpSync(template, dataDir, { recursive: true });
+  else await (await openStore({ dataDir })).close();
 }
 
 /** The admin URL pointed at another database on the same server. */

@@ -90,7 +90,7 @@ it('two processes register the same nightly schedule at once: one schedule, one 
 });
 
 it('one nightly slot triggered twice, on two workers at once: one sample, one run, every result once', async () => {
-  const dbase = await createTestDatabase();
+  const dbase = await createTestDatabase({ migrated: true });
   cleanups.add(() => dbase.drop());
   const store = await openStore({ url: dbase.url, max: 6 });
   cleanups.add(() => store.close());

@@ -20,7 +20,7 @@ const cleanups = cleanupList();
 afterEach(() => cleanups.run());
 
 it('pg_terminate_backend on every backend mid-run: run completes exactly once, workers and producer survive', async () => {
-  const dbase = await createTestDatabase();
+  const dbase = await createTestDatabase({ migrated: true });
   cleanups.add(() => dbase.drop());
   const dbName = new URL(dbase.url).pathname.slice(1);
   const store = await openStore({ url: dbase.url, max: 2 });

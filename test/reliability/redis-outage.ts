@@ -31,7 +31,7 @@ export async function redisRestartScenario(
   cleanups: ReturnType<typeof cleanupList>,
   timeouts: { run: number },
 ): Promise<{ check: RunCheck; logs: string[]; outageCpuShare: number[] }> {
-  const dbase = await createTestDatabase();
+  const dbase = await createTestDatabase({ migrated: true });
   cleanups.add(() => dbase.drop());
   const store = await openStore({ url: dbase.url, max: 4 });
   cleanups.add(() => store.close());

@@ -15,7 +15,7 @@ it('Redis killed mid-run and back after 2 s: the same worker processes resume an
 });
 
 async function producerSetup() {
-  const dbase = await createTestDatabase();
+  const dbase = await createTestDatabase({ migrated: true });
   cleanups.add(() => dbase.drop());
   const store = await openStore({ url: dbase.url, max: 2 });
   cleanups.add(() => store.close());

@@ -33,7 +33,7 @@ interface Setup {
 }
 
 async function setup(options: { cases: number; chunkSize: number }): Promise<Setup> {
-  const dbase = await createTestDatabase();
+  const dbase = await createTestDatabase({ migrated: true });
   cleanups.add(() => dbase.drop());
   const store = await openStore({ url: dbase.url, max: 4 });
   cleanups.add(() => store.close());

@@ -58,7 +58,7 @@ let runId: string;
 let pairs: number;
 
 beforeEach(async () => {
-  const dbase = await createTestDatabase();
+  const dbase = await createTestDatabase({ migrated: true });
   cleanups.push(() => dbase.drop());
   store = await openStore({ url: dbase.url, max: 4 });
   cleanups.push(() => store.close());

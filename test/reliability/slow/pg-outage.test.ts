@@ -20,7 +20,7 @@ const cleanups = cleanupList();
 afterEach(() => cleanups.run());
 
 it('Postgres unreachable for 3 s mid-run (connections reset, new ones refused): run completes exactly once', async () => {
-  const dbase = await createTestDatabase();
+  const dbase = await createTestDatabase({ migrated: true });
   cleanups.add(() => dbase.drop());
   const store = await openStore({ url: dbase.url, max: 2 });
   cleanups.add(() => store.close());

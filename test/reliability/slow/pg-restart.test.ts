@@ -34,7 +34,7 @@ it(
     if (process.env.npm_lifecycle_event !== 'test:reliability') {
       throw new Error('restarts the shared PostgreSQL: run it through `npm run test:reliability` only');
     }
-    const dbase = await createTestDatabase();
+    const dbase = await createTestDatabase({ migrated: true });
     cleanups.add(() => retrying(() => dbase.drop()));
     const store = await openStore({ url: dbase.url, max: 2 });
     cleanups.add(() => store.close());
