@@ -55,3 +55,29 @@ it('a run that is making progress is left alone', async () => {
   const [run] = await store.rows<{ status: string }>(sql`select status from runs where id = ${seeded.runId}`);
   expect(run?.status).toBe('running');
 });
+
+// pg-terminate.test.ts failed this way on a loaded machine: the terminate landed during the producer's
+// stall check, which did not ride out a lost connection as its progress poll did, and `routelab run`
+// exited 1 while the workers finished the run.
+it('a connection lost during the stall check is ridden out: the waiting process reconnects and goes on', async () => {
+  const store = await openTestStore('postgres');
+  cleanups.add(() => store.cleanup());
+  const seeded = await seedRun(store.db, { baseUrl: 'http://127.0.0.1:9/v1', cases: 2 });
+  // The first statement to fail the run (the stall check) has its own backend terminated, once.
+  await store.rows(sql.raw(`create sequence cut_once`));
+  await store.rows(
+    sql.raw(`create function cut_once() returns trigger language plpgsql as $$
+      begin
+        if nextval('cut_once') = 1 then perform pg_terminate_backend(pg_backend_pid()); end if;
+        return new;
+      end $$`),
+  );
+  await store.rows(
+    sql.raw(`create trigger cut_once before update on runs for each row when (new.status = 'failed') execute function cut_once()`),
+  );
+
+  const p = await waitForRun(store.db, seeded.runId, { pollMs: 50, stallMs: 1, timeoutMs: 20_000 });
+  expect(p.status).toBe('failed');
+  const [cut] = await store.rows<{ n: number }>(sql`select last_value::int as n from cut_once`);
+  expect(cut?.n).toBeGreaterThanOrEqual(2);
+});
