@@ -12,6 +12,7 @@ import { startModelServer } from './model-server.js';
 import { inProcessWorker } from './queue-fixture.js';
 import { seedRun } from './run-fixture.js';
 import { assertTrafficSound } from './traffic-checker.js';
+import { HANG_MS } from '../helpers/waits.js';
 
 /**
  * Issue 17: a run whose workers stop making progress used to stay `running` for ever (and `propose`
@@ -36,9 +37,9 @@ it('a run on which the workers store nothing is failed with the reason, and the 
   // Let the held calls go before the worker closes, so it can finish its job in hand.
   cleanups.add(() => model.open());
   await enqueueRun(queue, seeded.runId, seeded.chunks);
-  await until(() => model.held() > 0, 10_000, 'a call held by the model server');
+  await until(() => model.held() > 0, HANG_MS, 'a call held by the model server');
 
-  const p = await waitForRun(store.db, seeded.runId, { pollMs: 50, stallMs: 300, timeoutMs: 20_000 });
+  const p = await waitForRun(store.db, seeded.runId, { pollMs: 50, stallMs: 300, timeoutMs: HANG_MS });
   expect(p.status).toBe('failed');
   const [run] = await store.rows<{ status: string; error: string }>(sql`select status, error from runs where id = ${seeded.runId}`);
   expect(run?.error).toMatch(/^no progress for 0\.3 s: the workers stopped/);
@@ -76,7 +77,7 @@ it('a connection lost during the stall check is ridden out: the waiting process 
     sql.raw(`create trigger cut_once before update on runs for each row when (new.status = 'failed') execute function cut_once()`),
   );
 
-  const p = await waitForRun(store.db, seeded.runId, { pollMs: 50, stallMs: 1, timeoutMs: 20_000 });
+  const p = await waitForRun(store.db, seeded.runId, { pollMs: 50, stallMs: 1, timeoutMs: HANG_MS });
   expect(p.status).toBe('failed');
   const [cut] = await store.rows<{ n: number }>(sql`select last_value::int as n from cut_once`);
   expect(cut?.n).toBeGreaterThanOrEqual(2);

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { HANG_MS } from '../helpers/waits.js';
 
 /**
  * The reliability scenarios that take minutes (test/reliability/slow), which the root config leaves
@@ -16,8 +17,10 @@ export default defineConfig({
   test: {
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
+    // Hang guards, not speed checks (test/helpers/waits.ts); the long scenarios set their own.
+    testTimeout: HANG_MS + 30_000,
+    hookTimeout: 2 * HANG_MS,
+    expect: { poll: { timeout: HANG_MS, interval: 50 } },
     // The scenarios start the compiled worker entry and binary: build dist/ when the sources are newer;
     // then migrate one template store per kind that the test stores are copied from.
     globalSetup: ['test/helpers/build-dist.ts', 'test/helpers/db-templates.ts'],
