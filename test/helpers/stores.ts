@@ -44,8 +44,8 @@ export function withDatabase(name: string): string {
 
 /**
  * A temporary Postgres database. Empty by default: the first routelab process to open it migrates it,
- * as on a user's new database. `{ migrated: true }` copies the run's migrated template instead (a
- * tenth of the cost), for tests that are not about migrating; without a template it is empty.
+ * as on a user's new database. `{ migrated: true }` copies the run's migrated template instead (about
+ * a sixth of the time, loaded), for tests that are not about migrating; without a template it is empty.
  */
 export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `routelab_t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
