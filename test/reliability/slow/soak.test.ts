@@ -16,22 +16,16 @@ import { startModelServer } from '../model-server.js';
 import { CANARY, CANARY_ENV, seedInputs } from '../run-fixture.js';
 
 /**
- * The soak: a run of 50,000 (case, model) pairs (SOAK_PAIRS to change it) on 2 worker processes
+ * The soak: a run of 100,000 (case, model) pairs (SOAK_PAIRS to change it) on 2 worker processes
  * against a model that fails 5% of calls at random (500, 503, 429 with a garbage Retry-After, a 200
  * holding an error, HTML). It must complete with every result exactly once, and the workers' memory
  * must stay flat: RSS is sampled every 2 s and written to reports/reliability/soak.json.
- *
- * Why 50,000: the run is CPU-bound (about 1.4 ms of worker CPU per pair, plus Postgres), so its
- * length is what the memory check needs. Between the steady fifth and the last fifth lie 3/5 of the
- * pairs (30,000); the 40 MB allowed for GC timing then catches a leak of about 1.3 KB per pair, as
- * the 100,000-pair soak with a 25 % + 40 MB allowance did (77 MB over 60,000 pairs), in half the time.
- * The fault rate is checked within ±40 %, about 20 binomial standard deviations at this size.
  */
 
 const cleanups = cleanupList();
 afterEach(() => cleanups.run(), 120_000);
 
-const PAIRS = Number(process.env.SOAK_PAIRS ?? 50_000);
+const PAIRS = Number(process.env.SOAK_PAIRS ?? 100_000);
 const MODELS = 2;
 const FAULT_RATE = 0.05;
 
@@ -116,7 +110,7 @@ it(
     const errors = statuses.filter((s) => Number(s.status) !== 200).reduce((a, s) => a + Number(s.n), 0);
 
     // Memory: after the first fifth (JIT, pools and caches warming up), the last fifth must not have
-    // grown beyond the steady state by more than 40 MB (slack for GC timing).
+    // grown beyond the steady state by more than a quarter (+ 40 MB of slack for GC timing).
     const series = workers.map((_, i) => samples.map((s) => s.rss_mb[i]).filter((v): v is number => v !== null));
     const flat = series.map((xs) => {
       const fifth = Math.max(1, Math.floor(xs.length / 5));
@@ -127,7 +121,7 @@ it(
         last_mb: last,
         max_mb: Math.max(...xs),
         growth: steady ? Math.round((last / steady) * 1000) / 1000 : null,
-        ok: last <= steady + 40,
+        ok: last <= steady * 1.25 + 40,
       };
     });
     const summary = {
