@@ -26,17 +26,20 @@ export async function waitForRun(
   const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Number.POSITIVE_INFINITY;
   let last = '';
   let lostSince: number | undefined;
+  // The run goes on in the workers while this process's connection is cut (a terminated backend, a
+  // Postgres restart): keep polling through a lost connection for a while, then give up loudly.
+  const rideOut = async (e: unknown) => {
+    if (!isConnectionLoss(e)) throw e;
+    lostSince ??= Date.now();
+    if (Date.now() - lostSince > CONNECTION_GRACE_MS) throw e;
+    await new Promise((r) => setTimeout(r, poll));
+  };
   for (;;) {
     let p: RunProgress | undefined;
     try {
       p = await runProgress(db, runId);
     } catch (e) {
-      // The run goes on in the workers while this process's connection is cut (a terminated backend,
-      // a Postgres restart): keep polling through a lost connection for a while, then give up loudly.
-      if (!isConnectionLoss(e)) throw e;
-      lostSince ??= Date.now();
-      if (Date.now() - lostSince > CONNECTION_GRACE_MS) throw e;
-      await new Promise((r) => setTimeout(r, poll));
+      await rideOut(e);
       continue;
     }
     lostSince = undefined;
@@ -46,7 +49,14 @@ export async function waitForRun(
     last = key;
     if (FINISHED.has(p.status)) return p;
     // Workers that stopped (killed, hung on one case, none started) would leave it running for ever.
-    if ((await reapStalledRuns(db, options.stallMs ?? DEFAULT_STALL_MS, runId)).length > 0) continue;
+    let reaped: string[];
+    try {
+      reaped = await reapStalledRuns(db, options.stallMs ?? DEFAULT_STALL_MS, runId);
+    } catch (e) {
+      await rideOut(e);
+      continue;
+    }
+    if (reaped.length > 0) continue;
     if (Date.now() > deadline) throw new Error(`run ${runId} did not finish within ${options.timeoutMs} ms (status ${p.status})`);
     await new Promise((r) => setTimeout(r, poll));
   }

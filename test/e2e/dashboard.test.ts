@@ -61,7 +61,7 @@ describe('routelab dashboard in a terminal', () => {
     const outDir = join(dir, 'promoted');
     // A throwaway Postgres database: the binary reads it through DATABASE_URL exactly as it would
     // read .routelab/ (same schema, same repositories), and it opens in a fraction of PGlite's time.
-    const database = await createTestDatabase();
+    const database = await createTestDatabase({ migrated: true });
     dropDb = database.drop;
     const seedStore = await openStore({ url: database.url, max: 2 });
     const seeded = await seedReview(seedStore.db);

@@ -15,6 +15,7 @@ import { assertExactlyOnce } from './checker.js';
 import { cleanupList, hasStackTrace, removeDir, runCli, tempDir } from './harness.js';
 import { inProcessWorker } from './queue-fixture.js';
 import { cli } from './surfaces.js';
+import { HANG_MS } from '../helpers/waits.js';
 
 /**
  * Races a nightly deployment really has: two reviewers promoting the same proposal at the same
@@ -90,7 +91,7 @@ it('two processes register the same nightly schedule at once: one schedule, one 
 });
 
 it('one nightly slot triggered twice, on two workers at once: one sample, one run, every result once', async () => {
-  const dbase = await createTestDatabase();
+  const dbase = await createTestDatabase({ migrated: true });
   cleanups.add(() => dbase.drop());
   const store = await openStore({ url: dbase.url, max: 6 });
   cleanups.add(() => store.close());
@@ -117,9 +118,9 @@ it('one nightly slot triggered twice, on two workers at once: one sample, one ru
       if (!found) throw new Error('no run for the slot yet');
       return found;
     },
-    { timeout: 20_000, interval: 50 },
+    { timeout: HANG_MS, interval: 50 },
   );
-  await waitForRun(store.db, run.id, { pollMs: 50, timeoutMs: 20_000 });
+  await waitForRun(store.db, run.id, { pollMs: 50, timeoutMs: HANG_MS });
   // Both triggers were handled (neither failed), yet there is one sample and one run.
   const done = async () => (await queue.getJobCounts('completed')).completed;
   expect(await done()).toBeGreaterThanOrEqual(2);

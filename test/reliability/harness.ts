@@ -8,6 +8,7 @@ import { expect } from 'vitest';
 import type { Store } from '../../src/store/db.js';
 import { BIN, ROOT, spawnCli, spawnWorkerEntry, WORKER_ENTRY } from '../helpers/cli-bin.js';
 import { testContext } from '../helpers/cli-context.js';
+import { HANG_MS } from '../helpers/waits.js';
 
 /** Shared plumbing of the reliability scenarios: real processes, real servers, bounded waits. */
 
@@ -88,7 +89,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, options: { cwd?: 
   child.stdout?.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
   (child.stdio[3] as NodeJS.ReadableStream).on('data', (c: Buffer) => (times += c.toString('utf8')));
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 25_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? HANG_MS);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
@@ -191,7 +192,7 @@ export async function startPrivateRedis(options: { persist?: boolean } = {}): Pr
   };
   const start = async () => {
     proc = spawn('redis-server', args, { stdio: 'ignore' });
-    await until(ping, 10_000, `redis-server on ${port}`, 20);
+    await until(ping, HANG_MS, `redis-server on ${port}`, 20);
   };
   const kill = async () => {
     const p = proc;

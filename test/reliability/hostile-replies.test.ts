@@ -10,6 +10,7 @@ import { assertExactlyOnce } from './checker.js';
 import { cleanupList } from './harness.js';
 import { inProcessWorker } from './queue-fixture.js';
 import { seedRun } from './run-fixture.js';
+import { HANG_MS } from '../helpers/waits.js';
 
 /**
  * Issue 17, "outcome recording is total": replies whose data the store cannot hold as sent, or that
@@ -77,7 +78,7 @@ it('hostile replies become one result or recorded failure each, with a reason; t
   const worker = inProcessWorker(store.db, queue, { deadlineMs: 5000 });
   cleanups.add(() => worker.close());
   await enqueueRun(queue, seeded.runId, seeded.chunks);
-  await waitForRun(store.db, seeded.runId, { pollMs: 50, timeoutMs: 25_000 });
+  await waitForRun(store.db, seeded.runId, { pollMs: 50, timeoutMs: HANG_MS });
 
   const [run] = await store.rows<{ status: string; error: string | null; coverage: number }>(
     sql`select status, error, coverage from runs where id = ${seeded.runId}`,

@@ -8,6 +8,7 @@ import { assertExactlyOnce } from './checker.js';
 import { cleanupList, expectProducerCompleted, retrying, spawnProducer, spawnWorker, startPrivateRedis, until } from './harness.js';
 import { startModelServer } from './model-server.js';
 import { CANARY, CANARY_ENV, seedInputs } from './run-fixture.js';
+import { HANG_MS } from '../helpers/waits.js';
 
 /**
  * Postgres backends killed under a running run (`pg_terminate_backend` on this test's database only:
@@ -20,7 +21,7 @@ const cleanups = cleanupList();
 afterEach(() => cleanups.run());
 
 it('pg_terminate_backend on every backend mid-run: run completes exactly once, workers and producer survive', async () => {
-  const dbase = await createTestDatabase();
+  const dbase = await createTestDatabase({ migrated: true });
   cleanups.add(() => dbase.drop());
   const dbName = new URL(dbase.url).pathname.slice(1);
   const store = await openStore({ url: dbase.url, max: 2 });
@@ -51,7 +52,7 @@ it('pg_terminate_backend on every backend mid-run: run completes exactly once, w
     retrying(async () => Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes`))[0]?.n ?? 0));
   // One outage of every backend of the database (what a Postgres failover does to the clients).
   // Each such outage costs the chunks it interrupts one job attempt (JOB_ATTEMPTS = 3).
-  await until(async () => (await stored()) >= 16, 30_000, 'the first outcomes to be stored');
+  await until(async () => (await stored()) >= 16, HANG_MS, 'the first outcomes to be stored');
   const killed =
     await admin`select count(*) filter (where pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid()`;
   const terminated = Number(killed[0]?.n ?? 0);

@@ -10,6 +10,7 @@ import { openTestStore } from '../helpers/stores.js';
 import { dropRules, seedReview } from '../integration/review/seed.js';
 import { checkPromotions } from './checker.js';
 import { argv, BIN, cleanupList, cliContext, removeDir, ROOT, tempDir, until } from './harness.js';
+import { HANG_MS } from '../helpers/waits.js';
 
 /**
  * routelab is SIGKILLed while the deploy command runs. Nothing may be active that was not deployed,
@@ -70,7 +71,7 @@ it('killing routelab during the deploy leaves nothing active, no orphan, and the
   child.kill('SIGKILL');
   await exited;
   // The supervisor sees routelab's pipe close and kills the deploy command's process group.
-  await until(() => !alive(deployPid), 20_000, 'the deploy command to be stopped with routelab');
+  await until(() => !alive(deployPid), HANG_MS, 'the deploy command to be stopped with routelab');
 
   // The next command reconciles, then promotes through a deploy command that works.
   const next = cliContext(store, { ROUTELAB_PROMOTE_DIR: out, ROUTELAB_PROMOTE_COMMAND: 'node -e ""' });

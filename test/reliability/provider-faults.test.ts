@@ -6,6 +6,7 @@ import { cleanupList, until } from './harness.js';
 import { runOnQueue } from './queue-fixture.js';
 import { CANARY, seedRun } from './run-fixture.js';
 import { leakPlaces } from './surfaces.js';
+import { HANG_MS } from '../helpers/waits.js';
 
 /**
  * A whole run through BullMQ against a loopback server scripting every provider fault, one model per
@@ -104,7 +105,7 @@ it('every provider fault is one classified outcome per pair, no retries, no open
 
   // No socket left open once the worker (and its client) closed.
   await worker.close();
-  await until(() => server.openConnections() === 0, 5000, 'the fault server to see every connection closed');
+  await until(() => server.openConnections() === 0, HANG_MS, 'the fault server to see every connection closed');
 
   // The key itself went out in the Authorization header only…
   expect(server.requests.every((r) => r.headers.authorization === `Bearer ${CANARY}`)).toBe(true);

@@ -9,6 +9,7 @@ import { cleanupList, until } from './harness.js';
 import { runOnQueue } from './queue-fixture.js';
 import { seedRun } from './run-fixture.js';
 import { leakPlaces } from './surfaces.js';
+import { HANG_MS } from '../helpers/waits.js';
 
 /**
  * provider-faults.test.ts over every provider kind: a whole run through BullMQ against loopback fakes
@@ -75,7 +76,7 @@ it('every provider kind turns every fault into one classified outcome per pair, 
   );
 
   await worker.close();
-  await until(() => server.openConnections() === 0, 5000, 'the fakes to see every connection closed');
+  await until(() => server.openConnections() === 0, HANG_MS, 'the fakes to see every connection closed');
 
   const places = await leakPlaces(worker.log, queue.prefix, store, seeded.runId);
   expect(places.find((p) => p.name === 'pg_dump')?.text).toContain('run_outcomes');

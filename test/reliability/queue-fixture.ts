@@ -11,6 +11,7 @@ import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
 import { assertExactlyOnce } from './checker.js';
 import type { cleanupList } from './harness.js';
 import { CANARY, CANARY_ENV, type SeededRun } from './run-fixture.js';
+import { HANG_MS } from '../helpers/waits.js';
 
 /**
  * A BullMQ worker inside the test process (the same processors and runner `routelab worker` wires),
@@ -72,7 +73,7 @@ export async function runOnQueue(
   const worker = inProcessWorker(store.db, queue, { deadlineMs: 1500, ...(env ? { env } : {}) });
   cleanups.add(() => worker.close());
   await enqueueRun(queue, seeded.runId, seeded.chunks);
-  await waitForRun(store.db, seeded.runId, { pollMs: 50, timeoutMs: 25_000 });
+  await waitForRun(store.db, seeded.runId, { pollMs: 50, timeoutMs: HANG_MS });
 
   const [run] = await store.rows<{ status: string; error: string | null }>(sql`select status, error from runs where id = ${seeded.runId}`);
   expect(run).toEqual({ status: 'completed', error: null });

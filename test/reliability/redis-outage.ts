@@ -12,6 +12,7 @@ import { assertExactlyOnce, type RunCheck } from './checker.js';
 import { cleanupList, ROOT, spawnWorker, startPrivateRedis, until } from './harness.js';
 import { startModelServer } from './model-server.js';
 import { CANARY, CANARY_ENV, seedRun } from './run-fixture.js';
+import { HANG_MS } from '../helpers/waits.js';
 
 /**
  * The Redis-restart scenario, shared by the 2 s outage (test/reliability) and the 15 s one
@@ -31,7 +32,7 @@ export async function redisRestartScenario(
   cleanups: ReturnType<typeof cleanupList>,
   timeouts: { run: number },
 ): Promise<{ check: RunCheck; logs: string[]; outageCpuShare: number[] }> {
-  const dbase = await createTestDatabase();
+  const dbase = await createTestDatabase({ migrated: true });
   cleanups.add(() => dbase.drop());
   const store = await openStore({ url: dbase.url, max: 4 });
   cleanups.add(() => store.close());
@@ -55,7 +56,7 @@ export async function redisRestartScenario(
 
   const stored = async () =>
     Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes where run_id = ${seeded.runId}`))[0]?.n ?? 0);
-  await until(async () => (await stored()) >= 8, 30_000, 'the workers to store their first outcomes');
+  await until(async () => (await stored()) >= 8, HANG_MS, 'the workers to store their first outcomes');
   await redis.kill();
   const atKill = await stored();
   const cpuBefore = workers.map((w) => cpuSeconds(w.child.pid));

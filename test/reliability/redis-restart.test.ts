@@ -5,17 +5,18 @@ import { createTestDatabase } from '../helpers/stores.js';
 import { cleanupList, freePort, hasStackTrace, runCli, startPrivateRedis } from './harness.js';
 import { redisRestartScenario } from './redis-outage.js';
 import { seedRun } from './run-fixture.js';
+import { HANG_MS } from '../helpers/waits.js';
 
 const cleanups = cleanupList();
 afterEach(() => cleanups.run());
 
 it('Redis killed mid-run and back after 2 s: the same worker processes resume and finish the run exactly once', async () => {
-  const { check } = await redisRestartScenario(2000, cleanups, { run: 25_000 });
+  const { check } = await redisRestartScenario(2000, cleanups, { run: HANG_MS });
   expect(check.outcomeRows).toBe(check.plannedPairs);
 });
 
 async function producerSetup() {
-  const dbase = await createTestDatabase();
+  const dbase = await createTestDatabase({ migrated: true });
   cleanups.add(() => dbase.drop());
   const store = await openStore({ url: dbase.url, max: 2 });
   cleanups.add(() => store.close());
@@ -56,7 +57,7 @@ it('a producer with Redis frozen (SIGSTOP: accepts, never answers) fails fast to
   const frozen = await redis.freeze();
   cleanups.add(() => frozen.thaw());
   const env = { ...process.env, DATABASE_URL: p.url, REDIS_URL: redis.url, ROUTELAB_QUEUE_PREFIX: 'rl-test-frozen' };
-  const run = await runCli(['run', '--policy', 'rel-policy', '--golden', 'rel-policy-golden'], env, { timeoutMs: 20_000 });
+  const run = await runCli(['run', '--policy', 'rel-policy', '--golden', 'rel-policy-golden'], env, { timeoutMs: HANG_MS });
   expect(run.signal).toBeNull();
   expect(run.code).toBe(1);
   expect(run.stderr).toMatch(/cannot reach Redis/);

@@ -12,6 +12,7 @@ import { cleanupList, spawnWorker, startPrivateRedis, until, type PrivateRedis }
 import { startModelServer, type ModelServer } from './model-server.js';
 import { inProcessWorker } from './queue-fixture.js';
 import { CANARY, CANARY_ENV, seedRun, type SeededRun } from './run-fixture.js';
+import { HANG_MS } from '../helpers/waits.js';
 
 /**
  * A worker process SIGKILLed (1) while its provider calls are in flight and (2) after its chunk's
@@ -33,7 +34,7 @@ interface Setup {
 }
 
 async function setup(options: { cases: number; chunkSize: number }): Promise<Setup> {
-  const dbase = await createTestDatabase();
+  const dbase = await createTestDatabase({ migrated: true });
   cleanups.add(() => dbase.drop());
   const store = await openStore({ url: dbase.url, max: 4 });
   cleanups.add(() => store.close());
@@ -64,7 +65,7 @@ it('SIGKILL with provider calls in flight: the run completes, results once, repe
   cleanups.add(() => a.kill());
   // A chunk fetches 8 pairs at once: kill when all 8 requests have reached the server. (Killed earlier,
   // a call reserved in the database but not yet sent is also counted as repeated: an upper bound.)
-  await until(() => s.server.held() >= 8, 20_000, 'worker A to have 8 provider calls in flight');
+  await until(() => s.server.held() >= 8, HANG_MS, 'worker A to have 8 provider calls in flight');
   const inFlight = s.server.held();
   await a.kill('SIGKILL');
   expect(await storedPairs(s.store, s.seeded.runId)).toBe(0);
@@ -72,7 +73,7 @@ it('SIGKILL with provider calls in flight: the run completes, results once, repe
   s.server.open();
   const b = inProcessWorker(s.store.db, s.queue);
   cleanups.add(() => b.close());
-  await waitForRun(s.store.db, s.seeded.runId, { pollMs: 50, timeoutMs: 25_000 });
+  await waitForRun(s.store.db, s.seeded.runId, { pollMs: 50, timeoutMs: HANG_MS });
 
   const check = await assertExactlyOnce(s.store, s.seeded.runId);
   expect(check.status).toBe('completed');
@@ -92,7 +93,7 @@ it('SIGKILL after the chunk committed, before the job was acknowledged: redelive
   const s = await setup({ cases: 12, chunkSize: 1000 });
   const a = spawnWorker(s.env, 1);
   cleanups.add(() => a.kill());
-  await until(() => s.server.held() > 0, 20_000, 'worker A to start the chunk');
+  await until(() => s.server.held() > 0, HANG_MS, 'worker A to start the chunk');
   // Freeze every Redis write (BullMQ's ack is a write script) before letting the answers through:
   // A commits to Postgres, then blocks on the ack. That is the window to kill it in.
   const admin = s.redis.client();
@@ -102,7 +103,7 @@ it('SIGKILL after the chunk committed, before the job was acknowledged: redelive
   const committed = async () =>
     (await s.store.rows<{ status: string }>(sql`select status from run_chunks where run_id = ${s.seeded.runId} and chunk = 0`))[0]
       ?.status === 'done';
-  await until(committed, 20_000, 'chunk 0 to be committed');
+  await until(committed, HANG_MS, 'chunk 0 to be committed');
   expect(await storedPairs(s.store, s.seeded.runId)).toBe(s.seeded.pairs);
   await a.kill('SIGKILL');
   await admin.call('CLIENT', 'UNPAUSE');
@@ -112,7 +113,7 @@ it('SIGKILL after the chunk committed, before the job was acknowledged: redelive
 
   const b = inProcessWorker(s.store.db, s.queue);
   cleanups.add(() => b.close());
-  await waitForRun(s.store.db, s.seeded.runId, { pollMs: 50, timeoutMs: 25_000 });
+  await waitForRun(s.store.db, s.seeded.runId, { pollMs: 50, timeoutMs: HANG_MS });
   const check = await assertExactlyOnce(s.store, s.seeded.runId);
   expect(check.status).toBe('completed');
   expect(check.recordedFailures).toBe(0);

@@ -8,6 +8,7 @@ import { addPolicyVersion } from '../../../src/store/repos/policy-repo.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../../helpers/redis.js';
 import { openTestStore, type TestStore } from '../../helpers/stores.js';
 import { FLASH, geminiCatalog, LITE, load, openaiClient } from '../../e2e/gateway-fixture.js';
+import { HANG_MS } from '../../helpers/waits.js';
 
 const policy = (name: string, body: PolicySpec['policy']): PolicySpec => ({ spec_version: 'v1', kind: 'model', name, policy: body });
 const PRICE = { in: 100 / 1e6, out: 400 / 1e6 };
@@ -107,6 +108,6 @@ describe('two gateways sharing Redis', () => {
         await client.chat.completions.create({ model: 'policy/rotate', messages: [{ role: 'user', content: 'v' }] }).withResponse()
       ).response.headers.get('x-routelab-policy-version');
     // vi.waitFor's default timeout is 1 s.
-    await vi.waitFor(async () => expect([await version(ca), await version(cb)]).toEqual(['rotate@2', 'rotate@2']));
+    await vi.waitFor(async () => expect([await version(ca), await version(cb)]).toEqual(['rotate@2', 'rotate@2']), { timeout: HANG_MS });
   });
 });

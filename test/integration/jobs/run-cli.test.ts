@@ -33,7 +33,7 @@ describe('routelab run / runs / schedule', () => {
   let url: string;
   let drop: () => Promise<void>;
   beforeEach(async () => {
-    const dbase = await createTestDatabase();
+    const dbase = await createTestDatabase({ migrated: true });
     url = dbase.url;
     drop = dbase.drop;
     const store = await openStore({ url, max: 2 });

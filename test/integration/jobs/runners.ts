@@ -6,6 +6,7 @@ import { runInProcess } from '../../../src/queue/in-process-runner.js';
 import type { Processors } from '../../../src/queue/processor-port.js';
 import type { Db } from '../../../src/store/db.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../../helpers/redis.js';
+import { HANG_MS } from '../../helpers/waits.js';
 
 export const RUNNER_KINDS = ['in-process', 'bullmq'] as const;
 export type RunnerKind = (typeof RUNNER_KINDS)[number];
@@ -25,7 +26,7 @@ export function createTestRunner(kind: RunnerKind, db: Db, processors: Processor
   return {
     execute: async (runId, chunks) => {
       await enqueueRun(config, runId, chunks);
-      await waitForRun(db, runId, { pollMs: 50, timeoutMs: 25_000 });
+      await waitForRun(db, runId, { pollMs: 50, timeoutMs: HANG_MS });
     },
     close: async () => {
       await Promise.all(workers.map((w) => w.close()));

@@ -35,7 +35,7 @@ describe('dashboard trends screen over PGlite', () => {
       ids.push((await runNight(env.store.db, env.chat, seeded, { at: T0 + n * NIGHT, seed: `n${n}`, refresh_rate: 1 })).run_id);
     }
     const r = render(<TrendsApp source={createTrendsSource(env.store.db)} size={{ columns: 80, rows: 24 }} color={false} />);
-    await expect.poll(() => r.lastFrame() ?? '', { timeout: 15_000 }).toContain('REGRESSION');
+    await expect.poll(() => r.lastFrame() ?? '').toContain('REGRESSION');
     const frame = r.lastFrame() ?? '';
     const lines = frame.split('\n');
     // The regression row comes before any sparkline row, and is selected first.
@@ -48,7 +48,7 @@ describe('dashboard trends screen over PGlite', () => {
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
 
     r.stdin.write('\r');
-    await expect.poll(() => r.lastFrame() ?? '', { timeout: 15_000 }).toContain('case(s) differ');
+    await expect.poll(() => r.lastFrame() ?? '').toContain('case(s) differ');
     const drill = r.lastFrame() ?? '';
     expect(drill).toContain(`drift/m: ${ids[2]} → ${ids[3]}`);
     expect(drill).toMatch(/q\d+ 1\.00 → 0\.00/);

@@ -15,6 +15,7 @@ import { importTraffic } from '../../../src/traffic/import.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../../helpers/redis.js';
 import { openTestStore, type TestStore } from '../../helpers/stores.js';
 import { DEMO, seedDemo } from '../jobs/fixtures.js';
+import { HANG_MS } from '../../helpers/waits.js';
 
 const clock = { now: () => Date.now() };
 const DAY = 86_400_000;
@@ -111,7 +112,7 @@ describe('nightly schedule', () => {
           if (rows.length === 0) throw new Error('the schedule fired no run yet');
           return rows;
         },
-        { timeout: 20_000, interval: 50 },
+        { timeout: HANG_MS, interval: 50 },
       );
       await removeNightly(config, 'support-assistant');
       const runId = created[0]?.id ?? '';

@@ -17,6 +17,7 @@ import { spawnWorkerEntry } from '../../helpers/cli-bin.js';
 import { createTestDatabase } from '../../helpers/stores.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../../helpers/redis.js';
 import { DEMO, seedDemo, weightVariants } from '../jobs/fixtures.js';
+import { HANG_MS } from '../../helpers/waits.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -58,7 +59,7 @@ let runId: string;
 let pairs: number;
 
 beforeEach(async () => {
-  const dbase = await createTestDatabase();
+  const dbase = await createTestDatabase({ migrated: true });
   cleanups.push(() => dbase.drop());
   store = await openStore({ url: dbase.url, max: 4 });
   cleanups.push(() => store.close());
@@ -87,7 +88,7 @@ it('a worker SIGKILLed mid-run: another worker finishes the run with every resul
   second.kill('SIGSTOP');
   const stored = async () =>
     Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes where run_id = ${run_id}`))[0]?.n);
-  await until(async () => (await stored()) > 0, 25_000, 'the first worker to store outcomes');
+  await until(async () => (await stored()) > 0, HANG_MS, 'the first worker to store outcomes');
   first.kill('SIGKILL');
   await new Promise((r) => first.once('exit', r));
   expect(await stored()).toBeLessThan(pairs);

@@ -11,13 +11,14 @@ import { proposals } from '../../../src/store/schema/proposals.js';
 import { openTestStore, type TestStore } from '../../helpers/stores.js';
 import { testContext } from './cli-context.js';
 import { dropRules, seedReview } from './seed.js';
+import { HANG_MS } from '../../helpers/waits.js';
 
 /** The whole Ink app over a real store: keys in, frames out, decisions in the database. */
 
 type Rendered = ReturnType<typeof render>;
 
 /** The first frame showing `text` (a condition, polled; the last frame is in the failure). */
-function waitFor(r: Rendered, text: string, ms = 15_000): Promise<string> {
+function waitFor(r: Rendered, text: string, ms = HANG_MS): Promise<string> {
   return vi.waitFor(
     () => {
       const frame = r.lastFrame() ?? '';
@@ -96,7 +97,7 @@ describe('dashboard app over PGlite', () => {
     }
     alice.stdin.write('y');
     bob.stdin.write('y');
-    const frames = await Promise.all([alice, bob].map((r) => waitFor(r, ' approved', 15_000).then(() => r)));
+    const frames = await Promise.all([alice, bob].map((r) => waitFor(r, ' approved').then(() => r)));
     const won = frames.filter((r) => /✓ approved/.test(r.lastFrame() ?? ''));
     const lost = frames.filter((r) => /✗ stale: proposal \S+ is approved by (alice|bob) now/.test(r.lastFrame() ?? ''));
     expect(won).toHaveLength(1);

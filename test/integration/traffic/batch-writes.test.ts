@@ -67,7 +67,7 @@ describe.each(STORE_KINDS)('batched writes on %s', (kind) => {
 
 describe('imports on a Postgres pool of one connection', () => {
   it('queue their COPY batches instead of failing them', async () => {
-    const dbase = await createTestDatabase();
+    const dbase = await createTestDatabase({ migrated: true });
     const store = await openStore({ url: dbase.url, max: 1 });
     const dir = mkdtempSync(join(tmpdir(), 'rl-pool1-'));
     try {

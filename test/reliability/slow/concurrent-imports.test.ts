@@ -1,9 +1,8 @@
-import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/db.js';
-import { createTestDatabase } from '../../helpers/stores.js';
+import { createTestDatabase, migratedDataDir } from '../../helpers/stores.js';
 import { cleanupList, removeDir, watchCli, tempDir, until, type CliProcess } from '../harness.js';
 import { assertTrafficSound } from '../traffic-checker.js';
 import { chatLine, storedId, writeLines } from '../traffic-lines.js';
@@ -45,7 +44,7 @@ async function finished(p: CliProcess): Promise<{ code: number | null; out: stri
 }
 
 it('postgres: four overlapping imports at once, one killed mid-way; the checker holds', async () => {
-  const database = await createTestDatabase();
+  const database = await createTestDatabase({ migrated: true });
   cleanups.add(() => database.drop());
   const store = await openStore({ url: database.url, max: 2 });
   cleanups.add(() => store.close());
@@ -92,10 +91,8 @@ it('postgres: four overlapping imports at once, one killed mid-way; the checker 
 it('embedded store: two imports at once, the holder killed mid-way; the other takes over and the checker holds', async () => {
   const dir = tempDir('concurrent-pglite');
   cleanups.add(() => removeDir(dir));
-  const template = join(dir, 'template');
-  await (await openStore({ dataDir: template })).close();
   const dataDir = join(dir, 'store');
-  cpSync(template, dataDir, { recursive: true });
+  await migratedDataDir(dataDir);
   const files = writeFiles(dir, ['e1', 'victim'], 2000, 1000, 'victim', 30_000);
   const env = { ...process.env, DATABASE_URL: '', REDIS_URL: '', ROUTELAB_DATA_DIR: dataDir, ROUTELAB_STORE_WAIT_SECONDS: '300' };
   const victim = watchCli(['traffic', 'import', '--file', join(dir, 'victim.jsonl'), '--json'], env);

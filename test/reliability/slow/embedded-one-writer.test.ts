@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/db.js';
+import { migratedDataDir } from '../../helpers/stores.js';
 import { lockStore, StoreBusyError, type StoreLockHolder } from '../../../src/store/store-lock.js';
 import { cleanupList, hasStackTrace, removeDir, runCli, tempDir } from '../harness.js';
 import { assertTrafficSound } from '../traffic-checker.js';
@@ -20,20 +21,12 @@ import { chatLine, storedId, writeLines } from '../traffic-lines.js';
 const cleanups = cleanupList();
 afterEach(() => cleanups.run());
 
-/** One migrated data directory, copied for each test: the child processes then only open it. */
-let template: string;
-beforeAll(async () => {
-  template = tempDir('one-writer-template');
-  const store = await openStore({ dataDir: join(template, 'store') });
-  await store.close();
-});
-afterAll(() => removeDir(template));
-
-function setup() {
+/** A migrated data directory for each test (a copy of the run's template): the child processes then only open it. */
+async function setup() {
   const dir = tempDir('one-writer');
   cleanups.add(() => removeDir(dir));
   const dataDir = join(dir, 'store');
-  cpSync(join(template, 'store'), dataDir, { recursive: true });
+  await migratedDataDir(dataDir);
   const env = (wait: number) => ({
     ...process.env,
     ROUTELAB_DATA_DIR: dataDir,
@@ -45,7 +38,7 @@ function setup() {
 }
 
 it('a second process stops with an error naming the holder; a dead holder’s lock is taken over', async () => {
-  const { dataDir, env } = setup();
+  const { dataDir, env } = await setup();
   const store = await openStore({ dataDir, lock: { command: 'routelab dashboard' } });
   const busy = await runCli(['traffic', 'imports', '--json'], env(0), { timeoutMs: 60_000 });
   await store.close();
@@ -64,7 +57,7 @@ it('a second process stops with an error naming the holder; a dead holder’s lo
 }, 300_000);
 
 it('a waiting process is told who holds the store, and goes on once it is released', async () => {
-  const { dataDir } = setup();
+  const { dataDir } = await setup();
   const first = await lockStore(dataDir, { command: 'routelab traffic import' });
   let told: StoreLockHolder | undefined;
   const second = await lockStore(dataDir, {
@@ -84,7 +77,7 @@ it('a waiting process is told who holds the store, and goes on once it is releas
 }, 300_000);
 
 it('two imports started together both land; every line is stored once and table and index agree', async () => {
-  const { dir, dataDir, env } = setup();
+  const { dir, dataDir, env } = await setup();
   const a = writeLines(
     join(dir, 'a.jsonl'),
     Array.from({ length: 300 }, (_, i) => chatLine(`a-${i}`)),

@@ -8,6 +8,7 @@ import { cleanupList, hasStackTrace, spawnProducer, spawnWorker, startPrivateRed
 import { startModelServer } from '../model-server.js';
 import { startPgProxy } from '../pg-proxy.js';
 import { CANARY, CANARY_ENV, seedInputs } from '../run-fixture.js';
+import { HANG_MS } from '../../helpers/waits.js';
 
 /**
  * What a Postgres restart looks like to the clients, without restarting the shared server: the
@@ -20,7 +21,7 @@ const cleanups = cleanupList();
 afterEach(() => cleanups.run());
 
 it('Postgres unreachable for 3 s mid-run (connections reset, new ones refused): run completes exactly once', async () => {
-  const dbase = await createTestDatabase();
+  const dbase = await createTestDatabase({ migrated: true });
   cleanups.add(() => dbase.drop());
   const store = await openStore({ url: dbase.url, max: 2 });
   cleanups.add(() => store.close());
@@ -47,7 +48,7 @@ it('Postgres unreachable for 3 s mid-run (connections reset, new ones refused): 
   cleanups.add(() => producer.kill());
 
   const stored = async () => Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes`))[0]?.n ?? 0);
-  await until(async () => (await stored()) >= 16, 30_000, 'the first outcomes to be stored');
+  await until(async () => (await stored()) >= 16, HANG_MS, 'the first outcomes to be stored');
   proxy.down();
   // The outage itself: the scenario's parameter, not a wait for a condition.
   await new Promise((r) => setTimeout(r, 3000));

@@ -9,6 +9,7 @@ import { assertExactlyOnce } from '../checker.js';
 import { cleanupList, expectProducerCompleted, retrying, spawnProducer, spawnWorker, startPrivateRedis, until } from '../harness.js';
 import { startModelServer } from '../model-server.js';
 import { CANARY, CANARY_ENV, seedInputs } from '../run-fixture.js';
+import { HANG_MS } from '../../helpers/waits.js';
 
 /**
  * A full PostgreSQL restart (`pg_ctlcluster … restart -m fast`) in the middle of a run: the workers
@@ -34,7 +35,7 @@ it(
     if (process.env.npm_lifecycle_event !== 'test:reliability') {
       throw new Error('restarts the shared PostgreSQL: run it through `npm run test:reliability` only');
     }
-    const dbase = await createTestDatabase();
+    const dbase = await createTestDatabase({ migrated: true });
     cleanups.add(() => retrying(() => dbase.drop()));
     const store = await openStore({ url: dbase.url, max: 2 });
     cleanups.add(() => store.close());
@@ -59,7 +60,7 @@ it(
 
     const stored = () =>
       retrying(async () => Number((await store.rows<{ n: number }>(sql`select count(*)::int as n from run_outcomes`))[0]?.n ?? 0), 100);
-    await until(async () => (await stored()) >= 16, 60_000, 'the first outcomes to be stored');
+    await until(async () => (await stored()) >= 16, HANG_MS, 'the first outcomes to be stored');
     restartPostgres();
 
     const summary = await expectProducerCompleted(producer, workers);

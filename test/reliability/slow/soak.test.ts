@@ -47,7 +47,7 @@ const median = (xs: number[]) => {
 it(
   `${PAIRS} pairs on 2 workers with ${FAULT_RATE * 100}% random faults: exactly once, flat memory`,
   async () => {
-    const dbase = await createTestDatabase();
+    const dbase = await createTestDatabase({ migrated: true });
     cleanups.add(() => dbase.drop());
     const store = await openStore({ url: dbase.url, max: 4 });
     cleanups.add(() => store.close());
