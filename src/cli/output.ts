@@ -1,6 +1,6 @@
 import { sanitize } from '../domain/sanitize.js';
 import { redactString } from '../redact/redact-text.js';
-import { redactStrings } from '../redact/redact-value.js';
+import { redactStrings } from '../redact/redact-strings.js';
 import type { CliContext } from './context.js';
 
 /**

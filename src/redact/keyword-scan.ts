@@ -1,5 +1,5 @@
 /**
- * KEYWORDS found inside the character pass (content-rules.ts, profileInto) instead of by a regex
+ * KEYWORDS found inside the character pass (text-profile.ts, profileInto) instead of by a regex
  * afterwards: one table lookup per character. The fixed keywords form one Aho–Corasick automaton
  * (a state and a character give the next state; every state that ends a keyword is one
  * absorbing HIT state), and the four keywords with a repeated class are checked by looking back a

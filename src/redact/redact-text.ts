@@ -1,14 +1,6 @@
 import { compileLinear, type LinearRegex } from '../domain/linear-regex.js';
-import {
-  BUILT_IN_RULES,
-  keywordNearPunctuation,
-  LONG_TOKEN,
-  nothingToFind,
-  profileInto,
-  profileText,
-  type RedactRule,
-  type TextProfile,
-} from './content-rules.js';
+import { BUILT_IN_RULES, keywordNearPunctuation, type RedactRule } from './content-rules.js';
+import { LONG_TOKEN, nothingToFind, profileInto, profileText, type TextProfile } from './text-profile.js';
 import { normaliseForMatching } from './normalise-text.js';
 
 /** A user-configured pattern (`--redact-pattern`, `.routelab/redact.yaml`); `name` types the placeholder. */

@@ -1,7 +1,7 @@
 import { dataRecord } from '../domain/data-record.js';
-import { luhnValid } from './checksums.js';
 import { isCredentialName } from './credential-names.js';
-import { placeholder, redactString, type Redactor } from './redact-text.js';
+import { placeholder, type Redactor } from './redact-text.js';
+import { digitsOnly, sensitiveNumber } from './sensitive-number.js';
 
 /**
  * Redaction of parsed JSON values (params, headers, metadata, OTel attributes, tool-call
@@ -283,50 +283,4 @@ function looksLikeJson(s: string): boolean {
   const first = s.charCodeAt(0);
   const last = s.charCodeAt(s.length - 1);
   return (first === 0x7b && last === 0x7d) || (first === 0x5b && last === 0x5d);
-}
-
-/** The digits of `s` when it is a bare number (an optional `+`, 9–30 digits), else null. */
-function digitsOnly(s: string): string | null {
-  if (s.length < 9 || s.length > 31) return null;
-  let i = s.charCodeAt(0) === 0x2b ? 1 : 0;
-  for (; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return null;
-  }
-  return s.charCodeAt(0) === 0x2b ? s.slice(1) : s;
-}
-
-/**
- * A digit run that is a card (Luhn, 12–19 digits), a phone number (10–15 digits that are not a Unix
- * time in seconds, milliseconds or microseconds, 2001–2033) or longer than a double holds exactly
- * (its digits could be anything). Shorter runs are counts, ids and amounts.
- */
-export function sensitiveNumber(digits: string): string | null {
-  const n = digits.length;
-  if (n < 10) return null;
-  if (n >= 12 && n <= 19 && luhnValid(digits)) return 'card';
-  if (n > 15) return n > 19 || !Number.isSafeInteger(Number(digits)) ? 'number' : null;
-  const lead = digits.charCodeAt(0) - 48;
-  // Unix times of this century's first third start with 1 (s: 10 digits, ms: 13 digits).
-  if ((n === 10 || n === 13) && lead === 1) return null;
-  return 'phone';
-}
-
-/**
- * A copy of a value with every string (and key) through the content rules only: for output that is
- * ours in shape (`--json`, reports), where a field named `token` is a count, not a credential.
- */
-export function redactStrings(value: unknown): unknown {
-  if (typeof value === 'string') return redactString(value);
-  if (Array.isArray(value)) return value.map(redactStrings);
-  if (value !== null && typeof value === 'object') {
-    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return redactStrings(JSON.parse(JSON.stringify(value)) as unknown);
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const key = redactString(k);
-      Object.defineProperty(out, key, { value: redactStrings(v), enumerable: true, writable: true, configurable: true });
-    }
-    return out;
-  }
-  return value;
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createRedactor, redactText, replaceChecked } from '../../../src/redact/redact-text.js';
-import { BUILT_IN_RULES, profileText } from '../../../src/redact/content-rules.js';
+import { BUILT_IN_RULES } from '../../../src/redact/content-rules.js';
+import { profileText } from '../../../src/redact/text-profile.js';
 import { KEYWORDS, keywordIn } from '../../../src/redact/keyword-scan.js';
 import { anySecret } from '../../helpers/secret-corpus.js';
 import { ibanValid, luhnValid } from '../../../src/redact/checksums.js';
