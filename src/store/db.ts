@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Sql } from 'postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -127,6 +128,7 @@ async function openPostgres(url: string, max: number): Promise<Store> {
  */
 export async function migrateStore(store: Store, options: StoreOptions): Promise<void> {
   if (store.kind === 'pglite') {
+    if (await pgliteUpToDate(store, options.migrationsFolder ?? MIGRATIONS)) return;
     const { migrate } = await import('drizzle-orm/pglite/migrator');
     // PGlite is one connection in one process; the lock documents intent and costs nothing.
     await store.db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK})`);
@@ -147,5 +149,28 @@ export async function migrateStore(store: Store, options: StoreOptions): Promise
     await client`select pg_advisory_unlock(${MIGRATION_LOCK})`;
   } finally {
     await client.end({ timeout: 5 });
+  }
+}
+
+/**
+ * The embedded store's fast start: drizzle's migrator applies a migration when its journal time is
+ * later than the newest `created_at` in `drizzle.__drizzle_migrations`; when none is, it would only
+ * hash every migration file and run its bookkeeping queries. One query answers the same question
+ * (PGlite is one process, so nothing can migrate between this check and the command).
+ */
+async function pgliteUpToDate(store: Store, folder: string): Promise<boolean> {
+  let newest: number;
+  try {
+    const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as { entries: { when: number }[] };
+    newest = Math.max(...journal.entries.map((e) => e.when));
+  } catch {
+    return false;
+  }
+  try {
+    const rows = await store.rows<{ at: string | number | null }>(sql`select max(created_at) as at from drizzle.__drizzle_migrations`);
+    const at = rows[0]?.at;
+    return at !== null && at !== undefined && Number(at) >= newest;
+  } catch {
+    return false; // no bookkeeping table yet: a new store
   }
 }
