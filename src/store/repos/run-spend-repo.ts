@@ -1,5 +1,5 @@
 // A run's cost cap: reserve before a model or judge call, settle with what it cost.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { runs } from '../schema/runs.js';
 
@@ -11,9 +11,14 @@ import { runs } from '../schema/runs.js';
  * Counts every attempted call, duplicates after a crash included.
  */
 export async function reserveCall(db: Db, runId: string, estimateUsd: number): Promise<boolean> {
+  return reserveUnderCap(db, runId, estimateUsd, { callsAttempted: sql`${runs.callsAttempted} + 1` });
+}
+
+/** Add `estimateUsd` to the reserved spend if the cap allows it (with `also` in the same update); else flag the run capped. */
+async function reserveUnderCap(db: Db, runId: string, estimateUsd: number, also: { callsAttempted?: SQL } = {}): Promise<boolean> {
   const ok = await db
     .update(runs)
-    .set({ reservedUsd: sql`${runs.reservedUsd} + ${estimateUsd}`, callsAttempted: sql`${runs.callsAttempted} + 1` })
+    .set({ reservedUsd: sql`${runs.reservedUsd} + ${estimateUsd}`, ...also })
     .where(
       and(
         eq(runs.id, runId),
@@ -41,20 +46,7 @@ export async function settleReserved(db: Db, runId: string, deltaUsd: number): P
  * calls_attempted: that counter finds repeated model calls against stored outcome rows.
  */
 export async function reserveJudgeCall(db: Db, runId: string, estimateUsd: number): Promise<boolean> {
-  const ok = await db
-    .update(runs)
-    .set({ reservedUsd: sql`${runs.reservedUsd} + ${estimateUsd}` })
-    .where(
-      and(
-        eq(runs.id, runId),
-        eq(runs.capReached, false),
-        sql`(${runs.costCapUsd} is null or ${runs.reservedUsd} + ${estimateUsd} <= ${runs.costCapUsd})`,
-      ),
-    )
-    .returning({ id: runs.id });
-  if (ok.length > 0) return true;
-  await db.update(runs).set({ capReached: true }).where(eq(runs.id, runId));
-  return false;
+  return reserveUnderCap(db, runId, estimateUsd);
 }
 
 /** A judge call's estimate replaced by what it cost, which is added to the run's judge spend. */
