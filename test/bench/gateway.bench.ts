@@ -49,6 +49,7 @@ export default async function gatewayBench(): Promise<BenchResult[]> {
   const prof = process.env.BENCH_GATEWAY_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_GATEWAY_CPU_PROF}`] : [];
   // BENCH_GATEWAY_NODE_ARGS: more node flags for the gateway child (e.g. `--log-deopt --logfile=/tmp/v8.log`).
   prof.push(...(process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean));
+  // BENCH_GATEWAY_CHILD=<file>: another child in the gateway's place (gateway-bare-child.mjs: a bare node:http proxy).
   buildDist(); // the child runs dist/, as `routelab serve` does: rebuilt here when a source is newer
   const child = spawn(process.execPath, [...prof, process.env.BENCH_GATEWAY_CHILD ?? join(here, 'gateway-child.mjs')], {
     env: { ...process.env, BENCH_UPSTREAM: `http://127.0.0.1:${port}/v1`, ...(dbase ? { BENCH_DATABASE_URL: dbase.url } : {}) },
