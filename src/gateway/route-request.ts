@@ -1,7 +1,7 @@
 import type { CallResult } from '../domain/call-result.js';
 import type { CatalogEntry } from '../domain/catalog-entry.js';
 import type { Rng } from '../domain/rng.js';
-import { decide, type PlannedTry, type RequestContext, type RouterState, type SkipReason } from '../policy/index.js';
+import { compilePolicy, decide, type PlannedTry, type RequestContext, type RouterState, type SkipReason } from '../policy/index.js';
 import { isSuccess, movesOn } from '../policy/compiled-policy.js';
 import { roundRobinKey } from '../policy/router-state.js';
 import type { ActivePolicy } from '../store/repos/active-policies-repo.js';
@@ -69,7 +69,9 @@ export async function routePolicy(
     // The propensity is computed from the pointer this request used.
     state.roundRobin.set(roundRobinKey(spec.name, g.key), pointer);
   }
-  if (!(await deps.state.reserve(spec, request.timestamp_ms))) {
+  // Without budgets there is nothing to reserve or charge (both states would do nothing): two awaits saved a request.
+  const budgeted = compilePolicy(spec).budgets.length > 0;
+  if (budgeted && !(await deps.state.reserve(spec, request.timestamp_ms))) {
     return {
       kind: 'blocked',
       blocked: 'budget',
@@ -110,7 +112,7 @@ export async function routePolicy(
       break;
     }
   }
-  await deps.state.charge(spec, request.timestamp_ms, usage);
+  if (budgeted) await deps.state.charge(spec, request.timestamp_ms, usage);
   const propensity = propensityOf(spec, request, state, attempts);
   if (served)
     return { kind: 'served', model: served.model, result: served.result, attempts, reasons: d.reasons, flagged: d.flagged, propensity };

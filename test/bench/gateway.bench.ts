@@ -47,14 +47,27 @@ export default async function gatewayBench(): Promise<BenchResult[]> {
   const dbase = storeKind === 'postgres' ? await (await import('../helpers/stores.js')).createTestDatabase() : null;
   // BENCH_GATEWAY_CPU_PROF=<dir>: a V8 CPU profile of the gateway process (node --cpu-prof).
   const prof = process.env.BENCH_GATEWAY_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_GATEWAY_CPU_PROF}`] : [];
+  // BENCH_GATEWAY_NODE_ARGS: more node flags for the gateway child (e.g. `--log-deopt --logfile=/tmp/v8.log`).
+  prof.push(...(process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean));
+  // BENCH_GATEWAY_CHILD=<file>: another child in the gateway's place (gateway-bare-child.mjs: a bare node:http proxy).
   buildDist(); // the child runs dist/, as `routelab serve` does: rebuilt here when a source is newer
-  const child = spawn(process.execPath, [...prof, join(here, 'gateway-child.mjs')], {
+  const child = spawn(process.execPath, [...prof, process.env.BENCH_GATEWAY_CHILD ?? join(here, 'gateway-child.mjs')], {
     env: { ...process.env, BENCH_UPSTREAM: `http://127.0.0.1:${port}/v1`, ...(dbase ? { BENCH_DATABASE_URL: dbase.url } : {}) },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   try {
     const gatewayUrl = await new Promise<string>((resolve, reject) => {
-      child.stdout.once('data', (d: Buffer) => resolve(String(d).trim()));
+      // The URL line; anything else a node flag prints on stdout (a trace) is skipped.
+      let seen = '';
+      const onData = (d: Buffer) => {
+        seen += String(d);
+        const url = /^http:\/\/\S+$/m.exec(seen);
+        if (!url) return;
+        child.stdout.off('data', onData);
+        child.stdout.resume();
+        resolve(url[0]);
+      };
+      child.stdout.on('data', onData);
       child.once('exit', (code) => reject(new Error(`gateway child exited with ${code}`)));
     });
     const direct = { url: `http://127.0.0.1:${port}/v1/chat/completions`, model: 'bench/echo' };
