@@ -260,12 +260,13 @@ export function headerOf(req: IncomingMessage, name: string): string | undefined
   return Array.isArray(v) ? v[0] : v;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+/** `headers`: our own response headers (fixed names), never keys from a request. */
+export function sendJson(res: ServerResponse, status: number, body: string, headers?: Readonly<Record<string, string>>): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
   res.end(body);
 }
 
-export function sendError(res: ServerResponse, e: GatewayError, headers: Record<string, string> = {}): void {
+export function sendError(res: ServerResponse, e: GatewayError, headers?: Readonly<Record<string, string>>): void {
   sendJson(res, e.status, errorBody(e), headers);
 }
 

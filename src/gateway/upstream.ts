@@ -5,6 +5,7 @@ import { providerOf, upstreamModel, type CatalogEntry } from '../domain/catalog-
 import { isRoutelabSetting } from '../providers/catalog-safety.js';
 import type { ChatMessage } from '../providers/chat-message.js';
 import { failure, type Classified } from '../providers/classified.js';
+import { describeNetworkError } from '../providers/http-transport.js';
 import { classifyWire } from '../providers/classify-response.js';
 import { acquireFleet, type FleetLease } from '../providers/fleet-registry.js';
 import type { ChatClient } from '../providers/index.js';
@@ -233,7 +234,7 @@ function post(
     req.on('error', (e) => {
       if (why) return settle({ kind: why });
       const code = (e as { code?: unknown }).code;
-      settle({ kind: 'network', message: describe(typeof code === 'string' ? code : '', e) });
+      settle({ kind: 'network', message: describeNetworkError(typeof code === 'string' ? code : '', e) });
     });
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
@@ -273,20 +274,4 @@ function post(
     });
     req.end(body);
   });
-}
-
-function describe(code: string, e: unknown): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused (is the endpoint running?)';
-    case 'ECONNRESET':
-      return 'socket hang up: the endpoint closed the connection before answering';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'the endpoint host name does not resolve';
-    case 'ETIMEDOUT':
-      return 'the connection timed out';
-    default:
-      return code ? `network error (${code})` : `network error${e instanceof Error ? `: ${e.message}` : ''}`;
-  }
 }

@@ -180,7 +180,8 @@ function errorBody(message: string, type: string, code?: string): unknown {
   return { error: { message, type, code: code ?? null } };
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+/** `headers`: the fleet's own response headers (fixed names), never keys from a request. */
+function send(res: ServerResponse, status: number, body: unknown, headers?: Readonly<Record<string, string>>): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json',

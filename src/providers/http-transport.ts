@@ -117,7 +117,8 @@ function causeCode(e: unknown): string {
   return cause && typeof cause === 'object' && 'code' in cause ? String((cause as { code: unknown }).code) : '';
 }
 
-function describeNetworkError(code: string, e: unknown): string {
+/** A network failure's code in words a user can act on (the chat client and the gateway's upstream). */
+export function describeNetworkError(code: string, e: unknown): string {
   switch (code) {
     case 'ECONNREFUSED':
       return 'connection refused (is the endpoint running?)';
