@@ -2,9 +2,10 @@
  * Proposal quality on a RouterBench-layout CSV, scored on rows the proposer never saw:
  *
  *   npx tsx test/bench/proposal-quality.ts <file.csv> [--segment-by eval_name] [--ceilings 0.1,0.25,0.5] [--confidence 0.95] [--learner auto|rules|scorer]
- *                                          [--confidence 0.95]
+ *                                          [--split-seeds s1,...,s10] [--fit-fraction 0.8] [--quiet]
  *
- * The file is split 50/50 by a seeded hash of sample_id into a fit half and a test half. The fit half
+ * The file is split by a seeded hash of sample_id into a fit side (--fit-fraction, default half) and
+ * a test side; with several split seeds the gain's mean and sd over them is printed. The fit half
  * goes through the same steps a user's run takes (label columns dropped as `outcomes import` does,
  * cases planned as plan-run does — `--holdout 0.3` split, derived request fields, token estimate —
  * the best single model as the current policy) and `propose` runs at each ceiling (a ratio of that
@@ -32,14 +33,18 @@ const flag = (name: string) => {
 };
 if (!file) {
   process.stderr.write(
-    'usage: tsx test/bench/proposal-quality.ts <routerbench-layout.csv> [--segment-by FIELD] [--ceilings 0.1,0.25,0.5] [--confidence 0.95] [--learner auto|rules|scorer] [--split-seed S] [--run-seed S]\n',
+    'usage: tsx test/bench/proposal-quality.ts <routerbench-layout.csv> [--segment-by FIELD] [--ceilings 0.1,0.25,0.5] [--confidence 0.95] [--learner auto|rules|scorer] [--split-seeds s1,s2,...] [--fit-fraction 0.5] [--run-seed S] [--quiet]\n',
   );
   process.exit(2);
 }
 const segmentBy = flag('--segment-by') ?? 'eval_name';
 const ceilings = (flag('--ceilings') ?? '0.05,0.1,0.25,0.5,0.75,1').split(',').map(Number);
 // --split-seed varies the 50/50 fit/test split, to check a change on several splits (mean and spread).
-const SPLIT_SEED = flag('--split-seed') ?? 'proposal-quality';
+// --split-seeds s1,s2,... runs several splits and prints the mean and sd of the gain.
+const splitSeeds = (flag('--split-seeds') ?? flag('--split-seed') ?? 'proposal-quality').split(',');
+// --fit-fraction: the share of the file the proposer fits on (0.5; a user's training half is ~0.8 of what we have).
+const fitFraction = Number(flag('--fit-fraction') ?? '0.5');
+const quiet = args.includes('--quiet');
 const RUN_SEED = flag('--run-seed') ?? 'run-seed';
 const confidence = flag('--confidence') === undefined ? {} : { confidence: Number(flag('--confidence')) };
 const learnerFlag = flag('--learner');
@@ -83,11 +88,9 @@ const caseOf = (id: string, split: RunCase['split']): RunCase => {
     input: requestInput([{ role: 'user', content: t.input }]),
   };
 };
-const fitIds = ids.filter((id) => splitOf(id, SPLIT_SEED, 0.5) === 'train');
-const testIds = ids.filter((id) => splitOf(id, SPLIT_SEED, 0.5) === 'holdout');
-const fitCases = fitIds.map((id) => caseOf(id, splitOf(id, RUN_SEED, 0.3)));
-const testCases = testIds.map((id) => caseOf(id, 'holdout'));
 const matrix = buildOutcomeMatrix(outcomes);
+const pad = (s: string, n: number) => s.padStart(n);
+const f1 = (x: number) => x.toFixed(1);
 
 const models = [...new Set(outcomes.map((o) => o.model))].sort();
 const single = (model: string): PolicySpec => ({
@@ -100,67 +103,99 @@ const score = (spec: PolicySpec, cases: readonly RunCase[]) => {
   const rs = evaluateVariant(spec, cases, matrix, { rate: 1, seed: 's' });
   return { q: rs.reduce((s, r) => s + r.quality, 0) / rs.length, c: rs.reduce((s, r) => s + r.cost_usd, 0) / rs.length };
 };
-const bestModel = models.map((m) => ({ m, ...score(single(m), fitCases) })).sort((a, b) => b.q - a.q || a.c - b.c)[0] as {
-  m: string;
-  q: number;
-  c: number;
-};
-const bestTest = score(single(bestModel.m), testCases);
-const baseSpec = single(bestModel.m);
-const baseResults = evaluateVariant(baseSpec, fitCases, matrix, { rate: 1, seed: 's' });
-
 process.stderr.write(
-  `${file}: ${ids.length} cases, ${models.length} models; fit ${fitCases.length} (train ${fitCases.filter((c) => c.split === 'train').length}, holdout ${fitCases.filter((c) => c.split === 'holdout').length}), test ${testCases.length}\n`,
-);
-process.stderr.write(
-  `best single model (fit half): ${bestModel.m}; metadata kept: ${[...columns.kept].join(', ')}; labels dropped: ${[...columns.labels].join(', ') || 'none'}\n`,
+  `${file}: ${ids.length} cases, ${models.length} models; metadata kept: ${[...columns.kept].join(', ')}; labels dropped: ${[...columns.labels].join(', ') || 'none'}\n`,
 );
 
-const run = (options: ProposalOptions) => {
-  const draft = propose({
-    runId: 'eval',
-    seed: RUN_SEED,
-    rate: 1,
-    baseline: { name: 'current', version: 1, spec: baseSpec, results: baseResults },
-    cases: fitCases,
-    outcomes,
-    options: { ...options, ...confidence },
-  });
-  const s = score(draft.policy, testCases);
-  return { draft, q: (100 * s.q) / bestTest.q, c: (100 * s.c) / bestTest.c };
-};
-const pad = (s: string, n: number) => s.padStart(n);
-const f1 = (x: number) => x.toFixed(1);
-console.log(
-  `test half: quality and cost as % of ${bestModel.m} on the test half (quality ${bestTest.q.toFixed(4)}, cost $${(bestTest.c * 1000).toFixed(3)} per 1k)`,
-);
-console.log(
-  ['ceiling', 'global q', 'segment q', 'per-req q', 'per-req cost', 'gain pts', 'learner', 'recommended']
-    .map((h, i) => pad(h, i === 6 ? 28 : 11))
-    .join(''),
-);
-const gains: Array<{ ceiling: number; gain: number; cost: number }> = [];
-for (const f of ceilings) {
-  const global = run({ max_cost_ratio: f });
-  const seg = run({ max_cost_ratio: f, segment_by: segmentBy });
-  const per = run({ max_cost_ratio: f, segment_by: segmentBy, per_request: true, ...learnerOpt });
-  const segBest = Math.max(seg.q, global.q);
-  gains.push({ ceiling: f, gain: per.q - segBest, cost: per.c });
-  if (process.env.SHOW_CANDIDATES)
-    for (const c of per.draft.learner.candidates)
-      process.stderr.write(`  ${c.name}: ${c.quality.toFixed(4)} @ ${c.cost_per_1k.toFixed(3)}${c.chosen ? ' *' : ''}\n`);
-  const learner =
-    per.draft.learner.kind === 'tree'
-      ? `tree d${per.draft.learner.max_depth} leaf${per.draft.learner.min_leaf} (${per.draft.rules.length} rules)`
-      : per.draft.learner.kind;
-  console.log(
-    [`${f * 100}%`, f1(global.q), f1(seg.q), f1(per.q), f1(per.c), f1(per.q - segBest), learner, String(per.draft.recommended)]
-      .map((v, i) => pad(v, i === 6 ? 28 : 11))
-      .join(''),
-  );
+interface SeedResult {
+  seed: string;
+  rows: Array<{ ceiling: number; gain: number; cost: number }>;
 }
-const avg = (fs: number[]) => {
-  const picked = gains.filter((g) => fs.includes(g.ceiling));
-  return picked.length ? picked.reduce((s, g) => s + g.gain, 0) / picked.length : Number.NaN;
+
+function evaluateSplit(splitSeed: string): SeedResult {
+  // The fit side is `fitFraction` of the cases (by a seeded hash), the test side the rest.
+  const fitIds = ids.filter((id) => splitOf(id, splitSeed, 1 - fitFraction) === 'train');
+  const testIds = ids.filter((id) => splitOf(id, splitSeed, 1 - fitFraction) === 'holdout');
+  const fitCases = fitIds.map((id) => caseOf(id, splitOf(id, RUN_SEED, 0.3)));
+  const testCases = testIds.map((id) => caseOf(id, 'holdout'));
+  const bestModel = models.map((m) => ({ m, ...score(single(m), fitCases) })).sort((a, b) => b.q - a.q || a.c - b.c)[0] as {
+    m: string;
+    q: number;
+    c: number;
+  };
+  const bestTest = score(single(bestModel.m), testCases);
+  const baseSpec = single(bestModel.m);
+  const baseResults = evaluateVariant(baseSpec, fitCases, matrix, { rate: 1, seed: 's' });
+  process.stderr.write(
+    `split ${splitSeed}: fit ${fitCases.length} (train ${fitCases.filter((c) => c.split === 'train').length}, holdout ${fitCases.filter((c) => c.split === 'holdout').length}), test ${testCases.length}; best single model (fit side): ${bestModel.m}\n`,
+  );
+  const run = (options: ProposalOptions) => {
+    const draft = propose({
+      runId: 'eval',
+      seed: RUN_SEED,
+      rate: 1,
+      baseline: { name: 'current', version: 1, spec: baseSpec, results: baseResults },
+      cases: fitCases,
+      outcomes,
+      options: { ...options, ...confidence },
+    });
+    const s = score(draft.policy, testCases);
+    return { draft, q: (100 * s.q) / bestTest.q, c: (100 * s.c) / bestTest.c };
+  };
+  if (!quiet)
+    console.log(
+      `split ${splitSeed}: quality and cost as % of ${bestModel.m} on the test side (quality ${bestTest.q.toFixed(4)}, cost $${(bestTest.c * 1000).toFixed(3)} per 1k)\n` +
+        ['ceiling', 'global q', 'segment q', 'per-req q', 'per-req cost', 'gain pts', 'learner', 'recommended']
+          .map((h, i) => pad(h, i === 6 ? 28 : 11))
+          .join(''),
+    );
+  const rows: SeedResult['rows'] = [];
+  for (const f of ceilings) {
+    const global = run({ max_cost_ratio: f });
+    const seg = run({ max_cost_ratio: f, segment_by: segmentBy });
+    const per = run({ max_cost_ratio: f, segment_by: segmentBy, per_request: true, ...learnerOpt });
+    const segBest = Math.max(seg.q, global.q);
+    rows.push({ ceiling: f, gain: per.q - segBest, cost: per.c });
+    if (process.env.SHOW_CANDIDATES)
+      for (const c of per.draft.learner.candidates)
+        process.stderr.write(`  ${c.name}: ${c.quality.toFixed(4)} @ ${c.cost_per_1k.toFixed(3)}${c.chosen ? ' *' : ''}\n`);
+    const learner =
+      per.draft.learner.kind === 'tree'
+        ? `tree d${per.draft.learner.max_depth} leaf${per.draft.learner.min_leaf} (${per.draft.rules.length} rules)`
+        : per.draft.learner.kind;
+    if (!quiet)
+      console.log(
+        [`${f * 100}%`, f1(global.q), f1(seg.q), f1(per.q), f1(per.c), f1(per.q - segBest), learner, String(per.draft.recommended)]
+          .map((v, i) => pad(v, i === 6 ? 28 : 11))
+          .join(''),
+      );
+  }
+  return { seed: splitSeed, rows };
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, x) => a + x, 0) / Math.max(1, xs.length);
+const sd = (xs: readonly number[]) => {
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / Math.max(1, xs.length - 1));
 };
-console.log(`average gain of per-request over segment-level at 10/25/50%: ${f1(avg([0.1, 0.25, 0.5]))} points`);
+const results = splitSeeds.map(evaluateSplit);
+const headline = [0.1, 0.25, 0.5].filter((f) => ceilings.includes(f));
+const avgGain = (r: SeedResult) => mean(r.rows.filter((x) => headline.includes(x.ceiling)).map((x) => x.gain));
+for (const r of results)
+  console.log(`split ${r.seed}: average gain of per-request over segment-level at 10/25/50%: ${f1(avgGain(r))} points`);
+if (results.length > 1) {
+  console.log(
+    `over ${results.length} splits (fit fraction ${fitFraction}): gain mean (sd); per-request cost as % of the ceiling; within 2%`,
+  );
+  for (const f of ceilings) {
+    const at = results.map((r) => r.rows.find((x) => x.ceiling === f) as SeedResult['rows'][number]);
+    const gains = at.map((x) => x.gain);
+    const ratio = at.map((x) => x.cost / (f * 100));
+    const within = ratio.filter((x) => x <= 1.02).length;
+    console.log(
+      `  ${pad(`${f * 100}%`, 5)}: gain ${f1(mean(gains))} (${f1(sd(gains))}), cost ${f1(100 * mean(ratio))}% of the ceiling (${f1(100 * Math.min(...ratio))}-${f1(100 * Math.max(...ratio))}), ${within}/${at.length} within 2%`,
+    );
+  }
+  const avgs = results.map(avgGain);
+  console.log(`  average of 10/25/50%: gain ${f1(mean(avgs))} (sd ${f1(sd(avgs))})`);
+}
