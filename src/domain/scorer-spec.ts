@@ -4,16 +4,33 @@ import { z } from 'zod';
  * A learned scorer stored in a policy (`policy.scorer`): per model, a linear model over hashed word
  * uni- and bigrams of the request's last user message (`input.text`, see policy/text-features.ts)
  * (and of the listed request fields' values) predicts the quality of that model's answer; the router sends the request to the model with the
- * highest predicted quality − lambda × cost (or, with `mix`, at a second price with a stated probability). Only routelab's router evaluates it: every export format
+ * highest predicted quality − lambda × cost (the mean cost, or the cost predicted for this request by
+ * `cost_model`) (or, with `mix`, at a second price with a stated probability). Only routelab's router evaluates it: every export format
  * refuses the `scorer` field by name.
  */
+const SparseWeights = z.array(z.tuple([z.number().int().nonnegative(), z.number()]));
+
+/**
+ * A model's cost per request, predicted from the request: exp(bias + per_log_token × ln(1 +
+ * input_tokens) + Σ weight × feature), over the same features as the quality. Answers' lengths
+ * vary ~10× between prompts, and so does their cost.
+ */
+export const ScorerCostModel = z.strictObject({
+  bias: z.number(),
+  per_log_token: z.number(),
+  weights: SparseWeights,
+});
+export type ScorerCostModel = z.infer<typeof ScorerCostModel>;
+
 export const ScorerModel = z.strictObject({
   model_name: z.string().min(1),
   /** Expected cost of one request on this model, USD (mean over the fitting cases). */
   cost: z.number().nonnegative(),
   bias: z.number(),
   /** Sparse weights: [bucket, weight] with bucket < dim; buckets not listed weigh 0. */
-  weights: z.array(z.tuple([z.number().int().nonnegative(), z.number()])),
+  weights: SparseWeights,
+  /** When present, the router prices a request by this prediction instead of the mean `cost`. */
+  cost_model: ScorerCostModel.optional(),
 });
 export type ScorerModel = z.infer<typeof ScorerModel>;
 

@@ -27,6 +27,7 @@ export function compileScorer(scorer: Scorer): CompiledScorer {
   const bias = new Float64Array(M);
   const price = new Float64Array(M);
   const mixPrice = scorer.mix ? new Float64Array(M) : null;
+  const cost = costModelOf(scorer);
   scorer.models.forEach((m, mi) => {
     bias[mi] = m.bias;
     price[mi] = scorer.lambda * m.cost;
@@ -34,6 +35,7 @@ export function compileScorer(scorer: Scorer): CompiledScorer {
     for (const [bucket, w] of m.weights) if (bucket < dim) weights[bucket * M + mi] = w;
   });
   const z = new Float64Array(M);
+  const zc = new Float64Array(M);
   // Fields were checked by validation; one that does not parse is simply not read.
   const fields: FieldRef[] = [];
   for (const name of scorer.fields ?? []) {
@@ -53,10 +55,44 @@ export function compileScorer(scorer: Scorer): CompiledScorer {
         for (let mi = 0; mi < M; mi++) z[mi] = (z[mi] as number) + x * (weights[at + mi] as number);
       }
       for (let mi = 0; mi < M; mi++) z[mi] = predictedQuality(z[mi] as number);
+      if (cost) {
+        // Prices of this request: λ × its predicted cost (a model without a cost model keeps its mean).
+        const t = Math.log1p(Math.max(0, request.input_tokens));
+        for (let mi = 0; mi < M; mi++) zc[mi] = (cost.bias[mi] as number) + (cost.slope[mi] as number) * t;
+        for (let i = 0; i < f.idx.length; i++) {
+          const at = (f.idx[i] as number) * M;
+          const x = f.val[i] as number;
+          for (let mi = 0; mi < M; mi++) zc[mi] = (zc[mi] as number) + x * (cost.weights[at + mi] as number);
+        }
+        for (let mi = 0; mi < M; mi++) {
+          const c = cost.has[mi] ? predictedCost(zc[mi] as number) : (scorer.models[mi]?.cost as number);
+          price[mi] = scorer.lambda * c;
+          if (mixPrice && scorer.mix) mixPrice[mi] = scorer.mix.lambda * c;
+        }
+      }
       const a = argmaxAt(z, price);
       return mixPrice ? a * M + argmaxAt(z, mixPrice) : a;
     },
   };
+}
+
+/** The stored cost models, dense and bucket-major like the quality weights; null when none. */
+function costModelOf(scorer: Scorer): { bias: Float64Array; slope: Float64Array; weights: Float64Array; has: boolean[] } | null {
+  if (!scorer.models.some((m) => m.cost_model)) return null;
+  const M = scorer.models.length;
+  const out = {
+    bias: new Float64Array(M),
+    slope: new Float64Array(M),
+    weights: new Float64Array(scorer.dim * M),
+    has: scorer.models.map((m) => m.cost_model !== undefined),
+  };
+  scorer.models.forEach((m, mi) => {
+    if (!m.cost_model) return;
+    out.bias[mi] = m.cost_model.bias;
+    out.slope[mi] = m.cost_model.per_log_token;
+    for (const [bucket, w] of m.cost_model.weights) if (bucket < scorer.dim) out.weights[bucket * M + mi] = w;
+  });
+  return out;
 }
 
 /** The model with the highest predicted quality − price (ties: the first). */
@@ -71,6 +107,11 @@ function argmaxAt(quality: Float64Array, price: Float64Array): number {
     }
   }
   return best;
+}
+
+/** The cost model's link: a linear score of log cost → predicted cost in USD (capped: no Infinity). */
+export function predictedCost(z: number): number {
+  return Math.exp(Math.min(z, 30));
 }
 
 /** The logistic link: a linear score → predicted quality in (0, 1). */

@@ -44,6 +44,12 @@ export function validateSpec(spec: PolicySpec): PathIssue[] {
       const k = m.weights.findIndex(([b]) => b >= sc.dim);
       if (k >= 0)
         issues.push({ path: at('scorer', 'models', i, 'weights', k), message: `bucket ${m.weights[k]?.[0]} is not under dim ${sc.dim}` });
+      const c = m.cost_model?.weights.findIndex(([b]) => b >= sc.dim) ?? -1;
+      if (c >= 0)
+        issues.push({
+          path: at('scorer', 'models', i, 'cost_model', 'weights', c),
+          message: `bucket ${m.cost_model?.weights[c]?.[0]} is not under dim ${sc.dim}`,
+        });
     });
   }
   rules.forEach((rule, i) => {

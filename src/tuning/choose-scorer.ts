@@ -12,12 +12,15 @@ import {
   fitScorerCommittee,
   L2_GRID,
   L2_GRID_MAX_ROWS,
+  meanCost,
   MAX_CV_ROWS,
   predictRow,
   SCORER_DIM,
   scorerSpec,
+  type LambdaChoice,
   type ScorerData,
 } from './scorer-fit.js';
+import { fitCost, predictCost } from './cost-fit.js';
 
 export interface ScorerChoice {
   data: ScorerData;
@@ -25,6 +28,8 @@ export interface ScorerChoice {
   /** The boundary mix of a second price, so that the expected CV cost lands on the ceiling. */
   mix: { lambda: number; weight: number } | null;
   l2: number;
+  /** Priced by the per-request cost model (cost-fit.ts) rather than each model's mean cost. */
+  perRequestCost: boolean;
   fields: string[];
 }
 
@@ -49,6 +54,8 @@ export function chooseScorer(
   const featureCache: Array<ScorerFeatures | undefined> = new Array<ScorerFeatures | undefined>(table.caseIds.length);
   const data: ScorerData = {
     featuresOf: (r) => (featureCache[r] ??= scorerFeatures(caseAt(r), fieldRefs, SCORER_DIM)),
+    dim: SCORER_DIM,
+    tokensOf: (r) => caseAt(r).input_tokens,
     quality: table.quality,
     cost: table.cost,
     width: M,
@@ -60,32 +67,42 @@ export function chooseScorer(
   const cvPos = trainRows.map((_, i) => i).filter((i) => i % step === 0);
   const cvRows = cvPos.map((i) => trainRows[i] as number);
   const cvIndex = new Map(cvRows.map((r, j) => [r, j]));
-  const cvAt = (l2: number) => {
+  // Out-of-fold predictions: quality per penalty, cost (mean, or the per-request cost model) per fold.
+  const heldOf = folds.map((held) => held.filter((r) => cvIndex.has(r)));
+  const fitRowsOf = folds.map((held) => {
+    const heldSet = new Set(held);
+    return trainRows.filter((r) => !heldSet.has(r));
+  });
+  const meanCosts: Float64Array[] = new Array<Float64Array>(cvRows.length);
+  const predCosts: Float64Array[] = new Array<Float64Array>(cvRows.length);
+  folds.forEach((_, fi) => {
+    const mean = meanCost(data, fitRowsOf[fi] as number[]);
+    const costFit = fitCost(data, fitRowsOf[fi] as number[], rng.fork(`scorer-cost-cv:${fi}`));
+    for (const r of heldOf[fi] as number[]) {
+      const j = cvIndex.get(r) as number;
+      meanCosts[j] = mean;
+      predCosts[j] = predictCost(costFit, data.featuresOf(r), data.tokensOf(r), new Float64Array(allowedIdx.length));
+    }
+  });
+  const qualityAt = (l2: number) => {
     const preds: Float64Array[] = new Array<Float64Array>(cvRows.length);
-    const costs: Float64Array[] = new Array<Float64Array>(cvRows.length);
-    folds.forEach((held, fi) => {
-      const heldSet = new Set(held);
-      const fit = fitScorer(
-        data,
-        trainRows.filter((r) => !heldSet.has(r)),
-        rng.fork(`scorer-cv:${fi}`),
-        l2,
-      );
-      for (const r of held) {
-        const j = cvIndex.get(r);
-        if (j === undefined) continue;
-        preds[j] = predictRow(fit, data.featuresOf(r), new Float64Array(allowedIdx.length));
-        costs[j] = fit.cost;
-      }
+    folds.forEach((_, fi) => {
+      const fit = fitScorer(data, fitRowsOf[fi] as number[], rng.fork(`scorer-cv:${fi}`), l2);
+      for (const r of heldOf[fi] as number[])
+        preds[cvIndex.get(r) as number] = predictRow(fit, data.featuresOf(r), new Float64Array(allowedIdx.length));
     });
-    return { l2, ...chooseLambda(data, cvRows, preds, costs, maxCost) };
+    return preds;
   };
-  // The penalty by cross-validation too: the best CV quality under the ceiling.
-  let choice = cvAt(L2_GRID[0]);
-  for (const l2 of trainRows.length > L2_GRID_MAX_ROWS ? [] : L2_GRID.slice(1)) {
-    const next = cvAt(l2);
-    if (next.quality > choice.quality + 1e-12) choice = next;
+  // The penalty and the pricing by cross-validation too: the best CV quality under the ceiling.
+  let choice: (LambdaChoice & { l2: number; perRequestCost: boolean }) | null = null;
+  for (const l2 of trainRows.length > L2_GRID_MAX_ROWS ? L2_GRID.slice(0, 1) : L2_GRID) {
+    const preds = qualityAt(l2);
+    for (const perRequestCost of [false, true]) {
+      const next = chooseLambda(data, cvRows, preds, perRequestCost ? predCosts : meanCosts, maxCost);
+      if (!choice || next.quality > choice.quality + 1e-12) choice = { ...next, l2, perRequestCost };
+    }
   }
+  if (!choice) return null;
   // The scorer replaces the rules only when its cross-validated quality gain, paired per train case,
   // exceeds one standard error of that gain. Quality, not quality − λ·cost as for rule trees: both
   // spend the budget up to the ceiling (hull-walk mixes; the scorer's boundary mix of two prices).
@@ -99,20 +116,29 @@ export function chooseScorer(
   const use = options.learner === 'scorer' || better;
   if (use) for (const c of candidates) c.chosen = false;
   candidates.push({
-    name: `learned scorer (hashed word n-grams, ${SCORER_DIM} buckets a model)`,
+    name: `learned scorer (hashed word n-grams, ${SCORER_DIM} buckets a model${choice.perRequestCost ? ', cost per request' : ''})`,
     quality: choice.quality,
     cost_per_1k: choice.cost * 1000,
     chosen: use,
   });
-  return use ? { data, lambda: choice.lambda, mix: choice.mix, l2: choice.l2, fields: fieldRefs.map((f) => f.name) } : null;
+  return use
+    ? {
+        data,
+        lambda: choice.lambda,
+        mix: choice.mix,
+        l2: choice.l2,
+        perRequestCost: choice.perRequestCost,
+        fields: fieldRefs.map((f) => f.name),
+      }
+    : null;
 }
 
 /** The chosen scorer fitted on some rows, as the policy stores it. */
 export function scorerOn(ctx: FitContext, choice: ScorerChoice | null, rows: readonly number[], rng: Rng): Scorer | null {
   return choice
     ? scorerSpec(
-        fitScorerCommittee(choice.data, rows, rng, choice.l2),
-        ctx.allowedIdx.map((m) => ctx.table.models[m] as string),
+        fitScorerCommittee(choice.data, rows, rng, choice.l2, choice.perRequestCost),
+        choice.data.models.map((m) => ctx.table.models[m] as string),
         choice.lambda,
         choice.fields,
         choice.mix,

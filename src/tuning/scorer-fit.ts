@@ -2,6 +2,7 @@ import type { Rng } from '../domain/rng.js';
 import type { Scorer } from '../domain/scorer-spec.js';
 import { predictedQuality } from '../policy/compiled-scorer.js';
 import type { ScorerFeatures } from '../policy/text-features.js';
+import { averageCost, costModelSpec, fitCost, type FittedCost } from './cost-fit.js';
 
 /**
  * Training of the learned scorer (domain/scorer-spec.ts): per model, a logistic regression of the
@@ -29,6 +30,10 @@ const GRID = 200;
 export interface ScorerData {
   /** A table row's features (policy/text-features.ts); computed on first use. */
   featuresOf(row: number): ScorerFeatures;
+  /** Buckets of the features. */
+  dim: number;
+  /** A table row's input tokens (the cost model reads their log). */
+  tokensOf(row: number): number;
   quality: Float64Array;
   cost: Float64Array;
   /** Models in the outcome table (row-major stride). */
@@ -43,6 +48,8 @@ export interface FittedScorer {
   weights: Float64Array;
   /** Mean cost per model on the fitting rows. */
   cost: Float64Array;
+  /** Per-request cost prediction (cost-fit.ts), or null: price by the mean cost. */
+  costModel: FittedCost | null;
 }
 
 export function fitScorer(data: ScorerData, rows: readonly number[], rng: Rng, l2: number): FittedScorer {
@@ -88,7 +95,7 @@ export function fitScorer(data: ScorerData, rows: readonly number[], rng: Rng, l
       }
     }
   }
-  return { bias, weights, cost };
+  return { bias, weights, cost, costModel: null };
 }
 
 /**
@@ -97,7 +104,14 @@ export function fitScorer(data: ScorerData, rows: readonly number[], rng: Rng, l
  * predictions of models fitted on 4/5 of the train cases; a committee of such models predicts
  * unseen requests as they did, so that price carries over, which it does not to one fit on all rows.
  */
-export function fitScorerCommittee(data: ScorerData, rows: readonly number[], rng: Rng, l2: number, folds = 5): FittedScorer {
+export function fitScorerCommittee(
+  data: ScorerData,
+  rows: readonly number[],
+  rng: Rng,
+  l2: number,
+  withCost: boolean,
+  folds = 5,
+): FittedScorer {
   const order = [...rows];
   shuffle(order, rng.fork('committee-folds'));
   const all = meanCost(data, rows);
@@ -105,20 +119,18 @@ export function fitScorerCommittee(data: ScorerData, rows: readonly number[], rn
   const bias = new Float64Array(K);
   const weights = new Float64Array(SCORER_DIM * K);
   const parts = Math.max(1, Math.min(folds, order.length));
+  const costs: FittedCost[] = [];
   for (let f = 0; f < parts; f++) {
-    const fit = fitScorer(
-      data,
-      order.filter((_, i) => parts === 1 || i % parts !== f),
-      rng.fork(`committee:${f}`),
-      l2,
-    );
+    const part = order.filter((_, i) => parts === 1 || i % parts !== f);
+    const fit = fitScorer(data, part, rng.fork(`committee:${f}`), l2);
+    if (withCost) costs.push(fitCost(data, part, rng.fork(`committee-cost:${f}`)));
     for (let k = 0; k < K; k++) bias[k] = (bias[k] as number) + (fit.bias[k] as number) / parts;
     for (let i = 0; i < weights.length; i++) weights[i] = (weights[i] as number) + (fit.weights[i] as number) / parts;
   }
-  return { bias, weights, cost: all };
+  return { bias, weights, cost: all, costModel: costs.length ? averageCost(costs) : null };
 }
 
-function meanCost(data: ScorerData, rows: readonly number[]): Float64Array {
+export function meanCost(data: ScorerData, rows: readonly number[]): Float64Array {
   const cost = new Float64Array(data.models.length);
   for (const r of rows)
     data.models.forEach((m, k) => (cost[k] = (cost[k] as number) + (data.cost[r * data.width + m] as number) / rows.length));
@@ -256,7 +268,8 @@ export function scorerSpec(
         const w = round(fit.weights[b * K + k] as number);
         if (w !== 0) weights.push([b, w]);
       }
-      return { model_name, cost: fit.cost[k] as number, bias: round(fit.bias[k] as number), weights };
+      const cost_model = fit.costModel ? { cost_model: costModelSpec(fit.costModel, k) } : {};
+      return { model_name, cost: fit.cost[k] as number, bias: round(fit.bias[k] as number), weights, ...cost_model };
     }),
   };
 }

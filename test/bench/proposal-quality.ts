@@ -109,7 +109,7 @@ process.stderr.write(
 
 interface SeedResult {
   seed: string;
-  rows: Array<{ ceiling: number; gain: number; cost: number }>;
+  rows: Array<{ ceiling: number; gain: number; cost: number; q: number }>;
 }
 
 function evaluateSplit(splitSeed: string): SeedResult {
@@ -155,7 +155,7 @@ function evaluateSplit(splitSeed: string): SeedResult {
     const seg = run({ max_cost_ratio: f, segment_by: segmentBy });
     const per = run({ max_cost_ratio: f, segment_by: segmentBy, per_request: true, ...learnerOpt });
     const segBest = Math.max(seg.q, global.q);
-    rows.push({ ceiling: f, gain: per.q - segBest, cost: per.c });
+    rows.push({ ceiling: f, gain: per.q - segBest, cost: per.c, q: per.q });
     if (process.env.SHOW_CANDIDATES)
       for (const c of per.draft.learner.candidates)
         process.stderr.write(`  ${c.name}: ${c.quality.toFixed(4)} @ ${c.cost_per_1k.toFixed(3)}${c.chosen ? ' *' : ''}\n`);
@@ -193,7 +193,7 @@ if (results.length > 1) {
     const ratio = at.map((x) => x.cost / (f * 100));
     const within = ratio.filter((x) => x <= 1.02).length;
     console.log(
-      `  ${pad(`${f * 100}%`, 5)}: gain ${f1(mean(gains))} (${f1(sd(gains))}), cost ${f1(100 * mean(ratio))}% of the ceiling (${f1(100 * Math.min(...ratio))}-${f1(100 * Math.max(...ratio))}), ${within}/${at.length} within 2%`,
+      `  ${pad(`${f * 100}%`, 5)}: per-request q ${f1(mean(at.map((x) => x.q)))}, gain ${f1(mean(gains))} (${f1(sd(gains))}), cost ${f1(100 * mean(ratio))}% of the ceiling (${f1(100 * Math.min(...ratio))}-${f1(100 * Math.max(...ratio))}), ${within}/${at.length} within 2%`,
     );
   }
   const avgs = results.map(avgGain);

@@ -14,6 +14,8 @@ describe('scorer boundary mix', () => {
   const cost = new Float64Array(gains.flatMap(() => [1, 10]));
   const data: ScorerData = {
     featuresOf: () => ({ idx: new Int32Array(0), val: new Float64Array(0) }),
+    dim: 2,
+    tokensOf: () => 0,
     quality,
     cost,
     width: 2,
