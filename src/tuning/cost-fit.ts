@@ -41,8 +41,14 @@ export interface FittedCost {
   weights: Float64Array;
 }
 
-export function fitCost(data: CostData, rows: readonly number[], rng: Rng, l2 = COST_L2): FittedCost {
+export function fitCost(data: CostData, allRows: readonly number[], rng: Rng, l2 = COST_L2): FittedCost {
   const K = data.models.length;
+  // A large run fits on a seeded sample: bounded time, and features are computed for those rows only.
+  const rows = [...allRows];
+  if (rows.length > MAX_ROWS) {
+    shuffle(rows, rng.fork('cost-sample'));
+    rows.length = MAX_ROWS;
+  }
   const n = Math.max(1, rows.length);
   // Y[i * K + k]: log cost of row i on model k; t[i]: log(1 + its input tokens).
   const Y = new Float64Array(rows.length * K);
@@ -81,10 +87,6 @@ export function fitCost(data: CostData, rows: readonly number[], rng: Rng, l2 = 
 function sgd(data: CostData, rows: readonly number[], R: Float64Array, rng: Rng, l2: number, weights: Float64Array): void {
   const K = data.models.length;
   const order = rows.map((_, i) => i);
-  if (order.length > MAX_ROWS) {
-    shuffle(order, rng);
-    order.length = MAX_ROWS;
-  }
   const epochs = Math.max(2, Math.min(EPOCHS, Math.floor(MAX_UPDATES / Math.max(1, order.length))));
   for (let epoch = 0; epoch < epochs; epoch++) {
     shuffle(order, rng);
@@ -139,7 +141,11 @@ export function averageCost(fits: readonly FittedCost[]): FittedCost {
     for (const f of fits) pick(f).forEach((x, i) => (out[i] = (out[i] as number) + x / fits.length));
     return out;
   };
-  return { bias: avg((f) => f.bias), slope: avg((f) => f.slope), weights: avg((f) => f.weights) };
+  return {
+    bias: avg((f) => f.bias),
+    slope: avg((f) => f.slope),
+    weights: avg((f) => f.weights),
+  };
 }
 
 /** Model k's cost model as the policy stores it (weights rounded; zero buckets left out). */
@@ -151,5 +157,9 @@ export function costModelSpec(fit: FittedCost, k: number): ScorerCostModel {
     const w = round(fit.weights[b * K + k] as number);
     if (w !== 0) weights.push([b, w]);
   }
-  return { bias: round(fit.bias[k] as number), per_log_token: round(fit.slope[k] as number), weights };
+  return {
+    bias: round(fit.bias[k] as number),
+    per_log_token: round(fit.slope[k] as number),
+    weights,
+  };
 }
