@@ -18,8 +18,9 @@ import type { ScorerFeatures } from '../policy/text-features.js';
 export const COST_FLOOR = 1e-9;
 const EPOCHS = 20;
 const LEARNING_RATE = 0.3;
-const MAX_UPDATES = 40_000;
-const MAX_ROWS = 4_000;
+/** Work cap per fit (row updates, rows used): log cost is a smooth target, fewer rows than quality suffice. */
+const MAX_UPDATES = 24_000;
+const MAX_ROWS = 2_000;
 /** The n-gram weights' penalty (log cost is a smooth target; a few hundred rows overfit easily). */
 export const COST_L2 = 1e-2;
 
