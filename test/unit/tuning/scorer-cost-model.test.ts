@@ -6,6 +6,11 @@ import { createRouterState, decide } from '../../../src/policy/index.js';
 import { scorerFeatures } from '../../../src/policy/text-features.js';
 import { validateSpec } from '../../../src/policy/validate.js';
 import { costModelSpec, fitCost, predictCost, type CostData } from '../../../src/tuning/cost-fit.js';
+import type { Outcome } from '../../../src/domain/outcome.js';
+import type { RunCase } from '../../../src/domain/run.js';
+import { buildOutcomeMatrix, evaluateVariant } from '../../../src/replay/index.js';
+import { splitOf } from '../../../src/replay/split.js';
+import { propose } from '../../../src/tuning/propose.js';
 import { base } from './keyword-setup.js';
 
 const DIM = 256;
@@ -103,5 +108,71 @@ describe('per-request cost model', () => {
       },
     };
     expect(validateSpec(spec).map((i) => i.path.join('.'))).toEqual(['policy.scorer.models.0.cost_model.weights.0']);
+  });
+});
+
+describe('learned scorer with per-request cost, proposed', () => {
+  // Authored: `large` is right 90% of the time and `small` 30% on every prompt, but large's answer
+  // to an essay costs 20× its answer to a definition. Under a tight ceiling only a router that
+  // knows which answers will be long can afford large where it is cheap.
+  const ESSAY = ['Write an essay on rivers.', 'Write an essay about bridges.', 'Write an essay on trade winds.'];
+  const DEFINE = ['Define a river.', 'Define a bridge.', 'Define a trade wind.'];
+  const cases: RunCase[] = [];
+  const outcomes: Outcome[] = [];
+  for (let i = 0; i < 400; i++) {
+    const essay = i % 2 === 0;
+    const id = `e${i}`;
+    const text = `${(essay ? ESSAY : DEFINE)[(i >> 1) % 3]} (case ${i})`;
+    cases.push({
+      case_id: id,
+      split: splitOf(`pair${i >> 1}`, 'essay', 0.3),
+      timestamp: null,
+      metadata: {},
+      params: {},
+      input_tokens: 10,
+      input: requestInput([{ role: 'user', content: text }]),
+    });
+    const right = (rate: number) => (((i * 7919) % 100) / 100 < rate ? 1 : 0);
+    const rows = { small: { score: right(0.3), cost: 0.0001 }, large: { score: right(0.9), cost: essay ? 0.004 : 0.0002 } };
+    for (const model of ['small', 'large'] as const)
+      outcomes.push({
+        case_id: id,
+        model,
+        answered_by: model,
+        status: 200,
+        output: null,
+        score: rows[model].score,
+        pass: null,
+        reason: null,
+        cost_usd: rows[model].cost,
+        latency_ms: 100,
+        input_tokens: null,
+        output_tokens: null,
+        source: 'recorded',
+      });
+  }
+  const current: PolicySpec = { ...base, policy: { strategy: { mode: 'loadbalance' }, targets: [{ model_name: 'large' }] } };
+  const results = evaluateVariant(current, cases, buildOutcomeMatrix(outcomes), { rate: 1, seed: 's' });
+  const draft = propose({
+    runId: 'r',
+    seed: 's',
+    rate: 1,
+    baseline: { name: 'assistant', version: 1, spec: current, results },
+    cases,
+    outcomes,
+    // Large on every definition and no essay costs 0.00015 a request, 7% of large everywhere.
+    options: { max_cost_ratio: 0.08, per_request: true, learner: 'scorer' },
+  });
+
+  it('is chosen by cross-validation, stored with cost models, and routes large where its answer is short', () => {
+    expect(draft.learner.candidates.find((c) => c.chosen)?.name).toMatch(/cost per request/);
+    expect(draft.policy.policy.scorer?.models.every((m) => m.cost_model !== undefined)).toBe(true);
+    const routed = (text: string) => {
+      const d = decide(draft.policy, { ...request(text, 10), timestamp_ms: 0 }, createRouterState(), createRng('t'));
+      return d.kind === 'route' ? d.plan[0]?.model : undefined;
+    };
+    expect(routed('Define a harbour.')).toBe('large');
+    expect(routed('Write an essay on harbours.')).toBe('small');
+    expect(draft.constraint.met).toBe(true);
   });
 });
