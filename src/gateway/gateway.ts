@@ -117,6 +117,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           maxBuffer: opts.logBufferSize,
           onWritten: (n) => metrics.logged.inc([], n),
           onDropped: (n) => metrics.logDropped.inc([], n),
+          onError: (e) => opts.log?.({ level: 'error', msg: 'traffic log worker stopped; records are dropped', error: e.name }),
         });
   const shadow = opts.shadow
     ? createShadow({
