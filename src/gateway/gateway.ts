@@ -263,7 +263,10 @@ export function headerOf(req: IncomingMessage, name: string): string | undefined
 
 /** `headers`: our own response headers (fixed names), never keys from a request. */
 export function sendJson(res: ServerResponse, status: number, body: string, headers?: Readonly<Record<string, string>>): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+  // A flat list, not a merged object: no copy of the headers per response.
+  const list: Array<string | number> = ['content-type', 'application/json', 'content-length', Buffer.byteLength(body)];
+  if (headers) for (const k in headers) list.push(k, headers[k] as string);
+  res.writeHead(status, list);
   res.end(body);
 }
 

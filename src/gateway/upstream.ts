@@ -92,7 +92,7 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
     https: new https.Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256 }),
   };
   const leases = new Map<string, Promise<FleetLease>>();
-  const urls = new Map<string, URL>();
+  const targets = new Map<string, Target>();
   const fleetBaseUrl = async (fleet: string, answers: string): Promise<string> => {
     const id = `${fleet}\u0000${answers}`;
     let lease = leases.get(id);
@@ -103,14 +103,14 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
     }
     return (await lease).baseUrl;
   };
-  const urlOf = (u: string): URL => {
-    let parsed = urls.get(u);
-    if (!parsed) {
-      parsed = new URL(u);
-      if (urls.size > 1000) urls.clear();
-      urls.set(u, parsed);
+  const targetOf = (u: string): Target => {
+    let t = targets.get(u);
+    if (!t) {
+      t = targetFor(new URL(u));
+      if (targets.size > 1000) targets.clear();
+      targets.set(u, t);
     }
-    return parsed;
+    return t;
   };
 
   const viaClient = async (entry: CatalogEntry, chat: ParsedChat, o: UpstreamCallOptions): Promise<CallResult> => {
@@ -131,7 +131,13 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
   const direct = async (entry: CatalogEntry, chat: ParsedChat, o: UpstreamCallOptions): Promise<CallResult> => {
     const started = now();
     const simulated = entry.simulated !== null;
-    const done = (c: Classified, latency = Math.max(0, now() - started)): CallResult => ({ ...c, latency_ms: latency, simulated });
+    // The classified reply is always a fresh object: completed in place rather than copied.
+    const done = (c: Classified, latency = Math.max(0, now() - started)): CallResult => {
+      const r = c as CallResult;
+      r.latency_ms = latency;
+      r.simulated = simulated;
+      return r;
+    };
     const baseUrl = entry.simulated ? await fleetBaseUrl(entry.simulated.fleet, entry.simulated.answers) : entry.base_url;
     if (!baseUrl) return done(failure(400, 'client', `model "${entry.name}" has neither base_url nor simulated in the catalog`));
     if (entry.api_key_env && isRoutelabSetting(entry.api_key_env))
@@ -161,7 +167,7 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
       call.headers.accept = 'text/event-stream';
     }
     if (o.cancel.cancelled) throw new CancelledError();
-    const reply = await post(urlOf(call.url), call.headers, body, o, agents, entry.name);
+    const reply = await post(targetOf(call.url), call.headers, body, o, agents, entry.name);
     if (reply.kind === 'cancelled') throw new CancelledError();
     if (reply.kind === 'timeout') return done(failure(408, 'timeout', `no complete answer from ${entry.name} within ${o.deadlineMs} ms`));
     if (reply.kind === 'network') return done(failure(502, 'network', redactSecrets(`${entry.name}: ${reply.message}`, secrets)));
@@ -195,8 +201,30 @@ type Reply =
  * One POST. A 2xx `text/event-stream` reply with a sink is written to the sink as it arrives (and
  * kept, to be classified at its end); anything else is read whole. Never rejects.
  */
+/** Where a POST goes, resolved once per URL. */
+interface Target {
+  secure: boolean;
+  hostname: string;
+  port: string;
+  path: string;
+  /** The Host header node:http would send (it adds none when the headers come as a list). */
+  host: string;
+}
+
+function targetFor(url: URL): Target {
+  const secure = url.protocol === 'https:';
+  const defaultPort = secure ? '443' : '80';
+  return {
+    secure,
+    hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+    port: url.port,
+    path: `${url.pathname}${url.search}`,
+    host: url.port && url.port !== defaultPort ? `${url.hostname}:${url.port}` : url.hostname,
+  };
+}
+
 function post(
-  url: URL,
+  target: Target,
   headers: Record<string, string>,
   body: string,
   o: UpstreamCallOptions,
@@ -213,15 +241,19 @@ function post(
       o.cancel.set(null);
       resolve(r);
     };
-    const secure = url.protocol === 'https:';
-    headers['content-length'] = String(Buffer.byteLength(body));
+    const secure = target.secure;
+    // Headers as a flat list: node:http stores them as they are instead of one setHeader (name
+    // checks, lower-casing, a header map) per header, then the same checks again when it writes them.
+    const list: string[] = headers.host === undefined ? ['host', target.host] : [];
+    for (const k in headers) if (k !== 'content-length') list.push(k, headers[k] as string);
+    list.push('content-length', String(Buffer.byteLength(body)));
     const req = (secure ? https : http).request({
-      protocol: url.protocol,
-      hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
-      port: url.port,
-      path: `${url.pathname}${url.search}`,
+      protocol: secure ? 'https:' : 'http:',
+      hostname: target.hostname,
+      port: target.port,
+      path: target.path,
       method: 'POST',
-      headers,
+      headers: list,
       agent: secure ? agents.https : agents.http,
     });
     const stop = (kind: 'timeout' | 'cancelled') => {
