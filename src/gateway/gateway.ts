@@ -148,6 +148,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     draining: () => draining,
   };
 
+  const finished = () => {
+    inFlight--;
+    if (inFlight === 0 && idle) idle();
+  };
+  const failed = (res: ServerResponse, e: unknown) => {
+    if (e instanceof CancelledError) return void res.destroy();
+    if (!res.headersSent) sendError(res, e instanceof GatewayError ? e : new GatewayError(500, 'internal gateway error', 'server_error'));
+    else res.destroy();
+    if (!(e instanceof GatewayError)) opts.log?.({ level: 'error', msg: 'request failed', error: e instanceof Error ? e.name : 'unknown' });
+  };
   const server = createServer(
     { maxHeaderSize: 16 * 1024, requestTimeout: (opts.upstreamTimeoutMs ?? 120_000) * 4, headersTimeout: 10_000, keepAliveTimeout: 5_000 },
     (req, res) => {
@@ -175,19 +185,14 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         );
       }
       inFlight++;
-      handle(runtime, req, res, path ?? '/')
-        .catch((e: unknown) => {
-          if (e instanceof CancelledError) return void res.destroy();
-          if (!res.headersSent)
-            sendError(res, e instanceof GatewayError ? e : new GatewayError(500, 'internal gateway error', 'server_error'));
-          else res.destroy();
-          if (!(e instanceof GatewayError))
-            opts.log?.({ level: 'error', msg: 'request failed', error: e instanceof Error ? e.name : 'unknown' });
-        })
-        .finally(() => {
-          inFlight--;
-          if (inFlight === 0 && idle) idle();
-        });
+      // One reaction per request (not catch and finally: two more promises and closures).
+      handle(runtime, req, res, path ?? '/').then(finished, (e: unknown) => {
+        try {
+          failed(res, e);
+        } finally {
+          finished();
+        }
+      });
     },
   );
   const sockets = new Set<Socket>();

@@ -291,19 +291,25 @@ function post(
       res.on('close', () => {
         if (why) return settle({ kind: why });
         if (!res.complete) return settle({ kind: 'network', message: 'the connection closed in the middle of the response body' });
-        const out: Record<string, string | undefined> = {};
-        for (const k in res.headers) {
-          const v = res.headers[k];
-          out[k] = Array.isArray(v) ? v.join(', ') : v;
-        }
         settle({
           kind: 'reply',
           status,
-          headers: out,
+          headers: flatHeaders(res.headers),
           body: chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'),
         });
       });
     });
     req.end(body);
   });
+}
+
+/** Header values as strings; only set-cookie comes as a list from node:http, so most replies need no copy. */
+function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, string | undefined> {
+  if (headers['set-cookie'] === undefined) return headers as Record<string, string | undefined>;
+  const out: Record<string, string | undefined> = {};
+  for (const k in headers) {
+    const v = headers[k];
+    out[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
 }
