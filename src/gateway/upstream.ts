@@ -5,7 +5,6 @@ import { providerOf, upstreamModel, type CatalogEntry } from '../domain/catalog-
 import { isRoutelabSetting } from '../providers/catalog-safety.js';
 import type { ChatMessage } from '../providers/chat-message.js';
 import { failure, type Classified } from '../providers/classified.js';
-import { describeNetworkError } from '../providers/http-transport.js';
 import { classifyWire } from '../providers/classify-response.js';
 import { acquireFleet, type FleetLease } from '../providers/fleet-registry.js';
 import type { ChatClient } from '../providers/index.js';
@@ -14,6 +13,7 @@ import { openaiAdapter } from '../providers/wire-openai.js';
 import { redactSecrets } from '../redact/redact-text.js';
 import { replayParams } from '../replay/replay-params.js';
 import type { ParsedChat } from './chat-request.js';
+import { post, targetFor, type Target } from './upstream-post.js';
 
 /**
  * Upstream calls for the gateway. OpenAI-wire entries (provider kind `openai` and the simulated
@@ -73,8 +73,6 @@ export class CancelledError extends Error {
     super('the client went away');
   }
 }
-
-const MAX_RESPONSE = 32 * 1024 * 1024;
 
 export interface UpstreamOptions {
   env: Record<string, string | undefined>;
@@ -189,127 +187,4 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
       agents.https.destroy();
     },
   };
-}
-
-type Reply =
-  | { kind: 'reply'; status: number; headers: Record<string, string | undefined>; body: string }
-  | { kind: 'timeout' }
-  | { kind: 'cancelled' }
-  | { kind: 'network'; message: string };
-
-/**
- * One POST. A 2xx `text/event-stream` reply with a sink is written to the sink as it arrives (and
- * kept, to be classified at its end); anything else is read whole. Never rejects.
- */
-/** Where a POST goes, resolved once per URL. */
-interface Target {
-  secure: boolean;
-  hostname: string;
-  port: string;
-  path: string;
-  /** The Host header node:http would send (it adds none when the headers come as a list). */
-  host: string;
-}
-
-function targetFor(url: URL): Target {
-  const secure = url.protocol === 'https:';
-  const defaultPort = secure ? '443' : '80';
-  return {
-    secure,
-    hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
-    port: url.port,
-    path: `${url.pathname}${url.search}`,
-    host: url.port && url.port !== defaultPort ? `${url.hostname}:${url.port}` : url.hostname,
-  };
-}
-
-function post(
-  target: Target,
-  headers: Record<string, string>,
-  body: string,
-  o: UpstreamCallOptions,
-  agents: { http: http.Agent; https: https.Agent },
-  model: string,
-): Promise<Reply> {
-  return new Promise<Reply>((resolve) => {
-    let settled = false;
-    let why: 'timeout' | 'cancelled' | null = null;
-    const settle = (r: Reply) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      o.cancel.set(null);
-      resolve(r);
-    };
-    const secure = target.secure;
-    // Headers as a flat list: node:http stores them as they are instead of one setHeader (name
-    // checks, lower-casing, a header map) per header, then the same checks again when it writes them.
-    const list: string[] = headers.host === undefined ? ['host', target.host] : [];
-    for (const k in headers) if (k !== 'content-length') list.push(k, headers[k] as string);
-    list.push('content-length', String(Buffer.byteLength(body)));
-    const req = (secure ? https : http).request({
-      protocol: secure ? 'https:' : 'http:',
-      hostname: target.hostname,
-      port: target.port,
-      path: target.path,
-      method: 'POST',
-      headers: list,
-      agent: secure ? agents.https : agents.http,
-    });
-    const stop = (kind: 'timeout' | 'cancelled') => {
-      why = kind;
-      req.destroy();
-      settle({ kind });
-    };
-    const timer = setTimeout(() => stop('timeout'), o.deadlineMs);
-    o.cancel.set(() => stop('cancelled'));
-    req.on('error', (e) => {
-      if (why) return settle({ kind: why });
-      const code = (e as { code?: unknown }).code;
-      settle({ kind: 'network', message: describeNetworkError(typeof code === 'string' ? code : '', e) });
-    });
-    req.on('response', (res) => {
-      const status = res.statusCode ?? 0;
-      const type = String(res.headers['content-type'] ?? '');
-      const sink = status >= 200 && status < 300 && o.sink && type.toLowerCase().startsWith('text/event-stream') ? o.sink : undefined;
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_RESPONSE) {
-          res.destroy();
-          settle({ kind: 'network', message: `the response is larger than ${MAX_RESPONSE} bytes` });
-          return;
-        }
-        chunks.push(c);
-        if (sink) {
-          if (!sink.opened) sink.open(model);
-          sink.write(c);
-        }
-      });
-      res.on('error', () => {});
-      res.on('close', () => {
-        if (why) return settle({ kind: why });
-        if (!res.complete) return settle({ kind: 'network', message: 'the connection closed in the middle of the response body' });
-        settle({
-          kind: 'reply',
-          status,
-          headers: flatHeaders(res.headers),
-          body: chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'),
-        });
-      });
-    });
-    req.end(body);
-  });
-}
-
-/** Header values as strings; only set-cookie comes as a list from node:http, so most replies need no copy. */
-function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, string | undefined> {
-  if (headers['set-cookie'] === undefined) return headers as Record<string, string | undefined>;
-  const out: Record<string, string | undefined> = {};
-  for (const k in headers) {
-    const v = headers[k];
-    out[k] = Array.isArray(v) ? v.join(', ') : v;
-  }
-  return out;
 }
