@@ -110,6 +110,7 @@ function post(url: string, agent: Agent, i: number): Promise<void> {
       url,
       { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
       (res) => {
+        if (res.statusCode !== 200) reject(new Error(`${url} answered ${res.statusCode}`));
         res.resume();
         res.on('end', () => resolve());
       },
