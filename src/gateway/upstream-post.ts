@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { describeNetworkError } from '../providers/http-transport.js';
+import { requestHead, type RawHttpPool } from './raw-http.js';
 import type { UpstreamCallOptions } from './upstream.js';
 
 const MAX_RESPONSE = 32 * 1024 * 1024;
@@ -42,14 +43,22 @@ export function targetFor(url: URL): Target {
  * One POST. A 2xx `text/event-stream` reply with a sink is written to the sink as it arrives (and
  * kept, to be classified at its end); anything else is read whole. Never rejects.
  */
+export interface Agents {
+  http: http.Agent;
+  https: https.Agent;
+  /** Plain-http upstreams (raw-http.ts); null: they go through node:http too. */
+  raw: RawHttpPool | null;
+}
+
 export function post(
   target: Target,
   headers: Record<string, string>,
   body: string,
   o: UpstreamCallOptions,
-  agents: { http: http.Agent; https: https.Agent },
+  agents: Agents,
   model: string,
 ): Promise<Reply> {
+  if (!target.secure && agents.raw) return rawPost(agents.raw, target, headers, body, o, model);
   return new Promise<Reply>((resolve) => {
     let settled = false;
     let why: 'timeout' | 'cancelled' | null = null;
@@ -126,6 +135,79 @@ export function post(
       });
     });
     req.end(body);
+  });
+}
+
+/** The same POST over a pooled raw socket (plain http): the same reading, deadline, cancel and stream. */
+function rawPost(
+  pool: RawHttpPool,
+  target: Target,
+  headers: Record<string, string>,
+  body: string,
+  o: UpstreamCallOptions,
+  model: string,
+): Promise<Reply> {
+  let head: string;
+  try {
+    head = requestHead(target.path, target.host, headers, Buffer.byteLength(body));
+  } catch (e) {
+    return Promise.resolve<Reply>({ kind: 'network', message: (e as Error).message });
+  }
+  return new Promise<Reply>((resolve) => {
+    let settled = false;
+    let why: 'timeout' | 'cancelled' | null = null;
+    // The pool calls back only from socket events, never before this function returns.
+    const settle = (r: Reply) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      o.cancel.set(null);
+      resolve(r);
+    };
+    let status = 0;
+    let replyHeaders: Record<string, string> = {};
+    let sink: UpstreamCallOptions['sink'];
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const abandon = pool.post(target.hostname, Number(target.port || 80), head, body, {
+      head: (s, h) => {
+        status = s;
+        replyHeaders = h;
+        const streamed = s >= 200 && s < 300 && (h['content-type'] ?? '').toLowerCase().startsWith('text/event-stream');
+        sink = streamed ? o.sink : undefined;
+      },
+      data: (c) => {
+        size += c.length;
+        if (size > MAX_RESPONSE) {
+          abandon();
+          return settle({ kind: 'network', message: `the response is larger than ${MAX_RESPONSE} bytes` });
+        }
+        chunks.push(c);
+        if (sink) {
+          if (!sink.opened) sink.open(model);
+          sink.write(c);
+        }
+      },
+      end: () =>
+        settle({
+          kind: 'reply',
+          status,
+          headers: replyHeaders,
+          body: chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+        }),
+      error: (e) => {
+        if (why) return settle({ kind: why });
+        const code = (e as { code?: unknown }).code;
+        settle({ kind: 'network', message: describeNetworkError(typeof code === 'string' ? code : '', e) });
+      },
+    });
+    const stop = (kind: 'timeout' | 'cancelled') => {
+      why = kind;
+      abandon();
+      settle({ kind });
+    };
+    const timer = setTimeout(() => stop('timeout'), o.deadlineMs);
+    o.cancel.set(() => stop('cancelled'));
   });
 }
 

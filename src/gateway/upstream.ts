@@ -13,6 +13,7 @@ import { openaiAdapter } from '../providers/wire-openai.js';
 import { redactSecrets } from '../redact/redact-text.js';
 import { replayParams } from '../replay/replay-params.js';
 import type { ParsedChat } from './chat-request.js';
+import { RawHttpPool } from './raw-http.js';
 import { post, targetFor, type Target } from './upstream-post.js';
 
 /**
@@ -88,6 +89,7 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
   const agents = {
     http: new http.Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256 }),
     https: new https.Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256 }),
+    raw: new RawHttpPool(256),
   };
   const leases = new Map<string, Promise<FleetLease>>();
   const targets = new Map<string, Target>();
@@ -185,6 +187,7 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
       await Promise.all(held.map(async (l) => (await l.catch(() => null))?.release()));
       agents.http.destroy();
       agents.https.destroy();
+      agents.raw.destroy();
     },
   };
 }
