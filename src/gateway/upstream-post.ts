@@ -1,7 +1,8 @@
 /**
- * One POST to an OpenAI-wire upstream over node:http's pooled keep-alive agents (upstream.ts decides
- * what to send and classifies what comes back). No AbortController: a deadline is a timer that
- * destroys the socket, a client that goes away cancels through the call's CancelScope.
+ * One POST to an OpenAI-wire upstream over pooled keep-alive connections: raw sockets for http:
+ * (raw-http.ts), node:https's agent for TLS (upstream.ts decides what to send and classifies what
+ * comes back). No AbortController: a deadline is a timer that destroys the socket, a client that
+ * goes away cancels through the call's CancelScope.
  */
 import http from 'node:http';
 import https from 'node:https';

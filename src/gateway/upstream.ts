@@ -18,9 +18,10 @@ import { post, targetFor, type Target } from './upstream-post.js';
 
 /**
  * Upstream calls for the gateway. OpenAI-wire entries (provider kind `openai` and the simulated
- * fleet) are called here directly over pooled keep-alive node:http agents, with the provider layer's
- * own request builder (`openaiAdapter.prepare`) and reply classifier (`classifyWire`), so a served
- * answer is classified exactly as replay classifies it. What this path leaves out is per-call
+ * fleet) are called here directly over pooled keep-alive connections (raw-http.ts for http:,
+ * node:https agents for TLS), with the provider layer's own request builder
+ * (`openaiAdapter.prepare`) and reply classifier (`classifyWire`), so a served answer is
+ * classified exactly as replay classifies it. What this path leaves out is per-call
  * AbortController/AbortSignal plumbing (about 40 µs a request on Node 20, the largest single item of
  * the gateway's profile): a deadline is a timer that destroys the socket, and a client that goes
  * away cancels through a {@link CancelScope}. With a stream sink, a 2xx event stream is passed to
