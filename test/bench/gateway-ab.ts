@@ -58,7 +58,10 @@ for (let i = 0; i < SLICES; i++) {
 }
 const us = (ticks: number, n: number) => Math.round((ticks * 10_000) / n);
 for (const k of kids)
-  console.log(`${k.spec}: main thread ${us(k.mainTicks, k.served)} µs/request, process ${us(k.ticks, k.served)} µs/request`);
+  console.log(
+    `${k.spec}: main thread ${us(k.mainTicks, k.served)} µs/request, process ${us(k.ticks, k.served)} µs/request, ` +
+      `${Math.round(k.served / (SLICES * SLICE_S))} requests/s`,
+  );
 for (const k of kids) {
   k.agent.destroy();
   k.child.stdin?.end();
