@@ -8,7 +8,6 @@ import http from 'node:http';
 import https from 'node:https';
 import { describeNetworkError } from '../providers/http-transport.js';
 import { requestHead, type RawHttpPool } from './raw-http.js';
-import { undiciPost, type UndiciPools } from './undici-post.js';
 import type { UpstreamCallOptions } from './upstream.js';
 
 const MAX_RESPONSE = 32 * 1024 * 1024;
@@ -50,8 +49,6 @@ export interface Agents {
   https: https.Agent;
   /** Plain-http upstreams (raw-http.ts); null: they go through node:http too. */
   raw: RawHttpPool | null;
-  /** Plain-http upstreams over undici's pools instead (A/B against raw). */
-  undici?: UndiciPools | null;
 }
 
 export function post(
@@ -62,7 +59,6 @@ export function post(
   agents: Agents,
   model: string,
 ): Promise<Reply> {
-  if (!target.secure && agents.undici) return undiciPost(agents.undici, target, headers, body, o, model);
   if (!target.secure && agents.raw) return rawPost(agents.raw, target, headers, body, o, model);
   return new Promise<Reply>((resolve) => {
     let settled = false;

@@ -14,10 +14,6 @@ import { redactSecrets } from '../redact/redact-text.js';
 import { replayParams } from '../replay/replay-params.js';
 import type { ParsedChat } from './chat-request.js';
 import { RawHttpPool } from './raw-http.js';
-import { UndiciPools } from './undici-post.js';
-
-/** A/B switch for the bench (gateway-undici-child.mjs): plain-http upstreams over undici. */
-const VIA_UNDICI = process.env.ROUTELAB_GATEWAY_UNDICI === '1';
 import { post, targetFor, type Target } from './upstream-post.js';
 
 /**
@@ -95,7 +91,6 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
     http: new http.Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256 }),
     https: new https.Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256 }),
     raw: new RawHttpPool(256),
-    undici: VIA_UNDICI ? new UndiciPools() : null,
   };
   const leases = new Map<string, Promise<FleetLease>>();
   const targets = new Map<string, Target>();
@@ -194,7 +189,6 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
       agents.http.destroy();
       agents.https.destroy();
       agents.raw.destroy();
-      await agents.undici?.destroy();
     },
   };
 }
