@@ -49,7 +49,7 @@ export class RawHttpPool {
     const conn = this.free.get(key)?.pop() ?? this.connect(hostname, port);
     const parser = new ReplyParser({
       head: (s, h) => {
-        conn.idleMs = keepAliveMs(h['keep-alive']);
+        conn.idleMs = keepAliveMs(h.get('keep-alive'));
         x.head(s, h);
       },
       data: (c) => x.data(c),

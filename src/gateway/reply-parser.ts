@@ -3,10 +3,13 @@
  * framed by content-length, chunked transfer coding, or the connection's end. Informational (1xx)
  * heads are skipped. Body bytes are handed on as they arrive (de-chunked), so a stream reaches its
  * sink event by event. Limits: 64 KiB of head, a chunk-size line of 1 KiB; past them the reply is
- * malformed and the connection is not reused.
+ * malformed and the connection is not reused. Header names are the upstream's (untrusted until
+ * parsed): they must be tokens, and are collected in a Map, never as keys of an object. A reply
+ * framed two ways (transfer-encoding and content-length) is read by its transfer coding, as RFC 9112
+ * says, and its connection is not reused; a transfer coding that does not end in chunked runs to close.
  */
 export interface ReplyEvents {
-  head(status: number, headers: Record<string, string>): void;
+  head(status: number, headers: ReadonlyMap<string, string>): void;
   data(chunk: Buffer): void;
   end(): void;
 }
@@ -15,6 +18,7 @@ const MAX_HEAD = 64 * 1024;
 const MAX_LINE = 1024;
 const CRLF = Buffer.from('\r\n');
 const HEAD_END = Buffer.from('\r\n\r\n');
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,256}$/;
 
 type State = 'head' | 'length' | 'size' | 'data' | 'data-crlf' | 'trailers' | 'close' | 'done';
 
@@ -99,31 +103,40 @@ export class ReplyParser {
     if (!m) throw new Error('the response does not start with an HTTP/1.x status line');
     const status = Number(m[2]);
     if (status >= 100 && status < 200) return end + 4; // 100 Continue and the like: the real head follows
-    const headers = Object.create(null) as Record<string, string>;
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i] as string;
-      const colon = line.indexOf(':');
-      if (colon <= 0) throw new Error('a response header line has no name');
-      const name = line.slice(0, colon).trim().toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
-    }
-    const connection = (headers.connection ?? '').toLowerCase();
+    const headers = readHeaders(lines);
+    const connection = (headers.get('connection') ?? '').toLowerCase();
     if (connection.includes('close') || (m[1] === '0' && !connection.includes('keep-alive'))) this.reusable = false;
     this.on.head(status, headers);
-    if (status === 204 || status === 304) this.finish();
-    else if ((headers['transfer-encoding'] ?? '').toLowerCase().includes('chunked')) this.state = 'size';
-    else if (headers['content-length'] !== undefined) {
-      const n = /^\d{1,15}$/.test(headers['content-length']) ? Number(headers['content-length']) : NaN;
+    this.frame(status, headers.get('transfer-encoding'), headers.get('content-length'));
+    return end + 4;
+  }
+
+  /** How the body is delimited (RFC 9112 §6.3). */
+  private frame(status: number, coding: string | undefined, length: string | undefined): void {
+    if (status === 204 || status === 304) return this.finish();
+    if (coding !== undefined) {
+      if (length !== undefined) this.reusable = false; // framed two ways: never trust the connection again
+      if (
+        coding
+          .slice(coding.lastIndexOf(',') + 1)
+          .trim()
+          .toLowerCase() === 'chunked'
+      )
+        return void (this.state = 'size');
+      this.state = 'close';
+      this.reusable = false;
+      return;
+    }
+    if (length !== undefined) {
+      const n = /^\d{1,15}$/.test(length) ? Number(length) : NaN;
       if (!Number.isFinite(n)) throw new Error('the response has an invalid content-length');
       this.remaining = n;
       this.state = 'length';
       if (n === 0) this.finish();
-    } else {
-      this.state = 'close';
-      this.reusable = false;
+      return;
     }
-    return end + 4;
+    this.state = 'close';
+    this.reusable = false;
   }
 
   private readSize(buf: Buffer): number {
@@ -158,4 +171,20 @@ export class ReplyParser {
     this.state = 'done';
     this.on.end();
   }
+}
+
+/** Header lines (after the status line) into a Map of lower-case names; repeated names joined by ", ". */
+function readHeaders(lines: string[]): Map<string, string> {
+  const headers = new Map<string, string>();
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const colon = line.indexOf(':');
+    const name = colon > 0 ? line.slice(0, colon) : '';
+    if (!TOKEN.test(name)) throw new Error('a response header line has no valid name');
+    const key = name.toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    const before = headers.get(key);
+    headers.set(key, before === undefined ? value : `${before}, ${value}`);
+  }
+  return headers;
 }

@@ -113,7 +113,9 @@ export function unpackExchanges(packed: readonly unknown[]): ServedExchange[] {
  */
 export function servedRecord(e: ServedExchange): NormalisedRecord {
   const chat = parseChatText(e.body);
-  const metadata: NormalisedRecord['metadata'] = { tags: [] };
+  // Metadata names are the client's: no prototype for them to reach.
+  const metadata = Object.create(null) as NormalisedRecord['metadata'];
+  metadata.tags = [];
   for (const [k, v] of chat.metadata) if (k !== 'tags') metadata[k] = v;
   if (e.project !== undefined) metadata.project = e.project;
   if (chat.user !== undefined) metadata.user = chat.user;
@@ -136,7 +138,10 @@ export function servedRecord(e: ServedExchange): NormalisedRecord {
   return {
     sourceId: e.id,
     timestamp: new Date(e.startedAt).toISOString(),
-    request: { messages: chat.messages, params: { ...chat.params, model: chat.model } },
+    request: {
+      messages: chat.messages,
+      params: Object.assign(Object.create(null) as Record<string, unknown>, chat.params, { model: chat.model }),
+    },
     metadata,
     response: {
       model: e.servedBy,

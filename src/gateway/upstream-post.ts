@@ -166,15 +166,15 @@ function rawPost(
       resolve(r);
     };
     let status = 0;
-    let replyHeaders: Record<string, string> = {};
+    let replyHeaders: Record<string, string | undefined> = {};
     let sink: UpstreamCallOptions['sink'];
     const chunks: Buffer[] = [];
     let size = 0;
     const abandon = pool.post(target.hostname, Number(target.port || 80), head, body, {
       head: (s, h) => {
         status = s;
-        replyHeaders = h;
-        const streamed = s >= 200 && s < 300 && (h['content-type'] ?? '').toLowerCase().startsWith('text/event-stream');
+        replyHeaders = headerObject(h);
+        const streamed = s >= 200 && s < 300 && (h.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream');
         sink = streamed ? o.sink : undefined;
       },
       data: (c) => {
@@ -212,10 +212,20 @@ function rawPost(
   });
 }
 
-/** Header values as strings; only set-cookie comes as a list from node:http, so most replies need no copy. */
+/** The reply's headers as the classifier takes them: an object, so one without a prototype (names are the upstream's). */
+function headerObject(headers: ReadonlyMap<string, string>): Record<string, string | undefined> {
+  const out = Object.create(null) as Record<string, string | undefined>;
+  for (const [k, v] of headers) out[k] = v;
+  return out;
+}
+
+/**
+ * Header values as strings; only set-cookie comes as a list from node:http, so most replies need no
+ * copy (node:http's header object has no prototype, and neither has the copy).
+ */
 function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, string | undefined> {
   if (headers['set-cookie'] === undefined) return headers as Record<string, string | undefined>;
-  const out: Record<string, string | undefined> = {};
+  const out = Object.create(null) as Record<string, string | undefined>;
   for (const k in headers) {
     const v = headers[k];
     out[k] = Array.isArray(v) ? v.join(', ') : v;

@@ -3,7 +3,7 @@ import { ReplyParser } from '../../../src/gateway/reply-parser.js';
 
 /** Feeds `text` in pieces of `step` bytes; returns what the parser reported. */
 function read(text: string, step = text.length, close = false) {
-  const out = { status: 0, headers: {} as Record<string, string>, body: '', ended: false };
+  const out = { status: 0, headers: new Map<string, string>() as ReadonlyMap<string, string>, body: '', ended: false };
   const p = new ReplyParser({
     head: (s, h) => Object.assign(out, { status: s, headers: h }),
     data: (c) => (out.body += c.toString('utf8')),
@@ -25,7 +25,11 @@ describe('an upstream reply read from socket bytes', () => {
     for (const step of [1, 3, 1000]) {
       expect(read(plain, step)).toMatchObject({
         status: 503,
-        headers: { 'content-length': '5', 'retry-after': '2', 'x-a': '1, 2' },
+        headers: new Map([
+          ['content-length', '5'],
+          ['retry-after', '2'],
+          ['x-a', '1, 2'],
+        ]),
         body: 'busy!',
         ended: true,
         reusable: true,
@@ -48,5 +52,24 @@ describe('an upstream reply read from socket bytes', () => {
     expect(() => read('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n')).toThrow(/chunk/);
     expect(() => read('HTTP/1.1 200 OK\r\ncontent-length: 9\r\n\r\nshort', 100, true)).toThrow(/middle of the response body/);
     expect(() => read(`HTTP/1.1 200 OK\r\nx: ${'y'.repeat(70_000)}`)).toThrow(/head is larger/);
+    expect(() => read('HTTP/1.1 200 OK\r\nbad name: 1\r\n\r\n')).toThrow(/no valid name/);
+    expect(() => read('HTTP/1.1 200 OK\r\nx-a: 1\r\n folded: 2\r\n\r\n')).toThrow(/no valid name/);
+  });
+
+  it('keeps header names from the upstream out of any object, whatever they are', () => {
+    const r = read('HTTP/1.1 200 OK\r\n__proto__: x\r\nconstructor: y\r\ncontent-length: 0\r\n\r\n');
+    expect(r.headers.get('__proto__')).toBe('x');
+    expect(r.headers.get('constructor')).toBe('y');
+  });
+
+  it('reads a reply framed two ways by its transfer coding and never reuses its connection', () => {
+    const both = 'HTTP/1.1 200 OK\r\ncontent-length: 3\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n';
+    expect(read(both)).toMatchObject({ body: 'hello', ended: true, reusable: false });
+    // A coding that does not end in chunked: the body runs until the connection closes.
+    expect(read('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked, gzip\r\n\r\nraw bytes', 4, true)).toMatchObject({
+      body: 'raw bytes',
+      ended: true,
+      reusable: false,
+    });
   });
 });

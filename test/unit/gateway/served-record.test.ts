@@ -49,4 +49,20 @@ describe('served exchanges, packed for the log worker', () => {
     expect(r.metadata.routing).toMatchObject({ outcome: 'blocked', blocked: 'budget', flagged: true, reasons: base.reasons });
     expect(r.timestamp).toBe('1970-01-01T00:00:00.000Z');
   });
+
+  it("keep the client's metadata names as data, never as a way to an object's prototype", () => {
+    const body = JSON.stringify({
+      model: 'policy/p',
+      messages: [{ role: 'user', content: 'hi' }],
+      metadata: { constructor: 'c', team: 'a' },
+    });
+    const r = servedRecord({ ...base, body: body.replace('"constructor"', '"__proto__":"x","constructor"') });
+    expect(Object.getPrototypeOf(r.metadata)).toBeNull();
+    expect(Object.getPrototypeOf(r.request.params)).toBeNull();
+    expect(Object.entries(r.metadata).filter(([k]) => k !== 'routing')).toEqual([
+      ['tags', []],
+      ['constructor', 'c'],
+      ['team', 'a'],
+    ]);
+  });
 });
