@@ -26,6 +26,7 @@ export class ReplyParser {
   private state: State = 'head';
   private pending: Buffer | null = null;
   private remaining = 0;
+  private trailerBytes = 0;
   /** Whether the connection can carry another request once this reply is done. */
   reusable = true;
 
@@ -94,10 +95,9 @@ export class ReplyParser {
 
   private readHead(buf: Buffer): number {
     const end = buf.indexOf(HEAD_END);
-    if (end < 0) {
-      if (buf.length > MAX_HEAD) throw new Error(`the response head is larger than ${MAX_HEAD} bytes`);
-      return -1;
-    }
+    // Also when the whole head came in one read: the limit is on the head, not on what is pending.
+    if (end > MAX_HEAD || (end < 0 && buf.length > MAX_HEAD)) throw new Error(`the response head is larger than ${MAX_HEAD} bytes`);
+    if (end < 0) return -1;
     const lines = buf.toString('latin1', 0, end).split('\r\n');
     const m = /^HTTP\/1\.([01]) (\d{3})/.exec(lines[0] ?? '');
     if (!m) throw new Error('the response does not start with an HTTP/1.x status line');
@@ -154,10 +154,9 @@ export class ReplyParser {
 
   private readTrailer(buf: Buffer): number {
     const eol = buf.indexOf(CRLF);
-    if (eol < 0) {
-      if (buf.length > MAX_HEAD) throw new Error('the response trailers are too long');
-      return -1;
-    }
+    this.trailerBytes += eol < 0 ? 0 : eol + 2;
+    if (this.trailerBytes > MAX_HEAD || (eol < 0 && buf.length > MAX_HEAD)) throw new Error('the response trailers are too long');
+    if (eol < 0) return -1;
     if (eol === 0) this.finish(); // the empty line after the last chunk (and any trailers)
     return eol + 2;
   }

@@ -52,6 +52,9 @@ describe('an upstream reply read from socket bytes', () => {
     expect(() => read('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n')).toThrow(/chunk/);
     expect(() => read('HTTP/1.1 200 OK\r\ncontent-length: 9\r\n\r\nshort', 100, true)).toThrow(/middle of the response body/);
     expect(() => read(`HTTP/1.1 200 OK\r\nx: ${'y'.repeat(70_000)}`)).toThrow(/head is larger/);
+    expect(() => read(`HTTP/1.1 200 OK\r\nx: ${'y'.repeat(70_000)}\r\n\r\n`)).toThrow(/head is larger/);
+    const manyTrailers = `HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n0\r\n${'x-t: 1\r\n'.repeat(10_000)}\r\n`;
+    expect(() => read(manyTrailers, 1000)).toThrow(/trailers are too long/);
     expect(() => read('HTTP/1.1 200 OK\r\nbad name: 1\r\n\r\n')).toThrow(/no valid name/);
     expect(() => read('HTTP/1.1 200 OK\r\nx-a: 1\r\n folded: 2\r\n\r\n')).toThrow(/no valid name/);
   });
