@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Message } from '../domain/traffic-record.js';
+import { GatewayError } from './openai-error.js';
 
 /**
  * The body of POST /v1/chat/completions, as far as the gateway reads it. Other fields (temperature,
@@ -99,4 +100,33 @@ export function plainChat(v: unknown): v is ChatCompletionBody {
     if (name !== undefined && (typeof name !== 'string' || name.length > 256)) return false;
   }
   return true;
+}
+
+/**
+ * A request body as the gateway reads it: JSON, then the hand check or the schema. Throws a
+ * GatewayError (400) that says what is wrong.
+ */
+export function parseChatText(text: string): ParsedChat {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new GatewayError(400, 'the request body is not valid JSON', 'invalid_request_error', 'invalid_json');
+  }
+  // The common body passes a hand check that accepts a subset of what the schema accepts; the
+  // schema itself runs for the rest, and for its error message.
+  if (plainChat(json)) return toParsedChat(json);
+  const parsed = ChatCompletionBody.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const param = issue ? issue.path.join('.') : null;
+    throw new GatewayError(
+      400,
+      `${param || 'body'}: ${issue?.message ?? 'invalid'}`,
+      'invalid_request_error',
+      'invalid_request',
+      param || null,
+    );
+  }
+  return toParsedChat(parsed.data);
 }

@@ -117,6 +117,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           maxBuffer: opts.logBufferSize,
           onWritten: (n) => metrics.logged.inc([], n),
           onDropped: (n) => metrics.logDropped.inc([], n),
+          onError: (e) => opts.log?.({ level: 'error', msg: 'traffic log worker stopped; records are dropped', error: e.name }),
         });
   const shadow = opts.shadow
     ? createShadow({
@@ -147,6 +148,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     draining: () => draining,
   };
 
+  const finished = () => {
+    inFlight--;
+    if (inFlight === 0 && idle) idle();
+  };
+  const failed = (res: ServerResponse, e: unknown) => {
+    if (e instanceof CancelledError) return void res.destroy();
+    if (!res.headersSent) sendError(res, e instanceof GatewayError ? e : new GatewayError(500, 'internal gateway error', 'server_error'));
+    else res.destroy();
+    if (!(e instanceof GatewayError)) opts.log?.({ level: 'error', msg: 'request failed', error: e instanceof Error ? e.name : 'unknown' });
+  };
   const server = createServer(
     { maxHeaderSize: 16 * 1024, requestTimeout: (opts.upstreamTimeoutMs ?? 120_000) * 4, headersTimeout: 10_000, keepAliveTimeout: 5_000 },
     (req, res) => {
@@ -174,19 +185,14 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         );
       }
       inFlight++;
-      handle(runtime, req, res, path ?? '/')
-        .catch((e: unknown) => {
-          if (e instanceof CancelledError) return void res.destroy();
-          if (!res.headersSent)
-            sendError(res, e instanceof GatewayError ? e : new GatewayError(500, 'internal gateway error', 'server_error'));
-          else res.destroy();
-          if (!(e instanceof GatewayError))
-            opts.log?.({ level: 'error', msg: 'request failed', error: e instanceof Error ? e.name : 'unknown' });
-        })
-        .finally(() => {
-          inFlight--;
-          if (inFlight === 0 && idle) idle();
-        });
+      // One reaction per request (not catch and finally: two more promises and closures).
+      handle(runtime, req, res, path ?? '/').then(finished, (e: unknown) => {
+        try {
+          failed(res, e);
+        } finally {
+          finished();
+        }
+      });
     },
   );
   const sockets = new Set<Socket>();
@@ -262,7 +268,10 @@ export function headerOf(req: IncomingMessage, name: string): string | undefined
 
 /** `headers`: our own response headers (fixed names), never keys from a request. */
 export function sendJson(res: ServerResponse, status: number, body: string, headers?: Readonly<Record<string, string>>): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+  // A flat list, not a merged object: no copy of the headers per response.
+  const list: Array<string | number> = ['content-type', 'application/json', 'content-length', Buffer.byteLength(body)];
+  if (headers) for (const k in headers) list.push(k, headers[k] as string);
+  res.writeHead(status, list);
   res.end(body);
 }
 

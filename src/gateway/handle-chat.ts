@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../policy/index.js';
 import { estimateTokens } from '../replay/token-estimate.js';
-import type { NormalisedRecord } from '../traffic/readers/reader.js';
-import { ChatCompletionBody, plainChat, toParsedChat, type ParsedChat } from './chat-request.js';
+import { parseChatText, type ParsedChat } from './chat-request.js';
 import type { GatewayRuntime } from './gateway.js';
 import { headerOf, sendError, sendJson } from './gateway.js';
 import { GatewayError, typeForStatus } from './openai-error.js';
 import { callModel, routePolicy, type RouteOutcome } from './route-request.js';
+import type { ServedExchange } from './served-record.js';
 import { completionBody, completionStream, SseSink } from './sse.js';
 import { servedRecordId } from './traffic-log.js';
 import { CancelScope } from './upstream.js';
@@ -18,7 +18,8 @@ export async function handleChat(rt: GatewayRuntime, req: IncomingMessage, res: 
   const started = performance.now();
   const startedAt = Date.now();
   const key = await rt.access.authenticate(headerOf(req, 'authorization'));
-  const chat = await readChat(req, rt.opts.maxBodyBytes ?? 1024 * 1024);
+  const body = await readBody(req, rt.opts.maxBodyBytes ?? 1024 * 1024);
+  const chat = parseChatText(body);
   const snapshot = rt.registry.current();
   const policyName = chat.model.startsWith(POLICY_PREFIX) ? chat.model.slice(POLICY_PREFIX.length) : null;
   const project = chat.metadata.get('project') ?? (key && key.projects.length === 1 ? key.projects[0] : undefined);
@@ -89,19 +90,7 @@ export async function handleChat(rt: GatewayRuntime, req: IncomingMessage, res: 
   const live = { servedBy: outcome.kind === 'served' ? outcome.model : null, status };
   const shadowed = policy && rt.shadow && rt.shadow.policy === policy.name && rt.shadow.sampled();
   const logged = rt.trafficLog && (shadowed || rt.logRng.next() < (rt.opts.logSampleRate ?? 1));
-  if (logged)
-    rt.trafficLog?.log(
-      toRecord(
-        id,
-        startedAt,
-        chat,
-        request,
-        outcome,
-        policy ? { name: policy.name, version: policy.version } : null,
-        key?.name ?? null,
-        status,
-      ),
-    );
+  if (logged) rt.trafficLog?.log(exchangeOf(id, startedAt, body, project, outcome, policy, key?.name ?? null, status));
   if (shadowed && rt.trafficLog) rt.shadow?.run({ chat, request, catalog: snapshot.catalog, trafficId: id, live });
 }
 
@@ -162,10 +151,10 @@ function respond(
 }
 
 /** The body, read with stream events (an async iterator costs more per request than the parsing). */
-function readChat(req: IncomingMessage, maxBytes: number): Promise<ParsedChat> {
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
-  return new Promise<ParsedChat>((resolve, reject) => {
+  return new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
@@ -185,38 +174,9 @@ function readChat(req: IncomingMessage, maxBytes: number): Promise<ParsedChat> {
     });
     req.on('end', () => {
       if (failed) return;
-      try {
-        resolve(parseChat(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8')));
-      } catch (e) {
-        reject(e);
-      }
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'));
     });
   });
-}
-
-function parseChat(text: string): ParsedChat {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new GatewayError(400, 'the request body is not valid JSON', 'invalid_request_error', 'invalid_json');
-  }
-  // The common body passes a hand check that accepts a subset of what the schema accepts; the
-  // schema itself runs for the rest, and for its error message.
-  if (plainChat(json)) return toParsedChat(json);
-  const parsed = ChatCompletionBody.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const param = issue ? issue.path.join('.') : null;
-    throw new GatewayError(
-      400,
-      `${param || 'body'}: ${issue?.message ?? 'invalid'}`,
-      'invalid_request_error',
-      'invalid_request',
-      param || null,
-    );
-  }
-  return toParsedChat(parsed.data);
 }
 
 function tooLarge(maxBytes: number): GatewayError {
@@ -228,50 +188,37 @@ function tooLarge(maxBytes: number): GatewayError {
   );
 }
 
-/** The traffic record an import of this exchange would produce, plus how it was routed. */
-function toRecord(
+/** What the traffic log needs of this exchange (it builds the record off the request path). */
+function exchangeOf(
   id: string,
   startedAt: number,
-  chat: ParsedChat,
-  request: RequestContext,
+  body: string,
+  project: string | undefined,
   outcome: RouteOutcome,
-  policy: { name: string; version: number } | null,
-  keyName: string | null,
+  policy: { name: string; version: number } | undefined,
+  key: string | null,
   status: number,
-): NormalisedRecord {
+): ServedExchange {
   const result = outcome.kind === 'served' ? outcome.result : outcome.kind === 'failed' ? outcome.last : null;
-  const metadata: NormalisedRecord['metadata'] = { tags: [] };
-  for (const [k, v] of chat.metadata) if (k !== 'tags') metadata[k] = v;
-  if (request.project !== undefined) metadata.project = request.project;
-  if (chat.user !== undefined) metadata.user = chat.user;
-  metadata.routing = {
-    source: 'gateway',
-    model: chat.model,
+  return {
+    id,
+    startedAt,
+    body,
+    project,
+    key,
+    status,
     policy: policy?.name ?? null,
-    policy_version: policy?.version ?? null,
+    policyVersion: policy?.version ?? null,
     outcome: outcome.kind,
-    served_by: outcome.kind === 'served' ? outcome.model : null,
-    attempts: outcome.attempts.map((a) => ({ model: a.model, status: a.status, reason: a.reason })),
+    servedBy: outcome.kind === 'served' ? outcome.model : null,
+    output: result?.output ?? null,
+    inputTokens: result?.input_tokens ?? null,
+    outputTokens: result?.output_tokens ?? null,
+    costUsd: result?.cost_usd ?? null,
+    attempts: outcome.attempts,
     reasons: outcome.reasons,
     flagged: outcome.flagged,
     blocked: outcome.kind === 'blocked' ? outcome.blocked : null,
     propensity: outcome.kind === 'served' || outcome.kind === 'failed' ? outcome.propensity : 1,
-    key: keyName,
-  };
-  return {
-    sourceId: id,
-    timestamp: new Date(startedAt).toISOString(),
-    request: { messages: chat.messages.map((m) => ({ ...m })), params: { ...chat.params, model: chat.model } },
-    metadata,
-    response: {
-      model: outcome.kind === 'served' ? outcome.model : null,
-      output: result?.output ?? null,
-      status,
-      latency_ms: outcome.attempts.reduce((a, t) => a + t.latency_ms, 0),
-      input_tokens: result?.input_tokens ?? null,
-      output_tokens: result?.output_tokens ?? null,
-      cost_usd: result?.cost_usd ?? null,
-    },
-    replayable: true,
   };
 }

@@ -5,7 +5,6 @@ import { providerOf, upstreamModel, type CatalogEntry } from '../domain/catalog-
 import { isRoutelabSetting } from '../providers/catalog-safety.js';
 import type { ChatMessage } from '../providers/chat-message.js';
 import { failure, type Classified } from '../providers/classified.js';
-import { describeNetworkError } from '../providers/http-transport.js';
 import { classifyWire } from '../providers/classify-response.js';
 import { acquireFleet, type FleetLease } from '../providers/fleet-registry.js';
 import type { ChatClient } from '../providers/index.js';
@@ -14,12 +13,15 @@ import { openaiAdapter } from '../providers/wire-openai.js';
 import { redactSecrets } from '../redact/redact-text.js';
 import { replayParams } from '../replay/replay-params.js';
 import type { ParsedChat } from './chat-request.js';
+import { RawHttpPool } from './raw-http.js';
+import { post, targetFor, type Target } from './upstream-post.js';
 
 /**
  * Upstream calls for the gateway. OpenAI-wire entries (provider kind `openai` and the simulated
- * fleet) are called here directly over pooled keep-alive node:http agents, with the provider layer's
- * own request builder (`openaiAdapter.prepare`) and reply classifier (`classifyWire`), so a served
- * answer is classified exactly as replay classifies it. What this path leaves out is per-call
+ * fleet) are called here directly over pooled keep-alive connections (raw-http.ts for http:,
+ * node:https agents for TLS), with the provider layer's own request builder
+ * (`openaiAdapter.prepare`) and reply classifier (`classifyWire`), so a served answer is
+ * classified exactly as replay classifies it. What this path leaves out is per-call
  * AbortController/AbortSignal plumbing (about 40 µs a request on Node 20, the largest single item of
  * the gateway's profile): a deadline is a timer that destroys the socket, and a client that goes
  * away cancels through a {@link CancelScope}. With a stream sink, a 2xx event stream is passed to
@@ -74,8 +76,6 @@ export class CancelledError extends Error {
   }
 }
 
-const MAX_RESPONSE = 32 * 1024 * 1024;
-
 export interface UpstreamOptions {
   env: Record<string, string | undefined>;
   /** The provider layer's client, for the kinds not called here. */
@@ -90,9 +90,10 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
   const agents = {
     http: new http.Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256 }),
     https: new https.Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256 }),
+    raw: new RawHttpPool(256),
   };
   const leases = new Map<string, Promise<FleetLease>>();
-  const urls = new Map<string, URL>();
+  const targets = new Map<string, Target>();
   const fleetBaseUrl = async (fleet: string, answers: string): Promise<string> => {
     const id = `${fleet}\u0000${answers}`;
     let lease = leases.get(id);
@@ -103,14 +104,14 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
     }
     return (await lease).baseUrl;
   };
-  const urlOf = (u: string): URL => {
-    let parsed = urls.get(u);
-    if (!parsed) {
-      parsed = new URL(u);
-      if (urls.size > 1000) urls.clear();
-      urls.set(u, parsed);
+  const targetOf = (u: string): Target => {
+    let t = targets.get(u);
+    if (!t) {
+      t = targetFor(new URL(u));
+      if (targets.size > 1000) targets.clear();
+      targets.set(u, t);
     }
-    return parsed;
+    return t;
   };
 
   const viaClient = async (entry: CatalogEntry, chat: ParsedChat, o: UpstreamCallOptions): Promise<CallResult> => {
@@ -131,7 +132,13 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
   const direct = async (entry: CatalogEntry, chat: ParsedChat, o: UpstreamCallOptions): Promise<CallResult> => {
     const started = now();
     const simulated = entry.simulated !== null;
-    const done = (c: Classified, latency = Math.max(0, now() - started)): CallResult => ({ ...c, latency_ms: latency, simulated });
+    // The classified reply is always a fresh object: completed in place rather than copied.
+    const done = (c: Classified, latency = Math.max(0, now() - started)): CallResult => {
+      const r = c as CallResult;
+      r.latency_ms = latency;
+      r.simulated = simulated;
+      return r;
+    };
     const baseUrl = entry.simulated ? await fleetBaseUrl(entry.simulated.fleet, entry.simulated.answers) : entry.base_url;
     if (!baseUrl) return done(failure(400, 'client', `model "${entry.name}" has neither base_url nor simulated in the catalog`));
     if (entry.api_key_env && isRoutelabSetting(entry.api_key_env))
@@ -161,7 +168,7 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
       call.headers.accept = 'text/event-stream';
     }
     if (o.cancel.cancelled) throw new CancelledError();
-    const reply = await post(urlOf(call.url), call.headers, body, o, agents, entry.name);
+    const reply = await post(targetOf(call.url), call.headers, body, o, agents, entry.name);
     if (reply.kind === 'cancelled') throw new CancelledError();
     if (reply.kind === 'timeout') return done(failure(408, 'timeout', `no complete answer from ${entry.name} within ${o.deadlineMs} ms`));
     if (reply.kind === 'network') return done(failure(502, 'network', redactSecrets(`${entry.name}: ${reply.message}`, secrets)));
@@ -181,97 +188,7 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
       await Promise.all(held.map(async (l) => (await l.catch(() => null))?.release()));
       agents.http.destroy();
       agents.https.destroy();
+      agents.raw.destroy();
     },
   };
-}
-
-type Reply =
-  | { kind: 'reply'; status: number; headers: Record<string, string | undefined>; body: string }
-  | { kind: 'timeout' }
-  | { kind: 'cancelled' }
-  | { kind: 'network'; message: string };
-
-/**
- * One POST. A 2xx `text/event-stream` reply with a sink is written to the sink as it arrives (and
- * kept, to be classified at its end); anything else is read whole. Never rejects.
- */
-function post(
-  url: URL,
-  headers: Record<string, string>,
-  body: string,
-  o: UpstreamCallOptions,
-  agents: { http: http.Agent; https: https.Agent },
-  model: string,
-): Promise<Reply> {
-  return new Promise<Reply>((resolve) => {
-    let settled = false;
-    let why: 'timeout' | 'cancelled' | null = null;
-    const settle = (r: Reply) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      o.cancel.set(null);
-      resolve(r);
-    };
-    const secure = url.protocol === 'https:';
-    headers['content-length'] = String(Buffer.byteLength(body));
-    const req = (secure ? https : http).request({
-      protocol: url.protocol,
-      hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
-      port: url.port,
-      path: `${url.pathname}${url.search}`,
-      method: 'POST',
-      headers,
-      agent: secure ? agents.https : agents.http,
-    });
-    const stop = (kind: 'timeout' | 'cancelled') => {
-      why = kind;
-      req.destroy();
-      settle({ kind });
-    };
-    const timer = setTimeout(() => stop('timeout'), o.deadlineMs);
-    o.cancel.set(() => stop('cancelled'));
-    req.on('error', (e) => {
-      if (why) return settle({ kind: why });
-      const code = (e as { code?: unknown }).code;
-      settle({ kind: 'network', message: describeNetworkError(typeof code === 'string' ? code : '', e) });
-    });
-    req.on('response', (res) => {
-      const status = res.statusCode ?? 0;
-      const type = String(res.headers['content-type'] ?? '');
-      const sink = status >= 200 && status < 300 && o.sink && type.toLowerCase().startsWith('text/event-stream') ? o.sink : undefined;
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_RESPONSE) {
-          res.destroy();
-          settle({ kind: 'network', message: `the response is larger than ${MAX_RESPONSE} bytes` });
-          return;
-        }
-        chunks.push(c);
-        if (sink) {
-          if (!sink.opened) sink.open(model);
-          sink.write(c);
-        }
-      });
-      res.on('error', () => {});
-      res.on('close', () => {
-        if (why) return settle({ kind: why });
-        if (!res.complete) return settle({ kind: 'network', message: 'the connection closed in the middle of the response body' });
-        const out: Record<string, string | undefined> = {};
-        for (const k in res.headers) {
-          const v = res.headers[k];
-          out[k] = Array.isArray(v) ? v.join(', ') : v;
-        }
-        settle({
-          kind: 'reply',
-          status,
-          headers: out,
-          body: chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'),
-        });
-      });
-    });
-    req.end(body);
-  });
 }

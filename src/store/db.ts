@@ -13,6 +13,8 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface Store {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** Postgres only: the URL it was opened with (a worker thread opens a connection of its own). */
+  url?: string;
   /** Rows of a raw statement, the same shape on both drivers. */
   rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
   close(): Promise<void>;
@@ -109,6 +111,7 @@ async function openPostgres(url: string, max: number): Promise<Store> {
   return {
     db,
     kind: 'postgres',
+    url,
     rows: async <T>(query: SQL) => [...((await db.execute(query)) as unknown as T[])],
     session: async () => {
       const one = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
