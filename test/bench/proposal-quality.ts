@@ -4,7 +4,7 @@
  *   npx tsx test/bench/proposal-quality.ts <file.csv> [--segment-by eval_name] [--ceilings 0.1,0.25,0.5] [--confidence 0.95] [--learner auto|rules|scorer]
  *                                          [--confidence 0.95]
  *
- * The file is split 50/50 by a seeded hash of sample_id into a fit half and a test half. The fit half
+ * The file is split 50/50 (or --fit-fraction f : 1 − f) by a seeded hash of sample_id into a fit half and a test half. The fit half
  * goes through the same steps a user's run takes (label columns dropped as `outcomes import` does,
  * cases planned as plan-run does — `--holdout 0.3` split, derived request fields, token estimate —
  * the best single model as the current policy) and `propose` runs at each ceiling (a ratio of that
@@ -32,7 +32,7 @@ const flag = (name: string) => {
 };
 if (!file) {
   process.stderr.write(
-    'usage: tsx test/bench/proposal-quality.ts <routerbench-layout.csv> [--segment-by FIELD] [--ceilings 0.1,0.25,0.5] [--confidence 0.95] [--learner auto|rules|scorer] [--split-seed S] [--run-seed S]\n',
+    'usage: tsx test/bench/proposal-quality.ts <routerbench-layout.csv> [--segment-by FIELD] [--ceilings 0.1,0.25,0.5] [--confidence 0.95] [--learner auto|rules|scorer] [--split-seed S] [--run-seed S] [--fit-fraction 0.5]\n',
   );
   process.exit(2);
 }
@@ -41,6 +41,9 @@ const ceilings = (flag('--ceilings') ?? '0.05,0.1,0.25,0.5,0.75,1').split(',').m
 // --split-seed varies the 50/50 fit/test split, to check a change on several splits (mean and spread).
 const SPLIT_SEED = flag('--split-seed') ?? 'proposal-quality';
 const RUN_SEED = flag('--run-seed') ?? 'run-seed';
+// --fit-fraction: the share of the file the proposer fits on (the judged setting fits on a whole
+// training half and scores on an unseen half of about its size: 0.5 halves the fitting data).
+const FIT_FRACTION = Number(flag('--fit-fraction') ?? 0.5);
 const confidence = flag('--confidence') === undefined ? {} : { confidence: Number(flag('--confidence')) };
 const learnerFlag = flag('--learner');
 const learnerOpt: Pick<ProposalOptions, 'learner'> =
@@ -83,8 +86,8 @@ const caseOf = (id: string, split: RunCase['split']): RunCase => {
     input: requestInput([{ role: 'user', content: t.input }]),
   };
 };
-const fitIds = ids.filter((id) => splitOf(id, SPLIT_SEED, 0.5) === 'train');
-const testIds = ids.filter((id) => splitOf(id, SPLIT_SEED, 0.5) === 'holdout');
+const fitIds = ids.filter((id) => splitOf(id, SPLIT_SEED, 1 - FIT_FRACTION) === 'train');
+const testIds = ids.filter((id) => splitOf(id, SPLIT_SEED, 1 - FIT_FRACTION) === 'holdout');
 const fitCases = fitIds.map((id) => caseOf(id, splitOf(id, RUN_SEED, 0.3)));
 const testCases = testIds.map((id) => caseOf(id, 'holdout'));
 const matrix = buildOutcomeMatrix(outcomes);
