@@ -47,24 +47,6 @@ export function keywordTest(word: string): { $regex: string; $options: string } 
   return { $regex: `\\b${word}\\b`, $options: 'i' };
 }
 
-/** Paragraphs are separated by a blank line: "\n\n". */
-const PARAGRAPH = '\n\n';
-
-/** The text after its last blank line (all of it when it has none): a few-shot prompt's own question. */
-export function lastParagraph(text: string): string {
-  const at = text.lastIndexOf(PARAGRAPH);
-  return at < 0 ? text : text.slice(at + PARAGRAPH.length);
-}
-
-/**
- * The regex condition for a keyword of the last paragraph: the word, then no blank line before the
- * end. RE2 has no lookahead; "no \n\n" is the regular `(?:[^\n]|\n[^\n])*\n?$`, linear like any
- * RE2 pattern. `wordsOf(lastParagraph(text))` is its exact set semantics.
- */
-export function lastParagraphKeywordTest(word: string): { $regex: string; $options: string } {
-  return { $regex: `\\b${word}\\b(?:[^\\n]|\\n[^\\n])*\\n?$`, $options: 'i' };
-}
-
 /** `holdRows`: the cases whose `holds` are computed (all of them when not given; the rest stay empty). */
 export function buildFeatures(
   cases: readonly RunCase[],
@@ -133,41 +115,34 @@ export function buildFeatures(
     if (parsed.ok) categorical(name, parsed.field);
   }
 
-  // Keywords of the last user message, and of its last paragraph where it has several (a few-shot
-  // prompt repeats its examples in every request: only its own question tells requests apart).
-  const plain = tests.length;
-  const textOf = (row: number) => at(row).input?.text ?? '';
-  const whole = keywordFamily(fitRows, (row) => wordsOf(textOf(row)), options, usable);
-  const last = keywordFamily(
-    fitRows,
-    (row) => (textOf(row).includes(PARAGRAPH) ? wordsOf(lastParagraph(textOf(row))) : whole.wordsAt(row)),
-    options,
-    usable,
-  );
-  // A last-paragraph word that holds on the same fitting cases as the whole-text word adds nothing.
-  for (const [w, count] of last.df) if (whole.df.get(w) === count) last.df.delete(w);
-  const wholeId = new Map<string, number>();
-  const lastId = new Map<string, number>();
-  for (const w of whole.picked()) {
-    wholeId.set(w, features.length);
-    features.push({ field: 'input.text', test: keywordTest(w), label: `text has "${w}"` });
+  // Keywords of the last user message.
+  const words: Array<Set<string> | undefined> = [];
+  const df = new Map<string, number>();
+  for (const r of fitRows) {
+    const ws = wordsOf(at(r).input?.text ?? '');
+    words[r] = ws;
+    for (const w of ws) df.set(w, (df.get(w) ?? 0) + 1);
   }
-  for (const w of last.picked()) {
-    lastId.set(w, features.length);
-    features.push({ field: 'input.text', test: lastParagraphKeywordTest(w), label: `last paragraph has "${w}"` });
+  const keywords = [...df.entries()]
+    .filter(([, c]) => usable(c))
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, options.maxKeywords ?? 2000);
+  const keywordId = new Map<string, number>();
+  for (const [w] of keywords) {
+    keywordId.set(w, features.length);
+    features.push({ field: 'input.text', test: keywordTest(w), label: `text has "${w}"` });
+    tests.push(() => false); // set from the word lists below
   }
 
   const holds: Int32Array[] = Array.from({ length: cases.length }, () => EMPTY);
+  const plain = tests.length - keywords.length;
   for (const row of holdRows ?? cases.keys()) {
     const ids: number[] = [];
     for (let f = 0; f < plain; f++) if ((tests[f] as (row: number) => boolean)(row)) ids.push(f);
-    for (const [idOf, family] of [
-      [wholeId, whole],
-      [lastId, last],
-    ] as const) {
-      if (!idOf.size) continue;
-      for (const w of family.wordsAt(row)) {
-        const id = idOf.get(w);
+    if (keywordId.size) {
+      const ws = words[row] ?? wordsOf(at(row).input?.text ?? '');
+      for (const w of ws) {
+        const id = keywordId.get(w);
         if (id !== undefined) ids.push(id);
       }
     }
@@ -175,32 +150,6 @@ export function buildFeatures(
     holds[row] = Int32Array.from(ids);
   }
   return { features, holds };
-}
-
-/** One family of keyword candidates: per-row word sets (memoised), document counts, the top words. */
-function keywordFamily(
-  fitRows: readonly number[],
-  wordsOfRow: (row: number) => Set<string>,
-  options: FeatureOptions,
-  usable: (count: number) => boolean,
-) {
-  const words: Array<Set<string> | undefined> = [];
-  const df = new Map<string, number>();
-  for (const r of fitRows) {
-    const ws = wordsOfRow(r);
-    words[r] = ws;
-    for (const w of ws) df.set(w, (df.get(w) ?? 0) + 1);
-  }
-  return {
-    df,
-    wordsAt: (row: number) => (words[row] ??= wordsOfRow(row)),
-    picked: () =>
-      [...df.entries()]
-        .filter(([, c]) => usable(c))
-        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-        .slice(0, options.maxKeywords ?? 2000)
-        .map(([w]) => w),
-  };
 }
 
 /** Does feature f hold on the case (binary search in its sorted list)? */
