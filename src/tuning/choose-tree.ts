@@ -1,6 +1,7 @@
 import type { LearnerReport } from '../domain/proposal.js';
 import { DEFAULT_GROUP } from './emit-spec.js';
-import { buildFeatures, type FeatureSet } from './features.js';
+import type { FeatureSet } from './features.js';
+import { groupFeatures } from './group-features.js';
 import { DEFAULT_MIN_SEGMENT_N } from './choose-segments.js';
 import { compiledMixes, globalGrouping, lagrangeValues, standardDeviation, type Fit, type FitContext, type Grouping } from './grouping.js';
 import type { Objective } from './hull-walk.js';
@@ -85,9 +86,17 @@ export function chooseTree(
     cost_per_1k: mean(baseC) * 1000,
     chosen: false,
   });
-  const features = buildFeatures(ctx.cases, trainRows, { minSupport: Math.max(5, Math.floor(trainRows.length / 200)) });
+  // Candidate tests per group of the base a tree grows in (memoised: the CV and the final fit share them).
+  const featureOptions = { minSupport: Math.max(5, Math.floor(trainRows.length / 200)) };
+  const featureSets = new Map<Grouping, FeatureSet>();
+  const featuresFor = (g: Grouping) => {
+    let set = featureSets.get(g);
+    if (!set) featureSets.set(g, (set = groupFeatures(ctx.cases, trainRows, g, featureOptions)));
+    return set;
+  };
   const minLeafBase = Math.max(minSegmentN ?? DEFAULT_MIN_SEGMENT_N, Math.ceil(trainRows.length / 200));
-  let best = { gain: 0, se: 0, config: null as TreeConfig | null, base: structure, label: '' };
+  const none = { gain: 0, se: 0, config: null as TreeConfig | null, base: structure, label: '' };
+  let best = none;
   // Trees inside the chosen segments, and (when there are segments) over all requests, where the
   // segment field is one candidate test among the others: small segments leave a tree no room.
   // Where data is scarce (the fixed leaf floor, not the run's size, sets the leaf) the leaves are
@@ -109,6 +118,7 @@ export function chooseTree(
   const depths = [1, 2, 3, 4];
   for (const { grouping: treeBase, label } of bases)
     for (const [minLeaf, maxOr] of leafSizes) {
+      const features = featuresFor(treeBase);
       const figs = depths.flatMap(() => shrinks.map(() => ({ q: new Float64Array(n), c: new Float64Array(n) })));
       for (const held of folds) {
         const heldSet = new Set(held);
@@ -145,12 +155,12 @@ export function chooseTree(
     }
   // The one-standard-error rule: rules are kept only when they beat the simpler structure by more
   // than the noise of that comparison (the best of several noisy CV scores is optimistic).
-  if (best.config && !(best.gain > best.se)) best = { gain: 0, se: 0, config: null, base: structure, label: '' };
+  if (best.config && !(best.gain > best.se)) best = none;
   if (!best.config) rulesPerRow = { q: baseQ, c: baseC };
   const chosenName = best.config ? treeName(best.config) + best.label : (candidates[0] as { name: string }).name;
   for (const c of candidates) c.chosen = c.name === chosenName;
   if (best.config) {
-    structure = treeGrouping(ctx, features, trainRows, best.config, best.base, target);
+    structure = treeGrouping(ctx, featuresFor(best.base), trainRows, best.config, best.base, target);
   }
   return {
     structure,

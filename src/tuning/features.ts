@@ -31,6 +31,7 @@ export interface FeatureOptions {
 }
 
 const MAX_CATEGORIES = 50;
+const EMPTY = new Int32Array(0);
 const THRESHOLDS = 8;
 const WORD = /^[a-z][a-z0-9_]{1,24}$/;
 
@@ -46,7 +47,13 @@ export function keywordTest(word: string): { $regex: string; $options: string } 
   return { $regex: `\\b${word}\\b`, $options: 'i' };
 }
 
-export function buildFeatures(cases: readonly RunCase[], fitRows: readonly number[], options: FeatureOptions): FeatureSet {
+/** `holdRows`: the cases whose `holds` are computed (all of them when not given; the rest stay empty). */
+export function buildFeatures(
+  cases: readonly RunCase[],
+  fitRows: readonly number[],
+  options: FeatureOptions,
+  holdRows?: readonly number[],
+): FeatureSet {
   const features: SplitFeature[] = [];
   const tests: Array<(row: number) => boolean> = [];
   const n = fitRows.length;
@@ -127,9 +134,9 @@ export function buildFeatures(cases: readonly RunCase[], fitRows: readonly numbe
     tests.push(() => false); // set from the word lists below
   }
 
-  const holds: Int32Array[] = new Array(cases.length);
+  const holds: Int32Array[] = Array.from({ length: cases.length }, () => EMPTY);
   const plain = tests.length - keywords.length;
-  for (let row = 0; row < cases.length; row++) {
+  for (const row of holdRows ?? cases.keys()) {
     const ids: number[] = [];
     for (let f = 0; f < plain; f++) if ((tests[f] as (row: number) => boolean)(row)) ids.push(f);
     if (keywordId.size) {
