@@ -1,7 +1,7 @@
 import type { Scorer } from '../domain/scorer-spec.js';
 import type { FieldSource } from '../domain/request-field.js';
 import { parseField, type FieldRef } from '../domain/request-field.js';
-import { scorerFeatures } from './text-features.js';
+import { addWeighted, scorerFeatures } from './text-features.js';
 
 /**
  * A stored scorer compiled for the router: weights dense, bucket-major (one bucket's weights for
@@ -49,21 +49,13 @@ export function compileScorer(scorer: Scorer): CompiledScorer {
     choose(request) {
       z.set(bias);
       const f = scorerFeatures(request, fields, dim);
-      for (let i = 0; i < f.idx.length; i++) {
-        const at = (f.idx[i] as number) * M;
-        const x = f.val[i] as number;
-        for (let mi = 0; mi < M; mi++) z[mi] = (z[mi] as number) + x * (weights[at + mi] as number);
-      }
+      addWeighted(z, f, weights, M);
       for (let mi = 0; mi < M; mi++) z[mi] = predictedQuality(z[mi] as number);
       if (cost) {
         // Prices of this request: λ × its predicted cost (a model without a cost model keeps its mean).
         const t = Math.log1p(Math.max(0, request.input_tokens));
         for (let mi = 0; mi < M; mi++) zc[mi] = (cost.bias[mi] as number) + (cost.slope[mi] as number) * t;
-        for (let i = 0; i < f.idx.length; i++) {
-          const at = (f.idx[i] as number) * M;
-          const x = f.val[i] as number;
-          for (let mi = 0; mi < M; mi++) zc[mi] = (zc[mi] as number) + x * (cost.weights[at + mi] as number);
-        }
+        addWeighted(zc, f, cost.weights, M);
         for (let mi = 0; mi < M; mi++) {
           const c = cost.has[mi] ? predictedCost(zc[mi] as number) : (scorer.models[mi]?.cost as number);
           price[mi] = scorer.lambda * c;

@@ -64,6 +64,16 @@ export interface ScorerFeatures {
   val: Float64Array;
 }
 
+/** Adds the features' weighted rows to `out` (K values): out[k] += Σ val × weights[idx × K + k]. */
+export function addWeighted(out: Float64Array, f: ScorerFeatures, weights: Float64Array, K: number): Float64Array {
+  for (let i = 0; i < f.idx.length; i++) {
+    const at = (f.idx[i] as number) * K;
+    const x = f.val[i] as number;
+    for (let k = 0; k < K; k++) out[k] = (out[k] as number) + x * (weights[at + k] as number);
+  }
+  return out;
+}
+
 /**
  * The text's hashed n-grams (each 1/√count) plus one bucket per listed field for `name=value`
  * (value 1); a bucket hit twice sums its values.

@@ -1,7 +1,7 @@
 import type { Rng } from '../domain/rng.js';
 import type { ScorerCostModel } from '../domain/scorer-spec.js';
 import { predictedCost } from '../policy/compiled-scorer.js';
-import type { ScorerFeatures } from '../policy/text-features.js';
+import { addWeighted, type ScorerFeatures } from '../policy/text-features.js';
 
 /**
  * The learned scorer's cost model: per model, a ridge regression of log cost per request on
@@ -116,11 +116,7 @@ export function predictCost(fit: FittedCost, f: ScorerFeatures, tokens: number, 
   const K = fit.bias.length;
   const t = Math.log1p(Math.max(0, tokens));
   for (let k = 0; k < K; k++) out[k] = (fit.bias[k] as number) + (fit.slope[k] as number) * t;
-  for (let i = 0; i < f.idx.length; i++) {
-    const at = (f.idx[i] as number) * K;
-    const x = f.val[i] as number;
-    for (let k = 0; k < K; k++) out[k] = (out[k] as number) + x * (fit.weights[at + k] as number);
-  }
+  addWeighted(out, f, fit.weights, K);
   for (let k = 0; k < K; k++) out[k] = predictedCost(out[k] as number);
   return out;
 }

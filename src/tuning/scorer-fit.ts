@@ -1,7 +1,7 @@
 import type { Rng } from '../domain/rng.js';
 import type { Scorer } from '../domain/scorer-spec.js';
 import { predictedQuality } from '../policy/compiled-scorer.js';
-import type { ScorerFeatures } from '../policy/text-features.js';
+import { addWeighted, type ScorerFeatures } from '../policy/text-features.js';
 import { averageCost, costModelSpec, fitCost, type FittedCost } from './cost-fit.js';
 
 /**
@@ -141,11 +141,7 @@ export function meanCost(data: ScorerData, rows: readonly number[]): Float64Arra
 export function predictRow(fit: FittedScorer, f: ScorerFeatures, out: Float64Array): Float64Array {
   const K = fit.bias.length;
   out.set(fit.bias);
-  for (let i = 0; i < f.idx.length; i++) {
-    const at = (f.idx[i] as number) * K;
-    const x = f.val[i] as number;
-    for (let k = 0; k < K; k++) out[k] = (out[k] as number) + x * (fit.weights[at + k] as number);
-  }
+  addWeighted(out, f, fit.weights, K);
   for (let k = 0; k < K; k++) out[k] = predictedQuality(out[k] as number);
   return out;
 }
