@@ -24,19 +24,11 @@ import { splitOf } from '../../src/replay/split.js';
 import { estimateTokens } from '../../src/replay/token-estimate.js';
 import type { ProposalOptions } from '../../src/domain/proposal.js';
 import { propose } from '../../src/tuning/propose.js';
+import { scriptArgs } from './script-args.js';
 
-const args = process.argv.slice(2);
-const file = args.find((a) => !a.startsWith('--'));
-const flag = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-if (!file) {
-  process.stderr.write(
-    'usage: tsx test/bench/proposal-quality.ts <routerbench-layout.csv> [--segment-by FIELD] [--ceilings 0.1,0.25,0.5] [--confidence 0.95] [--learner auto|rules|scorer] [--split-seeds s1,s2,...] [--fit-fraction 0.5] [--run-seed S] [--quiet]\n',
-  );
-  process.exit(2);
-}
+const { file, args, flag } = scriptArgs(
+  'tsx test/bench/proposal-quality.ts <routerbench-layout.csv> [--segment-by FIELD] [--ceilings 0.1,0.25,0.5] [--confidence 0.95] [--learner auto|rules|scorer] [--split-seeds s1,s2,...] [--fit-fraction 0.5] [--run-seed S] [--quiet]',
+);
 const segmentBy = flag('--segment-by') ?? 'eval_name';
 const ceilings = (flag('--ceilings') ?? '0.05,0.1,0.25,0.5,0.75,1').split(',').map(Number);
 // --split-seed varies the 50/50 fit/test split, to check a change on several splits (mean and spread).

@@ -14,6 +14,7 @@ import { createReadStream } from 'node:fs';
 import { readRouterbenchCsv } from '../../src/providers/routerbench-csv.js';
 import { splitOf } from '../../src/replay/split.js';
 import { hullWalk, type GroupModels, type Mix } from '../../src/tuning/hull-walk.js';
+import { scriptArgs } from './script-args.js';
 
 interface Row {
   id: string;
@@ -21,18 +22,9 @@ interface Row {
   q: Map<string, number>;
   c: Map<string, number>;
 }
-const args = process.argv.slice(2);
-const file = args.find((a) => !a.startsWith('--'));
-const flag = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-if (!file) {
-  process.stderr.write(
-    'usage: tsx test/bench/segment-bound.ts <file.csv> [--segment-by F] [--ceilings 0.25,0.5] [--fit-fraction 0.8] [--seeds 10]\n',
-  );
-  process.exit(2);
-}
+const { file, flag } = scriptArgs(
+  'tsx test/bench/segment-bound.ts <file.csv> [--segment-by F] [--ceilings 0.25,0.5] [--fit-fraction 0.8] [--seeds 10]',
+);
 const segmentBy = flag('--segment-by') ?? 'eval_name';
 const ceilings = (flag('--ceilings') ?? '0.25,0.5').split(',').map(Number);
 const fitFraction = Number(flag('--fit-fraction') ?? 0.8);
