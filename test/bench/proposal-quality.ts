@@ -101,7 +101,7 @@ process.stderr.write(
 
 interface SeedResult {
   seed: string;
-  rows: Array<{ ceiling: number; gain: number; cost: number; q: number }>;
+  rows: Array<{ ceiling: number; gain: number; cost: number; q: number; segCost: number }>;
 }
 
 function evaluateSplit(splitSeed: string): SeedResult {
@@ -147,7 +147,7 @@ function evaluateSplit(splitSeed: string): SeedResult {
     const seg = run({ max_cost_ratio: f, segment_by: segmentBy });
     const per = run({ max_cost_ratio: f, segment_by: segmentBy, per_request: true, ...learnerOpt });
     const segBest = Math.max(seg.q, global.q);
-    rows.push({ ceiling: f, gain: per.q - segBest, cost: per.c, q: per.q });
+    rows.push({ ceiling: f, gain: per.q - segBest, cost: per.c, q: per.q, segCost: seg.q >= global.q ? seg.c : global.c });
     if (process.env.SHOW_CANDIDATES)
       for (const c of per.draft.learner.candidates)
         process.stderr.write(`  ${c.name}: ${c.quality.toFixed(4)} @ ${c.cost_per_1k.toFixed(3)}${c.chosen ? ' *' : ''}\n`);
@@ -184,8 +184,9 @@ if (results.length > 1) {
     const gains = at.map((x) => x.gain);
     const ratio = at.map((x) => x.cost / (f * 100));
     const within = ratio.filter((x) => x <= 1.02).length;
+    const segRatio = at.map((x) => x.segCost / (f * 100));
     console.log(
-      `  ${pad(`${f * 100}%`, 5)}: per-request q ${f1(mean(at.map((x) => x.q)))}, gain ${f1(mean(gains))} (${f1(sd(gains))}), cost ${f1(100 * mean(ratio))}% of the ceiling (${f1(100 * Math.min(...ratio))}-${f1(100 * Math.max(...ratio))}), ${within}/${at.length} within 2%`,
+      `  ${pad(`${f * 100}%`, 5)}: per-request q ${f1(mean(at.map((x) => x.q)))}, gain ${f1(mean(gains))} (${f1(sd(gains))}), cost ${f1(100 * mean(ratio))}% of the ceiling (${f1(100 * Math.min(...ratio))}-${f1(100 * Math.max(...ratio))}), ${within}/${at.length} within 2%; segment-level cost ${f1(100 * mean(segRatio))}%`,
     );
   }
   const avgs = results.map(avgGain);
