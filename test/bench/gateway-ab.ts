@@ -164,7 +164,11 @@ function post(url: string, agent: Agent, i: number, model = 'policy/bench'): Pro
         res.on('end', () => resolve());
       },
     );
-    req.on('error', reject);
+    // A kept-alive socket the child closed while idle (its keep-alive timeout passes while other
+    // children take their turns): sent again once on a new socket, as node:http's docs advise.
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      req.reusedSocket && e.code === 'ECONNRESET' ? post(url, agent, i, model).then(resolve, reject) : reject(e),
+    );
     req.end(body);
   });
 }
