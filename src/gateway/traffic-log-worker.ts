@@ -5,6 +5,7 @@
  * batches; with the embedded store (one process, one thread) it sends the rows back instead.
  * Thin: it decides nothing about what is logged, only how a record becomes a row.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRedactor } from '../redact/redact-text.js';
 import { openStore, type Store } from '../store/db.js';
@@ -14,6 +15,13 @@ import { createRowBatches, type RowBatches } from './row-batches.js';
 import { servedRecord, unpackExchanges } from './served-record.js';
 import type { FromWorker, ToWorker, TrafficLogWorkerData } from './traffic-log-protocol.js';
 
+// Below the request path in the scheduler (on Linux a nice value is per thread): on a machine with
+// few cores its batches wait for the main thread instead of taking a core from it mid-request.
+try {
+  setPriority(0, 5);
+} catch {
+  // not allowed here: the default priority
+}
 const data = workerData as TrafficLogWorkerData;
 const port = parentPort;
 if (!port) throw new Error('traffic-log-worker.ts runs only as a worker thread');

@@ -40,6 +40,8 @@ process.stdin.resume();
 process.stdin.on('end', () => {
   void gateway
     .close(1000)
+    // What the traffic log wrote and dropped (a log worker starved of CPU drops records, counted).
+    .then(() => process.stderr.write(`traffic log ${JSON.stringify(gateway.trafficLog?.stats() ?? null)}\n`))
     .then(() => store.close())
     .then(() => process.exit(0));
 });
