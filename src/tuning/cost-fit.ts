@@ -121,7 +121,8 @@ export function predictCost(fit: FittedCost, f: ScorerFeatures, tokens: number, 
   return out;
 }
 
-function shuffle(xs: number[], rng: Rng): void {
+/** Fisher–Yates in place with the seeded generator (the scorer's fits use it too). */
+export function shuffle(xs: number[], rng: Rng): void {
   for (let i = xs.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);
     const t = xs[i] as number;

@@ -2,7 +2,7 @@ import type { Rng } from '../domain/rng.js';
 import type { Scorer } from '../domain/scorer-spec.js';
 import { predictedQuality } from '../policy/compiled-scorer.js';
 import { addWeighted, type ScorerFeatures } from '../policy/text-features.js';
-import { averageCost, costModelSpec, fitCost, type FittedCost } from './cost-fit.js';
+import { averageCost, costModelSpec, fitCost, shuffle, type FittedCost } from './cost-fit.js';
 
 /**
  * Training of the learned scorer (domain/scorer-spec.ts): per model, a logistic regression of the
@@ -272,13 +272,4 @@ export function scorerSpec(
 
 function clamp(q: number): number {
   return Number.isFinite(q) ? Math.min(1, Math.max(0, q)) : 0;
-}
-
-function shuffle(xs: number[], rng: Rng): void {
-  for (let i = xs.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = xs[i] as number;
-    xs[i] = xs[j] as number;
-    xs[j] = t;
-  }
 }
