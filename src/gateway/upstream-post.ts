@@ -61,15 +61,7 @@ export function post(
 ): Promise<Reply> {
   if (!target.secure && agents.raw) return rawPost(agents.raw, target, headers, body, o, model);
   return new Promise<Reply>((resolve) => {
-    let settled = false;
-    let why: 'timeout' | 'cancelled' | null = null;
-    const settle = (r: Reply) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      o.cancel.set(null);
-      resolve(r);
-    };
+    const x = exchange(o, model, resolve);
     const secure = target.secure;
     // Headers as a flat list: node:http stores them as they are instead of one setHeader (name
     // checks, lower-casing, a header map) per header, then the same checks again when it writes them.
@@ -85,54 +77,17 @@ export function post(
       headers: list,
       agent: secure ? agents.https : agents.http,
     });
-    const stop = (kind: 'timeout' | 'cancelled') => {
-      why = kind;
-      req.destroy();
-      settle({ kind });
-    };
-    const timer = setTimeout(() => stop('timeout'), o.deadlineMs);
-    o.cancel.set(() => stop('cancelled'));
-    req.on('error', (e) => {
-      if (why) return settle({ kind: why });
-      const code = (e as { code?: unknown }).code;
-      settle({ kind: 'network', message: describeNetworkError(typeof code === 'string' ? code : '', e) });
-    });
+    x.start(() => req.destroy());
+    req.on('error', (e) => x.failed(e));
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
-      const sink =
-        o.sink &&
-        status >= 200 &&
-        status < 300 &&
-        String(res.headers['content-type'] ?? '')
-          .toLowerCase()
-          .startsWith('text/event-stream')
-          ? o.sink
-          : undefined;
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_RESPONSE) {
-          res.destroy();
-          settle({ kind: 'network', message: `the response is larger than ${MAX_RESPONSE} bytes` });
-          return;
-        }
-        chunks.push(c);
-        if (sink) {
-          if (!sink.opened) sink.open(model);
-          sink.write(c);
-        }
-      });
+      x.head(status, String(res.headers['content-type'] ?? ''));
+      res.on('data', (c: Buffer) => x.data(c));
       res.on('error', () => {});
       res.on('close', () => {
-        if (why) return settle({ kind: why });
-        if (!res.complete) return settle({ kind: 'network', message: 'the connection closed in the middle of the response body' });
-        settle({
-          kind: 'reply',
-          status,
-          headers: flatHeaders(res.headers),
-          body: chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'),
-        });
+        if (x.why) return x.settle({ kind: x.why });
+        if (!res.complete) return x.settle({ kind: 'network', message: 'the connection closed in the middle of the response body' });
+        x.reply(status, flatHeaders(res.headers));
       });
     });
     req.end(body);
@@ -155,61 +110,92 @@ function rawPost(
     return Promise.resolve<Reply>({ kind: 'network', message: (e as Error).message });
   }
   return new Promise<Reply>((resolve) => {
-    let settled = false;
-    let why: 'timeout' | 'cancelled' | null = null;
+    const x = exchange(o, model, resolve);
+    let status = 0;
+    let replyHeaders: Record<string, string | undefined> = Object.create(null) as Record<string, string | undefined>;
     // The pool calls back only from socket events, never before this function returns.
-    const settle = (r: Reply) => {
+    const abandon = pool.post(target.hostname, Number(target.port || 80), head, body, {
+      head: (s, h) => {
+        status = s;
+        replyHeaders = headerObject(h);
+        x.head(s, h.get('content-type') ?? '');
+      },
+      data: (c) => x.data(c),
+      end: () => x.reply(status, replyHeaders),
+      error: (e) => x.failed(e),
+    });
+    x.start(abandon);
+  });
+}
+
+/**
+ * What both POST paths share: one settlement, the deadline and the client's cancel (each stops the
+ * request through `abort`), the body read under its limit, and a 2xx event stream passed to the
+ * sink as it arrives.
+ */
+interface Exchange {
+  why: 'timeout' | 'cancelled' | null;
+  settle(r: Reply): void;
+  start(abort: () => void): void;
+  head(status: number, contentType: string): void;
+  data(c: Buffer): void;
+  reply(status: number, headers: Record<string, string | undefined>): void;
+  failed(e: Error): void;
+}
+
+function exchange(o: UpstreamCallOptions, model: string, resolve: (r: Reply) => void): Exchange {
+  let settled = false;
+  let timer: NodeJS.Timeout | undefined;
+  let abort = () => {};
+  let sink: UpstreamCallOptions['sink'];
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const x: Exchange = {
+    why: null,
+    settle(r) {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       o.cancel.set(null);
       resolve(r);
-    };
-    let status = 0;
-    let replyHeaders: Record<string, string | undefined> = {};
-    let sink: UpstreamCallOptions['sink'];
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const abandon = pool.post(target.hostname, Number(target.port || 80), head, body, {
-      head: (s, h) => {
-        status = s;
-        replyHeaders = headerObject(h);
-        const streamed = s >= 200 && s < 300 && (h.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream');
-        sink = streamed ? o.sink : undefined;
-      },
-      data: (c) => {
-        size += c.length;
-        if (size > MAX_RESPONSE) {
-          abandon();
-          return settle({ kind: 'network', message: `the response is larger than ${MAX_RESPONSE} bytes` });
-        }
-        chunks.push(c);
-        if (sink) {
-          if (!sink.opened) sink.open(model);
-          sink.write(c);
-        }
-      },
-      end: () =>
-        settle({
-          kind: 'reply',
-          status,
-          headers: replyHeaders,
-          body: chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'),
-        }),
-      error: (e) => {
-        if (why) return settle({ kind: why });
-        const code = (e as { code?: unknown }).code;
-        settle({ kind: 'network', message: describeNetworkError(typeof code === 'string' ? code : '', e) });
-      },
-    });
-    const stop = (kind: 'timeout' | 'cancelled') => {
-      why = kind;
-      abandon();
-      settle({ kind });
-    };
-    const timer = setTimeout(() => stop('timeout'), o.deadlineMs);
-    o.cancel.set(() => stop('cancelled'));
-  });
+    },
+    start(stopRequest) {
+      abort = stopRequest;
+      const stop = (kind: 'timeout' | 'cancelled') => {
+        x.why = kind;
+        abort();
+        x.settle({ kind });
+      };
+      timer = setTimeout(() => stop('timeout'), o.deadlineMs);
+      o.cancel.set(() => stop('cancelled'));
+    },
+    head(status, contentType) {
+      const streamed = status >= 200 && status < 300 && contentType.toLowerCase().startsWith('text/event-stream');
+      sink = streamed ? o.sink : undefined;
+    },
+    data(c) {
+      size += c.length;
+      if (size > MAX_RESPONSE) {
+        abort();
+        return x.settle({ kind: 'network', message: `the response is larger than ${MAX_RESPONSE} bytes` });
+      }
+      chunks.push(c);
+      if (sink) {
+        if (!sink.opened) sink.open(model);
+        sink.write(c);
+      }
+    },
+    reply(status, headers) {
+      const body = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      x.settle({ kind: 'reply', status, headers, body });
+    },
+    failed(e) {
+      if (x.why) return x.settle({ kind: x.why });
+      const code = (e as { code?: unknown }).code;
+      x.settle({ kind: 'network', message: describeNetworkError(typeof code === 'string' ? code : '', e) });
+    },
+  };
+  return x;
 }
 
 /** The reply's headers as the classifier takes them: an object, so one without a prototype (names are the upstream's). */

@@ -6,7 +6,7 @@ import { isRoutelabSetting } from '../providers/catalog-safety.js';
 import type { ChatMessage } from '../providers/chat-message.js';
 import { failure, type Classified } from '../providers/classified.js';
 import { classifyWire } from '../providers/classify-response.js';
-import { acquireFleet, type FleetLease } from '../providers/fleet-registry.js';
+import { fleetLeases } from '../providers/fleet-registry.js';
 import type { ChatClient } from '../providers/index.js';
 import { isWireCall } from '../providers/provider-adapter.js';
 import { openaiAdapter } from '../providers/wire-openai.js';
@@ -92,18 +92,8 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
     https: new https.Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 256 }),
     raw: new RawHttpPool(256),
   };
-  const leases = new Map<string, Promise<FleetLease>>();
+  const leases = fleetLeases();
   const targets = new Map<string, Target>();
-  const fleetBaseUrl = async (fleet: string, answers: string): Promise<string> => {
-    const id = `${fleet}\u0000${answers}`;
-    let lease = leases.get(id);
-    if (!lease) {
-      lease = acquireFleet(fleet, answers);
-      leases.set(id, lease);
-      lease.catch(() => leases.delete(id));
-    }
-    return (await lease).baseUrl;
-  };
   const targetOf = (u: string): Target => {
     let t = targets.get(u);
     if (!t) {
@@ -139,7 +129,7 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
       r.simulated = simulated;
       return r;
     };
-    const baseUrl = entry.simulated ? await fleetBaseUrl(entry.simulated.fleet, entry.simulated.answers) : entry.base_url;
+    const baseUrl = entry.simulated ? await leases.baseUrl(entry.simulated.fleet, entry.simulated.answers) : entry.base_url;
     if (!baseUrl) return done(failure(400, 'client', `model "${entry.name}" has neither base_url nor simulated in the catalog`));
     if (entry.api_key_env && isRoutelabSetting(entry.api_key_env))
       return done(
@@ -183,9 +173,7 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
     call: (entry, chat, o) =>
       (opts.direct && (entry.simulated !== null || providerOf(entry) === 'openai') ? direct : viaClient)(entry, chat, o),
     close: async () => {
-      const held = [...leases.values()];
-      leases.clear();
-      await Promise.all(held.map(async (l) => (await l.catch(() => null))?.release()));
+      await leases.releaseAll();
       agents.http.destroy();
       agents.https.destroy();
       agents.raw.destroy();

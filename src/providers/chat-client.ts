@@ -2,7 +2,7 @@ import type { CallResult } from '../domain/call-result.js';
 import { providerOf, upstreamModel, type CatalogEntry } from '../domain/catalog-entry.js';
 import type { ChatMessage } from './chat-message.js';
 import { classifyWire, failure, type Classified } from './classify-response.js';
-import { acquireFleet, type FleetLease } from './fleet-registry.js';
+import { fleetLeases } from './fleet-registry.js';
 import { createFetchTransport, createNodeTransport, TransportError } from './http-transport.js';
 import { isWireCall } from './provider-adapter.js';
 import { createAdapters } from './provider-adapters.js';
@@ -50,20 +50,9 @@ export const DEFAULT_DEADLINE_MS = 120_000;
 export function createChatClient(opts: ChatClientOptions): ChatClient {
   const now = opts.now ?? (() => Date.now());
   const transport = opts.fetchImpl ? createFetchTransport(opts.fetchImpl) : createNodeTransport();
-  const leases = new Map<string, Promise<FleetLease>>();
+  const leases = fleetLeases();
   const adapters = createAdapters();
   let closed = false;
-
-  const fleetBaseUrl = async (fleet: string, answers: string): Promise<string> => {
-    const id = `${fleet}\u0000${answers}`;
-    let lease = leases.get(id);
-    if (!lease) {
-      lease = acquireFleet(fleet, answers);
-      leases.set(id, lease);
-      lease.catch(() => leases.delete(id));
-    }
-    return (await lease).baseUrl;
-  };
 
   const complete = async (entry: CatalogEntry, req: ChatRequest): Promise<CallResult> => {
     if (closed) throw new Error('chat client is closed');
@@ -78,7 +67,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     // A simulated model is always the OpenAI-compatible fleet, whatever kind the catalog names.
     const adapter = simulated ? openaiAdapter : adapters[providerOf(entry)];
     const baseUrl = entry.simulated
-      ? await fleetBaseUrl(entry.simulated.fleet, entry.simulated.answers)
+      ? await leases.baseUrl(entry.simulated.fleet, entry.simulated.answers)
       : (entry.base_url ?? adapter.defaultBaseUrl(entry, opts.env));
     if (!baseUrl) return done(failure(400, 'client', `model "${entry.name}" has neither base_url nor simulated in the catalog`));
     // Checked when the catalog is read too; here again for entries stored before that check.
@@ -143,9 +132,7 @@ export function createChatClient(opts: ChatClientOptions): ChatClient {
     close: async () => {
       if (closed) return;
       closed = true;
-      const held = [...leases.values()];
-      leases.clear();
-      await Promise.all(held.map(async (l) => (await l.catch(() => null))?.release()));
+      await leases.releaseAll();
       await transport.close();
     },
   };

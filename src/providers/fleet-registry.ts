@@ -52,3 +52,30 @@ export async function acquireFleet(fleetPath: string, answersPath: string): Prom
     },
   };
 }
+
+/** A client's leases: one per (fleet, answers) it has used, released together when it closes. */
+export interface FleetLeases {
+  baseUrl(fleetPath: string, answersPath: string): Promise<string>;
+  releaseAll(): Promise<void>;
+}
+
+export function fleetLeases(): FleetLeases {
+  const leases = new Map<string, Promise<FleetLease>>();
+  return {
+    async baseUrl(fleetPath, answersPath) {
+      const id = `${fleetPath}\u0000${answersPath}`;
+      let lease = leases.get(id);
+      if (!lease) {
+        lease = acquireFleet(fleetPath, answersPath);
+        leases.set(id, lease);
+        lease.catch(() => leases.delete(id));
+      }
+      return (await lease).baseUrl;
+    },
+    async releaseAll() {
+      const held = [...leases.values()];
+      leases.clear();
+      await Promise.all(held.map(async (l) => (await l.catch(() => null))?.release()));
+    },
+  };
+}
