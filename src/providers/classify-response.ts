@@ -27,12 +27,6 @@ export function classifyWire(adapter: ProviderAdapter, reply: HttpReply, price: 
         'bad_response',
         `the endpoint answered ${reply.status} with JSON nested more than ${MAX_JSON_DEPTH} levels deep (not read)`,
       );
-    if (tooDeep)
-      return failure(
-        502,
-        'bad_response',
-        `the endpoint answered ${reply.status} with JSON nested more than ${MAX_JSON_DEPTH} levels deep (not read)`,
-      );
     if (json === undefined)
       return failure(
         502,

@@ -13,27 +13,32 @@ const server = http.createServer((req, res) => {
     const body = JSON.parse(Buffer.concat(chunks).toString());
     body.model = 'bench/echo';
     const out = JSON.stringify(body);
-    const r = http.request(
-      {
-        hostname: up.hostname,
-        port: up.port,
-        path: up.pathname,
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) },
-      },
-      (ur) => {
-        const cs = [];
-        ur.on('data', (c) => cs.push(c));
-        ur.on('end', () => {
-          const j = JSON.parse(Buffer.concat(cs).toString());
-          const s = JSON.stringify(j);
-          res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(s) });
-          res.end(s);
-        });
-      },
-    );
-    r.end(out);
+    const send = (again) => {
+      const r = http.request(
+        {
+          hostname: up.hostname,
+          port: up.port,
+          path: up.pathname,
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) },
+        },
+        (ur) => {
+          const cs = [];
+          ur.on('data', (c) => cs.push(c));
+          ur.on('end', () => {
+            const j = JSON.parse(Buffer.concat(cs).toString());
+            const s = JSON.stringify(j);
+            res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(s) });
+            res.end(s);
+          });
+        },
+      );
+      // A kept-alive socket the upstream closed while idle: sent again once on a new one.
+      r.on('error', () => (again && r.reusedSocket ? send(false) : res.writeHead(502).end()));
+      r.end(out);
+    };
+    send(true);
   });
 });
 server.listen(0, '127.0.0.1', () => process.stdout.write(`http://127.0.0.1:${server.address().port}\n`));
