@@ -1,15 +1,18 @@
 /**
  * Worker thread of the gateway's traffic log (traffic-log.ts): turns packed exchanges into traffic
  * records (served-record.ts), redacts every string with the import's redactor (src/traffic/scrub),
- * serialises them into rows, and writes the rows to Postgres over a connection of its own, in
- * batches; with the embedded store (one process, one thread) it sends the rows back instead.
+ * and writes them to Postgres by binary COPY over a connection of its own, in batches; with the
+ * embedded store (one process, one thread) it sends them back as JSON rows instead.
  * Thin: it decides nothing about what is logged, only how a record becomes a row.
  */
 import { setPriority } from 'node:os';
+import { setTimeout } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRedactor } from '../redact/redact-text.js';
 import { openStore, type Store } from '../store/db.js';
 import { jsonTrafficWriter } from '../store/repos/traffic-repo.js';
+import type { TrafficRecord } from '../domain/traffic-record.js';
+import { copyTrafficWriter } from '../traffic/fast-path/copy-writer.js';
 import { createScrubber } from '../traffic/scrub.js';
 import { createRowBatches, type RowBatches } from './row-batches.js';
 import { servedRecord, unpackExchanges } from './served-record.js';
@@ -27,11 +30,27 @@ const port = parentPort;
 if (!port) throw new Error('traffic-log-worker.ts runs only as a worker thread');
 const send = (m: FromWorker) => port.postMessage(m);
 const scrub = createScrubber(createRedactor(data.redactPatterns));
-const store: Store | null = data.url ? await openStore({ url: data.url, max: 1, migrate: false }) : null;
-const writer = jsonTrafficWriter(store?.db as Store['db'], data.importId);
-const batches: RowBatches | null = store
+// Postgres: binary COPY (the import's writer: COPY straight into `traffic`, a staged INSERT … ON
+// CONFLICT DO NOTHING when a batch meets a stored id), on a socket with Nagle off, which COPY's
+// several small writes need (store/no-delay-socket.ts), one batch at a time through the pool (no
+// reserved connection: see CopyWriterOptions). The embedded store: JSON rows, sent back.
+const store: Store | null = data.url ? await openStore({ url: data.url, max: 1, migrate: false, noDelay: true }) : null;
+const copy = store ? copyTrafficWriter(store.db, data.importId, { oneWriteAtATime: true }) : null;
+const json = jsonTrafficWriter(null as unknown as Store['db'], data.importId); // serialises only: its write is never called
+const batches: RowBatches<TrafficRecord> | null = copy
   ? createRowBatches({
-      write: async (rows) => (await writer.write(rows, 0)).inserted,
+      sink: copy,
+      write: async (rows) => {
+        try {
+          return (await copy.write(rows, 0)).inserted;
+        } catch (e) {
+          // postgres.js (3.4.9) loses a statement sent between its socket's error and close (it
+          // neither fails nor retries it: the log would wait for ever); a turn of the event loop lets
+          // the close through, so the next batch reconnects.
+          await setTimeout(0);
+          throw e;
+        }
+      },
       batchSize: data.batchSize,
       flushEveryMs: data.flushEveryMs,
       onWritten: (written, settled) => send({ kind: 'progress', settled, written, dropped: 0, redacted: 0 }),
@@ -39,8 +58,11 @@ const batches: RowBatches | null = store
     })
   : null;
 
-/** Rows of the packed exchanges; a record that cannot be built or redacted is dropped and counted. */
-function rowsOf(packed: unknown[]): { rows: string[]; dropped: number; redacted: number } {
+/**
+ * Records of the packed exchanges, redacted, into the COPY batches (Postgres) or into JSON rows
+ * (returned); a record that cannot be built, redacted or encoded is dropped and counted.
+ */
+function recordsOf(packed: unknown[]): { rows: string[]; dropped: number; redacted: number } {
   const rows: string[] = [];
   let dropped = 0;
   let redacted = 0;
@@ -48,7 +70,7 @@ function rowsOf(packed: unknown[]): { rows: string[]; dropped: number; redacted:
     try {
       const r = servedRecord(e);
       redacted += scrub(r).count;
-      writer.add(rows, {
+      const record: TrafficRecord = {
         id: e.id,
         timestamp: r.timestamp,
         request: r.request,
@@ -56,7 +78,9 @@ function rowsOf(packed: unknown[]): { rows: string[]; dropped: number; redacted:
         response: r.response,
         replayable: r.replayable,
         format: 'openai-chat',
-      });
+      };
+      if (batches) batches.add(record);
+      else json.add(rows, record);
     } catch {
       dropped++;
     }
@@ -67,11 +91,11 @@ function rowsOf(packed: unknown[]): { rows: string[]; dropped: number; redacted:
 port.on('message', (m: ToWorker) => {
   switch (m.kind) {
     case 'exchanges': {
-      const out = rowsOf(m.packed);
+      const out = recordsOf(m.packed);
       if (!batches) return send({ kind: 'rows', ...out });
       if (out.dropped > 0 || out.redacted > 0)
         send({ kind: 'progress', settled: out.dropped, written: 0, dropped: out.dropped, redacted: out.redacted });
-      return batches.add(out.rows);
+      return;
     }
     case 'flush':
       return void (batches?.flush() ?? Promise.resolve()).then(() => send({ kind: 'flushed', seq: m.seq }));

@@ -69,9 +69,10 @@ export async function createTrafficLog(opts: TrafficLogOptions): Promise<Traffic
     if (n > 0) opts.onDropped?.(n);
   };
   // The embedded store: the worker's rows are written here.
-  const local: RowBatches | null =
+  const local: RowBatches<string> | null =
     opts.store.url === undefined
       ? createRowBatches({
+          sink: { batch: (): string[] => [], add: (batch, row: string) => void batch.push(row) },
           write: async (rows) => (await jsonTrafficWriter(opts.store.db, importId).write(rows, 0)).inserted,
           batchSize,
           flushEveryMs,
@@ -114,7 +115,8 @@ export async function createTrafficLog(opts: TrafficLogOptions): Promise<Traffic
         settle(m.rows.length + m.dropped);
         dropped(m.dropped);
         counts.redacted += m.redacted;
-        return local?.add(m.rows);
+        for (const row of m.rows) local?.add(row);
+        return;
       case 'flushed':
         flushes.get(m.seq)?.();
         return void flushes.delete(m.seq);

@@ -5,6 +5,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Sql } from 'postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema/index.js';
+import { noDelaySocketFor } from './no-delay-socket.js';
 import { lockStore, type StoreLockOptions } from './store-lock.js';
 
 /** Both drivers give a drizzle PgDatabase over the same schema; repositories take this. */
@@ -44,6 +45,11 @@ export interface StoreOptions {
   migrationsFolder?: string;
   /** PGlite on disk: how to wait for another process holding the store (see store-lock.ts). */
   lock?: StoreLockOptions;
+  /**
+   * Postgres: sockets with Nagle's algorithm off (no-delay-socket.ts), for a client that writes by
+   * COPY (several small writes a statement). Off by default: one-write statements gain nothing.
+   */
+  noDelay?: boolean;
 }
 
 const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -59,7 +65,7 @@ export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Store
 
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const store = options.url
-    ? await openPostgres(options.url, options.max ?? 10)
+    ? await openPostgres(options.url, options.max ?? 10, options.noDelay === true)
     : await openPglite(options.dataDir ?? DEFAULT_DATA_DIR, options.pgliteTemplate, options.lock);
   if (options.migrate !== false) {
     try {
@@ -103,10 +109,14 @@ async function openPglite(dataDir: string, template?: Blob, lockOptions?: StoreL
   };
 }
 
-async function openPostgres(url: string, max: number): Promise<Store> {
+async function openPostgres(url: string, max: number, noDelay: boolean): Promise<Store> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
-  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
+  const base = { max, onnotice: () => {}, connect_timeout: 10 };
+  const parsed = postgres(url, base); // connects nothing until its first query
+  const socket = noDelay ? noDelaySocketFor(parsed.options) : undefined;
+  // `socket`: a postgres.js option its types do not declare.
+  const client = socket ? postgres(url, { ...base, socket } as typeof base) : parsed;
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     db,

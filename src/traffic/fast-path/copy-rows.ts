@@ -113,11 +113,13 @@ export function copyRowEncoder(importId: number): RowSink<CopyRows> & { concat(b
       const request = requestJson(r.request);
       const metadata = JSON.stringify(r.metadata);
       const response = responseJson(r.response);
+      // Checked before the row starts: a record that throws leaves the batch as it was (the gateway's
+      // log drops that record and writes the rest).
+      const ts = Date.parse(r.timestamp);
+      if (!Number.isFinite(ts)) throw new Error(`traffic row ${r.id}: timestamp ${JSON.stringify(r.timestamp)} is not a date`);
       // UTF-8 takes at most 3 bytes per UTF-16 unit.
       rows.row(8, ROW_OVERHEAD + r.id.length + r.format.length + 3 * (request.length + metadata.length + response.length));
       rows.ascii(r.id);
-      const ts = Date.parse(r.timestamp);
-      if (!Number.isFinite(ts)) throw new Error(`traffic row ${r.id}: timestamp ${JSON.stringify(r.timestamp)} is not a date`);
       rows.timestamp(ts);
       rows.text(request);
       rows.text(metadata, JSONB_VERSION);

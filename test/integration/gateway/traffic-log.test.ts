@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServedExchange } from '../../../src/gateway/served-record.js';
 import { createTrafficLog, servedRecordId } from '../../../src/gateway/traffic-log.js';
+import { createImport } from '../../../src/store/repos/traffic-import-repo.js';
+import { insertTraffic } from '../../../src/store/repos/traffic-repo.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/stores.js';
 
 const SECRET = 'sk-proj-Abcdefghijklmnopqrstuvwxyz0123456789ABCD';
@@ -94,6 +96,43 @@ describe.each(STORE_KINDS)('gateway traffic log (%s)', (kind) => {
     expect(imp?.redacted).toBeGreaterThan(0);
   });
 
+  it('a request whose id is already stored is skipped; the rest of its batch is written and counted', async () => {
+    const earlier = await createImport(store.db, ['earlier.jsonl'], 'openai-chat');
+    const stored = exchange('already here');
+    await insertTraffic(store.db, earlier, [
+      {
+        id: stored.id,
+        timestamp: '2026-12-01T00:00:00.000Z',
+        request: { messages: [{ role: 'user', content: 'the stored one' }], params: {} },
+        metadata: { tags: [] },
+        response: { model: null, output: null, status: null, latency_ms: null, input_tokens: null, output_tokens: null, cost_usd: null },
+        replayable: false,
+        format: 'openai-chat',
+      },
+    ]);
+    const log = await createTrafficLog({ store, source: 'test', batchSize: 50 });
+    // The duplicate sits inside a full batch (Postgres: the COPY fails on it and the batch goes in
+    // again through the staging table), and inside the last, partial one.
+    for (let i = 0; i < 120; i++) {
+      if (i === 20) log.log(stored);
+      log.log(exchange(`q ${i}`, { metadata: { intent: 'dup-test' } }));
+    }
+    log.log({ ...stored });
+    await log.close();
+    expect(log.stats()).toEqual({ written: 120, dropped: 0, buffered: 0 });
+    const [counts] = await store.rows<{ gateway: number; earlier: number }>(sql`
+      select count(*) filter (where metadata->>'intent' = 'dup-test')::int as gateway,
+             count(*) filter (where import_id = ${earlier})::int as earlier from traffic`);
+    expect(counts).toEqual({ gateway: 120, earlier: 1 });
+    const [kept] = await store.rows<{ request: string; replayable: boolean }>(
+      sql`select request::text as request, replayable from traffic where id = ${stored.id}`,
+    );
+    expect(kept).toMatchObject({ replayable: false });
+    expect(kept?.request).toContain('the stored one');
+    const [imp] = await store.rows<{ imported: number }>(sql`select imported from traffic_imports where format = 'gateway'`);
+    expect(imp?.imported).toBe(120);
+  });
+
   it('a full buffer drops records with a count and never waits', async () => {
     let droppedSeen = 0;
     const log = await createTrafficLog({ store, source: 'test', maxBuffer: 10, onDropped: (n) => (droppedSeen += n) });
@@ -104,5 +143,39 @@ describe.each(STORE_KINDS)('gateway traffic log (%s)', (kind) => {
     await log.close();
     expect(log.stats()).toEqual({ written: 10, dropped: 15, buffered: 0 });
     expect(await store.rows<{ n: number }>(sql`select count(*)::int as n from traffic`)).toEqual([{ n: 10 }]);
+  });
+});
+
+/** Postgres only: the worker's own connection. */
+describe('gateway traffic log (postgres connection)', () => {
+  let store: TestStore;
+  beforeEach(async () => {
+    store = await openTestStore('postgres');
+  });
+  afterEach(async () => {
+    await store.cleanup();
+  });
+
+  it('goes on writing after its Postgres connection is cut; what was lost is counted', async () => {
+    const log = await createTrafficLog({ store, source: 'test', batchSize: 20 });
+    for (let i = 0; i < 30; i++) log.log(exchange(`before ${i}`));
+    await log.flush();
+    expect(log.stats()).toEqual({ written: 30, dropped: 0, buffered: 0 });
+    // The worker's connection (the test store's own are idle; cutting them too is harmless).
+    await store.rows(sql`select pg_terminate_backend(pid) from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'`);
+    for (const phase of ['after', 'later', 'last']) {
+      for (let i = 0; i < 30; i++) log.log(exchange(`${phase} ${i}`, { metadata: { intent: phase } }));
+      await log.flush();
+    }
+    await log.close();
+    const { written, dropped } = log.stats();
+    expect(written + dropped).toBe(120);
+    expect(dropped).toBeLessThanOrEqual(40); // the batches sent as the connection went
+    const stored = await store.rows<{ intent: string; n: number }>(
+      sql`select metadata->>'intent' as intent, count(*)::int as n from traffic group by 1 order by 1`,
+    );
+    expect(stored.reduce((n, r) => n + r.n, 0)).toBe(written);
+    expect(stored.find((r) => r.intent === 'last')?.n).toBe(30);
   });
 });
