@@ -6,6 +6,7 @@ import { reachableModels } from '../policy/index.js';
 import type { ChatClient } from '../providers/index.js';
 import { unionModels } from '../replay/plan-pairs.js';
 import type { JudgeDeps } from '../scoring/index.js';
+import { LostWriteError } from '../store/connection-loss.js';
 import type { Db } from '../store/db.js';
 import { getModels } from '../store/repos/catalog-repo.js';
 import { cacheKey, putCached } from '../store/repos/response-cache-repo.js';
@@ -99,7 +100,7 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
     cases.map((c) => c.case_id),
   );
   const todo: Array<{ c: PlannedCase; model: string }> = [];
-  for (const c of cases) for (const model of models) if (!stored.has(`${c.case_id}\u0000${model}`)) todo.push({ c, model });
+  for (const c of cases) for (const model of models) if (!stored.has(pairKey(c.case_id, model))) todo.push({ c, model });
   if (todo.length === 0) {
     await markChunk(db, runId, chunk, 'done');
     return { fetched: 0, skipped: 0 };
@@ -121,9 +122,11 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
   let touched = Date.now();
   let fetched = 0;
   let skipped = 0;
+  const written: string[] = [];
   const flush = async () => {
     if (buffer.length === 0) return;
     const rows = buffer.splice(0);
+    for (const o of rows) written.push(pairKey(o.case_id, o.model));
     const cache = fetcher.takeCacheWrites();
     await insertOutcomes(db, runId, rows);
     await touchRunProgress(db, runId);
@@ -176,7 +179,28 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
     await flush();
     await settleReserved(db, runId, fetcher.reservedDelta());
   }
+  await confirmStored(db, runId, cases, written);
   await markChunk(db, runId, chunk, 'done');
   await touchRunProgress(db, runId);
   return { fetched, skipped };
+}
+
+const pairKey = (caseId: string, model: string) => `${caseId}\u0000${model}`;
+
+/**
+ * The chunk is marked done only once every outcome it wrote is read back. postgres.js (3.4.9) can
+ * resolve a statement as if it had run when it never did: one issued between a socket's 'error' and
+ * its 'close' goes to the dead connection, and is resolved with an empty result once that connection
+ * is opened again. A Postgres outage lost a batch of outcomes that way and the run completed without
+ * them. The redelivered job fetches what is missing.
+ */
+async function confirmStored(db: Db, runId: string, cases: readonly PlannedCase[], written: readonly string[]): Promise<void> {
+  if (written.length === 0) return;
+  const stored = await storedPairs(
+    db,
+    runId,
+    cases.map((c) => c.case_id),
+  );
+  const lost = written.filter((k) => !stored.has(k)).length;
+  if (lost > 0) throw new LostWriteError(`${lost} of ${written.length} outcome(s) written by this chunk are not stored`);
 }
