@@ -9,6 +9,10 @@ describe('isConnectionLoss', () => {
     expect(isConnectionLoss(new Error('a database statement failed', { cause: reset }))).toBe(true);
   });
 
+  it('is true for a connect that timed out (a server restarting, a machine too busy to answer in time)', () => {
+    expect(isConnectionLoss(Object.assign(new Error('write CONNECT_TIMEOUT 127.0.0.1:5432'), { code: 'CONNECT_TIMEOUT' }))).toBe(true);
+  });
+
   it('is true for a write the driver reported done that is not stored, so the job is retried without using an attempt', () => {
     const lost = new LostWriteError('16 of 16 outcome(s) written by this chunk are not stored');
     expect(isConnectionLoss(lost)).toBe(true);
