@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { setTimeout } from 'node:timers/promises';
 import { InputError } from '../domain/errors.js';
 import type { TrafficFormat } from '../domain/traffic-record.js';
 import { compileUserPatterns, createRedactor, type UserPattern } from '../redact/redact-text.js';
@@ -150,7 +151,7 @@ async function importOnPostgres(store: Store, plan: ImportPlan): Promise<ImportS
       const e = isConnectionLoss(caught) ? connectionLost(caught) : caught;
       // Should undoing fail too (the database gone), the import stays `running` with its lock
       // released: the next import cleans it up. The user sees the first error either way.
-      await abandonImport(
+      await undoImport(
         store.db,
         importId,
         e instanceof TooManyBadLines ? 'abandoned' : 'failed',
@@ -175,6 +176,24 @@ function connectionLost(e: unknown): Error {
   return new Error(`lost the connection to Postgres mid-import (${errorReason(e)}); nothing of this import is kept: run it again`, {
     cause: e,
   });
+}
+
+/**
+ * Undoing right after a cut can meet a pool connection the server closed before the driver noticed:
+ * that attempt fails, and the next one, a turn of the event loop later (the driver has then seen the
+ * close: see CopyWriterOptions), gets a new connection. abandonImport is one transaction, safe to repeat.
+ */
+const UNDO_ATTEMPTS = 3;
+
+async function undoImport(db: Db, importId: number, state: 'abandoned' | 'failed', reason: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await abandonImport(db, importId, state, reason);
+    } catch (e) {
+      if (!isConnectionLoss(e) || attempt >= UNDO_ATTEMPTS) throw e;
+      await setTimeout(0);
+    }
+  }
 }
 
 async function runImport<Batch>(
