@@ -1,9 +1,11 @@
 import { availableParallelism } from 'node:os';
+import { setTimeout } from 'node:timers/promises';
 import { InputError } from '../domain/errors.js';
 import type { TrafficFormat } from '../domain/traffic-record.js';
 import { compileUserPatterns, createRedactor, type UserPattern } from '../redact/redact-text.js';
 import type { CopyRows } from './fast-path/copy-rows.js';
 import type { Db, Store } from '../store/db.js';
+import { isConnectionLoss } from '../store/connection-loss.js';
 import { errorReason } from '../store/error-reason.js';
 import {
   abandonImport,
@@ -145,10 +147,11 @@ async function importOnPostgres(store: Store, plan: ImportPlan): Promise<ImportS
       // Asked for by number: the threads must start (and the import fails if they cannot).
       if (pool && opts.workers !== undefined) await pool.started();
       return await runImport<CopyRows>(plan, store.db, importId, copyTrafficWriter(store.db, importId), pool);
-    } catch (e) {
+    } catch (caught) {
+      const e = isConnectionLoss(caught) ? connectionLost(caught) : caught;
       // Should undoing fail too (the database gone), the import stays `running` with its lock
       // released: the next import cleans it up. The user sees the first error either way.
-      await abandonImport(
+      await undoImport(
         store.db,
         importId,
         e instanceof TooManyBadLines ? 'abandoned' : 'failed',
@@ -161,6 +164,35 @@ async function importOnPostgres(store: Store, plan: ImportPlan): Promise<ImportS
     }
   } finally {
     await session.close();
+  }
+}
+
+/**
+ * A driver's "read ECONNRESET" says nothing of what happened to the import. Failed, not retried, as
+ * any store error: the connection may have taken the import's lock (its session) with it, and
+ * another import may be cleaning it up already.
+ */
+function connectionLost(e: unknown): Error {
+  return new Error(`lost the connection to Postgres mid-import (${errorReason(e)}); nothing of this import is kept: run it again`, {
+    cause: e,
+  });
+}
+
+/**
+ * Undoing right after a cut can meet a pool connection the server closed before the driver noticed:
+ * that attempt fails, and the next one, a turn of the event loop later (the driver has then seen the
+ * close: see CopyWriterOptions), gets a new connection. abandonImport is one transaction, safe to repeat.
+ */
+const UNDO_ATTEMPTS = 3;
+
+async function undoImport(db: Db, importId: number, state: 'abandoned' | 'failed', reason: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await abandonImport(db, importId, state, reason);
+    } catch (e) {
+      if (!isConnectionLoss(e) || attempt >= UNDO_ATTEMPTS) throw e;
+      await setTimeout(0);
+    }
   }
 }
 

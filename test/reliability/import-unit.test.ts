@@ -13,7 +13,8 @@ import { createRedactor } from '../../src/redact/redact-text.js';
 import { valuesToRows } from '../../src/traffic/value-rows.js';
 import { testContext } from '../helpers/cli-context.js';
 import { openTestStore, type TestStore } from '../helpers/stores.js';
-import { cleanupList, removeDir, tempDir } from './harness.js';
+import { HANG_MS } from '../helpers/waits.js';
+import { argv, cleanupList, removeDir, retrying, tempDir } from './harness.js';
 import { assertTrafficSound } from './traffic-checker.js';
 import { chatLine, storedId, writeLines } from './traffic-lines.js';
 
@@ -123,5 +124,53 @@ it('an abandoned import removes exactly its own rows, never those of a completed
     ...Array.from({ length: 50 }, () => 'bad'),
   ]);
   await expect(importTraffic(store, [more])).rejects.toThrow(/import abandoned, nothing kept/);
+  await assertTrafficSound(store, { expectedIds: ids });
+});
+
+/** The promise's value, or a failure naming `what` when it has not settled within HANG_MS (a hang, not slowness). */
+async function settles<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not end within ${HANG_MS} ms`)), HANG_MS);
+  });
+  try {
+    return await Promise.race([p, hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+it('an import whose Postgres connections are all cut mid-COPY fails naming the lost connection; run again, it stores every record once', async () => {
+  // Four batches of 5,000 (the Postgres default), two COPYs at once.
+  const { store, file, ids } = await setup(20_000);
+  // What a failover or a DBA does to the clients: every backend of the test database terminated, once,
+  // from inside the COPY carrying the 12,000th row (no timing: the server cuts where the data is).
+  await store.rows(sql.raw(`create sequence cut_once`));
+  await store.rows(
+    sql.raw(`create function cut_once() returns trigger language plpgsql as $$
+      begin
+        if nextval('cut_once') = 12000 then
+          perform pg_terminate_backend(pid) from pg_stat_activity
+            where datname = current_database() and backend_type = 'client backend';
+        end if;
+        return new;
+      end $$`),
+  );
+  await store.rows(sql.raw(`create trigger cut_once before insert on traffic for each row execute function cut_once()`));
+
+  const cut = testContext(store);
+  const cutCode = await settles(main(argv('traffic', 'import', '--file', file), cut), 'the cut import');
+  expect({ code: cutCode, err: cut.err() }).toEqual({ code: 1, err: expect.stringMatching(/^error: lost the connection to Postgres/) });
+  const [{ n: rowsSeen } = { n: 0 }] = await retrying(() => store.rows<{ n: number }>(sql`select last_value::int as n from cut_once`));
+  expect(rowsSeen).toBeGreaterThanOrEqual(12_000);
+  const afterCut = await retrying(() => imports(store));
+  expect(afterCut).toEqual([expect.objectContaining({ state: 'failed', imported: 0, error: expect.stringMatching(/connection/) })]);
+  expect(await store.rows(sql`select count(*)::int as n from traffic`)).toEqual([{ n: 0 }]);
+
+  const again = testContext(store);
+  const againCode = await settles(main(argv('traffic', 'import', '--file', file, '--json'), again), 'the import run again');
+  expect({ code: againCode, err: again.err() }).toEqual({ code: 0, err: '' });
+  expect(JSON.parse(again.out())).toMatchObject({ imported: 20_000, duplicates: 0 });
+  expect(await imports(store)).toEqual([afterCut[0], expect.objectContaining({ state: 'completed', imported: 20_000, duplicates: 0 })]);
   await assertTrafficSound(store, { expectedIds: ids });
 });

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { ReservedSql, Sql, TransactionSql } from 'postgres';
 import { COPY_HEADER, COPY_TRAILER, copyRowEncoder, type CopyRows } from './copy-rows.js';
+import { isConnectionLoss } from '../../store/connection-loss.js';
 import type { Db } from '../../store/db.js';
 import { OWNERSHIP_LOCK } from '../../store/repos/traffic-import-repo.js';
 import type { InsertCounts, TrafficWriter } from '../../store/repos/traffic-repo.js';
@@ -97,10 +98,17 @@ export function copyTrafficWriter(db: Db, importId: number, options: CopyWriterO
           // A connection of its own: postgres.js would otherwise queue a second COPY onto a connection
           // whose COPY is still streaming (a pool of one), and the server fails both.
           const conn = await client.reserve();
+          let lost = false;
           try {
             await copyInto(conn, 'traffic', chunks);
+          } catch (e) {
+            lost = isConnectionLoss(e);
+            throw e;
           } finally {
-            conn.release();
+            // Not released when its socket went (see CopyWriterOptions): released, it would go back
+            // into the pool as open and the next statement given it would never settle. Unreleased,
+            // the pool takes it back as closed once the socket closes, and reconnects it when needed.
+            if (!lost) conn.release();
           }
         }
         return { inserted: rows.rows, notReplayable };
