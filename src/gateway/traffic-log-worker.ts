@@ -32,10 +32,10 @@ const send = (m: FromWorker) => port.postMessage(m);
 const scrub = createScrubber(createRedactor(data.redactPatterns));
 // Postgres: binary COPY (the import's writer: COPY straight into `traffic`, a staged INSERT … ON
 // CONFLICT DO NOTHING when a batch meets a stored id), on a socket with Nagle off, which COPY's
-// several small writes need (store/no-delay-socket.ts), one batch at a time through the pool (no
-// reserved connection: see CopyWriterOptions). The embedded store: JSON rows, sent back.
+// several small writes need (store/no-delay-socket.ts), one batch at a time. The embedded store:
+// JSON rows, sent back.
 const store: Store | null = data.url ? await openStore({ url: data.url, max: 1, migrate: false, noDelay: true }) : null;
-const copy = store ? copyTrafficWriter(store.db, data.importId, { oneWriteAtATime: true }) : null;
+const copy = store ? copyTrafficWriter(store.db, data.importId) : null;
 const json = jsonTrafficWriter(null as unknown as Store['db'], data.importId); // serialises only: its write is never called
 const batches: RowBatches<TrafficRecord> | null = copy
   ? createRowBatches({

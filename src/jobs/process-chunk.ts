@@ -12,7 +12,7 @@ import { getModels } from '../store/repos/catalog-repo.js';
 import { cacheKey, putCached } from '../store/repos/response-cache-repo.js';
 import { loadCases, type PlannedCase } from '../store/repos/run-case-repo.js';
 import { markChunk } from '../store/repos/run-chunk-repo.js';
-import { insertOutcomes, storedPairs } from '../store/repos/run-outcome-repo.js';
+import { insertOutcomes, pairKey, storedPairs } from '../store/repos/run-outcome-repo.js';
 import { getRun, getVariants, touchRunProgress } from '../store/repos/run-repo.js';
 import { reserveJudgeCall, settleJudgeCall, settleReserved } from '../store/repos/run-spend-repo.js';
 import { pool } from './bounded-pool.js';
@@ -184,8 +184,6 @@ export async function processChunk(db: Db, deps: ChunkDeps, runId: string, chunk
   await touchRunProgress(db, runId);
   return { fetched, skipped };
 }
-
-const pairKey = (caseId: string, model: string) => `${caseId}\u0000${model}`;
 
 /**
  * The chunk is marked done only once every outcome it wrote is read back. postgres.js (3.4.9) can

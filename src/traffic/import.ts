@@ -181,7 +181,7 @@ function connectionLost(e: unknown): Error {
 /**
  * Undoing right after a cut can meet a pool connection the server closed before the driver noticed:
  * that attempt fails, and the next one, a turn of the event loop later (the driver has then seen the
- * close: see CopyWriterOptions), gets a new connection. abandonImport is one transaction, safe to repeat.
+ * close: see copy-writer.ts), gets a new connection. abandonImport is one transaction, safe to repeat.
  */
 const UNDO_ATTEMPTS = 3;
 

@@ -121,13 +121,16 @@ export async function loadOutcomes(db: Db, runId: string, caseIds?: readonly str
 }
 
 /** `case\0model` keys of the pairs of these cases already stored. */
+/** The key of a (case, model) pair in `storedPairs`' set. */
+export const pairKey = (caseId: string, model: string): string => `${caseId}\u0000${model}`;
+
 export async function storedPairs(db: Db, runId: string, caseIds: readonly string[]): Promise<Set<string>> {
   if (caseIds.length === 0) return new Set();
   const rows = await db
     .select({ c: runOutcomes.caseId, m: runOutcomes.model })
     .from(runOutcomes)
     .where(and(eq(runOutcomes.runId, runId), inArray(runOutcomes.caseId, [...caseIds])));
-  return new Set(rows.map((r) => `${r.c}\u0000${r.m}`));
+  return new Set(rows.map((r) => pairKey(r.c, r.m)));
 }
 
 export interface OutcomeCounts {

@@ -41,16 +41,6 @@ async function copyIn(sqlOf: Sql | TransactionSql | ReservedSql, statement: stri
 /** Postgres' unique_violation: a COPY met an id that is already stored. */
 const UNIQUE_VIOLATION = '23505';
 
-export interface CopyWriterOptions {
-  /**
-   * The caller starts no write before the last one has ended (the gateway's log): the COPY goes
-   * through the pool, on no reserved connection. postgres.js (3.4.9) puts a reserved connection back
-   * into its pool on release even when it has closed meanwhile (the server went away mid-COPY), and
-   * the next statement given it fails or hangs; the pool itself reconnects.
-   */
-  oneWriteAtATime?: boolean;
-}
-
 /**
  * Postgres: a batch goes in by one binary COPY straight into `traffic` (the server parses the JSON
  * once, with no per-row statement overhead). COPY cannot skip conflicts, so a batch holding an id
@@ -59,7 +49,7 @@ export interface CopyWriterOptions {
  * the careful one. Batches run on pool connections, two at once if the pool has them; each commits
  * alone, so the caller undoes an abandoned import with `deleteImport`.
  */
-export function copyTrafficWriter(db: Db, importId: number, options: CopyWriterOptions = {}): TrafficWriter<CopyRows> {
+export function copyTrafficWriter(db: Db, importId: number): TrafficWriter<CopyRows> {
   const client = (db as unknown as { $client: Sql }).$client;
   const columns = TRAFFIC_COLUMN_LIST;
   const copyInto = (sqlOf: Sql | TransactionSql | ReservedSql, table: string, chunks: readonly Buffer[]) =>
@@ -92,28 +82,22 @@ export function copyTrafficWriter(db: Db, importId: number, options: CopyWriterO
     write: async (rows, notReplayable) => {
       const chunks = rows.seal();
       if (rows.rows === 0) return { inserted: 0, notReplayable: 0 };
+      // A connection of its own: postgres.js would otherwise queue a second COPY onto a connection
+      // whose COPY is still streaming (a pool of one), and the server fails both.
+      const conn = await client.reserve();
+      let lost = false;
       try {
-        if (options.oneWriteAtATime) await copyInto(client, 'traffic', chunks);
-        else {
-          // A connection of its own: postgres.js would otherwise queue a second COPY onto a connection
-          // whose COPY is still streaming (a pool of one), and the server fails both.
-          const conn = await client.reserve();
-          let lost = false;
-          try {
-            await copyInto(conn, 'traffic', chunks);
-          } catch (e) {
-            lost = isConnectionLoss(e);
-            throw e;
-          } finally {
-            // Not released when its socket went (see CopyWriterOptions): released, it would go back
-            // into the pool as open and the next statement given it would never settle. Unreleased,
-            // the pool takes it back as closed once the socket closes, and reconnects it when needed.
-            if (!lost) conn.release();
-          }
-        }
+        await copyInto(conn, 'traffic', chunks);
         return { inserted: rows.rows, notReplayable };
       } catch (e) {
+        lost = isConnectionLoss(e);
         if ((e as { code?: unknown }).code !== UNIQUE_VIOLATION) throw e;
+      } finally {
+        // Not released when its socket went: postgres.js (3.4.9) puts a released connection back into
+        // its pool as open even when it closed meanwhile (the server went away mid-COPY), and the next
+        // statement given it never settles. Unreleased, the pool takes it back as closed once the
+        // socket closes, and reconnects it when needed.
+        if (!lost) conn.release();
       }
       return (await staged(chunks)) as InsertCounts;
     },
